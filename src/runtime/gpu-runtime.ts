@@ -1,0 +1,90 @@
+import { createGpuDevice, requestGpuAdapter } from './gpu-device.ts';
+import { loadOrtWeb } from './ort-web.ts';
+import type { OrtWebFlavor } from './ort-web.ts';
+import type { OrtModule, OrtSessionOptions } from './ort-types.ts';
+import {
+  GPU_CONFIGS,
+  buildOpChecks,
+  compareWithReference,
+  runReference,
+  sessionRunner,
+  SELF_CHECK_TOLERANCE,
+} from './self-check/index.ts';
+import type { GpuConfigId, GpuConfigReport, SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
+import { UnsupportedEnvironmentError } from '../errors.ts';
+
+/**
+ * onnxruntime-web plus the GPU device configuration that passed the self-check.
+ * Model sessions are created with `sessionOptions()`, so they inherit that choice.
+ */
+export class GpuRuntime {
+  private device: GPUDevice | null = null;
+  private config: GpuConfigId | null = null;
+
+  private constructor(
+    readonly ort: OrtModule,
+    readonly flavor: OrtWebFlavor,
+    private readonly gpu: GPU,
+  ) {}
+
+  static async load(gpu: GPU | undefined): Promise<GpuRuntime> {
+    if (!gpu) throw new UnsupportedEnvironmentError('webgpu-missing', 'This browser does not expose WebGPU.');
+    const { ort, flavor } = await loadOrtWeb();
+    return new GpuRuntime(ort, flavor, gpu);
+  }
+
+  /** The configuration the self-check chose, or null before it ran or when none passed. */
+  get chosenConfig(): GpuConfigId | null {
+    return this.config;
+  }
+
+  /**
+   * Runs every op check on the wasm EP (reference), then on each GPU configuration in
+   * turn, and keeps the first configuration whose results all match the reference.
+   */
+  async selfCheck(onProgress?: (progress: SelfCheckProgress) => void): Promise<SelfCheckReport> {
+    const checks = buildOpChecks();
+    const total = checks.length * (1 + GPU_CONFIGS.length);
+    let done = 0;
+    const step = (config: SelfCheckProgress['config'], op: string) => onProgress?.({ config, op, done: done++, total });
+
+    for (const check of checks) step('reference', check.label);
+    const reference = await runReference(checks, sessionRunner(this.ort, { executionProviders: ['wasm'] }));
+
+    this.releaseDevice();
+    const configs: GpuConfigReport[] = [];
+    for (const config of GPU_CONFIGS) {
+      const adapter = await requestGpuAdapter(this.gpu);
+      if (!adapter) throw new UnsupportedEnvironmentError('no-adapter', 'No GPU adapter is available.');
+      const { device, features } = await createGpuDevice(adapter, config.exclude);
+      const runner = sessionRunner(this.ort, { executionProviders: [{ name: 'webgpu', device }] });
+      const results = await compareWithReference(checks, reference, runner, (result) => step(config.id, result.label));
+      const passed = results.every((r) => r.passed);
+      configs.push({ id: config.id, description: config.description, features, results, passed });
+      if (passed) {
+        this.device = device;
+        this.config = config.id;
+        break;
+      }
+      device.destroy();
+    }
+    return { configs, chosen: this.config, tolerance: SELF_CHECK_TOLERANCE };
+  }
+
+  /** Session options for model sessions on the chosen GPU configuration. */
+  sessionOptions(): OrtSessionOptions {
+    if (!this.device) {
+      throw new UnsupportedEnvironmentError(
+        'gpu-check-failed',
+        'No GPU configuration passed the self-check, so models cannot run on this GPU.',
+      );
+    }
+    return { executionProviders: [{ name: 'webgpu', device: this.device }] };
+  }
+
+  private releaseDevice(): void {
+    this.device?.destroy();
+    this.device = null;
+    this.config = null;
+  }
+}

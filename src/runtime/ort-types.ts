@@ -1,0 +1,14 @@
+import type * as ort from 'onnxruntime-common';
+
+/**
+ * The part of an onnxruntime module we use. onnxruntime-web and onnxruntime-node
+ * both export it, so code written against it runs in the browser and in Node.
+ */
+export interface OrtModule {
+  readonly InferenceSession: typeof ort.InferenceSession;
+  readonly Tensor: typeof ort.Tensor;
+}
+
+export type OrtSessionOptions = ort.InferenceSession.SessionOptions;
+export type OrtSession = ort.InferenceSession;
+export type OrtTensor = ort.Tensor;

@@ -1,0 +1,42 @@
+import type { OpCheckResult } from './compare-runners.ts';
+
+/** A way of setting up the WebGPU device for onnxruntime, tried in order until one passes. */
+export type GpuConfigId = 'all-features' | 'no-subgroups';
+
+export interface GpuConfigReport {
+  readonly id: GpuConfigId;
+  readonly description: string;
+  /** Device features requested in this configuration. */
+  readonly features: readonly string[];
+  readonly results: readonly OpCheckResult[];
+  readonly passed: boolean;
+}
+
+/** What the GPU self-check found, and which configuration the model sessions will use. */
+export interface SelfCheckReport {
+  readonly configs: readonly GpuConfigReport[];
+  /** The first configuration whose every op matched the CPU reference; null if none did. */
+  readonly chosen: GpuConfigId | null;
+  readonly tolerance: number;
+}
+
+/** Progress of a running self-check. */
+export interface SelfCheckProgress {
+  readonly config: GpuConfigId | 'reference';
+  readonly op: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+export const GPU_CONFIGS: readonly { id: GpuConfigId; description: string; exclude: readonly 'subgroups'[] }[] = [
+  {
+    id: 'all-features',
+    description: 'GPU device with every useful feature, subgroups included (fused flash attention)',
+    exclude: [],
+  },
+  {
+    id: 'no-subgroups',
+    description: 'GPU device without subgroups (unfused attention, run in query chunks)',
+    exclude: ['subgroups'],
+  },
+];

@@ -1,0 +1,61 @@
+import { create } from 'zustand';
+import type { Capabilities } from '../runtime/capabilities.ts';
+import type { OrtWebFlavor } from '../runtime/ort-web.ts';
+import type { SelfCheckProgress, SelfCheckReport } from '../runtime/self-check/index.ts';
+import { proxy, wanWorker } from './worker-client.ts';
+import type { WanWorker } from './worker-client.ts';
+
+export type CheckStatus = 'idle' | 'running' | 'done' | 'failed';
+
+/** What the app knows about this browser and GPU. */
+export interface SystemState {
+  readonly probeStatus: CheckStatus;
+  readonly capabilities: Capabilities | null;
+  readonly probeError: string | null;
+  readonly selfCheckStatus: CheckStatus;
+  readonly selfCheckProgress: SelfCheckProgress | null;
+  readonly selfCheck: SelfCheckReport | null;
+  readonly selfCheckError: string | null;
+  readonly ortFlavor: OrtWebFlavor | null;
+}
+
+const initialState: SystemState = {
+  probeStatus: 'idle',
+  capabilities: null,
+  probeError: null,
+  selfCheckStatus: 'idle',
+  selfCheckProgress: null,
+  selfCheck: null,
+  selfCheckError: null,
+  ortFlavor: null,
+};
+
+export const useSystemStore = create<SystemState>(() => initialState);
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Probes the browser in the worker, then runs the GPU self-check there when WebGPU is
+ * available. The page stays interactive: all of it runs off the main thread.
+ */
+export async function runSystemCheck(worker: WanWorker = wanWorker()): Promise<void> {
+  const set = useSystemStore.setState;
+  set({ ...initialState, probeStatus: 'running' });
+  let capabilities: Capabilities;
+  try {
+    capabilities = await worker.probeCapabilities();
+    set({ probeStatus: 'done', capabilities });
+  } catch (error) {
+    set({ probeStatus: 'failed', probeError: message(error) });
+    return;
+  }
+  if (!capabilities.gpu.available) return;
+
+  set({ selfCheckStatus: 'running' });
+  try {
+    const { report, ortFlavor } = await worker.selfCheck(proxy((progress: SelfCheckProgress) => set({ selfCheckProgress: progress })));
+    set({ selfCheckStatus: 'done', selfCheck: report, ortFlavor });
+  } catch (error) {
+    set({ selfCheckStatus: 'failed', selfCheckError: message(error) });
+  }
+}
