@@ -41,7 +41,11 @@ export const ENCODER_CODECS: Readonly<Record<VideoCodecName, string>> = {
   av1: 'av01.0.08M.08',
 };
 
-type ProbeScope = Pick<WorkerGlobalScope, 'navigator'> & { crossOriginIsolated?: boolean };
+/** What the probe reads from the global scope: a window or a worker. */
+interface ProbeScope {
+  readonly navigator: { readonly gpu?: GPU; readonly storage?: StorageManager; readonly userAgent: string };
+  readonly crossOriginIsolated?: boolean;
+}
 
 async function probeGpu(gpu: GPU | undefined): Promise<GpuCapabilities | NoGpu> {
   if (!gpu) return { available: false, reason: 'This browser does not expose WebGPU (navigator.gpu is missing).' };
@@ -107,7 +111,7 @@ export function hasJspi(): boolean {
 
 /** Probes the browser: WebGPU adapter, WebCodecs encoders, storage, JSPI, isolation. */
 export async function probeCapabilities(scope: ProbeScope = globalThis as unknown as ProbeScope): Promise<Capabilities> {
-  const nav = scope.navigator as WorkerNavigator & { gpu?: GPU };
+  const nav = scope.navigator;
   const [gpu, encoders, storage] = await Promise.all([probeGpu(nav.gpu), probeEncoders(), probeStorage(nav.storage)]);
   return {
     gpu,
