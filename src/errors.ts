@@ -9,6 +9,7 @@ export type WanErrorCode =
   | 'no-adapter'
   | 'gpu-check-failed'
   | 'worker-failed'
+  | 'convert-failed'
   | 'unknown';
 
 export class WanError extends Error {

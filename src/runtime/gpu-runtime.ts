@@ -1,7 +1,7 @@
 import { createGpuDevice, requestGpuAdapter } from './gpu-device.ts';
 import { loadOrtWeb } from './ort-web.ts';
 import type { OrtWebFlavor } from './ort-web.ts';
-import type { OrtModule, OrtSessionOptions } from './ort-types.ts';
+import type { OrtModule, OrtSessionOptions } from '../pipeline/ort-types.ts';
 import {
   GPU_CONFIGS,
   buildOpChecks,

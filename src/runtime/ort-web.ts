@@ -1,7 +1,7 @@
 import jspiWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jspi.wasm?url';
 import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { hasJspi } from './capabilities.ts';
-import type { OrtModule } from './ort-types.ts';
+import type { OrtModule } from '../pipeline/ort-types.ts';
 
 /** Which build of onnxruntime-web's native WebGPU EP is loaded. */
 export type OrtWebFlavor = 'jspi' | 'asyncify';

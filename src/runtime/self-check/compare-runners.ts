@@ -1,4 +1,4 @@
-import type { OrtModule, OrtSessionOptions } from '../ort-types.ts';
+import type { OrtModule, OrtSessionOptions } from '../../pipeline/ort-types.ts';
 import type { OpCheck } from './op-check-graphs.ts';
 
 /** Largest |a − b| an op may show between the GPU and the CPU reference. */

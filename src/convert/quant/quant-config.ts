@@ -1,0 +1,50 @@
+/** How linear-layer weights are stored. */
+export type WeightFormat = 'int4' | 'int8' | 'fp16' | 'fp32';
+/** The float type the graphs compute in. */
+export type ActivationType = 'fp16' | 'fp32';
+
+/** Resolved once per conversion; only the ops that emit weights read it. */
+export interface QuantConfig {
+  readonly weights: WeightFormat;
+  readonly activations: ActivationType;
+  /** MatMulNBits block size (values per scale). */
+  readonly blockSize: number;
+  /**
+   * MatMulNBits accuracy_level, always written: the WebGPU kernel treats a missing one as
+   * 4 (int8 activations), unlike the schema's default 0. 0 keeps float activations.
+   */
+  readonly accuracyLevel: 0 | 1 | 2 | 3 | 4;
+}
+
+export const WEIGHT_FORMATS: readonly WeightFormat[] = ['int4', 'int8', 'fp16', 'fp32'];
+export const ACTIVATION_TYPES: readonly ActivationType[] = ['fp16', 'fp32'];
+
+/** Checks user options and fills the defaults (int4 weights, block 32, accuracy level 0). */
+export function resolveQuantConfig(options: {
+  weights?: string;
+  activations?: string;
+  blockSize?: number;
+  accuracyLevel?: number;
+}): QuantConfig {
+  const weights = options.weights ?? 'int4';
+  const activations = options.activations ?? 'fp16';
+  if (!WEIGHT_FORMATS.includes(weights as WeightFormat)) {
+    throw new TypeError(`options.weights must be one of ${WEIGHT_FORMATS.join(', ')}; got "${weights}".`);
+  }
+  if (!ACTIVATION_TYPES.includes(activations as ActivationType)) {
+    throw new TypeError(`options.activations must be one of ${ACTIVATION_TYPES.join(', ')}; got "${activations}".`);
+  }
+  const blockSize = options.blockSize ?? 32;
+  if (![16, 32, 64, 128].includes(blockSize)) throw new TypeError(`options.blockSize must be 16, 32, 64 or 128; got ${blockSize}.`);
+  const accuracyLevel = options.accuracyLevel ?? 0;
+  if (![0, 1, 2, 3, 4].includes(accuracyLevel)) throw new TypeError(`options.accuracyLevel must be 0 to 4; got ${accuracyLevel}.`);
+  return {
+    weights: weights as WeightFormat,
+    activations: activations as ActivationType,
+    blockSize,
+    accuracyLevel: accuracyLevel as QuantConfig['accuracyLevel'],
+  };
+}
+
+/** Full precision: what the golden comparisons use. */
+export const FP32_CONFIG: QuantConfig = { weights: 'fp32', activations: 'fp32', blockSize: 32, accuracyLevel: 0 };
