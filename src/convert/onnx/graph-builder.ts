@@ -107,6 +107,11 @@ export class GraphBuilder {
     return name;
   }
 
+  /** True when an initializer of this name exists (for sharing parameters between nodes). */
+  hasInitializer(name: string): boolean {
+    return this.initializers.has(name);
+  }
+
   /** A small constant tensor, deduplicated by type, shape and value. */
   constant(dtype: 'float32' | 'int64' | 'int32', dims: readonly number[], values: readonly number[]): string {
     const name = `/constants/${dtype}/[${dims.join(',')}]/${values.join(',')}`;

@@ -21,13 +21,14 @@ export async function linearFromValues(
   n: number,
   k: number,
   bias?: string,
+  options: LinearOptions = {},
 ): Promise<string> {
   const { g, quant } = ctx;
+  const floatType = options.floatType ?? activationType(ctx);
   let y: string;
   if (quant.weights === 'int4' || quant.weights === 'int8') {
     const bits = quant.weights === 'int4' ? 4 : 8;
     const q = quantizeBlockwise(weight, n, k, bits, quant.blockSize);
-    const floatType = activationType(ctx);
     const data = await addWeight(ctx, `${name}.q${bits}`, 'uint8', [n, q.kBlocks, (quant.blockSize * bits) / 8], q.data);
     const scales = await addWeight(ctx, `${name}.scales`, floatType, [n * q.kBlocks], floatBytes(q.scales, floatType));
     const zeroPoints = await addWeight(ctx, `${name}.zero_points`, 'uint8', [q.zeroPoints.length], q.zeroPoints);
@@ -38,21 +39,30 @@ export async function linearFromValues(
   } else {
     const transposed = new Float32Array(n * k);
     for (let row = 0; row < n; row++) for (let col = 0; col < k; col++) transposed[col * n + row] = weight[row * k + col]!;
-    const dtype = quant.weights === 'fp16' ? 'float16' : 'float32';
-    const w = await addWeight(ctx, `${name}.T`, dtype, [k, n], floatBytes(transposed, dtype));
+    const stored = quant.weights === 'fp16' ? 'float16' : 'float32';
+    let w = await addWeight(ctx, `${name}.T`, stored, [k, n], floatBytes(transposed, stored));
+    // fp16 storage under fp32 activations: the file stays half size, the runtime folds the Cast.
+    if (stored !== floatType) w = g.op('Cast', [w], `${scope}/CastWeight`, { attrs: { to: floatType === 'float32' ? 1 : 10 } });
     y = g.op('MatMul', [x, w], `${scope}/MatMul`);
   }
   return bias === undefined ? y : g.op('Add', [y, bias], `${scope}/Add`);
 }
 
+export interface LinearOptions {
+  /** The float type of this layer's input and output, when it differs from the activation type (fp32 islands). */
+  readonly floatType?: 'float32' | 'float16';
+}
+
 /**
- * A Linear layer read from the source checkpoint: `<prefix>.weight` [N, K] and, when the
- * checkpoint has it, `<prefix>.bias` [N].
+ * A Linear layer read from the source checkpoint: `<prefix>.weight` [N, K] (any trailing
+ * dims, e.g. a 1×1 conv, are flattened into K) and, when the checkpoint has it, `<prefix>.bias` [N].
  */
-export async function linear(ctx: BuildContext, scope: string, x: string, prefix: string): Promise<string> {
+export async function linear(ctx: BuildContext, scope: string, x: string, prefix: string, options: LinearOptions = {}): Promise<string> {
   const weightName = `${prefix}.weight`;
-  const [n, k] = ctx.weights.info(weightName).shape as [number, number];
+  const [n, ...rest] = ctx.weights.info(weightName).shape as [number, ...number[]];
+  const k = rest.reduce((a, b) => a * b, 1);
   const weight = await ctx.weights.read(weightName);
-  const bias = ctx.weights.has(`${prefix}.bias`) ? await sourceParam(ctx, `${prefix}.bias`, [n]) : undefined;
-  return linearFromValues(ctx, scope, x, weightName, weight, n, k, bias);
+  const biasName = `${prefix}.bias`;
+  const bias = ctx.weights.has(biasName) ? await sourceParam(ctx, biasName, [n], options.floatType ?? activationType(ctx)) : undefined;
+  return linearFromValues(ctx, scope, x, weightName, weight, n, k, bias, options);
 }

@@ -1,0 +1,74 @@
+import type { OrtModule, OrtSession, OrtTensor } from '../ort-types.ts';
+import { DIT_IO } from '../../convert/wan-dit/dit-names.ts';
+import { ropeTables, timestepSinusoid } from './dit-conditioning.ts';
+
+/** The DiT hyper-parameters the runner needs (a subset of the bundle's DiT config). */
+export interface DitShape {
+  readonly numLayers: number;
+  readonly headDim: number;
+  readonly freqDim: number;
+}
+
+/** Cross-attention keys and values of one prompt, for every block: the context graph's outputs. */
+export type CrossAttentionKv = Readonly<Record<string, OrtTensor>>;
+
+/** Runs the context graph: T5 embedding [1, 512, textDim] → every block's cross-attention K/V. */
+export async function computeCrossKv(ort: OrtModule, session: OrtSession, context: Float32Array, textDim: number): Promise<CrossAttentionKv> {
+  const feeds = { [DIT_IO.context]: new ort.Tensor('float32', context, [1, context.length / textDim, textDim]) };
+  return (await session.run(feeds)) as CrossAttentionKv;
+}
+
+/**
+ * Per-token timesteps as the step graph takes them: the distinct values (1 for T2V, 2 for
+ * I2V where frame-0 tokens are at 0) and, per token, the index of its value.
+ */
+export function distinctTimesteps(perToken: ArrayLike<number>): { values: number[]; index: BigInt64Array } {
+  const values: number[] = [];
+  const index = new BigInt64Array(perToken.length);
+  for (let i = 0; i < perToken.length; i++) {
+    let k = values.indexOf(perToken[i]!);
+    if (k < 0) k = values.push(perToken[i]!) - 1;
+    index[i] = BigInt(k);
+  }
+  return { values, index };
+}
+
+/** Inputs of a step that stay fixed for a whole generation: the rotary tables of the latent grid. */
+export function ropeFeeds(ort: OrtModule, latentDims: readonly number[], headDim: number): Record<string, OrtTensor> {
+  const [, , frames, height, width] = latentDims as [number, number, number, number, number];
+  const grid: [number, number, number] = [frames, height / 2, width / 2];
+  const { cos, sin } = ropeTables(grid, headDim);
+  const dims = [cos.length / (headDim / 2), headDim / 2];
+  return { [DIT_IO.ropeCos]: new ort.Tensor('float32', cos, dims), [DIT_IO.ropeSin]: new ort.Tensor('float32', sin, dims) };
+}
+
+/**
+ * One DiT forward: latent x [1, C, F, H, W] at per-token timesteps → velocity, same layout.
+ */
+export async function runDitStep(
+  ort: OrtModule,
+  session: OrtSession,
+  shape: DitShape,
+  latent: Float32Array,
+  latentDims: readonly number[],
+  perTokenTimesteps: ArrayLike<number>,
+  crossKv: CrossAttentionKv,
+  rope: Record<string, OrtTensor> = ropeFeeds(ort, latentDims, shape.headDim),
+): Promise<Float32Array> {
+  const { values, index } = distinctTimesteps(perTokenTimesteps);
+  const feeds: Record<string, OrtTensor> = {
+    [DIT_IO.latent]: new ort.Tensor('float32', latent, latentDims),
+    [DIT_IO.timestepSinusoid]: new ort.Tensor('float32', timestepSinusoid(values, shape.freqDim), [values.length, shape.freqDim]),
+    [DIT_IO.timestepIndex]: new ort.Tensor('int64', index, [index.length]),
+    ...rope,
+  };
+  for (let i = 0; i < shape.numLayers; i++) {
+    for (const name of [DIT_IO.crossKey(i), DIT_IO.crossValue(i)]) {
+      const tensor = crossKv[name];
+      if (!tensor) throw new Error(`cross-attention input ${name} is missing`);
+      feeds[name] = tensor;
+    }
+  }
+  const result = await session.run(feeds);
+  return (await result[DIT_IO.velocity]!.getData()) as Float32Array;
+}

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { GraphBuilder } from '../../src/convert/onnx/index.ts';
+import type { BuildContext } from '../../src/convert/build-context.ts';
+import { FP32_CONFIG } from '../../src/convert/quant/quant-config.ts';
+import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
+import { checkpointWeightSource } from '../../src/convert/weights/weight-source.ts';
+import { openCheckpoint, openSafetensors, toFloat32 } from '../../src/convert/safetensors/index.ts';
+import { fileByteSource, nodeCheckpointFiles } from '../../src/node/file-source.ts';
+import { parseDitConfig } from '../../src/convert/wan-dit/dit-config.ts';
+import type { DitConfig } from '../../src/convert/wan-dit/dit-config.ts';
+import { buildDitContext } from '../../src/convert/wan-dit/wan-dit-context.ts';
+import { buildDitStep } from '../../src/convert/wan-dit/wan-dit-step.ts';
+import { computeCrossKv, runDitStep } from '../../src/pipeline/dit/dit-runner.ts';
+
+const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
+const OPSETS = { '': 21, 'com.microsoft': 1 };
+
+async function readCase(name: string) {
+  const file = await openSafetensors(fileByteSource(join(TINY, 'cases', `${name}.safetensors`)));
+  const tensor = async (key: string) => {
+    const { info, bytes } = await file.readTensor(key);
+    return { data: toFloat32(info, bytes), dims: info.shape };
+  };
+  return { tensor, metadata: file.metadata };
+}
+
+let config: DitConfig;
+let contextSession: ort.InferenceSession;
+let stepSession: ort.InferenceSession;
+
+beforeAll(async () => {
+  const checkpoint = await openCheckpoint(nodeCheckpointFiles(TINY), 'transformer');
+  config = parseDitConfig(await checkpoint.readJson('config.json'));
+  const weights = checkpointWeightSource(checkpoint);
+  const context = (name: string): BuildContext => ({ g: new GraphBuilder(name), weights, store: inlineWeightStore, quant: FP32_CONFIG });
+  const contextCtx = context('dit-context');
+  await buildDitContext(contextCtx, config);
+  const stepCtx = context('dit');
+  await buildDitStep(stepCtx, config);
+  contextSession = await ort.InferenceSession.create(contextCtx.g.toModel({ opsets: OPSETS }));
+  stepSession = await ort.InferenceSession.create(stepCtx.g.toModel({ opsets: OPSETS }));
+});
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+describe('DiT against the official implementation (tiny-a, fp32)', () => {
+  for (const name of ['dit_t2v', 'dit_i2v']) {
+    test(name, async () => {
+      const c = await readCase(name);
+      const x = await c.tensor('x');
+      const t = await c.tensor('t');
+      const context = await c.tensor('context');
+      const expected = await c.tensor('v');
+      const kv = await computeCrossKv(ort, contextSession, context.data, config.textDim);
+      const v = await runDitStep(ort, stepSession, config, x.data, x.dims, t.data, kv);
+      const diff = maxAbsDiff(v, expected.data);
+      console.log(`${name}: max |v − official| = ${diff.toExponential(2)} (tolerance 1e-4)`);
+      expect(diff).toBeLessThanOrEqual(1e-4);
+    });
+  }
+});
