@@ -107,6 +107,16 @@ export class GraphBuilder {
     return name;
   }
 
+  /** The external data files this graph's initializers reference. */
+  externalDataFiles(): string[] {
+    const files = new Set<string>();
+    for (const tensor of this.initializers.values()) {
+      const location = tensor.externalData?.find((entry) => entry.key === 'location')?.value;
+      if (location) files.add(location);
+    }
+    return [...files].sort();
+  }
+
   /** True when an initializer of this name exists (for sharing parameters between nodes). */
   hasInitializer(name: string): boolean {
     return this.initializers.has(name);

@@ -12,9 +12,9 @@ type Float = 'float32' | 'float16';
 
 /**
  * One denoising step of the Wan2.2 DiT: latent x → velocity v. Cross-attention keys and
- * values come from the context graph. Per-token timesteps are given as T distinct
- * sinusoids (T = 1 for text-to-video, 2 for image-to-video) plus each token's row, so the
- * modulation is computed for T rows and gathered per token, never as [L, 6·dim].
+ * values come from the context graph. Timesteps are given as T distinct sinusoids
+ * (T = 1 for text-to-video, 2 for image-to-video) plus each latent frame's row, so the
+ * modulation is computed for T rows and applied per latent frame, never as [L, 6·dim].
  */
 export async function buildDitStep(ctx: BuildContext, config: DitConfig): Promise<GraphContract> {
   const { g } = ctx;
@@ -23,7 +23,7 @@ export async function buildDitStep(ctx: BuildContext, config: DitConfig): Promis
   const inputs: TensorContract[] = [
     { name: DIT_IO.latent, dtype: 'float32', dims: [1, config.inChannels, 'frames', 'height', 'width'] },
     { name: DIT_IO.timestepSinusoid, dtype: 'float32', dims: ['timesteps', config.freqDim] },
-    { name: DIT_IO.timestepIndex, dtype: 'int64', dims: ['tokens'] },
+    { name: DIT_IO.timestepIndex, dtype: 'int64', dims: ['frames'] },
     { name: DIT_IO.ropeCos, dtype: 'float32', dims: ['tokens', pairs] },
     { name: DIT_IO.ropeSin, dtype: 'float32', dims: ['tokens', pairs] },
   ];
@@ -115,23 +115,42 @@ function applyRope(g: BuildContext['g'], x: string, rope: Rope, config: DitConfi
 }
 
 /**
- * Splits a modulation table [T, n, dim] into n per-token tensors [L, dim]:
- * each row set is gathered by the token's timestep index, in the activation type.
+ * Splits a modulation table [T, n, dim] into n per-frame tensors [F, 1, dim]: TI2V's
+ * timesteps vary per latent frame (frame 0 of image-to-video is at 0), so each frame
+ * gathers its row and broadcasts it over the frame's tokens. Nothing of size [L, dim]
+ * is built for the modulation.
  */
-function perTokenModulation(ctx: BuildContext, table: string, n: number, scope: string): string[] {
+function perFrameModulation(ctx: BuildContext, table: string, n: number, scope: string): string[] {
   const { g } = ctx;
   const act = activationType(ctx);
   const parts = g.node('Split', [table], `${scope}/Split`, { attrs: { axis: 1, num_outputs: n }, outputs: n });
   return parts.map((part, k) => {
-    const rows = reshape(g, part, [0, -1], `${scope}/${k}/Reshape`);
-    const typed = castIfNeeded(g, rows, 'float32', act, `${scope}/${k}/Cast`);
+    const typed = castIfNeeded(g, part, 'float32', act, `${scope}/${k}/Cast`);
     return g.op('Gather', [typed, DIT_IO.timestepIndex], `${scope}/${k}/Gather`, { attrs: { axis: 0 } });
   });
 }
 
-/** h·(1 + scale) + shift, with the "1 +" applied to the small table before the gather. */
-function modulate(g: BuildContext['g'], h: string, shift: string, scaleP1: string, scope: string): string {
-  return g.op('Add', [g.op('Mul', [h, scaleP1], `${scope}/Mul`), shift], `${scope}/Add`);
+/** Views tokens [1, L, dim] as [F, L/F, dim] so per-frame values [F, 1, dim] broadcast over each frame. */
+function byFrame(g: BuildContext['g'], x: string, dim: number, scope: string): string {
+  const frames = g.op('Shape', [DIT_IO.timestepIndex], '/frames/Shape');
+  const shape = g.op('Concat', [frames, g.constant('int64', [2], [-1, dim])], '/frames/shape', { attrs: { axis: 0 } });
+  return g.op('Reshape', [x, shape], `${scope}/ByFrame`);
+}
+
+function byToken(g: BuildContext['g'], x: string, dim: number, scope: string): string {
+  return reshape(g, x, [1, -1, dim], `${scope}/ByToken`);
+}
+
+/** LN(x)·(1 + scale) + shift per frame, with the "1 +" applied to the small table. */
+function modulate(g: BuildContext['g'], h: string, shift: string, scaleP1: string, dim: number, scope: string): string {
+  const framed = byFrame(g, h, dim, scope);
+  return byToken(g, g.op('Add', [g.op('Mul', [framed, scaleP1], `${scope}/Mul`), shift], `${scope}/Add`), dim, scope);
+}
+
+/** x + y·gate, the gate per frame. */
+function gatedResidual(g: BuildContext['g'], x: string, y: string, gate: string, dim: number, scope: string): string {
+  const gated = byToken(g, g.op('Mul', [byFrame(g, y, dim, scope), gate], `${scope}/Mul`), dim, scope);
+  return g.op('Add', [x, gated], `${scope}/Add`);
 }
 
 /**
@@ -150,16 +169,16 @@ async function block(ctx: BuildContext, config: DitConfig, i: number, xIn: strin
   const table = g.op('Add', [e0, await sourceParam(ctx, `${p}.scale_shift_table`, [1, 6, dim], 'float32')], `${s}/modulation/Add`);
   const onesMask = g.constant('float32', [1, 6, 1], [0, 1, 0, 0, 1, 0]);
   const shifted = g.op('Add', [table, onesMask], `${s}/modulation/PlusOne`);
-  const [shift1, scale1, gate1, shift2, scale2, gate2] = perTokenModulation(ctx, shifted, 6, `${s}/modulation`) as [string, string, string, string, string, string];
+  const [shift1, scale1, gate1, shift2, scale2, gate2] = perFrameModulation(ctx, shifted, 6, `${s}/modulation`) as [string, string, string, string, string, string];
 
   // Self-attention.
-  let h = modulate(g, await layerNorm(ctx, `${s}/norm1`, xIn, dim, eps), shift1, scale1, `${s}/norm1/modulate`);
+  let h = modulate(g, await layerNorm(ctx, `${s}/norm1`, xIn, dim, eps), shift1, scale1, dim, `${s}/norm1/modulate`);
   const q = applyRope(g, await rmsNorm(ctx, `${s}/attn1/norm_q`, await linear(ctx, `${s}/attn1/to_q`, h, `${p}.attn1.to_q`), dim, eps, `${p}.attn1.norm_q.weight`), rope, config, `${s}/attn1/rope_q`);
   const k = applyRope(g, await rmsNorm(ctx, `${s}/attn1/norm_k`, await linear(ctx, `${s}/attn1/to_k`, h, `${p}.attn1.to_k`), dim, eps, `${p}.attn1.norm_k.weight`), rope, config, `${s}/attn1/rope_k`);
   const v = await linear(ctx, `${s}/attn1/to_v`, h, `${p}.attn1.to_v`);
   const attn = attention(g, q, k, v, config, `${s}/attn1`);
   const selfOut = await linear(ctx, `${s}/attn1/to_out`, attn, `${p}.attn1.to_out.0`);
-  let x = g.op('Add', [xIn, g.op('Mul', [selfOut, gate1], `${s}/attn1/gate`)], `${s}/attn1/residual`);
+  let x = gatedResidual(g, xIn, selfOut, gate1, dim, `${s}/attn1/residual`);
 
   // Cross-attention: no modulation, no gate.
   h = await layerNorm(ctx, `${s}/norm2`, x, dim, eps, `${p}.norm2`);
@@ -171,10 +190,10 @@ async function block(ctx: BuildContext, config: DitConfig, i: number, xIn: strin
   x = g.op('Add', [x, crossOut], `${s}/attn2/residual`);
 
   // Feed-forward.
-  h = modulate(g, await layerNorm(ctx, `${s}/norm3`, x, dim, eps), shift2, scale2, `${s}/norm3/modulate`);
+  h = modulate(g, await layerNorm(ctx, `${s}/norm3`, x, dim, eps), shift2, scale2, dim, `${s}/norm3/modulate`);
   h = geluTanh(g, await linear(ctx, `${s}/ffn/proj_in`, h, `${p}.ffn.net.0.proj`), `${s}/ffn/act`);
   const ffnOut = await linear(ctx, `${s}/ffn/proj_out`, h, `${p}.ffn.net.2`);
-  return g.op('Add', [x, g.op('Mul', [ffnOut, gate2], `${s}/ffn/gate`)], `${s}/ffn/residual`);
+  return gatedResidual(g, x, ffnOut, gate2, dim, `${s}/ffn/residual`);
 }
 
 /** Multi-head attention through onnxruntime's fused com.microsoft MultiHeadAttention. */
@@ -191,7 +210,7 @@ async function head(ctx: BuildContext, config: DitConfig, x: string, e: string):
   const eRows = reshape(g, e, [-1, 1, config.dim], '/head/e');
   const table = g.op('Add', [eRows, await sourceParam(ctx, 'scale_shift_table', [1, 2, config.dim], 'float32')], '/head/modulation/Add');
   const shifted = g.op('Add', [table, g.constant('float32', [1, 2, 1], [0, 1])], '/head/modulation/PlusOne');
-  const [shift, scale] = perTokenModulation(ctx, shifted, 2, '/head/modulation') as [string, string];
-  const h = modulate(g, await layerNorm(ctx, '/head/norm', x, config.dim, config.eps), shift, scale, '/head/modulate');
+  const [shift, scale] = perFrameModulation(ctx, shifted, 2, '/head/modulation') as [string, string];
+  const h = modulate(g, await layerNorm(ctx, '/head/norm', x, config.dim, config.eps), shift, scale, config.dim, '/head/modulate');
   return linear(ctx, '/head/proj_out', h, 'proj_out');
 }

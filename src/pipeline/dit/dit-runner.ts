@@ -19,16 +19,23 @@ export async function computeCrossKv(ort: OrtModule, session: OrtSession, contex
 }
 
 /**
- * Per-token timesteps as the step graph takes them: the distinct values (1 for T2V, 2 for
- * I2V where frame-0 tokens are at 0) and, per token, the index of its value.
+ * Per-token timesteps (the official [1, L] form) as the step graph takes them: the
+ * distinct values (1 for T2V; 2 for I2V, whose frame-0 tokens are at 0) and each latent
+ * frame's index into them. TI2V timesteps are constant within a frame; anything else is refused.
  */
-export function distinctTimesteps(perToken: ArrayLike<number>): { values: number[]; index: BigInt64Array } {
+export function frameTimesteps(perToken: ArrayLike<number>, frames: number): { values: number[]; index: BigInt64Array } {
+  const perFrame = perToken.length / frames;
+  if (!Number.isInteger(perFrame)) throw new RangeError(`${perToken.length} per-token timesteps do not split into ${frames} frames`);
   const values: number[] = [];
-  const index = new BigInt64Array(perToken.length);
-  for (let i = 0; i < perToken.length; i++) {
-    let k = values.indexOf(perToken[i]!);
-    if (k < 0) k = values.push(perToken[i]!) - 1;
-    index[i] = BigInt(k);
+  const index = new BigInt64Array(frames);
+  for (let f = 0; f < frames; f++) {
+    const t = perToken[f * perFrame]!;
+    for (let i = 1; i < perFrame; i++) {
+      if (perToken[f * perFrame + i] !== t) throw new RangeError(`timesteps differ within latent frame ${f}; Wan2.2 TI2V uses one timestep per frame`);
+    }
+    let k = values.indexOf(t);
+    if (k < 0) k = values.push(t) - 1;
+    index[f] = BigInt(k);
   }
   return { values, index };
 }
@@ -55,7 +62,7 @@ export async function runDitStep(
   crossKv: CrossAttentionKv,
   rope: Record<string, OrtTensor> = ropeFeeds(ort, latentDims, shape.headDim),
 ): Promise<Float32Array> {
-  const { values, index } = distinctTimesteps(perTokenTimesteps);
+  const { values, index } = frameTimesteps(perTokenTimesteps, latentDims[2]!);
   const feeds: Record<string, OrtTensor> = {
     [DIT_IO.latent]: new ort.Tensor('float32', latent, latentDims),
     [DIT_IO.timestepSinusoid]: new ort.Tensor('float32', timestepSinusoid(values, shape.freqDim), [values.length, shape.freqDim]),
