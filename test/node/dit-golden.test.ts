@@ -13,6 +13,7 @@ import type { DitConfig } from '../../src/convert/wan-dit/dit-config.ts';
 import { buildDitContext } from '../../src/convert/wan-dit/wan-dit-context.ts';
 import { buildDitStep } from '../../src/convert/wan-dit/wan-dit-step.ts';
 import { computeCrossKv, runDitStep } from '../../src/pipeline/dit/dit-runner.ts';
+import { chunkSelfAttention, queryChunkSize } from '../../src/pipeline/dit/chunk-attention.ts';
 
 const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 const OPSETS = { '': 21, 'com.microsoft': 1 };
@@ -29,6 +30,7 @@ async function readCase(name: string) {
 let config: DitConfig;
 let contextSession: ort.InferenceSession;
 let stepSession: ort.InferenceSession;
+let stepModel: Uint8Array;
 
 beforeAll(async () => {
   const checkpoint = await openCheckpoint(nodeCheckpointFiles(TINY), 'transformer');
@@ -40,7 +42,8 @@ beforeAll(async () => {
   const stepCtx = context('dit');
   await buildDitStep(stepCtx, config);
   contextSession = await ort.InferenceSession.create(contextCtx.g.toModel({ opsets: OPSETS }));
-  stepSession = await ort.InferenceSession.create(stepCtx.g.toModel({ opsets: OPSETS }));
+  stepModel = stepCtx.g.toModel({ opsets: OPSETS });
+  stepSession = await ort.InferenceSession.create(stepModel);
 });
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
@@ -65,4 +68,27 @@ describe('DiT against the official implementation (tiny-a, fp32)', () => {
       expect(diff).toBeLessThanOrEqual(1e-4);
     });
   }
+});
+
+describe('query-chunked self-attention (the path for devices without a correct flash kernel)', () => {
+  test('gives the same velocity as the fused graph', async () => {
+    const c = await readCase('dit_i2v');
+    const x = await c.tensor('x');
+    const t = await c.tensor('t');
+    const kv = await computeCrossKv(ort, contextSession, (await c.tensor('context')).data, config.textDim);
+    const tokens = t.dims[1]!;
+    const chunked = await ort.InferenceSession.create(chunkSelfAttention(stepModel, tokens, 8));
+    const fused = await runDitStep(ort, stepSession, config, x.data, x.dims, t.data, kv);
+    const split = await runDitStep(ort, chunked, config, x.data, x.dims, t.data, kv);
+    expect(maxAbsDiff(split, fused)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(split, (await c.tensor('v')).data)).toBeLessThanOrEqual(1e-4);
+  });
+
+  test('chunk sizes keep the probabilities under half a buffer', () => {
+    const chunk = queryChunkSize(27_280, 24, 1024 ** 3);
+    expect(24 * chunk * 27_280 * 4).toBeLessThanOrEqual(1024 ** 3 / 2);
+    expect(chunk % 16).toBe(0);
+    expect(chunk).toBeGreaterThanOrEqual(192);
+    expect(() => queryChunkSize(27_280, 24, 1024)).toThrow(/does not fit/);
+  });
 });

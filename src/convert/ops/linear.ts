@@ -6,7 +6,7 @@ import { quantizeBlockwise } from '../quant/quantize-blockwise.ts';
  * y = x·Wᵀ (+ b) for a weight in PyTorch layout [N = out, K = in], stored as the
  * quantization config says:
  *
- *   int4/int8:  x ─ MatMulNBits(B, scales, zero_points) ─ (+ b) ─ y
+ *   int4/int8:  x ─ MatMulNBits(B, scales, zero_points, bias) ─ y
  *   fp16/fp32:  x ─ MatMul(Wᵀ [K, N]) ─ (+ b) ─ y
  *
  * `weight` is the source values (already reshaped to [N, K] by the caller if needed);
@@ -25,26 +25,26 @@ export async function linearFromValues(
 ): Promise<string> {
   const { g, quant } = ctx;
   const floatType = options.floatType ?? activationType(ctx);
-  let y: string;
   if (quant.weights === 'int4' || quant.weights === 'int8') {
     const bits = quant.weights === 'int4' ? 4 : 8;
     const q = quantizeBlockwise(weight, n, k, bits, quant.blockSize);
     const data = await addWeight(ctx, `${name}.q${bits}`, 'uint8', [n, q.kBlocks, (quant.blockSize * bits) / 8], q.data);
     const scales = await addWeight(ctx, `${name}.scales`, floatType, [n * q.kBlocks], floatBytes(q.scales, floatType));
     const zeroPoints = await addWeight(ctx, `${name}.zero_points`, 'uint8', [q.zeroPoints.length], q.zeroPoints);
-    y = g.op('MatMulNBits', [x, data, scales, zeroPoints], `${scope}/MatMulNBits`, {
+    // The bias rides in MatMulNBits' own input (after the unused g_idx): one [M, N] tensor fewer.
+    const inputs = bias === undefined ? [x, data, scales, zeroPoints] : [x, data, scales, zeroPoints, '', bias];
+    return g.op('MatMulNBits', inputs, `${scope}/MatMulNBits`, {
       domain: 'com.microsoft',
       attrs: { K: k, N: n, bits, block_size: quant.blockSize, accuracy_level: quant.accuracyLevel },
     });
-  } else {
-    const transposed = new Float32Array(n * k);
-    for (let row = 0; row < n; row++) for (let col = 0; col < k; col++) transposed[col * n + row] = weight[row * k + col]!;
-    const stored = quant.weights === 'fp16' ? 'float16' : 'float32';
-    let w = await addWeight(ctx, `${name}.T`, stored, [k, n], floatBytes(transposed, stored));
-    // fp16 storage under fp32 activations: the file stays half size, the runtime folds the Cast.
-    if (stored !== floatType) w = g.op('Cast', [w], `${scope}/CastWeight`, { attrs: { to: floatType === 'float32' ? 1 : 10 } });
-    y = g.op('MatMul', [x, w], `${scope}/MatMul`);
   }
+  const transposed = new Float32Array(n * k);
+  for (let row = 0; row < n; row++) for (let col = 0; col < k; col++) transposed[col * n + row] = weight[row * k + col]!;
+  const stored = quant.weights === 'fp16' ? 'float16' : 'float32';
+  let w = await addWeight(ctx, `${name}.T`, stored, [k, n], floatBytes(transposed, stored));
+  // fp16 storage under fp32 activations: the file stays half size, the runtime folds the Cast.
+  if (stored !== floatType) w = g.op('Cast', [w], `${scope}/CastWeight`, { attrs: { to: floatType === 'float32' ? 1 : 10 } });
+  const y = g.op('MatMul', [x, w], `${scope}/MatMul`);
   return bias === undefined ? y : g.op('Add', [y, bias], `${scope}/Add`);
 }
 

@@ -1,0 +1,206 @@
+import type { BuildContext } from '../build-context.ts';
+import { floatParam } from '../build-context.ts';
+import type { GraphContract, TensorContract } from '../bundle/graph-contract.ts';
+import type { AttrValue, DataType, Dim, GraphBuilder } from '../onnx/index.ts';
+import { BYTES_PER_ELEMENT } from '../onnx/index.ts';
+import { expectShape } from '../weights/weight-source.ts';
+import { ConvertError } from '../convert-error.ts';
+import { CACHE_NEW, CACHE_PREFIX, VAE_IO } from './vae-names.ts';
+
+/** The float types a VAE graph computes in. */
+export type Float = 'float32' | 'float16';
+
+/** Element count of a tensor as a function of the latent grid (h × w latent cells). */
+export type Extent = (h: number, w: number) => number;
+
+/**
+ * An activation of one frame, [1, channels, scale·H, scale·W], where H × W is the latent
+ * grid: every VAE tensor's spatial size is a whole multiple of it (encoder input 16, patchified 8, …).
+ */
+export interface Act {
+  readonly name: string;
+  readonly channels: number;
+  readonly scale: number;
+  readonly dtype: Float;
+}
+
+/** A tensor the graph holds at run time (input or node output), with its size law. */
+export interface TrackedTensor {
+  readonly name: string;
+  readonly dtype: DataType;
+  readonly extent: Extent;
+  readonly isInput: boolean;
+}
+
+/** Extent of [frames, channels, scale·H, scale·W]. */
+export const frameExtent =
+  (channels: number, scale: number, frames = 1): Extent =>
+  (h, w) =>
+    frames * channels * scale * h * scale * w;
+
+/** Symbolic dim of a tensor at `scale` × the latent grid: 'H', '2*H', … */
+export function scaledDim(axis: 'H' | 'W', scale: number): Dim {
+  return scale === 1 ? axis : `${scale}*${axis}`;
+}
+
+
+/** How one weight initializer is made from a source tensor. */
+interface WeightRecipe {
+  readonly name: string;
+  readonly dims: readonly number[];
+  readonly dtype: Float;
+  readonly make: (source: Float32Array) => Float32Array;
+}
+
+/**
+ * Emits one VAE stage graph. Structure is built synchronously: every node declares its
+ * output's size law (so a graph's largest tensor can be computed without weights or a
+ * runtime), and weights are only named. `loadWeights` then streams each source tensor
+ * once and adds the initializers derived from it. Without a weight source the same code
+ * yields the tensor sizes alone (see vae-tensor-budget.ts).
+ */
+export class VaeStage {
+  readonly inputs: TensorContract[] = [];
+  readonly outputs: TensorContract[] = [];
+  readonly tracked: TrackedTensor[] = [];
+  private readonly recipes = new Map<string, { shape: readonly number[]; outputs: WeightRecipe[] }>();
+  private readonly initializerNames = new Set<string>();
+  private firstFlag: string | undefined;
+
+  constructor(
+    readonly g: GraphBuilder,
+    /** Activation type inside the graph. */
+    readonly act: Float,
+    /** Checkpoint prefix of this model half ('decoder' or 'encoder'); stripped from cache names. */
+    readonly root: string,
+  ) {}
+
+  /** Declares a graph input holding one frame. */
+  input(name: string, channels: number, scale: number, dtype: Float = this.act): Act {
+    this.declareInput(name, dtype, [1, channels, scaledDim('H', scale), scaledDim('W', scale)], frameExtent(channels, scale));
+    return { name, channels, scale, dtype };
+  }
+
+  /** Declares `x` as the graph output `name`. */
+  output(name: string, x: Act): void {
+    const dims = [1, x.channels, scaledDim('H', x.scale), scaledDim('W', x.scale)];
+    this.g.output(name, x.dtype, dims, x.name);
+    this.outputs.push({ name, dtype: x.dtype, dims });
+    if (name !== x.name) this.tracked.push({ name, dtype: x.dtype, extent: frameExtent(x.channels, x.scale), isInput: false });
+  }
+
+  /** The `first` input (bool [1]): true for a video's first chunk, whose time convolutions are skipped. */
+  first(): string {
+    if (this.firstFlag === undefined) this.firstFlag = this.declareInput(VAE_IO.first, 'bool', [1], () => 1);
+    return this.firstFlag;
+  }
+
+  /**
+   * The cached input frames of a causal conv: `slots` inputs `cache.<conv>.<i>` shaped like
+   * `like`, slot 0 the oldest. See {@link cacheOutput} for what enters the cache.
+   */
+  cacheInputs(conv: string, slots: 1 | 2, like: Act): Act[] {
+    const name = `${CACHE_PREFIX}${this.moduleName(conv)}`;
+    return Array.from({ length: slots }, (_, i) => this.input(`${name}.${i}`, like.channels, like.scale, like.dtype));
+  }
+
+  /**
+   * Declares `cache.<conv>.new` ← `next`, the frame that enters the conv's cache. After every
+   * call the runner drops slot 0, shifts the others down and puts `.new` in the last slot.
+   */
+  cacheOutput(conv: string, next: Act): void {
+    this.output(`${CACHE_PREFIX}${this.moduleName(conv)}.${CACHE_NEW}`, next);
+  }
+
+  /** Adds a node with one output whose size law is `extent` (null: a scalar-sized shape tensor). */
+  op(
+    opType: string,
+    inputs: readonly string[],
+    name: string,
+    dtype: DataType,
+    extent: Extent | null,
+    attrs: Readonly<Record<string, AttrValue>> = {},
+  ): string {
+    const out = this.g.op(opType, inputs, name, { attrs });
+    this.tracked.push({ name: out, dtype, extent: extent ?? (() => 1), isInput: false });
+    return out;
+  }
+
+  /** A node whose output is a one-frame activation. */
+  actOp(opType: string, inputs: readonly string[], name: string, channels: number, scale: number, attrs: Readonly<Record<string, AttrValue>> = {}, dtype: Float = this.act): Act {
+    const out = this.op(opType, inputs, name, dtype, frameExtent(channels, scale), attrs);
+    return { name: out, channels, scale, dtype };
+  }
+
+  /** A node with several outputs of the given size laws. */
+  multiOp(opType: string, inputs: readonly string[], name: string, dtype: DataType, extents: readonly Extent[], attrs: Readonly<Record<string, AttrValue>> = {}): string[] {
+    const outs = this.g.node(opType, inputs, name, { attrs, outputs: extents.length });
+    outs.forEach((out, i) => this.tracked.push({ name: out, dtype, extent: extents[i]!, isInput: false }));
+    return outs;
+  }
+
+  /**
+   * Names a float weight made from the source tensor `source` (checked to have `shape`) by
+   * `make`. The same name asked twice is made once.
+   */
+  weight(source: string, shape: readonly number[], name: string, dims: readonly number[], make: (values: Float32Array) => Float32Array, dtype: Float = this.act): string {
+    if (this.initializerNames.has(name)) return name;
+    this.initializerNames.add(name);
+    let recipe = this.recipes.get(source);
+    if (!recipe) {
+      recipe = { shape, outputs: [] };
+      this.recipes.set(source, recipe);
+    }
+    recipe.outputs.push({ name, dims, dtype, make });
+    return name;
+  }
+
+  /** A weight taken as stored, under its own name. */
+  sourceWeight(source: string, shape: readonly number[], dims: readonly number[] = shape, dtype: Float = this.act): string {
+    return this.weight(source, shape, source, dims, (v) => v, dtype);
+  }
+
+  /** Checks every named source tensor's shape, then reads each once and adds its initializers. */
+  async loadWeights(ctx: BuildContext): Promise<void> {
+    for (const [source, recipe] of this.recipes) expectShape(ctx.weights, source, recipe.shape);
+    for (const [source, recipe] of this.recipes) {
+      const values = await ctx.weights.read(source);
+      for (const out of recipe.outputs) await floatParam(ctx, out.name, out.make(values), out.dims, out.dtype);
+    }
+  }
+
+  contract(): GraphContract {
+    return { inputs: [...this.inputs], outputs: [...this.outputs] };
+  }
+
+  /** `decoder.up_blocks.0.resnets.1.conv1` → `up_blocks.0.resnets.1.conv1`. */
+  moduleName(prefix: string): string {
+    return prefix.startsWith(`${this.root}.`) ? prefix.slice(this.root.length + 1) : prefix;
+  }
+
+  private declareInput(name: string, dtype: DataType, dims: Dim[], extent: Extent): string {
+    if (this.inputs.some((i) => i.name === name)) throw new ConvertError(`VAE graph ${this.g.name}: input ${name} declared twice.`);
+    this.g.input(name, dtype, dims);
+    this.inputs.push({ name, dtype, dims });
+    this.tracked.push({ name, dtype, extent, isInput: true });
+    return name;
+  }
+}
+
+/** Bytes of a tracked tensor at the latent grid h × w. */
+export function trackedBytes(t: TrackedTensor, h: number, w: number): number {
+  return t.extent(h, w) * (t.dtype === 'bool' ? 1 : BYTES_PER_ELEMENT[t.dtype]);
+}
+
+/**
+ * Node scope for a checkpoint prefix: `decoder.up_blocks.0.resnets.1.conv1` →
+ * `/vae/decoder/up_blocks.0/resnets.1/conv1` (an index stays with its list's name).
+ */
+export function scopeOf(prefix: string): string {
+  const parts: string[] = [];
+  for (const part of prefix.split('.')) {
+    if (/^\d+$/.test(part) && parts.length > 0) parts[parts.length - 1] += `.${part}`;
+    else parts.push(part);
+  }
+  return `/vae/${parts.join('/')}`;
+}

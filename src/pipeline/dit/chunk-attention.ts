@@ -1,0 +1,54 @@
+import { ModelProtoType, encodeModel } from '../../convert/onnx/onnx-proto.ts';
+import type { ModelObject, NodeObject, TensorProtoObject } from '../../convert/onnx/onnx-proto.ts';
+
+/**
+ * The largest query chunk whose unfused attention probabilities [heads, chunk, keys]
+ * fit in half a GPU buffer: onnxruntime's non-flash attention path materialises them.
+ */
+export function queryChunkSize(keys: number, heads: number, maxBufferBytes: number, bytesPerElement = 4): number {
+  const rows = Math.floor(maxBufferBytes / 2 / (heads * keys * bytesPerElement));
+  if (rows < 1) throw new RangeError(`attention over ${keys} keys does not fit a ${maxBufferBytes}-byte GPU buffer even one query at a time`);
+  return rows >= 16 ? rows - (rows % 16) : rows;
+}
+
+/**
+ * Rewrites a graph so that every self-attention node (com.microsoft MultiHeadAttention
+ * named `…/attn1/…`) runs over query chunks of at most `chunk` rows, for a fixed token
+ * count. For devices where the fused flash-attention kernel is wrong or absent:
+ *
+ *   q ─ Split(axis 1, [chunk, chunk, …, rest]) ─ MHA(q_i, k, v) ─ … ─ Concat(axis 1) ─ out
+ *
+ * Only the graph structure changes; weights stay in the same external files.
+ */
+export function chunkSelfAttention(model: Uint8Array, tokens: number, chunk: number): Uint8Array {
+  if (chunk >= tokens) return model;
+  const decoded = ModelProtoType.toObject(ModelProtoType.decode(model), { longs: Number, bytes: Uint8Array, defaults: true }) as unknown as ModelObject;
+  const sizes: number[] = [];
+  for (let start = 0; start < tokens; start += chunk) sizes.push(Math.min(chunk, tokens - start));
+  const splitName = `/constants/attention_chunks/${tokens}/${chunk}`;
+  const splitSizes: TensorProtoObject = {
+    name: splitName,
+    dims: [sizes.length],
+    dataType: 7,
+    rawData: new Uint8Array(BigInt64Array.from(sizes, BigInt).buffer),
+  };
+  const nodes: NodeObject[] = [];
+  for (const node of decoded.graph.node) {
+    if (node.opType !== 'MultiHeadAttention' || !node.name.includes('/attn1/')) {
+      nodes.push(node);
+      continue;
+    }
+    const [query, key, value] = node.input as [string, string, string];
+    const parts = sizes.map((_, i) => `${node.name}/chunk_${i}/query`);
+    nodes.push({ name: `${node.name}/SplitQueries`, opType: 'Split', domain: '', input: [query, splitName], output: parts, attribute: [{ name: 'axis', type: 2, i: 1 }] });
+    const outputs = parts.map((part, i) => {
+      const output = `${node.name}/chunk_${i}/output`;
+      nodes.push({ ...node, name: `${node.name}/chunk_${i}`, input: [part, key, value], output: [output] });
+      return output;
+    });
+    nodes.push({ name: `${node.name}/ConcatChunks`, opType: 'Concat', domain: '', input: outputs, output: node.output, attribute: [{ name: 'axis', type: 2, i: 1 }] });
+  }
+  decoded.graph.node = nodes;
+  decoded.graph.initializer = [...decoded.graph.initializer, splitSizes];
+  return encodeModel(decoded);
+}
