@@ -10,6 +10,7 @@ export type WanErrorCode =
   | 'gpu-check-failed'
   | 'worker-failed'
   | 'convert-failed'
+  | 'model-not-installed'
   | 'unknown';
 
 export class WanError extends Error {
@@ -27,15 +28,24 @@ export class UnsupportedEnvironmentError extends WanError {
   override name = 'UnsupportedEnvironmentError';
 }
 
+/** The model (bundle) is missing, incomplete or lacks a part; the message says how to get it. */
+export class ModelNotInstalledError extends WanError {
+  override name = 'ModelNotInstalledError';
+  constructor(message: string) {
+    super('model-not-installed', message);
+  }
+}
+
 export interface SerializedError {
   readonly name: string;
   readonly code: WanErrorCode;
   readonly message: string;
 }
 
-const CLASSES: Record<string, new (code: WanErrorCode, message: string) => WanError> = {
-  WanError,
-  UnsupportedEnvironmentError,
+const CLASSES: Record<string, (code: WanErrorCode, message: string) => WanError> = {
+  WanError: (code, message) => new WanError(code, message),
+  UnsupportedEnvironmentError: (code, message) => new UnsupportedEnvironmentError(code, message),
+  ModelNotInstalledError: (_code, message) => new ModelNotInstalledError(message),
 };
 
 /** Turns any thrown value into plain data that survives structured cloning. */
@@ -47,8 +57,8 @@ export function serializeError(error: unknown): SerializedError {
 
 /** Rebuilds a serialized error into its class. */
 export function deserializeError(data: SerializedError): WanError {
-  const Class = CLASSES[data.name] ?? WanError;
-  const error = new Class(data.code, data.message);
+  const make = CLASSES[data.name] ?? CLASSES.WanError!;
+  const error = make(data.code, data.message);
   if (!(data.name in CLASSES)) error.name = data.name;
   return error;
 }

@@ -3,7 +3,7 @@ import type { BuildContext } from './build-context.ts';
 import type { QuantConfig } from './quant/quant-config.ts';
 import type { WeightSource } from './weights/weight-source.ts';
 import { checkpointWeightSource } from './weights/weight-source.ts';
-import { openCheckpoint } from './safetensors/index.ts';
+import { SafetensorsError, openCheckpoint } from './safetensors/index.ts';
 import type { AbortSignalLike, Checkpoint, CheckpointFiles } from './safetensors/index.ts';
 import type { BundleSink } from './bundle/bundle-sink.ts';
 import { ExternalWeightStore } from './bundle/external-weight-store.ts';
@@ -11,11 +11,15 @@ import { HashingWriter } from './bundle/hashing-writer.ts';
 import type { FileRecord } from './bundle/hashing-writer.ts';
 import type { GraphContract } from './bundle/graph-contract.ts';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE } from './bundle/manifest.ts';
-import type { BundleManifest, EmbeddingTableEntry, GraphEntry } from './bundle/manifest.ts';
+import type { BundleManifest, GraphEntry } from './bundle/manifest.ts';
 import { ConvertError } from './convert-error.ts';
 import { parseDitConfig } from './wan-dit/dit-config.ts';
 import { buildDitContext } from './wan-dit/wan-dit-context.ts';
 import { buildDitStep } from './wan-dit/wan-dit-step.ts';
+import { parseUmt5Config } from './umt5/umt5-config.ts';
+import { buildUmt5Encoder } from './umt5/umt5-encoder.ts';
+import { writeEmbeddingTable } from './umt5/embedding-table.ts';
+import { buildVaeDecoderGraphs, buildVaeEncoderGraphs, parseVaeConfig } from './wan-vae/index.ts';
 
 /** Opsets every graph is written with. */
 export const GRAPH_OPSETS = { '': 21, 'com.microsoft': 1 } as const;
@@ -61,16 +65,50 @@ export async function openSourceModel(files: CheckpointFiles, signal?: AbortSign
   };
 }
 
-/** One graph of the bundle: which component's weights it reads and how it is built. */
-interface GraphRecipe {
+/** A built graph, serialised, with its I/O contract. */
+interface BuiltGraph {
   readonly name: string;
-  readonly component: 'transformer' | 'vae' | 'textEncoder';
-  build(ctx: BuildContext, source: SourceModel): Promise<GraphContract>;
+  readonly bytes: Uint8Array;
+  readonly contract: GraphContract;
 }
 
+type MakeContext = (graphName: string) => BuildContext;
+
+/** Graphs of one component: which checkpoint's weights they read and how they are built. */
+interface GraphRecipe {
+  readonly component: 'transformer' | 'vae' | 'textEncoder';
+  build(makeContext: MakeContext, source: SourceModel): Promise<readonly BuiltGraph[]>;
+}
+
+/** Builds one graph through a fresh context and serialises it. */
+async function single(
+  makeContext: MakeContext,
+  name: string,
+  build: (ctx: BuildContext) => Promise<GraphContract>,
+): Promise<BuiltGraph[]> {
+  const ctx = makeContext(name);
+  const contract = await build(ctx);
+  return [{ name, bytes: ctx.g.toModel({ opsets: GRAPH_OPSETS, producer: 'wan-web' }), contract }];
+}
+
+/** Every graph of a bundle, in build order. */
 const GRAPH_RECIPES: readonly GraphRecipe[] = [
-  { name: 'dit-context', component: 'transformer', build: (ctx, s) => buildDitContext(ctx, parseDitConfig(s.configs.transformer)) },
-  { name: 'dit', component: 'transformer', build: (ctx, s) => buildDitStep(ctx, parseDitConfig(s.configs.transformer)) },
+  {
+    component: 'textEncoder',
+    build: (make, s) => single(make, 'text-encoder', (ctx) => buildUmt5Encoder(ctx, parseUmt5Config(s.configs.text_encoder))),
+  },
+  {
+    component: 'transformer',
+    build: async (make, s) => {
+      const config = parseDitConfig(s.configs.transformer);
+      return [
+        ...(await single(make, 'dit-context', (ctx) => buildDitContext(ctx, config))),
+        ...(await single(make, 'dit', (ctx) => buildDitStep(ctx, config))),
+      ];
+    },
+  },
+  { component: 'vae', build: async (make, s) => (await buildVaeEncoderGraphs(make, parseVaeConfig(s.configs.vae))).graphs },
+  { component: 'vae', build: async (make, s) => (await buildVaeDecoderGraphs(make, parseVaeConfig(s.configs.vae))).graphs },
 ];
 
 /** Counts source bytes as weights are read, for progress and ETA, and honours the abort signal. */
@@ -94,6 +132,11 @@ class SourceReadMeter {
       },
     };
   }
+
+  add(bytes: number): void {
+    this.read += bytes;
+    this.report(this.read);
+  }
 }
 
 function totalSourceBytes(source: SourceModel): number {
@@ -114,11 +157,7 @@ export async function convertSourceModel(
   source: SourceModel,
   sink: BundleSink,
   options: ConvertOptions,
-  extras: {
-    readonly embedding: (source: SourceModel, sink: BundleSink, meter: { add(bytes: number): void }) => Promise<{ entry: EmbeddingTableEntry; files: FileRecord[] }>;
-    readonly tokenizer?: Uint8Array | null;
-    readonly recipes?: readonly GraphRecipe[];
-  },
+  tokenizer: Uint8Array | null,
 ): Promise<BundleManifest> {
   let phase = 'opening';
   const meter = new SourceReadMeter(totalSourceBytes(source), (read) => options.onProgress?.({ phase, sourceBytesRead: read, sourceBytesTotal: meter.total }), options.signal);
@@ -126,33 +165,42 @@ export async function convertSourceModel(
   const graphs: Record<string, GraphEntry> = {};
   const files: FileRecord[] = [];
   try {
-    for (const recipe of [...(extras.recipes ?? []), ...GRAPH_RECIPES]) {
-      phase = recipe.name;
+    for (const recipe of GRAPH_RECIPES) {
       const checkpoint = source[recipe.component];
       const weights = meter.wrap(checkpointWeightSource(checkpoint), checkpoint);
-      const g = new GraphBuilder(recipe.name);
-      const contract = await recipe.build({ g, weights, store, quant: options.quant }, source);
-      const file = `${recipe.name}.onnx`;
-      files.push(await writeFile(sink, file, g.toModel({ opsets: GRAPH_OPSETS, producer: 'wan-web' })));
-      graphs[recipe.name] = { file, externalData: g.externalDataFiles(), contract };
+      const builders = new Map<string, GraphBuilder>();
+      const makeContext: MakeContext = (name) => {
+        phase = name;
+        const g = new GraphBuilder(name);
+        builders.set(name, g);
+        return { g, weights, store, quant: options.quant };
+      };
+      for (const graph of await recipe.build(makeContext, source)) {
+        const file = `${graph.name}.onnx`;
+        files.push(await writeFile(sink, file, graph.bytes));
+        graphs[graph.name] = { file, externalData: builders.get(graph.name)?.externalDataFiles() ?? [], contract: graph.contract };
+      }
     }
     phase = 'text embedding table';
-    const embedding = await extras.embedding(source, sink, { add: (bytes) => { meter.read += bytes; } });
+    const embedding = await writeEmbeddingTable(source.textEncoder, sink, {
+      onBytes: (bytes) => meter.add(bytes),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     files.push(...embedding.files);
-    if (extras.tokenizer) files.push(await writeFile(sink, 'tokenizer.json', extras.tokenizer));
+    if (tokenizer) files.push(await writeFile(sink, 'tokenizer.json', tokenizer));
     files.push(...(await store.finish()));
 
     const manifest: BundleManifest = {
       format: BUNDLE_FORMAT,
       formatVersion: BUNDLE_FORMAT_VERSION,
-      name: options.name ?? source.configs.transformer._name_or_path?.toString() ?? options.source.repo,
+      name: options.name ?? options.source.repo,
       source: options.source,
       createdBy: 'wan-web convert',
       precision: { ...options.quant },
       configs: source.configs,
       graphs,
       textEmbedding: embedding.entry,
-      tokenizer: extras.tokenizer ? 'tokenizer.json' : null,
+      tokenizer: tokenizer ? 'tokenizer.json' : null,
       files: files.sort((a, b) => a.path.localeCompare(b.path)),
     };
     const writer = await sink.create(MANIFEST_FILE);
@@ -164,6 +212,25 @@ export async function convertSourceModel(
     await sink.abort();
     throw error;
   }
+}
+
+/** The tokenizer of a diffusers checkpoint (`tokenizer/tokenizer.json`), byte for byte, or null when it has none. */
+export async function readSourceTokenizer(files: CheckpointFiles, signal?: AbortSignalLike): Promise<Uint8Array | null> {
+  const path = 'tokenizer/tokenizer.json';
+  if (files.exists && !(await files.exists(path))) return null;
+  try {
+    const source = await files.open(path);
+    return await source.read(0, await source.size(), signal);
+  } catch (error) {
+    if (error instanceof SafetensorsError && error.code === 'not-found') return null;
+    throw error;
+  }
+}
+
+/** Opens a diffusers checkpoint and converts it (see {@link convertSourceModel}). */
+export async function convertCheckpoint(files: CheckpointFiles, sink: BundleSink, options: ConvertOptions): Promise<BundleManifest> {
+  const source = await openSourceModel(files, options.signal);
+  return convertSourceModel(source, sink, options, await readSourceTokenizer(files, options.signal));
 }
 
 async function writeFile(sink: BundleSink, path: string, bytes: Uint8Array): Promise<FileRecord> {

@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { convertCheckpoint } from '../../convert/convert-checkpoint.ts';
+import { resolveQuantConfig } from '../../convert/quant/quant-config.ts';
+import { httpCheckpointFiles } from '../../convert/safetensors/index.ts';
+import type { CheckpointFiles } from '../../convert/safetensors/index.ts';
+import { dirBundleSink } from '../dir-bundle-sink.ts';
+import { nodeCheckpointFiles } from '../file-source.ts';
+import { ProgressBar, formatBytes } from './progress-bar.ts';
+
+const USAGE = `wan-web convert <source> <out-dir> [options]
+
+<source> is a diffusers checkpoint of Wan2.2 TI2V-5B (transformer/, vae/, text_encoder/,
+tokenizer/): a local folder, or an http(s) base URL served with range requests (e.g.
+https://huggingface.co/Wan-AI/Wan2.2-TI2V-5B-Diffusers/resolve/<revision>).
+
+Options:
+  --weights int4|int8|fp16|fp32   linear-layer weight storage (default int4, MatMulNBits block 32)
+  --activations fp16|fp32         DiT activation type (default fp16; the text encoder is always fp32)
+  --accuracy-level 0..4           MatMulNBits accuracy_level written into every node (default 0)
+  --repo NAME --revision REV      recorded in the manifest as the source`;
+
+export async function convertCommand(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      weights: { type: 'string' },
+      activations: { type: 'string' },
+      'accuracy-level': { type: 'string' },
+      repo: { type: 'string' },
+      revision: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [source, outDir] = positionals;
+  if (values.help || !source || !outDir) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? 0 : 1;
+  }
+  const quant = resolveQuantConfig({
+    ...(values.weights !== undefined ? { weights: values.weights } : {}),
+    ...(values.activations !== undefined ? { activations: values.activations } : {}),
+    ...(values['accuracy-level'] !== undefined ? { accuracyLevel: Number(values['accuracy-level']) } : {}),
+  });
+  const isUrl = /^https?:\/\//.test(source);
+  const files: CheckpointFiles = isUrl ? httpCheckpointFiles(source, { fetch: globalThis.fetch }) : nodeCheckpointFiles(resolve(source));
+  const sink = await dirBundleSink(resolve(outDir));
+
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  const bar = new ProgressBar(`converting (${quant.weights} weights, ${quant.activations} activations)`);
+  try {
+    const manifest = await convertCheckpoint(files, sink, {
+      quant,
+      source: { repo: values.repo ?? source, revision: values.revision ?? 'local' },
+      signal: controller.signal,
+      onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
+    });
+    const total = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
+    bar.done(`wrote ${outDir}: ${manifest.files.length} files, ${formatBytes(total)}`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}

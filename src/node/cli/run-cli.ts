@@ -1,0 +1,46 @@
+import { WanError } from '../../errors.ts';
+import { ManifestError } from '../../convert/bundle/manifest.ts';
+import { SafetensorsError } from '../../convert/safetensors/index.ts';
+import { convertCommand } from './convert-command.ts';
+import { debugCommand } from './debug-command.ts';
+
+const USAGE = `wan-web: Wan2.2 TI2V-5B in the browser, and its tools.
+
+Commands:
+  wan-web convert <source> <out-dir> [--weights int4|int8|fp16|fp32] [--activations fp16|fp32]
+      Build a bundle from a diffusers checkpoint (local folder or http(s) base URL).
+  wan-web debug dit|text-encoder|vae-decode|vae-encode --bundle <dir> --in <in.safetensors> --out <out.safetensors>
+      Run one component from tensors, with the official semantics (see test/fixtures/tiny-a/README.md).
+
+Run a command with --help for its options.`;
+
+/** Runs one CLI invocation and returns the process exit code. */
+export async function runCli(args: readonly string[]): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    switch (command) {
+      case 'convert':
+        return await convertCommand(rest);
+      case 'debug':
+        return await debugCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 1 : 0;
+      default:
+        process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+        return 1;
+    }
+  } catch (error) {
+    if (!isUserFacing(error)) throw error;
+    process.stderr.write(`\nwan-web ${command}: ${error.message}\n`);
+    return 1;
+  }
+}
+
+/** Errors whose message tells the user what to do; anything else is a bug and keeps its stack. */
+function isUserFacing(error: unknown): error is Error {
+  return error instanceof WanError || error instanceof SafetensorsError || error instanceof ManifestError || error instanceof TypeError;
+}
