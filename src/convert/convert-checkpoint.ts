@@ -229,8 +229,16 @@ export async function readSourceTokenizer(files: CheckpointFiles, signal?: Abort
 
 /** Opens a diffusers checkpoint and converts it (see {@link convertSourceModel}). */
 export async function convertCheckpoint(files: CheckpointFiles, sink: BundleSink, options: ConvertOptions): Promise<BundleManifest> {
-  const source = await openSourceModel(files, options.signal);
-  return convertSourceModel(source, sink, options, await readSourceTokenizer(files, options.signal));
+  let source: SourceModel;
+  let tokenizer: Uint8Array | null;
+  try {
+    source = await openSourceModel(files, options.signal);
+    tokenizer = await readSourceTokenizer(files, options.signal);
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+  return convertSourceModel(source, sink, options, tokenizer);
 }
 
 async function writeFile(sink: BundleSink, path: string, bytes: Uint8Array): Promise<FileRecord> {

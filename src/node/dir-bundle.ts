@@ -14,11 +14,19 @@ export async function openDirBundle(dir: string): Promise<BundleAccess> {
   const manifest = validateManifest(JSON.parse(text));
   return {
     manifest,
-    async createSession(graph, options = {}) {
+    async createSession(graph, options = {}, rewrite) {
       const entry = manifest.graphs[graph];
       if (!entry) throw new ModelNotInstalledError(`The bundle in ${dir} has no "${graph}" graph.`);
       // Large models: the arena's power-of-two growth would hold far more than the tensors need.
-      return ort.InferenceSession.create(join(dir, entry.file), { enableCpuMemArena: false, ...options });
+      const sessionOptions = { enableCpuMemArena: false, ...options };
+      const path = join(dir, entry.file);
+      if (!rewrite) return ort.InferenceSession.create(path, sessionOptions);
+      // From bytes, onnxruntime resolves external data against this folder.
+      const model = rewrite(new Uint8Array(await readFile(path)));
+      return ort.InferenceSession.create(model, {
+        ...sessionOptions,
+        extra: { session: { model_external_initializers_file_folder_path: dir } },
+      });
     },
     async readRange(path, offset, length) {
       const handle = await open(join(dir, path), 'r');

@@ -8,7 +8,11 @@ import type { OrtSession, OrtSessionOptions } from './ort-types.ts';
  */
 export interface BundleAccess {
   readonly manifest: BundleManifest;
-  createSession(graph: string, options?: OrtSessionOptions): Promise<OrtSession>;
+  /**
+   * A session for one graph. `rewrite` transforms the graph's bytes first (e.g. query-chunked
+   * attention for a device without a correct flash kernel); the weights are unchanged.
+   */
+  createSession(graph: string, options?: OrtSessionOptions, rewrite?: (model: Uint8Array) => Uint8Array): Promise<OrtSession>;
   readRange(path: string, offset: number, length: number): Promise<Uint8Array>;
   readText(path: string): Promise<string>;
 }

@@ -9,10 +9,12 @@ export interface CaseFile {
   has(name: string): boolean;
   float(name: string): Promise<{ data: Float32Array; dims: number[] }>;
   int64(name: string): Promise<{ data: BigInt64Array; dims: number[] }>;
+  close(): Promise<void>;
 }
 
 export async function readCaseFile(path: string): Promise<CaseFile> {
-  const file: SafetensorsFile = await openSafetensors(fileByteSource(path));
+  const source = fileByteSource(path);
+  const file: SafetensorsFile = await openSafetensors(source);
   const read = async (name: string) => {
     if (!file.tensors.has(name)) throw new TypeError(`${path} has no tensor "${name}" (it has: ${[...file.tensors.keys()].join(', ')}).`);
     return file.readTensor(name);
@@ -28,6 +30,7 @@ export async function readCaseFile(path: string): Promise<CaseFile> {
       const { info, bytes } = await read(name);
       return { data: toBigInt64(info, bytes), dims: [...info.shape] };
     },
+    close: () => source.close(),
   };
 }
 

@@ -1,0 +1,126 @@
+import { parseDitConfig } from '../convert/wan-dit/dit-config.ts';
+import { parseUmt5Config } from '../convert/umt5/umt5-config.ts';
+import { decoderGraphName, encoderGraphName } from '../convert/wan-vae/vae-names.ts';
+import type { BundleAccess } from './bundle-access.ts';
+import type { OrtModule, OrtSessionOptions } from './ort-types.ts';
+import { computeCrossKv, runDitStep } from './dit/dit-runner.ts';
+import { chunkSelfAttention } from './dit/chunk-attention.ts';
+import { encodeText, padContext } from './text/text-encoder-runner.ts';
+import { clampUnit, createVaeDecoder, createVaeEncoder } from './vae/index.ts';
+import type { VaeStageSession } from './vae/index.ts';
+
+/** Named input tensors (a golden case file, or tensors posted to the worker). */
+export interface TensorInputs {
+  has(name: string): boolean;
+  float(name: string): Promise<{ data: Float32Array; dims: readonly number[] }>;
+  int64(name: string): Promise<{ data: BigInt64Array; dims: readonly number[] }>;
+}
+
+export type TensorOutputs = Record<string, { data: Float32Array; dims: readonly number[] }>;
+
+/** What a component needs to run: onnxruntime, the bundle and how to create sessions. */
+export interface ComponentRuntime {
+  readonly ort: OrtModule;
+  readonly bundle: BundleAccess;
+  readonly sessionOptions?: OrtSessionOptions;
+  /** Query rows per self-attention chunk for a token count, or null to use the fused kernel. */
+  readonly attentionChunk?: (tokens: number) => number | null;
+}
+
+/**
+ * The model components run from tensors, with the official semantics and the golden
+ * case names (test/fixtures/tiny-a/README.md), so any implementation can be compared
+ * with ours component by component: `wan-web debug …` in Node, the worker in the browser.
+ */
+export const COMPONENTS = {
+  /** x [1, C, F, H, W], per-token t [1, L], context [1, 512, text_dim] → v */
+  async dit({ ort, bundle, sessionOptions, attentionChunk }: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+    const config = parseDitConfig(bundle.manifest.configs.transformer);
+    const [x, t, context] = await Promise.all([input.float('x'), input.float('t'), input.float('context')]);
+    const tokens = t.data.length;
+    const chunk = attentionChunk?.(tokens) ?? null;
+    const rewrite = chunk === null ? undefined : (model: Uint8Array) => chunkSelfAttention(model, tokens, chunk);
+    const kv = await computeCrossKv(ort, await bundle.createSession('dit-context', sessionOptions), context.data, config.textDim);
+    const step = await bundle.createSession('dit', sessionOptions, rewrite);
+    try {
+      return { v: { data: await runDitStep(ort, step, config, x.data, x.dims, t.data, kv), dims: x.dims } };
+    } finally {
+      await step.release();
+    }
+  },
+
+  /** ids, mask [1, 512] (and long.ids, long.mask) → output [1, 512, d] trimmed to the mask and zero-padded (and long.output) */
+  async 'text-encoder'({ ort, bundle, sessionOptions }: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+    const config = parseUmt5Config(bundle.manifest.configs.text_encoder);
+    const session = await bundle.createSession('text-encoder', sessionOptions);
+    const embeddings = { table: bundle.manifest.textEmbedding, readRange: bundle.readRange };
+    const outputs: TensorOutputs = {};
+    for (const prefix of ['', 'long.']) {
+      if (!input.has(`${prefix}ids`)) continue;
+      const [ids, mask] = await Promise.all([input.int64(`${prefix}ids`), input.int64(`${prefix}mask`)]);
+      const n = mask.data.reduce((sum, m) => sum + Number(m), 0);
+      const hidden = await encodeText(ort, session, config, embeddings, ids.data.subarray(0, n));
+      outputs[`${prefix}output`] = { data: padContext(hidden, n, ids.dims[1]), dims: [1, ids.dims[1]!, config.dModel] };
+    }
+    await session.release();
+    return outputs;
+  },
+
+  /** z [1, 48, F, H, W] → video [1, 3, 1 + 4(F − 1), 16H, 16W] clamped, and chunk0, chunk1, … unclamped */
+  async 'vae-decode'({ ort, bundle, sessionOptions }: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+    const z = await input.float('z');
+    const [, , frames, height, width] = z.dims as [number, number, number, number, number];
+    const decoder = createVaeDecoder(ort, await stageSessions(bundle, decoderGraphName, sessionOptions));
+    const outputs: TensorOutputs = {};
+    const chunks: Float32Array[] = [];
+    for await (const chunk of decoder.decodeLatents(z.data, { frames, height, width })) {
+      outputs[`chunk${chunk.index}`] = { data: chunk.data, dims: [1, 3, chunk.frames, chunk.height, chunk.width] };
+      chunks.push(chunk.data);
+    }
+    decoder.dispose();
+    const last = outputs[`chunk${frames - 1}`]!;
+    const totalFrames = 1 + 4 * (frames - 1);
+    outputs.video = { data: clampUnit(concatFrames(chunks, last.dims[3]! * last.dims[4]!)), dims: [1, 3, totalFrames, last.dims[3]!, last.dims[4]!] };
+    return outputs;
+  },
+
+  /** image [1, 3, 1, H, W] (and video [1, 3, 1 + 4k, H, W]) in [-1, 1] → mu (and video_mu), normalised */
+  async 'vae-encode'({ ort, bundle, sessionOptions }: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+    const encoder = createVaeEncoder(ort, await stageSessions(bundle, encoderGraphName, sessionOptions));
+    const outputs: TensorOutputs = {};
+    for (const [inName, outName] of [['image', 'mu'], ['video', 'video_mu']] as const) {
+      if (!input.has(inName)) continue;
+      const pixels = await input.float(inName);
+      const [, , frames, height, width] = pixels.dims as [number, number, number, number, number];
+      const mu = await encoder.encodeVideo(pixels.data, { frames, height, width });
+      outputs[outName] = { data: mu.data, dims: [1, mu.channels, mu.frames, mu.height, mu.width] };
+    }
+    return outputs;
+  },
+} as const;
+
+export type ComponentName = keyof typeof COMPONENTS;
+
+/** Sessions of every stage graph of a VAE half present in the bundle, in order. */
+async function stageSessions(bundle: BundleAccess, name: (stage: number) => string, options?: OrtSessionOptions): Promise<VaeStageSession[]> {
+  const stages: VaeStageSession[] = [];
+  for (let i = 0; bundle.manifest.graphs[name(i)]; i++) {
+    stages.push({ session: await bundle.createSession(name(i), options), contract: bundle.manifest.graphs[name(i)]!.contract });
+  }
+  return stages;
+}
+
+/** Concatenates chunks [3, f_i, H, W] along time into [3, Σf_i, H, W]. */
+function concatFrames(chunks: readonly Float32Array[], pixelsPerFrame: number): Float32Array {
+  const frames = chunks.reduce((sum, c) => sum + c.length / (3 * pixelsPerFrame), 0);
+  const out = new Float32Array(3 * frames * pixelsPerFrame);
+  let frameOffset = 0;
+  for (const chunk of chunks) {
+    const f = chunk.length / (3 * pixelsPerFrame);
+    for (let c = 0; c < 3; c++) {
+      out.set(chunk.subarray(c * f * pixelsPerFrame, (c + 1) * f * pixelsPerFrame), (c * frames + frameOffset) * pixelsPerFrame);
+    }
+    frameOffset += f;
+  }
+  return out;
+}
