@@ -1,0 +1,50 @@
+import { Tokenizer } from '@huggingface/tokenizers';
+import { MAX_TEXT_TOKENS } from '../../convert/umt5/umt5-names.ts';
+import { cleanPrompt } from './prompt-clean.ts';
+
+/** The part of a `@huggingface/tokenizers` Tokenizer that {@link tokenize} uses. */
+export interface TextTokenizer {
+  encode(text: string, options?: { add_special_tokens?: boolean }): { ids: number[] };
+  token_to_id(token: string): number | undefined;
+}
+
+/** The T5 end-of-sequence token; its id is 1 in google/umt5-xxl. */
+export const EOS_TOKEN = '</s>';
+
+/** Thrown when a tokenizer.json cannot serve as the UMT5 tokenizer. */
+export class TokenizerError extends Error {
+  override name = 'TokenizerError';
+}
+
+/**
+ * Loads a tokenizer.json (parsed JSON) such as google/umt5-xxl's. The bundle carries no
+ * tokenizer_config.json; the T5 special tokens are what it would say.
+ */
+export function loadTokenizer(json: unknown): Tokenizer {
+  if (typeof json !== 'object' || json === null || !('model' in json)) {
+    throw new TokenizerError('tokenizer.json is not a tokenizer definition (no "model"). Reinstall the model.');
+  }
+  const tokenizer = new Tokenizer(json, { eos_token: EOS_TOKEN, unk_token: '<unk>', pad_token: '<pad>' });
+  if (tokenizer.token_to_id(EOS_TOKEN) === undefined) {
+    throw new TokenizerError(`tokenizer.json has no "${EOS_TOKEN}" token, so it is not a T5 tokenizer. Reinstall the model.`);
+  }
+  return tokenizer;
+}
+
+/**
+ * Token ids of `text` as Wan's T5 tokenizer call makes them (`add_special_tokens=True,
+ * truncation=True, max_length=512`): the text's ids, cut to maxTokens − 1, then EOS.
+ * The text is taken as is; see {@link tokenizePrompt} for the cleaning Wan applies first.
+ */
+export function tokenize(tokenizer: TextTokenizer, text: string, maxTokens = MAX_TEXT_TOKENS): number[] {
+  if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new RangeError(`maxTokens must be a positive integer, got ${maxTokens}.`);
+  const eos = tokenizer.token_to_id(EOS_TOKEN);
+  if (eos === undefined) throw new TokenizerError(`The tokenizer has no "${EOS_TOKEN}" token, so it is not a T5 tokenizer.`);
+  const ids = tokenizer.encode(text, { add_special_tokens: false }).ids;
+  return [...ids.slice(0, maxTokens - 1), eos];
+}
+
+/** A prompt as Wan encodes it: {@link cleanPrompt}, then {@link tokenize}. */
+export function tokenizePrompt(tokenizer: TextTokenizer, prompt: string, maxTokens = MAX_TEXT_TOKENS): number[] {
+  return tokenize(tokenizer, cleanPrompt(prompt), maxTokens);
+}

@@ -1,0 +1,191 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { GraphBuilder } from '../../src/convert/onnx/index.ts';
+import type { BuildContext } from '../../src/convert/build-context.ts';
+import type { BundleSink, FileWriter } from '../../src/convert/bundle/bundle-sink.ts';
+import { FP32_CONFIG, resolveQuantConfig } from '../../src/convert/quant/quant-config.ts';
+import type { QuantConfig } from '../../src/convert/quant/quant-config.ts';
+import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
+import { checkpointWeightSource } from '../../src/convert/weights/weight-source.ts';
+import { openCheckpoint, openSafetensors, toBigInt64, toFloat32 } from '../../src/convert/safetensors/index.ts';
+import type { Checkpoint } from '../../src/convert/safetensors/index.ts';
+import { fileByteSource, nodeCheckpointFiles } from '../../src/node/file-source.ts';
+import type { FileByteSource } from '../../src/node/file-source.ts';
+import { parseUmt5Config } from '../../src/convert/umt5/umt5-config.ts';
+import type { Umt5Config } from '../../src/convert/umt5/umt5-config.ts';
+import { buildUmt5Encoder } from '../../src/convert/umt5/umt5-encoder.ts';
+import { writeEmbeddingTable } from '../../src/convert/umt5/embedding-table.ts';
+import type { TextEmbeddings } from '../../src/pipeline/text/text-encoder-runner.ts';
+import { encodeText, padContext } from '../../src/pipeline/text/text-encoder-runner.ts';
+
+const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
+const OPSETS = { '': 21, 'com.microsoft': 1 };
+
+/** Keeps written files in memory. */
+function memorySink(files: Map<string, Uint8Array>): Pick<BundleSink, 'create'> {
+  return {
+    async create(path): Promise<FileWriter> {
+      const chunks: Uint8Array[] = [];
+      return {
+        write: async (bytes) => void chunks.push(bytes.slice()),
+        close: async () => {
+          const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+          let at = 0;
+          for (const c of chunks) (out.set(c, at), (at += c.byteLength));
+          files.set(path, out);
+        },
+      };
+    },
+  };
+}
+
+const checkpointFiles = nodeCheckpointFiles(TINY);
+const caseFile = fileByteSource(join(TINY, 'cases', 'text_encoder.safetensors'));
+const sampleFiles = { t2v: fileByteSource(join(TINY, 'cases', 'sample_t2v.safetensors')), i2v: fileByteSource(join(TINY, 'cases', 'sample_i2v.safetensors')) };
+let checkpoint: Checkpoint;
+let config: Umt5Config;
+let session: ort.InferenceSession;
+let embeddings: TextEmbeddings;
+
+afterAll(async () => {
+  await Promise.all([checkpointFiles.close(), caseFile.close(), sampleFiles.t2v.close(), sampleFiles.i2v.close(), session?.release()]);
+});
+
+beforeAll(async () => {
+  checkpoint = await openCheckpoint(checkpointFiles, 'text_encoder');
+  config = parseUmt5Config(await checkpoint.readJson('config.json'));
+  session = (await buildSession(FP32_CONFIG)).session;
+
+  // Small files and blocks so that the table spans several files and reads.
+  const files = new Map<string, Uint8Array>();
+  const { entry } = await writeEmbeddingTable(checkpoint, memorySink(files), { maxFileBytes: 100 * 32 * 4 + 5, blockBytes: 7 * 32 * 4 });
+  expect(entry.files.map((f) => f.rowCount)).toEqual([100, 100, 100, 84]);
+  embeddings = {
+    table: entry,
+    readRange: async (path, offset, length) => files.get(path)!.subarray(offset, offset + length),
+  };
+});
+
+async function buildSession(quant: QuantConfig, options: ort.InferenceSession.SessionOptions = {}) {
+  const ctx: BuildContext = { g: new GraphBuilder('text-encoder'), weights: checkpointWeightSource(checkpoint), store: inlineWeightStore, quant };
+  const contract = await buildUmt5Encoder(ctx, config);
+  return { contract, session: await ort.InferenceSession.create(ctx.g.toModel({ opsets: OPSETS }), options) };
+}
+
+async function readCase(source: FileByteSource = caseFile) {
+  const file = await openSafetensors(source);
+  const read = async (key: string) => file.readTensor(key);
+  return {
+    floats: async (key: string) => {
+      const { info, bytes } = await read(key);
+      return toFloat32(info, bytes);
+    },
+    ints: async (key: string) => {
+      const { info, bytes } = await read(key);
+      return toBigInt64(info, bytes);
+    },
+  };
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+describe('UMT5 text encoder against the official implementation (tiny-a, fp32)', () => {
+  const cases = [
+    { prefix: '', mask: 'mask', n: 23, atolRaw: 2e-5, atolOut: 1e-5 },
+    { prefix: 'long.', mask: 'long.mask', n: 200, atolRaw: 2e-5, atolOut: 2e-5 },
+  ];
+  for (const { prefix, mask, n: expectedN, atolRaw, atolOut } of cases) {
+    test(`${prefix || 'short.'}output (n = ${expectedN})`, async () => {
+      const c = await readCase();
+      const ids = await c.ints(`${prefix}ids`);
+      const maskValues = await c.ints(mask);
+      const n = maskValues.reduce((sum, m) => sum + Number(m), 0);
+      expect(n).toBe(expectedN);
+      const d = config.dModel;
+
+      const hidden = await encodeText(ort, session, config, embeddings, ids.subarray(0, n));
+      const raw = (await c.floats(`${prefix}output_raw`)).subarray(0, n * d);
+      const rawDiff = maxAbsDiff(hidden, raw);
+
+      const context = padContext(hidden, n);
+      const official = await c.floats(`${prefix}output`);
+      const outDiff = maxAbsDiff(context, official);
+      console.log(`${prefix}output n=${n}: max |raw − official| = ${rawDiff.toExponential(4)} (atol ${atolRaw}), max |padded − official| = ${outDiff.toExponential(4)} (atol ${atolOut})`);
+      expect(rawDiff).toBeLessThanOrEqual(atolRaw);
+      expect(outDiff).toBeLessThanOrEqual(atolOut);
+      // The padding rows are exact zeros, in ours and in the official context.
+      for (let i = n * d; i < context.length; i++) {
+        if (context[i] !== 0 || official[i] !== 0) throw new Error(`padded value ${i} is not zero`);
+      }
+    });
+  }
+});
+
+describe('the prompt contexts of the official sampling runs (tiny-a, fp32)', () => {
+  const cases = [
+    { file: 't2v', branch: 'cond', atol: 1e-5 },
+    { file: 't2v', branch: 'uncond', atol: 2e-5 },
+    { file: 'i2v', branch: 'cond', atol: 2e-5 },
+    { file: 'i2v', branch: 'uncond', atol: 2e-5 },
+  ] as const;
+  for (const { file, branch, atol } of cases) {
+    test(`sample_${file} context_${branch}`, async () => {
+      const c = await readCase(sampleFiles[file]);
+      const ids = await c.ints(`ids_${branch}`);
+      const n = (await c.ints(`mask_${branch}`)).reduce((sum, m) => sum + Number(m), 0);
+      const context = padContext(await encodeText(ort, session, config, embeddings, ids.subarray(0, n)), n);
+      const diff = maxAbsDiff(context, await c.floats(`context_${branch}`));
+      console.log(`sample_${file} context_${branch} n=${n}: max |ours − official| = ${diff.toExponential(4)} (atol ${atol})`);
+      expect(diff).toBeLessThanOrEqual(atol);
+    });
+  }
+});
+
+describe('quantized weights: activations stay float32 (T5 overflows float16)', () => {
+  // Measured on long.output (max |value| 3.4): fp16 2.6e-3, int8 4.0e-2, int4 0.66 (d_model 32 is a single
+  // 32-value block per row, the worst case for int4). Bounds at about 3x.
+  const bounds = { fp16: 1e-2, int8: 0.15, int4: 2 } as const;
+  for (const [weights, bound] of Object.entries(bounds)) {
+    test(`${weights} weights with fp16 activations requested`, async () => {
+      const { contract, session: quantized } = await buildSession(resolveQuantConfig({ weights, activations: 'fp16', blockSize: 32 }));
+      try {
+        expect([...contract.inputs, ...contract.outputs].map((t) => t.dtype)).toEqual(['float32', 'int64', 'float32']);
+        const c = await readCase();
+        const n = 200;
+        const hidden = await encodeText(ort, quantized, config, embeddings, (await c.ints('long.ids')).subarray(0, n));
+        const diff = maxAbsDiff(hidden, (await c.floats('long.output_raw')).subarray(0, n * config.dModel));
+        console.log(`${weights} weights: max |ours − official fp32| = ${diff.toExponential(2)} (bound ${bound})`);
+        expect(diff).toBeGreaterThan(0);
+        expect(diff).toBeLessThanOrEqual(bound);
+      } finally {
+        await quantized.release();
+      }
+    });
+  }
+});
+
+// onnxruntime-node's native WebGPU EP (the kernels of onnxruntime-web) through Debian chromium's
+// SwiftShader Vulkan driver. CPU fallback is disabled: session creation fails if any node lacks a WebGPU kernel.
+const swiftshaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+describe.skipIf(!existsSync(swiftshaderIcd) || process.env.VK_ICD_FILENAMES !== swiftshaderIcd)('on the native WebGPU EP (SwiftShader)', () => {
+  test('every node runs on WebGPU and long.output (n = 200) matches', async () => {
+    const { session: gpu } = await buildSession(FP32_CONFIG, { executionProviders: ['webgpu'], extra: { session: { disable_cpu_ep_fallback: '1' } } });
+    try {
+      const c = await readCase();
+      const n = 200;
+      const hidden = await encodeText(ort, gpu, config, embeddings, (await c.ints('long.ids')).subarray(0, n));
+      const diff = maxAbsDiff(padContext(hidden, n), await c.floats('long.output'));
+      console.log(`WebGPU long.output: max |ours − official| = ${diff.toExponential(4)} (atol 2e-5)`);
+      expect(diff).toBeLessThanOrEqual(2e-5);
+    } finally {
+      await gpu.release();
+    }
+  });
+});
