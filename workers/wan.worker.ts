@@ -4,11 +4,34 @@ import { probeCapabilities } from '../src/runtime/capabilities.ts';
 import { installErrorTransfer } from '../src/runtime/comlink-errors.ts';
 import { GpuRuntime } from '../src/runtime/gpu-runtime.ts';
 import type { SelfCheckProgress } from '../src/runtime/self-check/index.ts';
+import { COMPONENTS } from '../src/pipeline/components.ts';
+import type { ComponentName, TensorInputs, TensorOutputs } from '../src/pipeline/components.ts';
+import { openUrlBundle } from '../src/model/url-bundle.ts';
 
 installErrorTransfer();
 
 let runtime: Promise<GpuRuntime> | undefined;
 const gpuRuntime = () => (runtime ??= GpuRuntime.load(navigator.gpu));
+
+/** A tensor posted from the page: float32 or int64 values with their shape. */
+export interface PostedTensor {
+  readonly dtype: 'float32' | 'int64';
+  readonly data: Float32Array | BigInt64Array;
+  readonly dims: readonly number[];
+}
+
+function postedInputs(tensors: Readonly<Record<string, PostedTensor>>): TensorInputs {
+  const get = (name: string, dtype: PostedTensor['dtype']) => {
+    const tensor = tensors[name];
+    if (!tensor || tensor.dtype !== dtype) throw new TypeError(`input "${name}" (${dtype}) is missing`);
+    return tensor;
+  };
+  return {
+    has: (name) => name in tensors,
+    float: async (name) => get(name, 'float32') as { data: Float32Array; dims: readonly number[] },
+    int64: async (name) => get(name, 'int64') as { data: BigInt64Array; dims: readonly number[] },
+  };
+}
 
 /** Everything the page can ask of the worker; all model work happens here. */
 const api = {
@@ -18,6 +41,21 @@ const api = {
     const gpu = await gpuRuntime();
     const report = await gpu.selfCheck(onProgress);
     return { report, ortFlavor: gpu.flavor };
+  },
+
+  /**
+   * Runs one model component of the bundle at `bundleUrl` on the GPU configuration the
+   * self-check chose, with the same tensor names as `wan-web debug` (for comparing the
+   * browser with other implementations).
+   */
+  async runComponent(bundleUrl: string, component: ComponentName, inputs: Readonly<Record<string, PostedTensor>>): Promise<TensorOutputs> {
+    const gpu = await gpuRuntime();
+    if (gpu.chosenConfig === null) await gpu.selfCheck();
+    const bundle = await openUrlBundle(gpu.ort, bundleUrl);
+    return COMPONENTS[component](
+      { ort: gpu.ort, bundle, sessionOptions: gpu.sessionOptions(), attentionChunk: (tokens, heads) => gpu.attentionChunk(tokens, heads) },
+      postedInputs(inputs),
+    );
   },
 };
 

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { runSystemCheck } from '../state/system-store.ts';
+import { wanWorker } from '../state/worker-client.ts';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -12,3 +13,6 @@ createRoot(root).render(
   </StrictMode>,
 );
 void runSystemCheck();
+
+// The console API for power users and automated checks: `await wanWeb.worker.runComponent(…)`.
+Object.assign(globalThis, { wanWeb: { worker: wanWorker() } });

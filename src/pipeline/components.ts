@@ -23,8 +23,8 @@ export interface ComponentRuntime {
   readonly ort: OrtModule;
   readonly bundle: BundleAccess;
   readonly sessionOptions?: OrtSessionOptions;
-  /** Query rows per self-attention chunk for a token count, or null to use the fused kernel. */
-  readonly attentionChunk?: (tokens: number) => number | null;
+  /** Query rows per self-attention chunk for a token count and head count, or null to use the fused kernel. */
+  readonly attentionChunk?: (tokens: number, heads: number) => number | null;
 }
 
 /**
@@ -38,7 +38,7 @@ export const COMPONENTS = {
     const config = parseDitConfig(bundle.manifest.configs.transformer);
     const [x, t, context] = await Promise.all([input.float('x'), input.float('t'), input.float('context')]);
     const tokens = t.data.length;
-    const chunk = attentionChunk?.(tokens) ?? null;
+    const chunk = attentionChunk?.(tokens, config.numHeads) ?? null;
     const rewrite = chunk === null ? undefined : (model: Uint8Array) => chunkSelfAttention(model, tokens, chunk);
     const kv = await computeCrossKv(ort, await bundle.createSession('dit-context', sessionOptions), context.data, config.textDim);
     const step = await bundle.createSession('dit', sessionOptions, rewrite);

@@ -12,6 +12,7 @@ import {
 } from './self-check/index.ts';
 import type { GpuConfigId, GpuConfigReport, SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
 import { UnsupportedEnvironmentError } from '../errors.ts';
+import { queryChunkSize } from '../pipeline/dit/chunk-attention.ts';
 
 /**
  * onnxruntime-web plus the GPU device configuration that passed the self-check.
@@ -79,7 +80,17 @@ export class GpuRuntime {
         'No GPU configuration passed the self-check, so models cannot run on this GPU.',
       );
     }
-    return { executionProviders: [{ name: 'webgpu', device: this.device }] };
+    return { executionProviders: [{ name: 'webgpu', device: this.device }], logSeverityLevel: 3 };
+  }
+
+  /**
+   * Query rows per self-attention chunk, or null where the fused (flash) kernel passed the
+   * self-check. The unfused kernel materialises [heads, rows, keys] probabilities, which
+   * must fit the device's largest buffer.
+   */
+  attentionChunk(tokens: number, heads: number): number | null {
+    if (!this.device || this.config === 'all-features') return null;
+    return queryChunkSize(tokens, heads, this.device.limits.maxBufferSize);
   }
 
   private releaseDevice(): void {

@@ -1,0 +1,107 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli } from '../../src/node/cli/run-cli.ts';
+import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
+import { openDirBundle } from '../../src/node/dir-bundle.ts';
+import { COMPONENTS } from '../../src/pipeline/components.ts';
+import type { ComponentName, TensorOutputs } from '../../src/pipeline/components.ts';
+import { launchChromium, serveBuild } from './browser.ts';
+import { startStaticServer } from './static-server.ts';
+import type { StaticServer } from './static-server.ts';
+
+const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
+let work: string;
+let bundleDir: string;
+let files: StaticServer;
+let app: Awaited<ReturnType<typeof serveBuild>>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'wan-e2e-bundle-'));
+  bundleDir = join(work, 'bundle');
+  expect(await runCli(['convert', TINY, bundleDir, '--weights', 'fp32', '--activations', 'fp32'])).toBe(0);
+  files = await startStaticServer(work);
+  app = await serveBuild();
+  browser = await launchChromium();
+  page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && console.log(`[browser] ${m.text()}`));
+  await page.goto(app.url);
+  await page.getByTestId('self-check').and(page.locator('[data-status="done"]')).waitFor({ timeout: 240_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await files?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+type Plain = Record<string, { dtype: 'float32' | 'int64'; data: number[]; dims: number[] }>;
+
+async function caseInputs(caseName: string, names: Record<string, 'float32' | 'int64'>): Promise<Plain> {
+  const file = await readCaseFile(join(TINY, 'cases', `${caseName}.safetensors`));
+  const out: Plain = {};
+  for (const [name, dtype] of Object.entries(names)) {
+    const t = dtype === 'float32' ? await file.float(name) : await file.int64(name);
+    out[name] = { dtype, data: Array.from(t.data, Number), dims: t.dims };
+  }
+  await file.close();
+  return out;
+}
+
+async function inBrowser(component: ComponentName, inputs: Plain): Promise<Record<string, { data: number[]; dims: number[] }>> {
+  return page.evaluate(
+    async ({ url, component, inputs }) => {
+      const posted = Object.fromEntries(
+        Object.entries(inputs).map(([name, t]) => [
+          name,
+          { dtype: t.dtype, dims: t.dims, data: t.dtype === 'float32' ? Float32Array.from(t.data) : BigInt64Array.from(t.data, (v) => BigInt(v)) },
+        ]),
+      );
+      const api = (globalThis as unknown as { wanWeb: { worker: { runComponent(...args: unknown[]): Promise<Record<string, { data: Float32Array; dims: number[] }>> } } }).wanWeb;
+      const outputs = await api.worker.runComponent(url, component, posted);
+      return Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, { data: Array.from(t.data), dims: [...t.dims] }]));
+    },
+    { url: `${files.url}bundle/`, component, inputs },
+  );
+}
+
+async function inNode(component: ComponentName, inputs: Plain): Promise<TensorOutputs> {
+  const bundle = await openDirBundle(bundleDir);
+  return COMPONENTS[component]({ ort, bundle }, {
+    has: (name) => name in inputs,
+    float: async (name) => ({ data: Float32Array.from(inputs[name]!.data), dims: inputs[name]!.dims }),
+    int64: async (name) => ({ data: BigInt64Array.from(inputs[name]!.data, (v) => BigInt(v)), dims: inputs[name]!.dims }),
+  });
+}
+
+const CASES: [string, ComponentName, Record<string, 'float32' | 'int64'>][] = [
+  ['dit_t2v', 'dit', { x: 'float32', t: 'float32', context: 'float32' }],
+  ['dit_i2v', 'dit', { x: 'float32', t: 'float32', context: 'float32' }],
+  ['text_encoder', 'text-encoder', { ids: 'int64', mask: 'int64', 'long.ids': 'int64', 'long.mask': 'int64' }],
+  ['vae_decode', 'vae-decode', { z: 'float32' }],
+  ['vae_encode', 'vae-encode', { image: 'float32', video: 'float32' }],
+];
+
+describe('the same bundle on the WebGPU EP in chromium and on onnxruntime-node (CPU), fp32', () => {
+  for (const [caseName, component, names] of CASES) {
+    test(`${component} on ${caseName}`, async () => {
+      const inputs = await caseInputs(caseName, names);
+      const [gpu, cpu] = await Promise.all([inBrowser(component, inputs), inNode(component, inputs)]);
+      expect(Object.keys(gpu).sort()).toEqual(Object.keys(cpu).sort());
+      for (const [name, expected] of Object.entries(cpu)) {
+        const actual = gpu[name]!;
+        expect(actual.dims).toEqual([...expected.dims]);
+        let max = 0;
+        for (let i = 0; i < expected.data.length; i++) max = Math.max(max, Math.abs(actual.data[i]! - expected.data[i]!));
+        console.log(`${caseName}/${name}: max |WebGPU − CPU| = ${max.toExponential(2)}`);
+        expect(max).toBeLessThan(1e-4);
+      }
+    });
+  }
+});
