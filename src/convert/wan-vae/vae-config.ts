@@ -98,6 +98,10 @@ export function parseVaeConfig(json: unknown): VaeConfig {
     latentsStd: numberList(c, 'latents_std', zDim),
   };
   if (config.latentsStd.some((s) => s === 0)) bad('"latents_std" contains 0.');
+  const scaleSpatial = c.scale_factor_spatial;
+  if (scaleSpatial !== undefined && scaleSpatial !== spatialCompression(config)) {
+    bad(`"scale_factor_spatial" ${JSON.stringify(scaleSpatial)} does not match patch_size·2^(len(dim_mult)−1) = ${spatialCompression(config)}.`);
+  }
   checkShortcutFactors(config);
   return config;
 }

@@ -26,6 +26,7 @@ export function permuteRows(values: Float32Array, order: readonly number[]): Flo
   return out;
 }
 
+/** Conv2D attributes: k×k kernel, "same" padding unless `pads` is given. */
 const convAttrs = (k: number, stride = 1, pads?: number[]) => ({
   kernel_shape: [k, k],
   strides: [stride, stride],
@@ -38,10 +39,12 @@ export function cast(s: VaeStage, scope: string, x: Act, to: Float): Act {
   return s.actOp('Cast', [x.name], `${scope}/Cast`, x.channels, x.scale, { to: CAST_TO[to] }, to);
 }
 
+/** a + b. */
 export function add(s: VaeStage, scope: string, a: Act, b: Act): Act {
   return s.actOp('Add', [a.name, b.name], `${scope}/Add`, a.channels, a.scale, {}, a.dtype);
 }
 
+/** SiLU(x) = x · sigmoid(x). */
 export function silu(s: VaeStage, scope: string, x: Act): Act {
   const sigmoid = s.actOp('Sigmoid', [x.name], `${scope}/Sigmoid`, x.channels, x.scale);
   return s.actOp('Mul', [x.name, sigmoid.name], `${scope}/Mul`, x.channels, x.scale);

@@ -2,9 +2,18 @@
  * Names of the VAE stage graphs and of their inputs and outputs: the contract between the
  * builders (src/convert/wan-vae) and the runners (src/pipeline/vae).
  *
- * Every tensor is one frame, [1, C, s·H, s·W] with H × W the latent grid. Besides the names
- * below, a stage has for each causal conv the inputs `cache.<conv>.0` (oldest) … and the
- * output `cache.<conv>.new`; see {@link VaeStage.cacheOutput}.
+ * Every graph call handles one frame (a time-halving encoder stage: two). Tensors the host
+ * reads or writes (`latent`, `video`) are float32 and channels-first, [1, C, s·H, s·W], with
+ * H × W the latent grid. Everything else — frames passed between stages and the causal-conv
+ * caches — is opaque to the host: the runner hands each output to the next call unread. Those
+ * are in the activation type and channels-last, [1, s·H, s·W, C].
+ *
+ * Caches: for each causal conv a graph takes `cache.<conv>.0` (oldest) and `cache.<conv>.1`
+ * (the encoder's stride-2 time convs take only `.0`) and returns `cache.<conv>.new`; after the
+ * call the runner drops `.0`, shifts, and appends `.new`. They start as zeros, which is the
+ * official code's zero padding. First chunk (`first` = true): a time-doubling decoder stage
+ * skips its time_conv and only `hidden.1` is a real frame; a time-halving encoder stage gets its
+ * one real frame as `hidden.1`/`skip.1` and zeros as `hidden.0`/`skip.0`.
  */
 export const VAE_IO = {
   /** Decoder stage 0 input: one normalised latent frame [1, z, H, W], float32. Encoder output, same layout. */

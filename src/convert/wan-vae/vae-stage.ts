@@ -43,7 +43,6 @@ export function scaledDim(axis: 'H' | 'W', scale: number): Dim {
   return scale === 1 ? axis : `${scale}*${axis}`;
 }
 
-
 /** How one weight initializer is made from a source tensor. */
 interface WeightRecipe {
   readonly name: string;
@@ -75,13 +74,13 @@ export class VaeStage {
     readonly root: string,
   ) {}
 
-  /** Declares a graph input holding one frame. */
+  /** Declares a graph input holding one frame that the host writes (channels-first, like the official tensors). */
   input(name: string, channels: number, scale: number, dtype: Float = this.act): Act {
     this.declareInput(name, dtype, [1, channels, scaledDim('H', scale), scaledDim('W', scale)], frameExtent(channels, scale));
     return { name, channels, scale, dtype };
   }
 
-  /** Declares `x` as the graph output `name`. */
+  /** Declares `x` as the graph output `name`, one frame the host reads (channels-first). */
   output(name: string, x: Act): void {
     const dims = [1, x.channels, scaledDim('H', x.scale), scaledDim('W', x.scale)];
     this.g.output(name, x.dtype, dims, x.name);
@@ -96,12 +95,32 @@ export class VaeStage {
   }
 
   /**
-   * The cached input frames of a causal conv: `slots` inputs `cache.<conv>.<i>` shaped like
-   * `like`, slot 0 the oldest. See {@link cacheOutput} for what enters the cache.
+   * Declares an input the runner passes along without reading it (a cache frame, a frame
+   * between stages). It is stored channels-last, [1, s·H, s·W, C], and returned transposed to
+   * [1, C, s·H, s·W]: on the WebGPU EP, which runs Conv in NHWC, that transpose cancels the one
+   * the EP inserts before each Conv, so caches cost no layout copies.
+   */
+  stateInput(name: string, channels: number, scale: number, dtype: Float = this.act): Act {
+    this.declareInput(name, dtype, [1, scaledDim('H', scale), scaledDim('W', scale), channels], frameExtent(channels, scale));
+    return this.actOp('Transpose', [name], `/vae/state_in/${name}/Transpose`, channels, scale, { perm: [0, 3, 1, 2] }, dtype);
+  }
+
+  /** Declares `x` as a channels-last state output (see {@link stateInput}). */
+  stateOutput(name: string, x: Act): void {
+    const dims = [1, scaledDim('H', x.scale), scaledDim('W', x.scale), x.channels];
+    const nhwc = this.op('Transpose', [x.name], `/vae/state_out/${name}/Transpose`, x.dtype, frameExtent(x.channels, x.scale), { perm: [0, 2, 3, 1] });
+    this.g.output(name, x.dtype, dims, nhwc);
+    this.outputs.push({ name, dtype: x.dtype, dims });
+    this.tracked.push({ name, dtype: x.dtype, extent: frameExtent(x.channels, x.scale), isInput: false });
+  }
+
+  /**
+   * The cached input frames of a causal conv: `slots` state inputs `cache.<conv>.<i>` shaped
+   * like `like`, slot 0 the oldest. See {@link cacheOutput} for what enters the cache.
    */
   cacheInputs(conv: string, slots: 1 | 2, like: Act): Act[] {
     const name = `${CACHE_PREFIX}${this.moduleName(conv)}`;
-    return Array.from({ length: slots }, (_, i) => this.input(`${name}.${i}`, like.channels, like.scale, like.dtype));
+    return Array.from({ length: slots }, (_, i) => this.stateInput(`${name}.${i}`, like.channels, like.scale, like.dtype));
   }
 
   /**
@@ -109,7 +128,7 @@ export class VaeStage {
    * call the runner drops slot 0, shifts the others down and puts `.new` in the last slot.
    */
   cacheOutput(conv: string, next: Act): void {
-    this.output(`${CACHE_PREFIX}${this.moduleName(conv)}.${CACHE_NEW}`, next);
+    this.stateOutput(`${CACHE_PREFIX}${this.moduleName(conv)}.${CACHE_NEW}`, next);
   }
 
   /** Adds a node with one output whose size law is `extent` (null: a scalar-sized shape tensor). */
@@ -158,6 +177,12 @@ export class VaeStage {
   /** A weight taken as stored, under its own name. */
   sourceWeight(source: string, shape: readonly number[], dims: readonly number[] = shape, dtype: Float = this.act): string {
     return this.weight(source, shape, source, dims, (v) => v, dtype);
+  }
+
+  /** A small float32 tensor kept inline in the graph (not a checkpoint weight), e.g. latent statistics. */
+  inlineFloats(name: string, values: readonly number[], dims: readonly number[]): string {
+    if (this.g.hasInitializer(name)) return name;
+    return this.g.initializer(name, 'float32', dims, new Uint8Array(Float32Array.from(values).buffer));
   }
 
   /** Checks every named source tensor's shape, then reads each once and adds its initializers. */

@@ -1,0 +1,185 @@
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { BuildContext } from '../../src/convert/build-context.ts';
+import { GraphBuilder } from '../../src/convert/onnx/index.ts';
+import { FP32_CONFIG } from '../../src/convert/quant/quant-config.ts';
+import type { QuantConfig } from '../../src/convert/quant/quant-config.ts';
+import { openCheckpoint, openSafetensors, toFloat32 } from '../../src/convert/safetensors/index.ts';
+import { checkpointWeightSource } from '../../src/convert/weights/weight-source.ts';
+import type { WeightSource } from '../../src/convert/weights/weight-source.ts';
+import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
+import { buildVaeDecoderGraphs, parseVaeConfig } from '../../src/convert/wan-vae/index.ts';
+import type { VaeConfig, VaeGraphSet } from '../../src/convert/wan-vae/index.ts';
+import { clampUnit, createVaeDecoder } from '../../src/pipeline/vae/index.ts';
+import type { DecodedChunk, VaeStageSession } from '../../src/pipeline/vae/index.ts';
+import { fileByteSource, nodeCheckpointFiles } from '../../src/node/file-source.ts';
+import type { FileByteSource, NodeCheckpointFiles } from '../../src/node/file-source.ts';
+
+const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
+
+/** README "VAE" tolerance table. */
+const TOLERANCE = {
+  chunk0: { atol: 2e-5, rtol: 5e-4 },
+  chunk1: { atol: 5e-5, rtol: 5e-4 },
+  chunk2: { atol: 5e-5, rtol: 5e-4 },
+  video: { atol: 5e-5, rtol: 5e-4 },
+} as const;
+
+const FP16_CONFIG: QuantConfig = { weights: 'fp16', activations: 'fp16', blockSize: 32, accuracyLevel: 0 };
+
+let files: NodeCheckpointFiles;
+const opened: FileByteSource[] = [];
+let config: VaeConfig;
+let weights: WeightSource;
+let fp32: VaeGraphSet;
+let fp32Sessions: VaeStageSession[];
+
+async function build(quant: QuantConfig): Promise<VaeGraphSet> {
+  return buildVaeDecoderGraphs((name): BuildContext => ({ g: new GraphBuilder(name), weights, store: inlineWeightStore, quant }), config);
+}
+
+async function sessionsOf(set: VaeGraphSet): Promise<VaeStageSession[]> {
+  return Promise.all(set.graphs.map(async (graph) => ({ session: await ort.InferenceSession.create(graph.bytes), contract: graph.contract })));
+}
+
+async function readCase(name: string) {
+  const source = fileByteSource(join(TINY, 'cases', `${name}.safetensors`));
+  opened.push(source);
+  const file = await openSafetensors(source);
+  return async (key: string) => {
+    const { info, bytes } = await file.readTensor(key);
+    return { data: toFloat32(info, bytes), dims: info.shape };
+  };
+}
+
+/** Max |a − b| and the worst excess over atol + rtol·|b| (≤ 0 means within tolerance). */
+function compare(actual: Float32Array, expected: Float32Array, atol: number, rtol: number) {
+  expect(actual.length).toBe(expected.length);
+  let maxAbs = 0;
+  let worstExcess = -Infinity;
+  for (let i = 0; i < actual.length; i++) {
+    const diff = Math.abs(actual[i]! - expected[i]!);
+    maxAbs = Math.max(maxAbs, diff);
+    worstExcess = Math.max(worstExcess, diff - (atol + rtol * Math.abs(expected[i]!)));
+  }
+  return { maxAbs, worstExcess };
+}
+
+async function collect(generator: AsyncGenerator<DecodedChunk>): Promise<DecodedChunk[]> {
+  const chunks: DecodedChunk[] = [];
+  for await (const chunk of generator) chunks.push(chunk);
+  return chunks;
+}
+
+/** Concatenates chunks [3, n, H, W] along time. */
+function concatTime(chunks: readonly DecodedChunk[]): Float32Array {
+  const total = chunks.reduce((n, c) => n + c.frames, 0);
+  const plane = chunks[0]!.height * chunks[0]!.width;
+  const out = new Float32Array(3 * total * plane);
+  for (const chunk of chunks) {
+    for (let c = 0; c < 3; c++) out.set(chunk.data.subarray(c * chunk.frames * plane, (c + 1) * chunk.frames * plane), (c * total + chunk.firstFrame) * plane);
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  files = nodeCheckpointFiles(TINY);
+  const checkpoint = await openCheckpoint(files, 'vae');
+  config = parseVaeConfig(await checkpoint.readJson('config.json'));
+  weights = checkpointWeightSource(checkpoint);
+  fp32 = await build(FP32_CONFIG);
+  fp32Sessions = await sessionsOf(fp32);
+});
+
+afterAll(async () => {
+  await files.close();
+  await Promise.all(opened.map((source) => source.close()));
+});
+
+/** A seeded N(0, 1)-ish latent (sum of uniforms), [C, F, H, W]. */
+function randomLatent(count: number, seed: number): Float32Array {
+  let state = seed >>> 0;
+  const uniform = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return Float32Array.from({ length: count }, () => uniform() + uniform() + uniform() + uniform() - 2);
+}
+
+describe('VAE decoder against the official implementation (tiny-a, fp32)', () => {
+  test('chunk by chunk (unclamped) and the clamped video', async () => {
+    expect(fp32.graphs.map((g) => g.name)).toEqual(['vae-decoder-0', 'vae-decoder-1', 'vae-decoder-2']);
+    const decoder = createVaeDecoder(ort, fp32Sessions);
+    const tensor = await readCase('vae_decode');
+    const z = await tensor('z');
+    const [, , frames, height, width] = z.dims as number[];
+    const started = performance.now();
+    const chunks = await collect(decoder.decodeLatents(z.data, { frames: frames!, height: height!, width: width! }));
+    const ms = performance.now() - started;
+    expect(chunks.map((c) => [c.index, c.firstFrame, c.frames, c.height, c.width])).toEqual([
+      [0, 0, 1, 64, 96],
+      [1, 1, 4, 64, 96],
+      [2, 5, 4, 64, 96],
+    ]);
+    for (const [i, key] of (['chunk0', 'chunk1', 'chunk2'] as const).entries()) {
+      const golden = await tensor(key);
+      const { maxAbs, worstExcess } = compare(chunks[i]!.data, golden.data, TOLERANCE[key].atol, TOLERANCE[key].rtol);
+      console.log(`vae_decode ${key}: max |ours − official| = ${maxAbs.toExponential(2)} (atol ${TOLERANCE[key].atol})`);
+      expect(maxAbs).toBeLessThanOrEqual(TOLERANCE[key].atol);
+      expect(worstExcess).toBeLessThanOrEqual(0);
+    }
+    const video = clampUnit(concatTime(chunks));
+    const { maxAbs } = compare(video, (await tensor('video')).data, TOLERANCE.video.atol, TOLERANCE.video.rtol);
+    console.log(`vae_decode video: max |ours − official| = ${maxAbs.toExponential(2)} (atol ${TOLERANCE.video.atol}); decode ${ms.toFixed(0)} ms`);
+    expect(maxAbs).toBeLessThanOrEqual(TOLERANCE.video.atol);
+  });
+});
+
+describe('VAE decoder graphs', () => {
+  test('have symbolic H/W: the same graphs decode a 2×3 latent', async () => {
+    const [stage0, stage1, stage2] = fp32.graphs.map((g) => g.contract);
+    expect(stage0!.inputs.find((i) => i.name === 'latent')!.dims).toEqual([1, 48, 'H', 'W']);
+    // Frames between stages and cache frames are channels-last (see VaeStage.stateInput).
+    expect(stage0!.outputs.find((o) => o.name === 'hidden.1')!.dims).toEqual([1, '2*H', '2*W', 64]);
+    expect(stage1!.inputs.find((i) => i.name === 'cache.up_blocks.1.resnets.0.conv1.0')!.dims).toEqual([1, '2*H', '2*W', 64]);
+    expect(stage2!.outputs.find((o) => o.name === 'video')!.dims).toEqual([1, 3, '16*H', '16*W']);
+    for (const contract of [stage0!, stage1!]) expect(contract.inputs.find((i) => i.name === 'first')).toEqual({ name: 'first', dtype: 'bool', dims: [1] });
+    expect(stage2!.inputs.some((i) => i.name === 'first')).toBe(false);
+
+    const decoder = createVaeDecoder(ort, fp32Sessions);
+    const chunks = await collect(decoder.decodeLatents(randomLatent(48 * 2 * 2 * 3, 7), { frames: 2, height: 2, width: 3 }));
+    expect(chunks.map((c) => [c.firstFrame, c.frames, c.height, c.width, c.data.length])).toEqual([
+      [0, 1, 32, 48, 3 * 1 * 32 * 48],
+      [1, 4, 32, 48, 3 * 4 * 32 * 48],
+    ]);
+    expect(chunks.every((c) => c.data.every(Number.isFinite))).toBe(true);
+  });
+
+  test('decodeChunk carries the caches: frame by frame equals decodeLatents, and a video must start with first = true', async () => {
+    const decoder = createVaeDecoder(ort, fp32Sessions);
+    const z = randomLatent(48 * 2 * 2 * 3, 11);
+    const [, chunk1] = await collect(decoder.decodeLatents(z, { frames: 2, height: 2, width: 3 }));
+    const frame = (t: number) => Float32Array.from({ length: 48 * 6 }, (_, i) => z[(Math.floor(i / 6) * 2 + t) * 6 + (i % 6)]!);
+    const fresh = createVaeDecoder(ort, fp32Sessions);
+    await expect(fresh.decodeChunk(frame(1), { height: 2, width: 3 }, false)).rejects.toThrow(/first = true/);
+    await fresh.decodeChunk(frame(0), { height: 2, width: 3 }, true);
+    expect(await fresh.decodeChunk(frame(1), { height: 2, width: 3 }, false)).toEqual(chunk1!.data);
+    // Without the first frame's caches the second chunk differs.
+    await fresh.decodeChunk(frame(1), { height: 2, width: 3 }, true);
+    const uncached = await fresh.decodeChunk(frame(1), { height: 2, width: 3 }, false);
+    expect(uncached).not.toEqual(chunk1!.data);
+  });
+
+  test('fp16 activations build and run (Cast at entry and exit; graph I/O stays float32)', async () => {
+    const set = await build(FP16_CONFIG);
+    const contract = set.graphs[1]!.contract;
+    expect(contract.inputs.find((i) => i.name === 'hidden')!.dtype).toBe('float16');
+    expect(set.graphs[0]!.contract.inputs.find((i) => i.name === 'latent')!.dtype).toBe('float32');
+    expect(set.graphs[2]!.contract.outputs.find((o) => o.name === 'video')!.dtype).toBe('float32');
+    const decoder = createVaeDecoder(ort, await sessionsOf(set));
+    const tensor = await readCase('vae_decode');
+    const z = await tensor('z');
+    const chunks = await collect(decoder.decodeLatents(z.data, { frames: 3, height: 4, width: 6 }));
+    const { maxAbs } = compare(clampUnit(concatTime(chunks)), (await tensor('video')).data, 0, 0);
+    console.log(`vae_decode video, fp16 activations and weights: max |ours − official| = ${maxAbs.toExponential(2)}`);
+    expect(maxAbs).toBeLessThan(2e-2);
+  });
+});
