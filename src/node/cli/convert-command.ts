@@ -44,7 +44,8 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     ...(values['accuracy-level'] !== undefined ? { accuracyLevel: Number(values['accuracy-level']) } : {}),
   });
   const isUrl = /^https?:\/\//.test(source);
-  const files: CheckpointFiles = isUrl ? httpCheckpointFiles(source, { fetch: globalThis.fetch }) : nodeCheckpointFiles(resolve(source));
+  const local = isUrl ? null : nodeCheckpointFiles(resolve(source));
+  const files: CheckpointFiles = local ?? httpCheckpointFiles(source, { fetch: globalThis.fetch });
   const sink = await dirBundleSink(resolve(outDir));
 
   const controller = new AbortController();
@@ -63,5 +64,6 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     return 0;
   } finally {
     process.off('SIGINT', onSignal);
+    await local?.close();
   }
 }
