@@ -20,6 +20,7 @@ export type {
 export { RANDOM_DTYPE_BYTES, randomTensorByteStream, randomTensorBytes } from './random-tensor-bytes.ts';
 export type { RandomCheckpointDtype, TensorByteStream } from './random-tensor-bytes.ts';
 export { parameterCount } from './random-tensor-spec.ts';
+export { randomWeightSource } from './random-weight-source.ts';
 export type { JsonObject, RandomTensorSpec } from './random-tensor-spec.ts';
 export { planComponentFiles } from './shard-plan.ts';
 export type { ComponentFilePlan, ShardFile, ShardIndexJson } from './shard-plan.ts';
