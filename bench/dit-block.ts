@@ -36,7 +36,7 @@ const [contextSession, stepSession] = [await build('dit-context', buildDitContex
 const kv = await computeCrossKv(ort, contextSession, new Float32Array(512 * config.textDim).map(() => Math.random() - 0.5), config.textDim);
 const x = new Float32Array(latent.reduce((a, b) => a * b, 1)).map(() => Math.random() * 2 - 1);
 const t1 = performance.now();
-const v = await runDitStep(ort, stepSession, config, x, latent, new Float32Array(tokens).fill(500), kv);
+const v = await runDitStep(ort, stepSession, config, x, latent, new Array<number>(latent[2]!).fill(500), kv);
 const t2 = performance.now();
 
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;

@@ -3,7 +3,7 @@ import { parseUmt5Config } from '../convert/umt5/umt5-config.ts';
 import { decoderGraphName, encoderGraphName } from '../convert/wan-vae/vae-names.ts';
 import type { BundleAccess } from './bundle-access.ts';
 import type { OrtModule, OrtSessionOptions } from './ort-types.ts';
-import { computeCrossKv, runDitStep } from './dit/dit-runner.ts';
+import { computeCrossKv, perFrameTimesteps, runDitStep } from './dit/dit-runner.ts';
 import { chunkSelfAttention } from './dit/chunk-attention.ts';
 import { encodeText, padContext } from './text/text-encoder-runner.ts';
 import { clampUnit, createVaeDecoder, createVaeEncoder } from './vae/index.ts';
@@ -43,7 +43,7 @@ export const COMPONENTS = {
     const kv = await computeCrossKv(ort, await bundle.createSession('dit-context', sessionOptions), context.data, config.textDim);
     const step = await bundle.createSession('dit', sessionOptions, rewrite);
     try {
-      return { v: { data: await runDitStep(ort, step, config, x.data, x.dims, t.data, kv), dims: x.dims } };
+      return { v: { data: await runDitStep(ort, step, config, x.data, x.dims, perFrameTimesteps(t.data, x.dims[2]!), kv), dims: x.dims } };
     } finally {
       await step.release();
     }

@@ -12,7 +12,7 @@ import { parseDitConfig } from '../../src/convert/wan-dit/dit-config.ts';
 import type { DitConfig } from '../../src/convert/wan-dit/dit-config.ts';
 import { buildDitContext } from '../../src/convert/wan-dit/wan-dit-context.ts';
 import { buildDitStep } from '../../src/convert/wan-dit/wan-dit-step.ts';
-import { computeCrossKv, runDitStep } from '../../src/pipeline/dit/dit-runner.ts';
+import { computeCrossKv, perFrameTimesteps, runDitStep } from '../../src/pipeline/dit/dit-runner.ts';
 import { chunkSelfAttention, queryChunkSize } from '../../src/pipeline/dit/chunk-attention.ts';
 
 const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
@@ -62,7 +62,7 @@ describe('DiT against the official implementation (tiny-a, fp32)', () => {
       const context = await c.tensor('context');
       const expected = await c.tensor('v');
       const kv = await computeCrossKv(ort, contextSession, context.data, config.textDim);
-      const v = await runDitStep(ort, stepSession, config, x.data, x.dims, t.data, kv);
+      const v = await runDitStep(ort, stepSession, config, x.data, x.dims, perFrameTimesteps(t.data, x.dims[2]!), kv);
       const diff = maxAbsDiff(v, expected.data);
       console.log(`${name}: max |v − official| = ${diff.toExponential(2)} (tolerance 1e-4)`);
       expect(diff).toBeLessThanOrEqual(1e-4);
@@ -78,8 +78,8 @@ describe('query-chunked self-attention (the path for devices without a correct f
     const kv = await computeCrossKv(ort, contextSession, (await c.tensor('context')).data, config.textDim);
     const tokens = t.dims[1]!;
     const chunked = await ort.InferenceSession.create(chunkSelfAttention(stepModel, tokens, 8));
-    const fused = await runDitStep(ort, stepSession, config, x.data, x.dims, t.data, kv);
-    const split = await runDitStep(ort, chunked, config, x.data, x.dims, t.data, kv);
+    const fused = await runDitStep(ort, stepSession, config, x.data, x.dims, perFrameTimesteps(t.data, x.dims[2]!), kv);
+    const split = await runDitStep(ort, chunked, config, x.data, x.dims, perFrameTimesteps(t.data, x.dims[2]!), kv);
     expect(maxAbsDiff(split, fused)).toBeLessThan(1e-5);
     expect(maxAbsDiff(split, (await c.tensor('v')).data)).toBeLessThanOrEqual(1e-4);
   });

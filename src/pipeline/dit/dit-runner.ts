@@ -19,25 +19,30 @@ export async function computeCrossKv(ort: OrtModule, session: OrtSession, contex
 }
 
 /**
- * Per-token timesteps (the official [1, L] form) as the step graph takes them: the
- * distinct values (1 for T2V; 2 for I2V, whose frame-0 tokens are at 0) and each latent
- * frame's index into them. TI2V timesteps are constant within a frame; anything else is refused.
+ * Per-token timesteps (the official [1, L] form) as one timestep per latent frame. TI2V
+ * timesteps are constant within a frame (frame 0 of image-to-video is at 0); anything
+ * else is refused.
  */
-export function frameTimesteps(perToken: ArrayLike<number>, frames: number): { values: number[]; index: BigInt64Array } {
+export function perFrameTimesteps(perToken: ArrayLike<number>, frames: number): number[] {
   const perFrame = perToken.length / frames;
   if (!Number.isInteger(perFrame)) throw new RangeError(`${perToken.length} per-token timesteps do not split into ${frames} frames`);
-  const values: number[] = [];
-  const index = new BigInt64Array(frames);
-  for (let f = 0; f < frames; f++) {
+  return Array.from({ length: frames }, (_, f) => {
     const t = perToken[f * perFrame]!;
     for (let i = 1; i < perFrame; i++) {
       if (perToken[f * perFrame + i] !== t) throw new RangeError(`timesteps differ within latent frame ${f}; Wan2.2 TI2V uses one timestep per frame`);
     }
-    let k = values.indexOf(t);
-    if (k < 0) k = values.push(t) - 1;
-    index[f] = BigInt(k);
-  }
-  return { values, index };
+    return t;
+  });
+}
+
+/** The distinct timesteps of a step and each frame's index into them: what the graph takes. */
+function distinctTimesteps(frameTimesteps: readonly number[]): { values: number[]; index: BigInt64Array } {
+  const values: number[] = [];
+  const index = frameTimesteps.map((t) => {
+    const k = values.indexOf(t);
+    return BigInt(k >= 0 ? k : values.push(t) - 1);
+  });
+  return { values, index: BigInt64Array.from(index) };
 }
 
 /** Inputs of a step that stay fixed for a whole generation: the rotary tables of the latent grid. */
@@ -50,7 +55,8 @@ export function ropeFeeds(ort: OrtModule, latentDims: readonly number[], headDim
 }
 
 /**
- * One DiT forward: latent x [1, C, F, H, W] at per-token timesteps → velocity, same layout.
+ * One DiT forward: latent x [1, C, F, H, W] with one timestep per latent frame → velocity,
+ * same layout.
  */
 export async function runDitStep(
   ort: OrtModule,
@@ -58,11 +64,12 @@ export async function runDitStep(
   shape: DitShape,
   latent: Float32Array,
   latentDims: readonly number[],
-  perTokenTimesteps: ArrayLike<number>,
+  frameTimesteps: readonly number[],
   crossKv: CrossAttentionKv,
   rope: Record<string, OrtTensor> = ropeFeeds(ort, latentDims, shape.headDim),
 ): Promise<Float32Array> {
-  const { values, index } = frameTimesteps(perTokenTimesteps, latentDims[2]!);
+  if (frameTimesteps.length !== latentDims[2]) throw new RangeError(`${frameTimesteps.length} frame timesteps for ${latentDims[2]} latent frames`);
+  const { values, index } = distinctTimesteps(frameTimesteps);
   const feeds: Record<string, OrtTensor> = {
     [DIT_IO.latent]: new ort.Tensor('float32', latent, latentDims),
     [DIT_IO.timestepSinusoid]: new ort.Tensor('float32', timestepSinusoid(values, shape.freqDim), [values.length, shape.freqDim]),
