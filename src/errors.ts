@@ -11,6 +11,7 @@ export type WanErrorCode =
   | 'worker-failed'
   | 'convert-failed'
   | 'model-not-installed'
+  | 'canceled'
   | 'unknown';
 
 export class WanError extends Error {
@@ -36,6 +37,14 @@ export class ModelNotInstalledError extends WanError {
   }
 }
 
+/** The user cancelled; nothing is broken and the worker is ready for the next job. */
+export class GenerationCanceledError extends WanError {
+  override name = 'GenerationCanceledError';
+  constructor(message = 'The generation was cancelled.') {
+    super('canceled', message);
+  }
+}
+
 export interface SerializedError {
   readonly name: string;
   readonly code: WanErrorCode;
@@ -46,6 +55,7 @@ const CLASSES: Record<string, (code: WanErrorCode, message: string) => WanError>
   WanError: (code, message) => new WanError(code, message),
   UnsupportedEnvironmentError: (code, message) => new UnsupportedEnvironmentError(code, message),
   ModelNotInstalledError: (_code, message) => new ModelNotInstalledError(message),
+  GenerationCanceledError: (_code, message) => new GenerationCanceledError(message),
 };
 
 /** Turns any thrown value into plain data that survives structured cloning. */

@@ -7,6 +7,11 @@ import type { SelfCheckProgress } from '../src/runtime/self-check/index.ts';
 import { COMPONENTS } from '../src/pipeline/components.ts';
 import type { ComponentName, TensorInputs, TensorOutputs } from '../src/pipeline/components.ts';
 import { openUrlBundle } from '../src/model/url-bundle.ts';
+import { WanPipeline } from '../src/pipeline/generate/wan-pipeline.ts';
+import type { GenerationResult } from '../src/pipeline/generate/wan-pipeline.ts';
+import type { GenerationSettings } from '../src/pipeline/generate/generation-settings.ts';
+import type { PipelineEvent } from '../src/pipeline/generate/pipeline-events.ts';
+import type { RgbImage } from '../src/pipeline/image/index.ts';
 
 installErrorTransfer();
 
@@ -33,6 +38,32 @@ function postedInputs(tensors: Readonly<Record<string, PostedTensor>>): TensorIn
   };
 }
 
+let pipeline: { url: string; pipeline: Promise<WanPipeline> } | undefined;
+const jobs = new Map<string, AbortController>();
+
+/** The pipeline of a bundle, kept loaded between generations (sessions are created once per model load). */
+async function pipelineFor(bundleUrl: string): Promise<WanPipeline> {
+  if (pipeline?.url !== bundleUrl) {
+    const previous = pipeline?.pipeline;
+    pipeline = {
+      url: bundleUrl,
+      pipeline: (async () => {
+        await (await previous?.catch(() => null))?.dispose();
+        const gpu = await gpuRuntime();
+        if (gpu.chosenConfig === null) await gpu.selfCheck();
+        const bundle = await openUrlBundle(gpu.ort, bundleUrl);
+        return new WanPipeline({
+          ort: gpu.ort,
+          bundle,
+          sessionOptions: gpu.sessionOptions(),
+          attentionChunk: (tokens, heads) => gpu.attentionChunk(tokens, heads),
+        });
+      })(),
+    };
+  }
+  return pipeline.pipeline;
+}
+
 /** Everything the page can ask of the worker; all model work happens here. */
 const api = {
   probeCapabilities: () => probeCapabilities(),
@@ -56,6 +87,37 @@ const api = {
       { ort: gpu.ort, bundle, sessionOptions: gpu.sessionOptions(), attentionChunk: (tokens, heads) => gpu.attentionChunk(tokens, heads) },
       postedInputs(inputs),
     );
+  },
+
+  /**
+   * Generates a video; events (progress, latents, frames) arrive through `onEvent` while it
+   * runs. `cancel(jobId)` stops it at the next step or chunk with GenerationCanceledError.
+   */
+  async generate(
+    jobId: string,
+    bundleUrl: string,
+    settings: GenerationSettings,
+    image: RgbImage | null,
+    onEvent: (event: PipelineEvent) => void,
+  ): Promise<Omit<GenerationResult, 'latents'> & { latents: Float32Array }> {
+    const controller = new AbortController();
+    jobs.set(jobId, controller);
+    try {
+      return await (await pipelineFor(bundleUrl)).generate(settings, image, { onEvent, signal: controller.signal });
+    } finally {
+      jobs.delete(jobId);
+    }
+  },
+
+  cancel(jobId: string): void {
+    jobs.get(jobId)?.abort();
+  },
+
+  /** Releases the loaded model's sessions and GPU memory. */
+  async unloadModel(): Promise<void> {
+    const current = pipeline?.pipeline;
+    pipeline = undefined;
+    await (await current?.catch(() => null))?.dispose();
   },
 };
 

@@ -1,0 +1,48 @@
+/** What the pipeline is doing. */
+export type PipelinePhase = 'loading' | 'encoding-text' | 'encoding-image' | 'denoising' | 'decoding';
+
+/** Progress within a phase: step i of n (denoising steps, decoded chunks), with time spent and the phase's ETA. */
+export interface ProgressEvent {
+  readonly type: 'progress';
+  readonly phase: PipelinePhase;
+  readonly step: number;
+  readonly steps: number;
+  readonly elapsedMs: number;
+  readonly etaMs: number | null;
+}
+
+/** The latents after a denoising step (for a preview); only sent when asked for. */
+export interface LatentsEvent {
+  readonly type: 'latents';
+  readonly step: number;
+  readonly latents: Float32Array;
+  readonly dims: readonly number[];
+}
+
+/** Frames as soon as a latent frame is decoded: RGBA, `frames.length` of them from `firstFrame` on. */
+export interface FramesEvent {
+  readonly type: 'frames';
+  readonly chunk: number;
+  readonly chunks: number;
+  readonly firstFrame: number;
+  readonly width: number;
+  readonly height: number;
+  readonly frames: readonly Uint8ClampedArray[];
+}
+
+export type PipelineEvent = ProgressEvent | LatentsEvent | FramesEvent;
+
+/** Times a phase's steps and estimates the rest from their mean. */
+export class PhaseClock {
+  private readonly start = performance.now();
+  constructor(
+    readonly phase: PipelinePhase,
+    readonly steps: number,
+  ) {}
+
+  progress(done: number): ProgressEvent {
+    const elapsedMs = performance.now() - this.start;
+    const etaMs = done > 0 ? (elapsedMs / done) * (this.steps - done) : null;
+    return { type: 'progress', phase: this.phase, step: done, steps: this.steps, elapsedMs, etaMs };
+  }
+}

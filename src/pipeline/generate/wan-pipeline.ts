@@ -1,0 +1,183 @@
+import { parseDitConfig } from '../../convert/wan-dit/dit-config.ts';
+import type { DitConfig } from '../../convert/wan-dit/dit-config.ts';
+import { decoderGraphName, encoderGraphName } from '../../convert/wan-vae/vae-names.ts';
+import type { AbortSignalLike } from '../../convert/safetensors/index.ts';
+import type { BundleAccess } from '../bundle-access.ts';
+import type { OrtModule, OrtSessionOptions } from '../ort-types.ts';
+import { chunkSelfAttention } from '../dit/chunk-attention.ts';
+import { createVaeDecoder, createVaeEncoder } from '../vae/index.ts';
+import type { VaeStageSession } from '../vae/index.ts';
+import { TorchGenerator } from '../noise/index.ts';
+import { createSampler } from '../sampling/index.ts';
+import { prepareStartImage } from '../image/index.ts';
+import type { RgbImage } from '../image/index.ts';
+import { denoise, throwIfAborted, usesGuidance } from './denoise-loop.ts';
+import { latentDims, validateSettings, WAN_NEGATIVE_PROMPT } from './generation-settings.ts';
+import type { GenerationSettings } from './generation-settings.ts';
+import { ModelSessions } from './model-sessions.ts';
+import type { MemoryMode } from './model-sessions.ts';
+import { PhaseClock } from './pipeline-events.ts';
+import type { PipelineEvent } from './pipeline-events.ts';
+import { TEXT_ENCODER_GRAPH, TextConditioning } from './text-conditioning.ts';
+import { toRgbaFrames } from './video-frames.ts';
+
+export interface PipelineOptions {
+  readonly ort: OrtModule;
+  readonly bundle: BundleAccess;
+  readonly sessionOptions?: OrtSessionOptions;
+  readonly memory?: MemoryMode;
+  /** Query rows per self-attention chunk (devices without a correct flash kernel), or null. */
+  readonly attentionChunk?: (tokens: number, heads: number) => number | null;
+}
+
+export interface GenerateOptions {
+  readonly onEvent?: (event: PipelineEvent) => void;
+  readonly signal?: AbortSignalLike;
+  /** Send the latents after every step (for a live preview). */
+  readonly latentsEvents?: boolean;
+}
+
+export interface GenerationResult {
+  readonly latents: Float32Array;
+  readonly latentDims: readonly [number, number, number, number, number];
+  readonly frames: number;
+  readonly width: number;
+  readonly height: number;
+  /** The start image's output size can differ from the settings' (Wan's best_output_size). */
+  readonly settings: GenerationSettings;
+}
+
+const DIT_GRAPHS = ['dit-context', 'dit'];
+
+/**
+ * The Wan2.2 TI2V-5B pipeline over a bundle: prompt (and optional start image) → latents
+ * → frames, streamed as each latent frame is decoded. One core for the browser worker
+ * (onnxruntime-web, WebGPU) and Node (onnxruntime-node).
+ */
+export class WanPipeline {
+  readonly text: TextConditioning;
+  private readonly sessions: ModelSessions;
+  private readonly dit: DitConfig;
+
+  constructor(private readonly options: PipelineOptions) {
+    this.sessions = new ModelSessions(options.bundle, {
+      memory: options.memory ?? 'keep-loaded',
+      ...(options.sessionOptions ? { sessionOptions: options.sessionOptions } : {}),
+    });
+    this.text = new TextConditioning(options.ort, this.sessions);
+    this.dit = parseDitConfig(options.bundle.manifest.configs.transformer);
+  }
+
+  async generate(requested: GenerationSettings, image: RgbImage | null = null, options: GenerateOptions = {}): Promise<GenerationResult> {
+    const { onEvent, signal } = options;
+    const emit = (event: PipelineEvent) => onEvent?.(event);
+    let settings = validateSettings(requested);
+
+    const textClock = new PhaseClock('encoding-text', 2);
+    emit(textClock.progress(0));
+    // One torch-compatible generator per seed: the starting noise first, then (DMD) each step's fresh noise.
+    const generator = new TorchGenerator(settings.seed);
+    const sampler = createSampler(settings.sampler, { steps: settings.steps, shift: settings.shift, noise: (count) => generator.randn([count]) });
+    const guided = usesGuidance(sampler, settings.guidance, true);
+    const contextCond = await this.text.encode(settings.prompt);
+    emit(textClock.progress(1));
+    const contextUncond = guided ? await this.text.encode(settings.negativePrompt ?? WAN_NEGATIVE_PROMPT) : null;
+    emit(textClock.progress(2));
+    await this.sessions.endPhase([TEXT_ENCODER_GRAPH]);
+    throwIfAborted(signal);
+
+    let firstFrame: Float32Array | null = null;
+    if (image) {
+      const prepared = prepareStartImage(image);
+      settings = { ...settings, width: prepared.width, height: prepared.height };
+      emit(new PhaseClock('encoding-image', 1).progress(0));
+      firstFrame = await this.encodeImage(prepared.pixels, prepared.width, prepared.height);
+      throwIfAborted(signal);
+    }
+
+    const dims = latentDims(settings, this.dit.inChannels);
+    const noise = generator.randn(dims);
+    const clock = new PhaseClock('denoising', sampler.timesteps.length);
+    emit(clock.progress(0));
+    const latents = await denoise({
+      ort: this.options.ort,
+      config: this.dit,
+      contextSession: await this.sessions.get('dit-context'),
+      stepSession: await this.stepSession(dims),
+      noise,
+      dims,
+      contextCond,
+      contextUncond,
+      guidance: settings.guidance,
+      sampler,
+      firstFrame,
+      ...(signal ? { signal } : {}),
+      onStep: (step, x) => {
+        emit(clock.progress(step + 1));
+        if (options.latentsEvents) emit({ type: 'latents', step, latents: x, dims });
+      },
+    });
+    await this.sessions.endPhase(DIT_GRAPHS);
+
+    const frames = await this.decode(latents, dims, emit, signal);
+    return { latents, latentDims: dims, frames, width: settings.width, height: settings.height, settings };
+  }
+
+  /** Streams latents [1, C, F, H, W] through the VAE decoder, one latent frame at a time; returns the frame count. */
+  async decode(latents: Float32Array, dims: readonly number[], emit: (event: PipelineEvent) => void, signal?: AbortSignalLike): Promise<number> {
+    const [, , frames, height, width] = dims as [number, number, number, number, number];
+    const decoder = createVaeDecoder(this.options.ort, await this.stageSessions(decoderGraphName));
+    const clock = new PhaseClock('decoding', frames);
+    emit(clock.progress(0));
+    let total = 0;
+    try {
+      for await (const chunk of decoder.decodeLatents(latents, { frames, height, width })) {
+        throwIfAborted(signal);
+        const rgba = toRgbaFrames(chunk.data, chunk.frames, chunk.height, chunk.width);
+        total += chunk.frames;
+        emit({ type: 'frames', chunk: chunk.index, chunks: frames, firstFrame: chunk.firstFrame, width: chunk.width, height: chunk.height, frames: rgba });
+        emit(clock.progress(chunk.index + 1));
+      }
+    } finally {
+      decoder.dispose();
+      await this.sessions.endPhase(this.stageNames(decoderGraphName));
+    }
+    return total;
+  }
+
+  /** Releases every session and the GPU memory they hold. */
+  dispose(): Promise<void> {
+    return this.sessions.dispose();
+  }
+
+  private async encodeImage(pixels: Float32Array, width: number, height: number): Promise<Float32Array> {
+    const encoder = createVaeEncoder(this.options.ort, await this.stageSessions(encoderGraphName));
+    try {
+      return (await encoder.encodeVideo(pixels, { frames: 1, height, width })).data;
+    } finally {
+      await this.sessions.endPhase(this.stageNames(encoderGraphName));
+    }
+  }
+
+  private stepSession(dims: readonly number[]) {
+    const tokens = dims[2]! * (dims[3]! / 2) * (dims[4]! / 2);
+    const chunk = this.options.attentionChunk?.(tokens, this.dit.numHeads) ?? null;
+    return chunk === null || chunk >= tokens
+      ? this.sessions.get('dit')
+      : this.sessions.get('dit', { key: `${tokens}/${chunk}`, rewrite: (model) => chunkSelfAttention(model, tokens, chunk) });
+  }
+
+  private stageNames(name: (stage: number) => string): string[] {
+    const names: string[] = [];
+    for (let i = 0; this.options.bundle.manifest.graphs[name(i)]; i++) names.push(name(i));
+    return names;
+  }
+
+  private async stageSessions(name: (stage: number) => string): Promise<VaeStageSession[]> {
+    const stages: VaeStageSession[] = [];
+    for (const graph of this.stageNames(name)) {
+      stages.push({ session: await this.sessions.get(graph), contract: this.options.bundle.manifest.graphs[graph]!.contract });
+    }
+    return stages;
+  }
+}
