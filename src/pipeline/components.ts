@@ -8,9 +8,13 @@ import { chunkSelfAttention } from './dit/chunk-attention.ts';
 import { encodeText, padContext } from './text/text-encoder-runner.ts';
 import { clampUnit, createVaeDecoder, createVaeEncoder } from './vae/index.ts';
 import type { VaeStageSession } from './vae/index.ts';
+import { denoise } from './generate/denoise-loop.ts';
+import { createSampler } from './sampling/index.ts';
 
 /** Named input tensors (a golden case file, or tensors posted to the worker). */
 export interface TensorInputs {
+  /** String metadata of the case (numbers JSON-encoded), e.g. steps, shift, guide_scale. */
+  readonly metadata?: Readonly<Record<string, string>>;
   has(name: string): boolean;
   float(name: string): Promise<{ data: Float32Array; dims: readonly number[] }>;
   int64(name: string): Promise<{ data: BigInt64Array; dims: readonly number[] }>;
@@ -96,6 +100,49 @@ export const COMPONENTS = {
       outputs[outName] = { data: mu.data, dims: [1, mu.channels, mu.frames, mu.height, mu.width] };
     }
     return outputs;
+  },
+
+  /**
+   * The official sampling loop from given noise and text contexts (UniPC, CFG), for T2V or,
+   * with `image` [1, 3, 1, H, W], I2V: noise, context_cond, context_uncond (image) and
+   * metadata steps, shift, guide_scale → latents [N, 1, C, F, H, W] after every step, final.
+   */
+  async sample({ ort, bundle, sessionOptions, attentionChunk }: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+    const meta = (key: string) => {
+      const value = Number(input.metadata?.[key]);
+      if (!Number.isFinite(value)) throw new TypeError(`the case's metadata needs a numeric "${key}"`);
+      return value;
+    };
+    const config = parseDitConfig(bundle.manifest.configs.transformer);
+    const [noise, cond, uncond] = await Promise.all([input.float('noise'), input.float('context_cond'), input.float('context_uncond')]);
+    const dims = noise.dims as [number, number, number, number, number];
+    let firstFrame: Float32Array | null = null;
+    if (input.has('image')) {
+      const image = await input.float('image');
+      const encoder = createVaeEncoder(ort, await stageSessions(bundle, encoderGraphName, sessionOptions));
+      firstFrame = (await encoder.encodeVideo(image.data, { frames: 1, height: image.dims[3]!, width: image.dims[4]! })).data;
+    }
+    const tokens = dims[2] * (dims[3] / 2) * (dims[4] / 2);
+    const chunk = attentionChunk?.(tokens, config.numHeads) ?? null;
+    const rewrite = chunk === null ? undefined : (model: Uint8Array) => chunkSelfAttention(model, tokens, chunk);
+    const steps: Float32Array[] = [];
+    const final = await denoise({
+      ort,
+      config,
+      contextSession: await bundle.createSession('dit-context', sessionOptions),
+      stepSession: await bundle.createSession('dit', sessionOptions, rewrite),
+      noise: noise.data,
+      dims,
+      contextCond: cond.data,
+      contextUncond: uncond.data,
+      guidance: meta('guide_scale'),
+      sampler: createSampler('unipc', { steps: meta('steps'), shift: meta('shift') }),
+      firstFrame,
+      onStep: (_, x) => steps.push(Float32Array.from(x)),
+    });
+    const latents = new Float32Array(steps.length * final.length);
+    steps.forEach((x, i) => latents.set(x, i * final.length));
+    return { latents: { data: latents, dims: [steps.length, ...dims] }, final: { data: final, dims } };
   },
 } as const;
 

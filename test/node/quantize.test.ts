@@ -6,7 +6,7 @@ import { resolveQuantConfig } from '../../src/convert/quant/quant-config.ts';
 import { linearFromValues } from '../../src/convert/ops/linear.ts';
 import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
 import type { WeightSource } from '../../src/convert/weights/weight-source.ts';
-import { seededRandom, uniformArray } from '../../src/runtime/self-check/seeded-random.ts';
+import { seededRandom, uniformArray } from '../../src/convert/random-checkpoint/seeded-random.ts';
 
 const [M, K, N] = [5, 80, 24]; // K not a multiple of the block: the last block is padded
 

@@ -1,3 +1,5 @@
+import { seededRandom } from '../random-checkpoint/seeded-random.ts';
+
 /**
  * A small random tokenizer.json of the kind google/umt5-xxl ships: a SentencePiece
  * Unigram model behind a Metaspace ("▁") pre-tokenizer, `<pad>` = 0, `</s>` = 1,
@@ -43,18 +45,6 @@ const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 /** Smallest vocabulary: the specials and the single characters. */
 export const MIN_RANDOM_VOCAB = SPECIALS.length + SINGLE_CHARACTERS.length;
 
-/** A deterministic 32-bit generator (mulberry32): the same seed gives the same tokenizer everywhere. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Builds the tokenizer for a vocabulary of `vocabSize` ids: the three specials, `▁` and
  * the printable ASCII characters, common words (`▁the`, …), then seeded random letter
@@ -66,7 +56,7 @@ export function buildRandomTokenizerJson(vocabSize: number, seed: number): Unigr
   if (!Number.isInteger(vocabSize) || vocabSize < MIN_RANDOM_VOCAB) {
     throw new RangeError(`vocabSize must be an integer ≥ ${MIN_RANDOM_VOCAB} (specials and printable ASCII), got ${vocabSize}.`);
   }
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const pieces = new Map<string, number>();
   for (const char of SINGLE_CHARACTERS) pieces.set(char, -(8 + 2 * random()));
   const budget = vocabSize - SPECIALS.length;

@@ -4,8 +4,9 @@ export class ProgressBar {
   private lastPrint = 0;
 
   constructor(
-    private readonly label: string,
+    readonly label: string,
     private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly unit: 'bytes' | 'count' = 'bytes',
   ) {}
 
   update(done: number, total: number, detail = ''): void {
@@ -18,7 +19,8 @@ export class ProgressBar {
     const eta = rate > 0 && done < total ? formatSeconds((total - done) / rate) : '–';
     const width = 30;
     const bar = '█'.repeat(Math.round(fraction * width)).padEnd(width, '░');
-    const line = `${this.label} ${bar} ${(fraction * 100).toFixed(1).padStart(5)}%  ${formatBytes(done)}/${formatBytes(total)}  ${formatBytes(rate)}/s  ETA ${eta}  ${detail}`;
+    const amounts = this.unit === 'bytes' ? `${formatBytes(done)}/${formatBytes(total)}  ${formatBytes(rate)}/s` : `${done}/${total}`;
+    const line = `${this.label} ${bar} ${(fraction * 100).toFixed(1).padStart(5)}%  ${amounts}  ETA ${eta}  ${detail}`;
     if (this.stream.isTTY) this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 120) - 1)}\x1b[K`);
     else this.stream.write(`${line}\n`);
   }

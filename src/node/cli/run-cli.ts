@@ -3,13 +3,18 @@ import { ManifestError } from '../../convert/bundle/manifest.ts';
 import { SafetensorsError } from '../../convert/safetensors/index.ts';
 import { convertCommand } from './convert-command.ts';
 import { debugCommand } from './debug-command.ts';
+import { generateCommand } from './generate-command.ts';
 
 const USAGE = `wan-web: Wan2.2 TI2V-5B in the browser, and its tools.
 
 Commands:
   wan-web convert <source> <out-dir> [--weights int4|int8|fp16|fp32] [--activations fp16|fp32]
       Build a bundle from a diffusers checkpoint (local folder or http(s) base URL).
-  wan-web debug dit|text-encoder|vae-decode|vae-encode --bundle <dir> --in <in.safetensors> --out <out.safetensors>
+  wan-web generate --bundle <dir> --prompt "…" [--image in.png] [--size 1280x704] [--frames 121] [--steps 50]
+                   [--guidance 5] [--shift 5] [--sampler unipc|euler|dmd] [--seed N] --out <file.mp4>
+      Generate a video (MP4 through ffmpeg when present, PNG frames otherwise).
+  wan-web debug dit|text-encoder|vae-decode|vae-encode|sample --bundle <dir> --in <in.safetensors> --out <out.safetensors>
+  wan-web debug randn --seed N --shape 1,48,31,44,80 --out <file.safetensors>
       Run one component from tensors, with the official semantics (see test/fixtures/tiny-a/README.md).
 
 Run a command with --help for its options.`;
@@ -23,6 +28,8 @@ export async function runCli(args: readonly string[]): Promise<number> {
         return await convertCommand(rest);
       case 'debug':
         return await debugCommand(rest);
+      case 'generate':
+        return await generateCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -30,7 +30,7 @@ export interface FramesEvent {
   readonly frames: readonly Uint8ClampedArray[];
 }
 
-export type PipelineEvent = ProgressEvent | LatentsEvent | FramesEvent;
+export type PipelineEvent = ProgressEvent | LatentsEvent;
 
 /** Times a phase's steps and estimates the rest from their mean. */
 export class PhaseClock {

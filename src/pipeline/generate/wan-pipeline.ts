@@ -17,7 +17,7 @@ import type { GenerationSettings } from './generation-settings.ts';
 import { ModelSessions } from './model-sessions.ts';
 import type { MemoryMode } from './model-sessions.ts';
 import { PhaseClock } from './pipeline-events.ts';
-import type { PipelineEvent } from './pipeline-events.ts';
+import type { FramesEvent, PipelineEvent } from './pipeline-events.ts';
 import { TEXT_ENCODER_GRAPH, TextConditioning } from './text-conditioning.ts';
 import { toRgbaFrames } from './video-frames.ts';
 
@@ -35,6 +35,8 @@ export interface GenerateOptions {
   readonly signal?: AbortSignalLike;
   /** Send the latents after every step (for a live preview). */
   readonly latentsEvents?: boolean;
+  /** Receives each decoded chunk's frames in order; the next chunk waits for it (backpressure for encoders). */
+  readonly onFrames?: (event: FramesEvent) => Promise<void> | void;
 }
 
 export interface GenerationResult {
@@ -119,12 +121,14 @@ export class WanPipeline {
     });
     await this.sessions.endPhase(DIT_GRAPHS);
 
-    const frames = await this.decode(latents, dims, emit, signal);
+    const frames = await this.decode(latents, dims, { ...options, onEvent: emit });
     return { latents, latentDims: dims, frames, width: settings.width, height: settings.height, settings };
   }
 
   /** Streams latents [1, C, F, H, W] through the VAE decoder, one latent frame at a time; returns the frame count. */
-  async decode(latents: Float32Array, dims: readonly number[], emit: (event: PipelineEvent) => void, signal?: AbortSignalLike): Promise<number> {
+  async decode(latents: Float32Array, dims: readonly number[], options: GenerateOptions = {}): Promise<number> {
+    const { signal, onFrames } = options;
+    const emit = (event: PipelineEvent) => options.onEvent?.(event);
     const [, , frames, height, width] = dims as [number, number, number, number, number];
     const decoder = createVaeDecoder(this.options.ort, await this.stageSessions(decoderGraphName));
     const clock = new PhaseClock('decoding', frames);
@@ -135,7 +139,7 @@ export class WanPipeline {
         throwIfAborted(signal);
         const rgba = toRgbaFrames(chunk.data, chunk.frames, chunk.height, chunk.width);
         total += chunk.frames;
-        emit({ type: 'frames', chunk: chunk.index, chunks: frames, firstFrame: chunk.firstFrame, width: chunk.width, height: chunk.height, frames: rgba });
+        await onFrames?.({ type: 'frames', chunk: chunk.index, chunks: frames, firstFrame: chunk.firstFrame, width: chunk.width, height: chunk.height, frames: rgba });
         emit(clock.progress(chunk.index + 1));
       }
     } finally {

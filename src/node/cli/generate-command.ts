@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { FPS, WAN_DEFAULTS, FASTWAN_DEFAULTS } from '../../pipeline/generate/generation-settings.ts';
+import type { GenerationSettings, SamplerName } from '../../pipeline/generate/generation-settings.ts';
+import { WanPipeline } from '../../pipeline/generate/wan-pipeline.ts';
+import type { MemoryMode } from '../../pipeline/generate/model-sessions.ts';
+import { openDirBundle } from '../dir-bundle.ts';
+import { createFrameWriter } from '../frame-writer.ts';
+import { readImageFile } from '../image-file.ts';
+import { ProgressBar } from './progress-bar.ts';
+import { writeFloatTensors } from './tensor-files.ts';
+
+const USAGE = `wan-web generate --bundle <dir> --prompt "…" --out <file.mp4 | folder> [options]
+
+Options (defaults: Wan2.2's official 50 UniPC steps, guidance 5, shift 5; with --sampler dmd, FastWan's 3 steps without guidance):
+  --image <png|jpg>           start image (image-to-video; the size follows Wan's best_output_size)
+  --negative "…"              negative prompt (default: Wan's own)
+  --size WxH                  multiples of 32, at most 1280x704 in area (default 1280x704)
+  --frames N                  4n+1, at most 121 (default 121 = 5 s at 24 fps)
+  --steps N  --guidance G  --shift S  --sampler unipc|euler|dmd  --seed N
+  --memory keep-loaded|one-at-a-time   hold every model, or load each in turn (less memory)
+  --latents-out <file.safetensors>     also save the final latents
+
+Writes an H.264 MP4 when the output ends in .mp4 and ffmpeg is installed, numbered PNG frames otherwise.`;
+
+export async function generateCommand(args: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      bundle: { type: 'string' },
+      prompt: { type: 'string' },
+      image: { type: 'string' },
+      negative: { type: 'string' },
+      size: { type: 'string' },
+      frames: { type: 'string' },
+      steps: { type: 'string' },
+      guidance: { type: 'string' },
+      shift: { type: 'string' },
+      sampler: { type: 'string' },
+      seed: { type: 'string' },
+      memory: { type: 'string' },
+      out: { type: 'string' },
+      'latents-out': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || !values.bundle || values.prompt === undefined || !values.out) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? 0 : 1;
+  }
+  const sampler = (values.sampler ?? 'unipc') as SamplerName;
+  const defaults = sampler === 'dmd' ? FASTWAN_DEFAULTS : WAN_DEFAULTS;
+  const [width, height] = values.size ? values.size.split('x').map(Number) : [defaults.width, defaults.height];
+  const number = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
+  const settings: GenerationSettings = {
+    prompt: values.prompt,
+    ...(values.negative !== undefined ? { negativePrompt: values.negative } : {}),
+    width: width!,
+    height: height!,
+    frames: number(values.frames, defaults.frames),
+    steps: number(values.steps, defaults.steps),
+    guidance: number(values.guidance, defaults.guidance),
+    shift: number(values.shift, defaults.shift),
+    sampler,
+    seed: number(values.seed, Math.floor(Math.random() * 2 ** 32)),
+  };
+  const memory = (values.memory ?? 'keep-loaded') as MemoryMode;
+  if (memory !== 'keep-loaded' && memory !== 'one-at-a-time') throw new TypeError('--memory must be keep-loaded or one-at-a-time.');
+  const image = values.image ? await readImageFile(values.image) : null;
+
+  const pipeline = new WanPipeline({ ort, bundle: await openDirBundle(values.bundle), memory });
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  let writer: Awaited<ReturnType<typeof createFrameWriter>> | null = null;
+  let bar: ProgressBar | null = null;
+  try {
+    const result = await pipeline.generate(settings, image, {
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'progress') {
+          if (bar?.label !== event.phase) bar = new ProgressBar(event.phase, process.stderr, 'count');
+          bar.update(event.step, event.steps);
+        }
+      },
+      onFrames: async (event) => {
+        writer ??= await createFrameWriter(values.out!, event.width, event.height, FPS);
+        for (const frame of event.frames) await writer.write(frame);
+      },
+    });
+    await writer?.close();
+    if (values['latents-out']) await writeFloatTensors(values['latents-out'], { latents: { data: result.latents, dims: result.latentDims } });
+    process.stderr.write(`\nseed ${result.settings.seed}: ${result.frames} frames ${result.width}x${result.height} → ${writer?.description ?? values.out}\n`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    await pipeline.dispose();
+  }
+}
