@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { runSystemCheck } from '../state/system-store.ts';
 import { wanWorker } from '../state/worker-client.ts';
+import { runGeneration } from '../state/generation-client.ts';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -14,5 +15,6 @@ createRoot(root).render(
 );
 void runSystemCheck();
 
-// The console API for power users and automated checks: `await wanWeb.worker.runComponent(…)`.
-Object.assign(globalThis, { wanWeb: { worker: wanWorker() } });
+// The console API for power users and automated checks: `await wanWeb.generate(bundleUrl, settings)`,
+// `await wanWeb.worker.runComponent(…)`.
+Object.assign(globalThis, { wanWeb: { worker: wanWorker(), generate: runGeneration } });

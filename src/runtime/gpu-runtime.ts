@@ -12,6 +12,8 @@ import {
 } from './self-check/index.ts';
 import type { GpuConfigId, GpuConfigReport, SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
 import { UnsupportedEnvironmentError } from '../errors.ts';
+import { GpuMemoryMeter } from './gpu-memory-meter.ts';
+import type { GpuMemoryStats } from './gpu-memory-meter.ts';
 import { queryChunkSize } from '../pipeline/dit/chunk-attention.ts';
 
 /**
@@ -21,6 +23,7 @@ import { queryChunkSize } from '../pipeline/dit/chunk-attention.ts';
 export class GpuRuntime {
   private device: GPUDevice | null = null;
   private config: GpuConfigId | null = null;
+  private meter: GpuMemoryMeter | null = null;
 
   private constructor(
     readonly ort: OrtModule,
@@ -65,6 +68,7 @@ export class GpuRuntime {
       if (passed) {
         this.device = device;
         this.config = config.id;
+        this.meter = new GpuMemoryMeter(device);
         break;
       }
       device.destroy();
@@ -93,9 +97,15 @@ export class GpuRuntime {
     return queryChunkSize(tokens, heads, this.device.limits.maxBufferSize);
   }
 
+  /** GPU buffer bytes held on the chosen device (for memory checks), or null before the self-check. */
+  gpuMemory(): GpuMemoryStats | null {
+    return this.meter?.stats() ?? null;
+  }
+
   private releaseDevice(): void {
     this.device?.destroy();
     this.device = null;
     this.config = null;
+    this.meter = null;
   }
 }

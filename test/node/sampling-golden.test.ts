@@ -34,7 +34,7 @@ describe('UniPC driven with the official velocities reproduces every step', () =
       const steps = Number(file.metadata.steps);
       const size = noise!.data.length;
       const sampler = createUniPcSampler(steps, Number(file.metadata.shift));
-      let x = Float32Array.from(noise!.data);
+      let x: Float32Array = Float32Array.from(noise!.data);
       if (z0) imposeFirstFrame(x, z0, noise!.dims);
       const errors: string[] = [];
       for (let i = 0; i < steps; i++) {

@@ -6,6 +6,7 @@ import { WanPipeline } from '../../pipeline/generate/wan-pipeline.ts';
 import type { MemoryMode } from '../../pipeline/generate/model-sessions.ts';
 import { openDirBundle } from '../dir-bundle.ts';
 import { createFrameWriter } from '../frame-writer.ts';
+import type { FrameWriter } from '../frame-writer.ts';
 import { readImageFile } from '../image-file.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { writeFloatTensors } from './tensor-files.ts';
@@ -72,7 +73,7 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
-  let writer: Awaited<ReturnType<typeof createFrameWriter>> | null = null;
+  const output: { writer: FrameWriter | null } = { writer: null };
   let bar: ProgressBar | null = null;
   try {
     const result = await pipeline.generate(settings, image, {
@@ -84,13 +85,13 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
         }
       },
       onFrames: async (event) => {
-        writer ??= await createFrameWriter(values.out!, event.width, event.height, FPS);
-        for (const frame of event.frames) await writer.write(frame);
+        output.writer ??= await createFrameWriter(values.out!, event.width, event.height, FPS);
+        for (const frame of event.frames) await output.writer.write(frame);
       },
     });
-    await writer?.close();
+    await output.writer?.close();
     if (values['latents-out']) await writeFloatTensors(values['latents-out'], { latents: { data: result.latents, dims: result.latentDims } });
-    process.stderr.write(`\nseed ${result.settings.seed}: ${result.frames} frames ${result.width}x${result.height} → ${writer?.description ?? values.out}\n`);
+    process.stderr.write(`\nseed ${result.settings.seed}: ${result.frames} frames ${result.width}x${result.height} → ${output.writer?.description ?? values.out}\n`);
     return 0;
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,0 +1,2 @@
+export { TorchGenerator, torchRandn } from './torch-randn.ts';
+export type { RandnVariant } from './torch-randn.ts';

@@ -1,0 +1,36 @@
+import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
+import type { FramesEvent, PipelineEvent } from '../pipeline/generate/pipeline-events.ts';
+import type { RgbImage } from '../pipeline/image/index.ts';
+import { proxy, wanWorker } from './worker-client.ts';
+import type { WanWorker } from './worker-client.ts';
+
+let nextJob = 0;
+
+/**
+ * Runs one generation in the worker. Progress and frames arrive through the callbacks
+ * while it runs; aborting `signal` cancels it in the worker (GenerationCanceledError).
+ */
+export async function runGeneration(
+  bundleUrl: string,
+  settings: GenerationSettings,
+  image: RgbImage | null,
+  callbacks: { onEvent?: (event: PipelineEvent) => void; onFrames?: (event: FramesEvent) => void } = {},
+  signal?: AbortSignal,
+  worker: WanWorker = wanWorker(),
+) {
+  const jobId = `job-${++nextJob}`;
+  const cancel = () => void worker.cancel(jobId);
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    return await worker.generate(
+      jobId,
+      bundleUrl,
+      settings,
+      image,
+      proxy((event: PipelineEvent) => callbacks.onEvent?.(event)),
+      proxy((event: FramesEvent) => callbacks.onFrames?.(event)),
+    );
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
+}

@@ -1,0 +1,136 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli } from '../../src/node/cli/run-cli.ts';
+import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
+import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/write-random-checkpoint.ts';
+import { launchChromium, serveBuild } from './browser.ts';
+import { startStaticServer } from './static-server.ts';
+import type { StaticServer } from './static-server.ts';
+
+const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
+const SETTINGS = { prompt: 'a red fox in fresh snow', width: 128, height: 96, frames: 9, steps: 4, guidance: 5, shift: 5, sampler: 'unipc', seed: 42 };
+let work: string;
+let files: StaticServer;
+let app: Awaited<ReturnType<typeof serveBuild>>;
+let browser: Browser;
+let page: Page;
+let bundleUrl: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'wan-e2e-generate-'));
+  await writeRandomCheckpoint(join(work, 'checkpoint'), { configs: await readCheckpointConfigs(TINY), seed: 7 });
+  expect(await runCli(['convert', join(work, 'checkpoint'), join(work, 'bundle'), '--weights', 'fp32', '--activations', 'fp32'])).toBe(0);
+  files = await startStaticServer(work);
+  bundleUrl = `${files.url}bundle/`;
+  app = await serveBuild();
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(app.url);
+  await page.getByTestId('self-check').and(page.locator('[data-status="done"]')).waitFor({ timeout: 240_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await files?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+interface BrowserRun {
+  latents?: number[];
+  error?: string;
+  frameEvents: { chunk: number; frames: number; beforeEnd: boolean }[];
+  phases: string[];
+}
+
+/** Runs one generation through the page's console API; `cancelAt` aborts at the first event of that phase after step 1. */
+function generateInBrowser(settings: object, cancelAt?: 'denoising' | 'decoding'): Promise<BrowserRun> {
+  return page.evaluate(
+    async ({ url, settings, cancelAt }) => {
+      const api = (globalThis as unknown as { wanWeb: { generate: (...args: unknown[]) => Promise<{ latents: Float32Array }> } }).wanWeb;
+      const controller = new AbortController();
+      const run: BrowserRun = { frameEvents: [], phases: [] };
+      let done = false;
+      try {
+        const result = await api.generate(
+          url,
+          settings,
+          null,
+          {
+            onEvent: (e: { type: string; phase: string; step: number }) => {
+              if (e.type === 'progress' && !run.phases.includes(e.phase)) run.phases.push(e.phase);
+              if (cancelAt && e.type === 'progress' && e.phase === cancelAt && e.step >= 1) controller.abort();
+            },
+            onFrames: (e: { chunk: number; frames: unknown[] }) => {
+              run.frameEvents.push({ chunk: e.chunk, frames: e.frames.length, beforeEnd: !done });
+              if (cancelAt === 'decoding' && e.chunk >= 1) controller.abort();
+            },
+          },
+          controller.signal,
+        );
+        done = true;
+        run.latents = Array.from(result.latents);
+      } catch (error) {
+        run.error = `${(error as Error).name}: ${(error as Error).message}`;
+      }
+      return run;
+    },
+    { url: bundleUrl, settings, cancelAt },
+  );
+}
+
+const memory = () =>
+  page.evaluate(async () => {
+    const api = (globalThis as unknown as { wanWeb: { worker: { memory(): Promise<{ gpu: { liveBytes: number } | null; jsHeapBytes: number | null }> } } }).wanWeb;
+    return api.worker.memory();
+  });
+
+describe('generation in chromium through the worker on the WebGPU EP', () => {
+  test('streams frames and ends with the same latents as the Node CLI for the same seed', async () => {
+    const run = await generateInBrowser(SETTINGS);
+    expect(run.error).toBeUndefined();
+    expect(run.phases).toEqual(['encoding-text', 'denoising', 'decoding']);
+    expect(run.frameEvents.map((e) => e.frames)).toEqual([1, 4, 4]);
+    expect(run.frameEvents.every((e) => e.beforeEnd)).toBe(true);
+
+    const latentsFile = join(work, 'node-latents.safetensors');
+    const cli = ['generate', '--bundle', join(work, 'bundle'), '--prompt', SETTINGS.prompt, '--size', '128x96', '--frames', '9', '--steps', '4', '--seed', '42'];
+    expect(await runCli([...cli, '--out', join(work, 'node.mp4'), '--latents-out', latentsFile])).toBe(0);
+    const file = await readCaseFile(latentsFile);
+    const node = (await file.float('latents')).data;
+    await file.close();
+    expect(run.latents!.length).toBe(node.length);
+    let max = 0;
+    for (let i = 0; i < node.length; i++) max = Math.max(max, Math.abs(run.latents![i]! - node[i]!));
+    console.log(`final latents: max |browser WebGPU − Node CPU| = ${max.toExponential(2)}`);
+    expect(max).toBeLessThan(1e-3);
+  });
+
+  test('cancelling mid-denoise and mid-decode leaves the worker ready for the next job', async () => {
+    const denoise = await generateInBrowser({ ...SETTINGS, steps: 12 }, 'denoising');
+    expect(denoise.error).toMatch(/^GenerationCanceledError/);
+    const decode = await generateInBrowser(SETTINGS, 'decoding');
+    expect(decode.error).toMatch(/^GenerationCanceledError/);
+    expect(decode.frameEvents.length).toBeLessThan(3);
+    const after = await generateInBrowser(SETTINGS);
+    expect(after.error).toBeUndefined();
+    expect(after.frameEvents).toHaveLength(3);
+  });
+
+  test('20 generations in a row do not grow GPU or JS memory', async () => {
+    const samples: { gpu: number; heap: number | null }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const run = await generateInBrowser({ ...SETTINGS, seed: 100 + i, steps: 2 });
+      expect(run.error).toBeUndefined();
+      const m = await memory();
+      samples.push({ gpu: m.gpu?.liveBytes ?? -1, heap: m.jsHeapBytes });
+    }
+    console.log(`GPU live bytes after runs 1, 10, 20: ${samples[0]!.gpu}, ${samples[9]!.gpu}, ${samples[19]!.gpu}; worker JS heap: ${samples[0]!.heap}, ${samples[9]!.heap}, ${samples[19]!.heap}`);
+    expect(samples[0]!.gpu).toBeGreaterThan(0);
+    expect(samples[19]!.gpu).toBeLessThanOrEqual(samples[0]!.gpu);
+    if (samples[0]!.heap !== null) expect(samples[19]!.heap!).toBeLessThan(samples[0]!.heap * 1.5 + 8e6);
+  });
+});
