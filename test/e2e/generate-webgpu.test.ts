@@ -82,10 +82,14 @@ function generateInBrowser(settings: object, cancelAt?: 'denoising' | 'decoding'
   );
 }
 
+/** GPU bytes held by onnxruntime on our device, and the JS memory of the page and its workers (measureUserAgentSpecificMemory). */
 const memory = () =>
   page.evaluate(async () => {
     const api = (globalThis as unknown as { wanWeb: { worker: { memory(): Promise<{ gpu: { liveBytes: number } | null; jsHeapBytes: number | null }> } } }).wanWeb;
-    return api.worker.memory();
+    const worker = await api.worker.memory();
+    const measure = (performance as Performance & { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
+    const js = measure ? (await measure.call(performance).catch(() => null))?.bytes ?? null : null;
+    return { gpu: worker.gpu, jsHeapBytes: js ?? worker.jsHeapBytes };
   });
 
 describe('generation in chromium through the worker on the WebGPU EP', () => {
@@ -120,17 +124,20 @@ describe('generation in chromium through the worker on the WebGPU EP', () => {
     expect(after.frameEvents).toHaveLength(3);
   });
 
-  test('20 generations in a row do not grow GPU or JS memory', async () => {
+  // CI runs a few; `WAN_E2E_RUNS=20 npx vitest run --project e2e test/e2e/generate-webgpu.test.ts` measures the issue's 20.
+  const RUNS = Number(process.env.WAN_E2E_RUNS ?? 5);
+  test(`${RUNS} generations in a row do not grow GPU or JS memory`, { timeout: RUNS * 60_000 }, async () => {
     const samples: { gpu: number; heap: number | null }[] = [];
-    for (let i = 0; i < 20; i++) {
-      const run = await generateInBrowser({ ...SETTINGS, seed: 100 + i, steps: 2 });
+    for (let i = 0; i < RUNS; i++) {
+      const run = await generateInBrowser({ ...SETTINGS, width: 64, height: 64, frames: 5, seed: 100 + i, steps: 1 });
       expect(run.error).toBeUndefined();
       const m = await memory();
       samples.push({ gpu: m.gpu?.liveBytes ?? -1, heap: m.jsHeapBytes });
     }
-    console.log(`GPU live bytes after runs 1, 10, 20: ${samples[0]!.gpu}, ${samples[9]!.gpu}, ${samples[19]!.gpu}; worker JS heap: ${samples[0]!.heap}, ${samples[9]!.heap}, ${samples[19]!.heap}`);
+    const last = samples[RUNS - 1]!;
+    console.log(`after each of ${RUNS} runs: GPU live bytes ${samples.map((s) => s.gpu).join(', ')}; worker JS heap ${samples.map((s) => s.heap).join(', ')}`);
     expect(samples[0]!.gpu).toBeGreaterThan(0);
-    expect(samples[19]!.gpu).toBeLessThanOrEqual(samples[0]!.gpu);
-    if (samples[0]!.heap !== null) expect(samples[19]!.heap!).toBeLessThan(samples[0]!.heap * 1.5 + 8e6);
+    expect(last.gpu).toBeLessThanOrEqual(samples[0]!.gpu);
+    if (samples[0]!.heap !== null) expect(last.heap!).toBeLessThan(samples[0]!.heap * 1.5 + 8e6);
   });
 });
