@@ -10,7 +10,7 @@ import { openUrlBundle } from '../src/model/url-bundle.ts';
 import { WanPipeline } from '../src/pipeline/generate/wan-pipeline.ts';
 import type { GenerationResult } from '../src/pipeline/generate/wan-pipeline.ts';
 import type { GenerationSettings } from '../src/pipeline/generate/generation-settings.ts';
-import type { PipelineEvent } from '../src/pipeline/generate/pipeline-events.ts';
+import type { FramesEvent, PipelineEvent } from '../src/pipeline/generate/pipeline-events.ts';
 import type { RgbImage } from '../src/pipeline/image/index.ts';
 
 installErrorTransfer();
@@ -99,14 +99,22 @@ const api = {
     settings: GenerationSettings,
     image: RgbImage | null,
     onEvent: (event: PipelineEvent) => void,
-  ): Promise<Omit<GenerationResult, 'latents'> & { latents: Float32Array }> {
+    onFrames: (event: FramesEvent) => Promise<void> | void,
+  ): Promise<GenerationResult> {
     const controller = new AbortController();
     jobs.set(jobId, controller);
     try {
-      return await (await pipelineFor(bundleUrl)).generate(settings, image, { onEvent, signal: controller.signal });
+      return await (await pipelineFor(bundleUrl)).generate(settings, image, { onEvent, onFrames, signal: controller.signal });
     } finally {
       jobs.delete(jobId);
     }
+  },
+
+  /** GPU buffer bytes held by onnxruntime on our device, and the worker's JS heap where the browser reports it. */
+  async memory() {
+    const gpu = runtime ? await runtime : null;
+    const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null;
+    return { gpu: gpu?.gpuMemory() ?? null, jsHeapBytes: heap };
   },
 
   cancel(jobId: string): void {
