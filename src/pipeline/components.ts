@@ -6,7 +6,7 @@ import type { OrtModule, OrtSessionOptions } from './ort-types.ts';
 import { computeCrossKv, perFrameTimesteps, runDitStep } from './dit/dit-runner.ts';
 import { chunkSelfAttention } from './dit/chunk-attention.ts';
 import { encodeText, padContext } from './text/text-encoder-runner.ts';
-import { clampUnit, createVaeDecoder, createVaeEncoder } from './vae/index.ts';
+import { clampUnit, createVaeDecoder, createVaeEncoder, stageGraphNames } from './vae/index.ts';
 import type { VaeStageSession } from './vae/index.ts';
 import { denoise } from './generate/denoise-loop.ts';
 import { createSampler } from './sampling/index.ts';
@@ -151,8 +151,8 @@ export type ComponentName = keyof typeof COMPONENTS;
 /** Sessions of every stage graph of a VAE half present in the bundle, in order. */
 async function stageSessions(bundle: BundleAccess, name: (stage: number) => string, options?: OrtSessionOptions): Promise<VaeStageSession[]> {
   const stages: VaeStageSession[] = [];
-  for (let i = 0; bundle.manifest.graphs[name(i)]; i++) {
-    stages.push({ session: await bundle.createSession(name(i), options), contract: bundle.manifest.graphs[name(i)]!.contract });
+  for (const graph of stageGraphNames(bundle.manifest.graphs, name)) {
+    stages.push({ session: await bundle.createSession(graph, options), contract: bundle.manifest.graphs[graph]!.contract });
   }
   return stages;
 }

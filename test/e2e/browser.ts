@@ -65,3 +65,25 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/** The served app open in chromium with its GPU self-check finished: what model tests start from. */
+export interface ReadyApp {
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+export async function openAppAfterSelfCheck(): Promise<ReadyApp> {
+  const app = await serveBuild();
+  const browser = await launchChromium();
+  const page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && console.log(`[browser] ${m.text()}`));
+  await page.goto(app.url);
+  await page.getByTestId('self-check').and(page.locator('[data-status="done"]')).waitFor({ timeout: 240_000 });
+  return {
+    page,
+    async close() {
+      await browser.close();
+      await app.close();
+    },
+  };
+}

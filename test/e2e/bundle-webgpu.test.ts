@@ -2,14 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/node/cli/run-cli.ts';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import { openDirBundle } from '../../src/node/dir-bundle.ts';
 import { COMPONENTS } from '../../src/pipeline/components.ts';
 import type { ComponentName, TensorOutputs } from '../../src/pipeline/components.ts';
-import { launchChromium, serveBuild } from './browser.ts';
+import { openAppAfterSelfCheck } from './browser.ts';
+import type { ReadyApp } from './browser.ts';
 import { startStaticServer } from './static-server.ts';
 import type { StaticServer } from './static-server.ts';
 
@@ -17,8 +18,7 @@ const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 let work: string;
 let bundleDir: string;
 let files: StaticServer;
-let app: Awaited<ReturnType<typeof serveBuild>>;
-let browser: Browser;
+let ready: ReadyApp;
 let page: Page;
 
 beforeAll(async () => {
@@ -26,17 +26,12 @@ beforeAll(async () => {
   bundleDir = join(work, 'bundle');
   expect(await runCli(['convert', TINY, bundleDir, '--weights', 'fp32', '--activations', 'fp32'])).toBe(0);
   files = await startStaticServer(work);
-  app = await serveBuild();
-  browser = await launchChromium();
-  page = await browser.newPage();
-  page.on('console', (m) => m.type() === 'error' && console.log(`[browser] ${m.text()}`));
-  await page.goto(app.url);
-  await page.getByTestId('self-check').and(page.locator('[data-status="done"]')).waitFor({ timeout: 240_000 });
+  ready = await openAppAfterSelfCheck();
+  page = ready.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await ready?.close();
   await files?.close();
   await rm(work, { recursive: true, force: true });
 });

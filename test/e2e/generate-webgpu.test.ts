@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/node/cli/run-cli.ts';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/write-random-checkpoint.ts';
-import { launchChromium, serveBuild } from './browser.ts';
+import { openAppAfterSelfCheck } from './browser.ts';
+import type { ReadyApp } from './browser.ts';
 import { startStaticServer } from './static-server.ts';
 import type { StaticServer } from './static-server.ts';
 
@@ -14,8 +15,7 @@ const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 const SETTINGS = { prompt: 'a red fox in fresh snow', width: 128, height: 96, frames: 9, steps: 4, guidance: 5, shift: 5, sampler: 'unipc', seed: 42 };
 let work: string;
 let files: StaticServer;
-let app: Awaited<ReturnType<typeof serveBuild>>;
-let browser: Browser;
+let ready: ReadyApp;
 let page: Page;
 let bundleUrl: string;
 
@@ -25,16 +25,12 @@ beforeAll(async () => {
   expect(await runCli(['convert', join(work, 'checkpoint'), join(work, 'bundle'), '--weights', 'fp32', '--activations', 'fp32'])).toBe(0);
   files = await startStaticServer(work);
   bundleUrl = `${files.url}bundle/`;
-  app = await serveBuild();
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.goto(app.url);
-  await page.getByTestId('self-check').and(page.locator('[data-status="done"]')).waitFor({ timeout: 240_000 });
+  ready = await openAppAfterSelfCheck();
+  page = ready.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await ready?.close();
   await files?.close();
   await rm(work, { recursive: true, force: true });
 });

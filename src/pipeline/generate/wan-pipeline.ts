@@ -5,7 +5,7 @@ import type { AbortSignalLike } from '../../convert/safetensors/index.ts';
 import type { BundleAccess } from '../bundle-access.ts';
 import type { OrtModule, OrtSessionOptions } from '../ort-types.ts';
 import { chunkSelfAttention } from '../dit/chunk-attention.ts';
-import { createVaeDecoder, createVaeEncoder } from '../vae/index.ts';
+import { createVaeDecoder, createVaeEncoder, stageGraphNames } from '../vae/index.ts';
 import type { VaeStageSession } from '../vae/index.ts';
 import { TorchGenerator } from '../noise/index.ts';
 import { createSampler } from '../sampling/index.ts';
@@ -172,9 +172,7 @@ export class WanPipeline {
   }
 
   private stageNames(name: (stage: number) => string): string[] {
-    const names: string[] = [];
-    for (let i = 0; this.options.bundle.manifest.graphs[name(i)]; i++) names.push(name(i));
-    return names;
+    return stageGraphNames(this.options.bundle.manifest.graphs, name);
   }
 
   private async stageSessions(name: (stage: number) => string): Promise<VaeStageSession[]> {
