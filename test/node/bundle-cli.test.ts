@@ -7,6 +7,7 @@ import { runCli } from '../../src/node/cli/run-cli.ts';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import { validateManifest } from '../../src/convert/bundle/manifest.ts';
 import type { BundleManifest } from '../../src/convert/bundle/manifest.ts';
+import { compareToGolden } from '../golden-compare.ts';
 
 const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 let work: string;
@@ -22,18 +23,6 @@ beforeAll(async () => {
 
 afterAll(() => rm(work, { recursive: true, force: true }));
 
-/** Max over elements of |ours − golden| − rtol·|golden|, which must stay ≤ atol. */
-function excess(ours: Float32Array, golden: Float32Array, rtol: number): { maxAbs: number; worst: number } {
-  expect(ours.length).toBe(golden.length);
-  let maxAbs = 0;
-  let worst = 0;
-  for (let i = 0; i < ours.length; i++) {
-    const d = Math.abs(ours[i]! - golden[i]!);
-    maxAbs = Math.max(maxAbs, d);
-    worst = Math.max(worst, d - rtol * Math.abs(golden[i]!));
-  }
-  return { maxAbs, worst };
-}
 
 // [case, component, output tensors with their README tolerances (atol, rtol)]
 const CASES: [string, string, Record<string, [number, number]>][] = [
@@ -66,9 +55,9 @@ describe('wan-web convert + debug on the tiny-a golden checkpoint (fp32)', () =>
       expect(await runCli(['debug', component, '--bundle', bundle, '--in', input, '--out', out])).toBe(0);
       const [ours, golden] = await Promise.all([readCaseFile(out), readCaseFile(input)]);
       for (const [name, [atol, rtol]] of Object.entries(tolerances)) {
-        const result = excess((await ours.float(name)).data, (await golden.float(name)).data, rtol);
+        const result = compareToGolden((await ours.float(name)).data, (await golden.float(name)).data, atol, rtol);
         console.log(`${caseName}/${name}: max |Δ| ${result.maxAbs.toExponential(2)} (atol ${atol}, rtol ${rtol})`);
-        expect(result.worst).toBeLessThanOrEqual(atol);
+        expect(result.worstExcess).toBeLessThanOrEqual(0);
       }
       await Promise.all([ours.close(), golden.close()]);
     });

@@ -15,6 +15,7 @@ import { clampUnit, createVaeDecoder } from '../../src/pipeline/vae/index.ts';
 import type { DecodedChunk, VaeStageSession } from '../../src/pipeline/vae/index.ts';
 import { fileByteSource, nodeCheckpointFiles } from '../../src/node/file-source.ts';
 import type { FileByteSource, NodeCheckpointFiles } from '../../src/node/file-source.ts';
+import { compareToGolden } from '../golden-compare.ts';
 
 const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 
@@ -53,18 +54,6 @@ async function readCase(name: string) {
   };
 }
 
-/** Max |a − b| and the worst excess over atol + rtol·|b| (≤ 0 means within tolerance). */
-function compare(actual: Float32Array, expected: Float32Array, atol: number, rtol: number) {
-  expect(actual.length).toBe(expected.length);
-  let maxAbs = 0;
-  let worstExcess = -Infinity;
-  for (let i = 0; i < actual.length; i++) {
-    const diff = Math.abs(actual[i]! - expected[i]!);
-    maxAbs = Math.max(maxAbs, diff);
-    worstExcess = Math.max(worstExcess, diff - (atol + rtol * Math.abs(expected[i]!)));
-  }
-  return { maxAbs, worstExcess };
-}
 
 async function collect(generator: AsyncGenerator<DecodedChunk>): Promise<DecodedChunk[]> {
   const chunks: DecodedChunk[] = [];
@@ -121,13 +110,13 @@ describe('VAE decoder against the official implementation (tiny-a, fp32)', () =>
     ]);
     for (const [i, key] of (['chunk0', 'chunk1', 'chunk2'] as const).entries()) {
       const golden = await tensor(key);
-      const { maxAbs, worstExcess } = compare(chunks[i]!.data, golden.data, TOLERANCE[key].atol, TOLERANCE[key].rtol);
+      const { maxAbs, worstExcess } = compareToGolden(chunks[i]!.data, golden.data, TOLERANCE[key].atol, TOLERANCE[key].rtol);
       console.log(`vae_decode ${key}: max |ours − official| = ${maxAbs.toExponential(2)} (atol ${TOLERANCE[key].atol})`);
       expect(maxAbs).toBeLessThanOrEqual(TOLERANCE[key].atol);
       expect(worstExcess).toBeLessThanOrEqual(0);
     }
     const video = clampUnit(concatTime(chunks));
-    const { maxAbs } = compare(video, (await tensor('video')).data, TOLERANCE.video.atol, TOLERANCE.video.rtol);
+    const { maxAbs } = compareToGolden(video, (await tensor('video')).data, TOLERANCE.video.atol, TOLERANCE.video.rtol);
     console.log(`vae_decode video: max |ours − official| = ${maxAbs.toExponential(2)} (atol ${TOLERANCE.video.atol}); decode ${ms.toFixed(0)} ms`);
     expect(maxAbs).toBeLessThanOrEqual(TOLERANCE.video.atol);
   });
@@ -178,7 +167,7 @@ describe('VAE decoder graphs', () => {
     const tensor = await readCase('vae_decode');
     const z = await tensor('z');
     const chunks = await collect(decoder.decodeLatents(z.data, { frames: 3, height: 4, width: 6 }));
-    const { maxAbs } = compare(clampUnit(concatTime(chunks)), (await tensor('video')).data, 0, 0);
+    const { maxAbs } = compareToGolden(clampUnit(concatTime(chunks)), (await tensor('video')).data, 0, 0);
     console.log(`vae_decode video, fp16 activations and weights: max |ours − official| = ${maxAbs.toExponential(2)}`);
     expect(maxAbs).toBeLessThan(2e-2);
   });

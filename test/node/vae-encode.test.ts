@@ -15,6 +15,7 @@ import { fileByteSource, nodeCheckpointFiles } from '../../src/node/file-source.
 import type { FileByteSource, NodeCheckpointFiles } from '../../src/node/file-source.ts';
 import type { VaeConfig, VaeGraphSet } from '../../src/convert/wan-vae/index.ts';
 import type { WeightSource } from '../../src/convert/weights/weight-source.ts';
+import { compareToGolden } from '../golden-compare.ts';
 
 const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 
@@ -63,17 +64,6 @@ async function readCase(name: string) {
   };
 }
 
-function maxAbsAndExcess(actual: Float32Array, expected: Float32Array, atol: number, rtol: number) {
-  expect(actual.length).toBe(expected.length);
-  let maxAbs = 0;
-  let worstExcess = -Infinity;
-  for (let i = 0; i < actual.length; i++) {
-    const diff = Math.abs(actual[i]! - expected[i]!);
-    maxAbs = Math.max(maxAbs, diff);
-    worstExcess = Math.max(worstExcess, diff - (atol + rtol * Math.abs(expected[i]!)));
-  }
-  return { maxAbs, worstExcess };
-}
 
 describe('VAE encoder against the official implementation (tiny-a, fp32)', () => {
   test.each([
@@ -90,7 +80,7 @@ describe('VAE encoder against the official implementation (tiny-a, fp32)', () =>
     const ms = performance.now() - started;
     expect([1, latent.channels, latent.frames, latent.height, latent.width]).toEqual(golden.dims);
     const { atol, rtol } = TOLERANCE[output];
-    const { maxAbs, worstExcess } = maxAbsAndExcess(latent.data, golden.data, atol, rtol);
+    const { maxAbs, worstExcess } = compareToGolden(latent.data, golden.data, atol, rtol);
     console.log(`vae_encode ${output}: max |ours − official| = ${maxAbs.toExponential(2)} (atol ${atol}); encode ${ms.toFixed(0)} ms`);
     expect(maxAbs).toBeLessThanOrEqual(atol);
     expect(worstExcess).toBeLessThanOrEqual(0);
