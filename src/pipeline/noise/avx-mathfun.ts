@@ -1,17 +1,12 @@
 /**
  * Float32 log and sin/cos exactly as PyTorch's AVX2 normal kernel computes them: the
- * Cephes-style polynomials of avx_mathfun (J. Pommier), one float32 rounding per vector
- * multiply or add, except the multiply-adds the compiler fuses.
+ * Cephes-style polynomials of avx_mathfun (J. Pommier) in the operation order, and with the
+ * fused multiply-adds, of the x86-64 build (read from the instructions of Debian's
+ * libtorch_cpu 1.13.1, which made the goldens). Every step is one float32 rounding.
  */
+import { fma32 } from './fma32.ts';
+
 const f = Math.fround;
-/** a·b + c with two roundings (separate vector multiply and add). */
-const mulAdd = (a: number, b: number, c: number) => f(f(a * b) + c);
-/**
- * a·b + c with one rounding: the compiler fuses these multiply-adds of the sine polynomial
- * into FMA instructions (measured against randn.json). For float32 inputs a·b is exact in
- * float64, so one rounding of the float64 sum emulates the FMA except in rare double-rounding cases.
- */
-const fusedMulAdd = (a: number, b: number, c: number) => f(a * b + c);
 const scratch = new DataView(new ArrayBuffer(4));
 const bits = (x: number) => (scratch.setFloat32(0, x, true), scratch.getUint32(0, true));
 const fromBits = (b: number) => (scratch.setUint32(0, b >>> 0, true), scratch.getFloat32(0, true));
@@ -22,27 +17,26 @@ const LOG_Q1 = f(-2.12194440e-4);
 const LOG_Q2 = f(0.693359375);
 const MIN_NORM_POS = fromBits(0x00800000);
 
-/** log256_ps for one lane (x > 0 in our use). */
+/** log256_ps for one lane; the kernel only passes x in (0, 1]. */
 export function logAvx(input: number): number {
   if (!(input > 0)) return NaN;
-  let x = Math.max(f(input), MIN_NORM_POS);
-  const b = bits(x);
+  const clamped = Math.max(f(input), MIN_NORM_POS);
+  const b = bits(clamped);
   let e = f(f((b >>> 23) - 127) + 1);
-  x = fromBits((b & ~0x7f800000) | bits(0.5));
-  const mask = x < SQRTHF;
-  const tmp = mask ? x : 0;
+  let x = fromBits((b & ~0x7f800000) | bits(0.5));
+  const belowSqrtHalf = x < SQRTHF;
+  const tmp = belowSqrtHalf ? x : 0;
   x = f(x - 1);
-  if (mask) e = f(e - 1);
-  x = f(x + tmp);
-  const z = f(x * x);
+  if (belowSqrtHalf) e = f(e - 1);
+  x = f(tmp + x);
   let y = LOG_P[0]!;
-  for (let i = 1; i < LOG_P.length; i++) y = mulAdd(y, x, LOG_P[i]!);
+  for (let i = 1; i < LOG_P.length; i++) y = fma32(y, x, LOG_P[i]!);
+  const z = f(x * x);
   y = f(y * x);
-  y = f(y * z);
-  y = mulAdd(e, LOG_Q1, y);
-  y = mulAdd(-z, 0.5, y);
+  y = fma32(y, z, f(e * LOG_Q1));
+  y = fma32(-z, 0.5, y);
   x = f(x + y);
-  return mulAdd(e, LOG_Q2, x);
+  return fma32(e, LOG_Q2, x);
 }
 
 const FOPI = f(1.27323954473516);
@@ -59,31 +53,27 @@ export function sinCosAvx(input: number): [number, number] {
   x = Math.abs(x);
   let j = Math.trunc(f(x * FOPI));
   j = (j + 1) & ~1;
-  const y0 = f(j);
+  const y = f(j);
   const swapSin = (j & 4) !== 0;
   const polyMask = (j & 2) === 0;
-  x = mulAdd(y0, DP1, x);
-  x = mulAdd(y0, DP2, x);
-  x = mulAdd(y0, DP3, x);
-  const signCos = ((~(j - 2)) & 4) !== 0;
+  const signCos = (~(j - 2) & 4) !== 0;
+  x = fma32(y, DP1, x);
+  x = fma32(y, DP2, x);
+  x = fma32(y, DP3, x);
   signSin = signSin !== swapSin;
 
   const z = f(x * x);
-  let c = COS_P[0]!;
-  c = mulAdd(c, z, COS_P[1]!);
-  c = mulAdd(c, z, COS_P[2]!);
-  c = f(f(c * z) * z);
-  c = mulAdd(-z, 0.5, c);
+  let c = fma32(COS_P[0]!, z, COS_P[1]!);
+  c = fma32(c, z, COS_P[2]!);
+  c = fma32(f(c * z), z, -f(z * 0.5));
   c = f(c + 1);
 
-  let s = SIN_P[0]!;
-  s = fusedMulAdd(s, z, SIN_P[1]!);
-  s = fusedMulAdd(s, z, SIN_P[2]!);
-  s = f(s * z);
-  s = fusedMulAdd(s, x, x);
+  let s = fma32(SIN_P[0]!, z, SIN_P[1]!);
+  s = fma32(s, z, SIN_P[2]!);
+  s = fma32(f(s * z), x, x);
 
-  // The polynomial mask picks which series gives sin and which cos.
-  const sinValue = polyMask ? s : c;
-  const cosValue = polyMask ? c : s;
+  // The kernel selects with bit masks and float adds: the picked value plus +0.
+  const sinValue = f((polyMask ? s : 0) + (polyMask ? 0 : c));
+  const cosValue = f(f(s - (polyMask ? s : 0)) + f(c - (polyMask ? 0 : c)));
   return [signSin ? -sinValue : sinValue, signCos ? -cosValue : cosValue];
 }

@@ -1,5 +1,6 @@
 import { Mt19937 } from './mt19937.ts';
 import { logAvx, sinCosAvx } from './avx-mathfun.ts';
+import { logfGlibc, sinCosfGlibc } from './glibc-mathf.ts';
 
 /**
  * Which of PyTorch's CPU normal kernels to reproduce. avx2: x86-64 builds on AVX2 and
@@ -82,16 +83,17 @@ export class TorchGenerator {
       const u1 = f(1 - data[at + j]!);
       const u2 = data[at + j + 8]!;
       if (this.variant === 'avx2') {
-        const radius = f(Math.sqrt(f(-2 * logAvx(u1))));
+        const radius = f(Math.sqrt(f(logAvx(u1) * -2)));
         const [sin, cos] = sinCosAvx(f(TWO_PI_F32 * u2));
-        data[at + j] = f(radius * cos);
-        data[at + j + 8] = f(radius * sin);
+        // `· std + mean` is one FMA with std 1 and mean 0: exact, except that it turns -0 into +0.
+        data[at + j] = f(radius * cos) + 0;
+        data[at + j + 8] = f(radius * sin) + 0;
       } else {
-        // The portable kernel works in float: theta is rounded to float before cosf/sinf.
-        const radius = f(Math.sqrt(f(-2 * f(Math.log(u1)))));
-        const theta = f(2 * Math.PI * u2);
-        data[at + j] = f(radius * f(Math.cos(theta)));
-        data[at + j + 8] = f(radius * f(Math.sin(theta)));
+        // The portable kernel works in float with glibc's logf and sincosf; theta is 2π·u2 in double, rounded to float.
+        const radius = f(Math.sqrt(f(-2 * logfGlibc(u1))));
+        const [sin, cos] = sinCosfGlibc(f(2 * Math.PI * u2));
+        data[at + j] = f(radius * cos) + 0;
+        data[at + j + 8] = f(radius * sin) + 0;
       }
     }
   }
