@@ -12,6 +12,8 @@ export type WanErrorCode =
   | 'convert-failed'
   | 'model-not-installed'
   | 'canceled'
+  | 'no-video-encoder'
+  | 'storage-full'
   | 'unknown';
 
 export class WanError extends Error {
@@ -45,6 +47,14 @@ export class GenerationCanceledError extends WanError {
   }
 }
 
+/** The browser's storage quota ran out; whatever was stored before is intact. */
+export class StorageFullError extends WanError {
+  override name = 'StorageFullError';
+  constructor(message: string) {
+    super('storage-full', message);
+  }
+}
+
 export interface SerializedError {
   readonly name: string;
   readonly code: WanErrorCode;
@@ -56,6 +66,7 @@ const CLASSES: Record<string, (code: WanErrorCode, message: string) => WanError>
   UnsupportedEnvironmentError: (code, message) => new UnsupportedEnvironmentError(code, message),
   ModelNotInstalledError: (_code, message) => new ModelNotInstalledError(message),
   GenerationCanceledError: (_code, message) => new GenerationCanceledError(message),
+  StorageFullError: (_code, message) => new StorageFullError(message),
 };
 
 /** Turns any thrown value into plain data that survives structured cloning. */

@@ -1,9 +1,9 @@
 /// <reference lib="webworker" />
-import { expose } from 'comlink';
+import { expose, transfer } from 'comlink';
 import { probeCapabilities } from '../src/runtime/capabilities.ts';
 import { installErrorTransfer } from '../src/runtime/comlink-errors.ts';
 import { GpuRuntime } from '../src/runtime/gpu-runtime.ts';
-import type { SelfCheckProgress } from '../src/runtime/self-check/index.ts';
+import type { SelfCheckProgress, SelfCheckReport } from '../src/runtime/self-check/index.ts';
 import { COMPONENTS } from '../src/pipeline/components.ts';
 import type { ComponentName, TensorInputs, TensorOutputs } from '../src/pipeline/components.ts';
 import { openUrlBundle } from '../src/model/url-bundle.ts';
@@ -12,11 +12,37 @@ import type { GenerationResult } from '../src/pipeline/generate/wan-pipeline.ts'
 import type { GenerationSettings } from '../src/pipeline/generate/generation-settings.ts';
 import type { FramesEvent, PipelineEvent } from '../src/pipeline/generate/pipeline-events.ts';
 import type { RgbImage } from '../src/pipeline/image/index.ts';
+import { VideoWriter } from '../src/video/video-writer.ts';
+import type { EncodedVideo, VideoOutputOptions } from '../src/video/video-format.ts';
 
 installErrorTransfer();
 
 let runtime: Promise<GpuRuntime> | undefined;
 const gpuRuntime = () => (runtime ??= GpuRuntime.load(navigator.gpu));
+
+/**
+ * The self-check runs once per worker and is shared: it picks (and replaces) the GPU
+ * device, so a second run would pull the device from under a running model.
+ */
+let checked: Promise<SelfCheckReport> | undefined;
+function selfChecked(onProgress?: (progress: SelfCheckProgress) => void): Promise<SelfCheckReport> {
+  checked ??= gpuRuntime().then((gpu) => gpu.selfCheck(onProgress));
+  checked.catch(() => (checked = undefined));
+  return checked;
+}
+
+async function checkedRuntime(): Promise<GpuRuntime> {
+  await selfChecked();
+  return gpuRuntime();
+}
+
+/** Model work runs one job at a time: onnxruntime-web's sessions share one wasm instance and device. */
+let modelWork: Promise<unknown> = Promise.resolve();
+function exclusive<T>(job: () => Promise<T>): Promise<T> {
+  const run = modelWork.then(job, job);
+  modelWork = run.catch(() => undefined);
+  return run;
+}
 
 /** A tensor posted from the page: float32 or int64 values with their shape. */
 export interface PostedTensor {
@@ -49,8 +75,7 @@ async function pipelineFor(bundleUrl: string): Promise<WanPipeline> {
       url: bundleUrl,
       pipeline: (async () => {
         await (await previous?.catch(() => null))?.dispose();
-        const gpu = await gpuRuntime();
-        if (gpu.chosenConfig === null) await gpu.selfCheck();
+        const gpu = await checkedRuntime();
         const bundle = await openUrlBundle(gpu.ort, bundleUrl);
         return new WanPipeline({
           ort: gpu.ort,
@@ -69,9 +94,8 @@ const api = {
   probeCapabilities: () => probeCapabilities(),
 
   async selfCheck(onProgress?: (progress: SelfCheckProgress) => void) {
-    const gpu = await gpuRuntime();
-    const report = await gpu.selfCheck(onProgress);
-    return { report, ortFlavor: gpu.flavor };
+    const report = await selfChecked(onProgress);
+    return { report, ortFlavor: (await gpuRuntime()).flavor };
   },
 
   /**
@@ -79,19 +103,22 @@ const api = {
    * self-check chose, with the same tensor names as `wan-web debug` (for comparing the
    * browser with other implementations).
    */
-  async runComponent(bundleUrl: string, component: ComponentName, inputs: Readonly<Record<string, PostedTensor>>): Promise<TensorOutputs> {
-    const gpu = await gpuRuntime();
-    if (gpu.chosenConfig === null) await gpu.selfCheck();
-    const bundle = await openUrlBundle(gpu.ort, bundleUrl);
-    return COMPONENTS[component](
-      { ort: gpu.ort, bundle, sessionOptions: gpu.sessionOptions(), attentionChunk: (tokens, heads) => gpu.attentionChunk(tokens, heads) },
-      postedInputs(inputs),
-    );
+  runComponent(bundleUrl: string, component: ComponentName, inputs: Readonly<Record<string, PostedTensor>>): Promise<TensorOutputs> {
+    return exclusive(async () => {
+      const gpu = await checkedRuntime();
+      const bundle = await openUrlBundle(gpu.ort, bundleUrl);
+      return COMPONENTS[component](
+        { ort: gpu.ort, bundle, sessionOptions: gpu.sessionOptions(), attentionChunk: (tokens, heads) => gpu.attentionChunk(tokens, heads) },
+        postedInputs(inputs),
+      );
+    });
   },
 
   /**
-   * Generates a video; events (progress, latents, frames) arrive through `onEvent` while it
-   * runs. `cancel(jobId)` stops it at the next step or chunk with GenerationCanceledError.
+   * Generates a video; events (progress, latents) and decoded frames arrive through the
+   * callbacks while it runs. With `video`, frames are also encoded as they are decoded and
+   * the finished file comes back with the result. `cancel(jobId)` stops it at the next step
+   * or chunk with GenerationCanceledError.
    */
   async generate(
     jobId: string,
@@ -100,14 +127,32 @@ const api = {
     image: RgbImage | null,
     onEvent: (event: PipelineEvent) => void,
     onFrames: (event: FramesEvent) => Promise<void> | void,
-  ): Promise<GenerationResult> {
+    video: VideoOutputOptions | null = null,
+  ): Promise<GenerationResult & { video: EncodedVideo | null }> {
     const controller = new AbortController();
     jobs.set(jobId, controller);
-    try {
-      return await (await pipelineFor(bundleUrl)).generate(settings, image, { onEvent, onFrames, signal: controller.signal });
-    } finally {
-      jobs.delete(jobId);
-    }
+    return exclusive(async () => {
+      let writer: Promise<VideoWriter> | undefined;
+      try {
+        const wan = await pipelineFor(bundleUrl);
+        const model = wan.modelName;
+        const createdAt = new Date().toISOString();
+        const encodeAndForward = async (event: FramesEvent) => {
+          if (video) {
+            const actual = { ...settings, width: event.width, height: event.height };
+            writer ??= VideoWriter.create(event.width, event.height, video, { settings: actual, model, createdAt, hasStartImage: image !== null });
+            await (await writer).add(event.frames);
+          }
+          await onFrames(transfer(event, event.frames.map((frame) => frame.buffer as ArrayBuffer)));
+        };
+        const result = await wan.generate(settings, image, { onEvent, onFrames: encodeAndForward, signal: controller.signal });
+        const encoded = writer ? await (await writer).finish() : null;
+        return transfer({ ...result, video: encoded }, encoded ? [encoded.bytes.buffer as ArrayBuffer] : []);
+      } catch (error) {
+        await (await writer?.catch(() => null))?.cancel();
+        throw error;
+      }
+    }).finally(() => jobs.delete(jobId));
   },
 
   /** GPU buffer bytes held by onnxruntime on our device, and the worker's JS heap where the browser reports it. */
@@ -122,10 +167,12 @@ const api = {
   },
 
   /** Releases the loaded model's sessions and GPU memory. */
-  async unloadModel(): Promise<void> {
-    const current = pipeline?.pipeline;
-    pipeline = undefined;
-    await (await current?.catch(() => null))?.dispose();
+  unloadModel(): Promise<void> {
+    return exclusive(async () => {
+      const current = pipeline?.pipeline;
+      pipeline = undefined;
+      await (await current?.catch(() => null))?.dispose();
+    });
   },
 };
 

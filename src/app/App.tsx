@@ -1,5 +1,8 @@
+import { GeneratePanel } from './generate/GeneratePanel.tsx';
 import { PromptPanel } from './generate/PromptPanel.tsx';
+import { Gallery } from './history/Gallery.tsx';
 import { SystemPanel } from './system/SystemPanel.tsx';
+import { PreviewPanel } from './video/PreviewPanel.tsx';
 
 /** The page: composes the panels, nothing else. */
 export function App() {
@@ -11,7 +14,10 @@ export function App() {
       </header>
       <main className="app-main">
         <PromptPanel />
+        <PreviewPanel />
+        <GeneratePanel />
         <SystemPanel />
+        <Gallery />
       </main>
     </div>
   );

@@ -1,6 +1,7 @@
 import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
 import type { FramesEvent, PipelineEvent } from '../pipeline/generate/pipeline-events.ts';
 import type { RgbImage } from '../pipeline/image/index.ts';
+import type { VideoOutputOptions } from '../video/video-format.ts';
 import { proxy, wanWorker } from './worker-client.ts';
 import type { WanWorker } from './worker-client.ts';
 
@@ -8,13 +9,14 @@ let nextJob = 0;
 
 /**
  * Runs one generation in the worker. Progress and frames arrive through the callbacks
- * while it runs; aborting `signal` cancels it in the worker (GenerationCanceledError).
+ * while it runs; with `video` the worker also encodes the file. Aborting `signal` cancels
+ * it in the worker (GenerationCanceledError).
  */
 export async function runGeneration(
   bundleUrl: string,
   settings: GenerationSettings,
   image: RgbImage | null,
-  callbacks: { onEvent?: (event: PipelineEvent) => void; onFrames?: (event: FramesEvent) => void } = {},
+  callbacks: { onEvent?: (event: PipelineEvent) => void; onFrames?: (event: FramesEvent) => void; video?: VideoOutputOptions } = {},
   signal?: AbortSignal,
   worker: WanWorker = wanWorker(),
 ) {
@@ -29,6 +31,7 @@ export async function runGeneration(
       image,
       proxy((event: PipelineEvent) => callbacks.onEvent?.(event)),
       proxy((event: FramesEvent) => callbacks.onFrames?.(event)),
+      callbacks.video ?? null,
     );
   } finally {
     signal?.removeEventListener('abort', cancel);

@@ -1,38 +1,31 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/node/cli/run-cli.ts';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
-import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/write-random-checkpoint.ts';
 import { openAppAfterSelfCheck } from './browser.ts';
 import type { ReadyApp } from './browser.ts';
-import { startStaticServer } from './static-server.ts';
-import type { StaticServer } from './static-server.ts';
+import { serveTinyBundle } from './tiny-bundle.ts';
+import type { ServedTinyBundle } from './tiny-bundle.ts';
 
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 const SETTINGS = { prompt: 'a red fox in fresh snow', width: 128, height: 96, frames: 9, steps: 4, guidance: 5, shift: 5, sampler: 'unipc', seed: 42 };
+let tiny: ServedTinyBundle;
 let work: string;
-let files: StaticServer;
 let ready: ReadyApp;
 let page: Page;
 let bundleUrl: string;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'wan-e2e-generate-'));
-  await writeRandomCheckpoint(join(work, 'checkpoint'), { configs: await readCheckpointConfigs(TINY), seed: 7 });
-  expect(await runCli(['convert', join(work, 'checkpoint'), join(work, 'bundle'), '--weights', 'fp32', '--activations', 'fp32'])).toBe(0);
-  files = await startStaticServer(work);
-  bundleUrl = `${files.url}bundle/`;
+  tiny = await serveTinyBundle();
+  work = tiny.dir;
+  bundleUrl = tiny.url;
   ready = await openAppAfterSelfCheck();
   page = ready.page;
 });
 
 afterAll(async () => {
   await ready?.close();
-  await files?.close();
-  await rm(work, { recursive: true, force: true });
+  await tiny?.close();
 });
 
 interface BrowserRun {

@@ -70,6 +70,11 @@ export class WanPipeline {
     this.dit = parseDitConfig(options.bundle.manifest.configs.transformer);
   }
 
+  /** The model's name from its bundle manifest. */
+  get modelName(): string {
+    return this.options.bundle.manifest.name;
+  }
+
   async generate(requested: GenerationSettings, image: RgbImage | null = null, options: GenerateOptions = {}): Promise<GenerationResult> {
     const { onEvent, signal } = options;
     const emit = (event: PipelineEvent) => onEvent?.(event);

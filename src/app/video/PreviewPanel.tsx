@@ -1,0 +1,41 @@
+import { useGenerationStore } from '../../state/generation-store.ts';
+import { ShareButton } from './ShareButton.tsx';
+
+/** Frames as they decode, then the finished video with download and share. */
+export function PreviewPanel() {
+  const { status, framesShown, preview, result } = useGenerationStore();
+  return (
+    <section className="panel" aria-labelledby="preview-heading">
+      <h2 id="preview-heading">Video</h2>
+      {status !== 'done' && (
+        <canvas
+          ref={(canvas) => preview?.attach(canvas)}
+          className="preview"
+          data-testid="preview-canvas"
+          data-frames-shown={framesShown}
+          aria-label={framesShown > 0 ? `Preview, ${framesShown} frames shown so far` : 'Preview: frames appear here while the video decodes'}
+        />
+      )}
+      {status === 'done' && result && (
+        <>
+          <video className="preview" data-testid="result-video" src={result.url} controls loop autoPlay muted playsInline />
+          <p className="hint" data-testid="result-info" data-codec={result.video.codec}>
+            {result.video.width}×{result.video.height}, {result.video.frames} frames at {result.video.fps} fps, {result.video.codec.toUpperCase()} in{' '}
+            {result.video.container.toUpperCase()}, {(result.blob.size / 1e6).toFixed(2)} MB
+          </p>
+          <div className="actions">
+            <a className="button" data-testid="download" href={result.url} download={result.fileName}>
+              Download
+            </a>
+            <ShareButton file={() => new File([result.blob], result.fileName, { type: result.video.mimeType })} />
+          </div>
+          {result.saveError && (
+            <p role="alert" className="note-warn" data-testid="save-error">
+              {result.saveError}
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

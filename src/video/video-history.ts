@@ -1,0 +1,102 @@
+import { StorageFullError } from '../errors.ts';
+import type { EncodedVideo } from './video-format.ts';
+import type { VideoProvenance } from './video-metadata.ts';
+
+/** One finished video in the history: its settings and how it was encoded. */
+export interface HistoryEntry {
+  readonly id: string;
+  readonly fileName: string;
+  readonly provenance: VideoProvenance;
+  readonly video: Omit<EncodedVideo, 'bytes' | 'provenance'> & { readonly sizeBytes: number };
+}
+
+const ENTRY_FILE = 'entry.json';
+
+const isQuotaError = (error: unknown) => error instanceof DOMException && error.name === 'QuotaExceededError';
+
+/**
+ * Finished videos in the origin private file system, one folder each: the video file is
+ * written first and `entry.json` last, so a folder without `entry.json` is an interrupted
+ * save that is never listed (and removed at the next open).
+ */
+export class VideoHistory {
+  private constructor(private readonly root: FileSystemDirectoryHandle) {}
+
+  static async open(storageRoot?: FileSystemDirectoryHandle): Promise<VideoHistory> {
+    const root = await (storageRoot ?? (await navigator.storage.getDirectory())).getDirectoryHandle('history', { create: true });
+    const history = new VideoHistory(root);
+    await history.removeUnfinished();
+    return history;
+  }
+
+  /** Newest first. */
+  async list(): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    for await (const [id, handle] of this.root.entries()) {
+      if (handle.kind !== 'directory') continue;
+      const entry = await readEntry(handle as FileSystemDirectoryHandle);
+      if (entry?.id === id) entries.push(entry);
+    }
+    return entries.sort((a, b) => b.provenance.createdAt.localeCompare(a.provenance.createdAt) || b.id.localeCompare(a.id));
+  }
+
+  /** Stores a video; on a full disk nothing of it stays behind and StorageFullError says so. */
+  async save(video: EncodedVideo): Promise<HistoryEntry> {
+    const { bytes, provenance, ...encoding } = video;
+    const id = `${provenance.createdAt.replace(/[^0-9]/g, '')}-${crypto.randomUUID().slice(0, 8)}`;
+    const fileName = `wan-${provenance.settings.seed}.${video.container}`;
+    const entry: HistoryEntry = { id, fileName, provenance, video: { ...encoding, sizeBytes: bytes.byteLength } };
+    const folder = await this.root.getDirectoryHandle(id, { create: true });
+    try {
+      await writeFile(folder, fileName, bytes);
+      await writeFile(folder, ENTRY_FILE, new TextEncoder().encode(JSON.stringify(entry, null, 2)));
+    } catch (error) {
+      await this.root.removeEntry(id, { recursive: true }).catch(() => undefined);
+      if (isQuotaError(error)) {
+        throw new StorageFullError(
+          `There is no room left in this browser's storage for the video (${(bytes.byteLength / 1e6).toFixed(1)} MB). ` +
+            'It was not added to the history, but you can still download it. Delete older videos or free disk space to keep new ones.',
+        );
+      }
+      throw error;
+    }
+    return entry;
+  }
+
+  async file(entry: HistoryEntry): Promise<File> {
+    const folder = await this.root.getDirectoryHandle(entry.id);
+    return (await folder.getFileHandle(entry.fileName)).getFile();
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.root.removeEntry(id, { recursive: true });
+  }
+
+  private async removeUnfinished(): Promise<void> {
+    const unfinished: string[] = [];
+    for await (const [id, handle] of this.root.entries()) {
+      if (handle.kind === 'file' || !(await readEntry(handle as FileSystemDirectoryHandle))) unfinished.push(id);
+    }
+    for (const id of unfinished) await this.root.removeEntry(id, { recursive: true }).catch(() => undefined);
+  }
+}
+
+async function writeFile(folder: FileSystemDirectoryHandle, name: string, bytes: Uint8Array): Promise<void> {
+  const writable = await (await folder.getFileHandle(name, { create: true })).createWritable();
+  try {
+    await writable.write(bytes as Uint8Array<ArrayBuffer>);
+    await writable.close();
+  } catch (error) {
+    await writable.abort().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function readEntry(folder: FileSystemDirectoryHandle): Promise<HistoryEntry | null> {
+  try {
+    const file = await (await folder.getFileHandle(ENTRY_FILE)).getFile();
+    return JSON.parse(await file.text()) as HistoryEntry;
+  } catch {
+    return null;
+  }
+}

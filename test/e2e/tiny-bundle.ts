@@ -1,0 +1,35 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/node/cli/run-cli.ts';
+import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/write-random-checkpoint.ts';
+import { startStaticServer } from './static-server.ts';
+import type { StaticServer } from './static-server.ts';
+
+const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
+
+/** A tiny fp32 bundle (random weights with tiny-a's shapes, converted by the CLI) served over HTTP. */
+export interface ServedTinyBundle {
+  /** The work folder: checkpoint/ and bundle/. */
+  readonly dir: string;
+  readonly url: string;
+  readonly server: StaticServer;
+  close(): Promise<void>;
+}
+
+export async function serveTinyBundle(seed = 7): Promise<ServedTinyBundle> {
+  const dir = await mkdtemp(join(tmpdir(), 'wan-e2e-bundle-'));
+  await writeRandomCheckpoint(join(dir, 'checkpoint'), { configs: await readCheckpointConfigs(TINY), seed });
+  const code = await runCli(['convert', join(dir, 'checkpoint'), join(dir, 'bundle'), '--weights', 'fp32', '--activations', 'fp32']);
+  if (code !== 0) throw new Error(`wan-web convert exited with ${code}`);
+  const server = await startStaticServer(dir);
+  return {
+    dir,
+    url: `${server.url}bundle/`,
+    server,
+    async close() {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
