@@ -115,8 +115,8 @@ const api = {
   },
 
   /**
-   * Generates a video; events (progress, latents) and decoded frames arrive through the
-   * callbacks while it runs. With `video`, frames are also encoded as they are decoded and
+   * Generates a video; events (progress, previews) and decoded frames arrive through the
+   * callbacks while it runs. With `output.video`, frames are also encoded as they are decoded and
    * the finished file comes back with the result. `cancel(jobId)` stops it at the next step
    * or chunk with GenerationCanceledError.
    */
@@ -127,10 +127,11 @@ const api = {
     image: RgbImage | null,
     onEvent: (event: PipelineEvent) => void,
     onFrames: (event: FramesEvent) => Promise<void> | void,
-    video: VideoOutputOptions | null = null,
+    output: { readonly video?: VideoOutputOptions; readonly preview?: boolean } = {},
   ): Promise<GenerationResult & { video: EncodedVideo | null }> {
     const controller = new AbortController();
     jobs.set(jobId, controller);
+    const { video, preview = false } = output;
     return exclusive(async () => {
       let writer: Promise<VideoWriter> | undefined;
       try {
@@ -145,7 +146,7 @@ const api = {
           }
           await onFrames(transfer(event, event.frames.map((frame) => frame.buffer as ArrayBuffer)));
         };
-        const result = await wan.generate(settings, image, { onEvent, onFrames: encodeAndForward, signal: controller.signal });
+        const result = await wan.generate(settings, image, { onEvent, onFrames: encodeAndForward, preview, signal: controller.signal });
         const encoded = writer ? await (await writer).finish() : null;
         return transfer({ ...result, video: encoded }, encoded ? [encoded.bytes.buffer as ArrayBuffer] : []);
       } catch (error) {

@@ -9,14 +9,15 @@ let nextJob = 0;
 
 /**
  * Runs one generation in the worker. Progress and frames arrive through the callbacks
- * while it runs; with `video` the worker also encodes the file. Aborting `signal` cancels
+ * while it runs; with `video` the worker also encodes the file, with `preview` it sends a
+ * latent preview after every denoising step. Aborting `signal` cancels
  * it in the worker (GenerationCanceledError).
  */
 export async function runGeneration(
   bundleUrl: string,
   settings: GenerationSettings,
   image: RgbImage | null,
-  callbacks: { onEvent?: (event: PipelineEvent) => void; onFrames?: (event: FramesEvent) => void; video?: VideoOutputOptions } = {},
+  callbacks: { onEvent?: (event: PipelineEvent) => void; onFrames?: (event: FramesEvent) => void; video?: VideoOutputOptions; preview?: boolean } = {},
   signal?: AbortSignal,
   worker: WanWorker = wanWorker(),
 ) {
@@ -31,7 +32,7 @@ export async function runGeneration(
       image,
       proxy((event: PipelineEvent) => callbacks.onEvent?.(event)),
       proxy((event: FramesEvent) => callbacks.onFrames?.(event)),
-      callbacks.video ?? null,
+      { ...(callbacks.video ? { video: callbacks.video } : {}), preview: callbacks.preview ?? false },
     );
   } finally {
     signal?.removeEventListener('abort', cancel);

@@ -25,6 +25,8 @@ interface GenerationState {
   readonly status: GenerationStatus;
   readonly progress: ProgressEvent | null;
   readonly framesShown: number;
+  /** The denoising step whose latent preview is on the canvas (0: none yet). */
+  readonly previewStep: number;
   readonly error: string | null;
   readonly result: GeneratedVideo | null;
   readonly preview: FramePreview | null;
@@ -41,6 +43,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => ({
   status: 'idle',
   progress: null,
   framesShown: 0,
+  previewStep: 0,
   error: null,
   result: null,
   preview: null,
@@ -56,21 +59,26 @@ export const useGenerationStore = create<GenerationState>()((set, get) => ({
       return;
     }
     get().preview?.stop();
-    const preview = new FramePreview(current.fps, (framesShown) => set({ framesShown }));
+    const preview = new FramePreview(
+      current.fps,
+      (framesShown) => set({ framesShown }),
+      (previewStep) => get().previewStep !== previewStep && set({ previewStep }),
+    );
     const previous = get().result;
     if (previous) URL.revokeObjectURL(previous.url);
     controller = new AbortController();
     const started = performance.now();
-    set({ status: 'running', progress: null, framesShown: 0, error: null, result: null, preview, tookMs: null });
+    set({ status: 'running', progress: null, framesShown: 0, previewStep: 0, error: null, result: null, preview, tookMs: null });
     try {
       const result = await runGeneration(
         new URL(current.bundleUrl, location.href).href,
         generationSettings(current),
         null,
         {
-          onEvent: (event) => event.type === 'progress' && set({ progress: event }),
+          onEvent: (event) => (event.type === 'progress' ? set({ progress: event }) : preview.showLatents(event)),
           onFrames: (event) => preview.push(event),
           video: { container: current.container, fps: current.fps },
+          preview: true,
         },
         controller.signal,
       );

@@ -41,21 +41,30 @@ async function fillSettings(seed = SETTINGS.seed) {
   await page.getByTestId('seed').fill(String(seed));
 }
 
-/** Generates through the UI, logging (frames shown, status) at every change of either. */
-async function generateInUi(): Promise<{ shown: number; status: string }[]> {
+interface PreviewLogEntry {
+  /** Decoded frames shown so far. */
+  shown: number;
+  /** The denoising step whose latent preview is shown. */
+  step: number;
+  status: string;
+}
+
+/** Generates through the UI, logging what the preview shows and the status at every change. */
+async function generateInUi(): Promise<PreviewLogEntry[]> {
   await page.evaluate(() => {
-    const log: { shown: number; status: string }[] = [];
+    const log: PreviewLogEntry[] = [];
     const record = () => {
       const canvas = document.querySelector<HTMLElement>('[data-testid=preview-canvas]');
       const status = document.querySelector<HTMLElement>('[data-testid=generation-status]')?.dataset.status ?? '';
-      log.push({ shown: Number(canvas?.dataset.framesShown ?? 0), status });
+      log.push({ shown: Number(canvas?.dataset.framesShown ?? 0), step: Number(canvas?.dataset.previewStep ?? 0), status });
     };
-    new MutationObserver(record).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-frames-shown', 'data-status'] });
+    const attributeFilter = ['data-frames-shown', 'data-preview-step', 'data-status'];
+    new MutationObserver(record).observe(document.body, { subtree: true, attributes: true, attributeFilter });
     Object.assign(globalThis, { previewLog: log });
   });
   await page.getByTestId('generate').click();
   await page.locator('[data-testid=generation-status][data-status=done]').waitFor({ timeout: 300_000 });
-  return page.evaluate(() => (globalThis as unknown as { previewLog: { shown: number; status: string }[] }).previewLog);
+  return page.evaluate(() => (globalThis as unknown as { previewLog: PreviewLogEntry[] }).previewLog);
 }
 
 /** The pipeline's first frame for these settings (RGBA), from the same core on onnxruntime-node (`wan-web generate` to PNGs). */
@@ -96,7 +105,10 @@ describe('video out: preview, WebCodecs + Mediabunny MP4, history in OPFS', () =
   test('frames show while generating; the MP4 is what ffprobe and ffmpeg say it should be', async () => {
     await fillSettings();
     const log = await generateInUi();
-    expect(log.some((entry) => entry.shown > 0 && entry.status === 'running')).toBe(true);
+    const running = log.filter((entry) => entry.status === 'running');
+    // The latent preview of every denoising step, before any frame is decoded, then decoded frames, all before the end.
+    expect([...new Set(running.filter((entry) => entry.shown === 0 && entry.step > 0).map((entry) => entry.step))]).toEqual([1, 2]);
+    expect(running.some((entry) => entry.shown > 0)).toBe(true);
 
     const info = page.getByTestId('result-info');
     const codec = (await info.getAttribute('data-codec'))!;

@@ -8,6 +8,7 @@ const PHASES: Record<ProgressEvent['phase'], string> = {
   loading: 'Loading the model',
   'encoding-text': 'Encoding the prompt',
   'encoding-image': 'Encoding the start image',
+  'preparing-preview': 'Preparing the live preview',
   denoising: 'Denoising',
   decoding: 'Decoding frames',
 };

@@ -3,7 +3,7 @@ import { ShareButton } from './ShareButton.tsx';
 
 /** Frames as they decode, then the finished video with download and share. */
 export function PreviewPanel() {
-  const { status, framesShown, preview, result } = useGenerationStore();
+  const { status, framesShown, previewStep, preview, result } = useGenerationStore();
   return (
     <section className="panel" aria-labelledby="preview-heading">
       <h2 id="preview-heading">Video</h2>
@@ -13,7 +13,14 @@ export function PreviewPanel() {
           className="preview"
           data-testid="preview-canvas"
           data-frames-shown={framesShown}
-          aria-label={framesShown > 0 ? `Preview, ${framesShown} frames shown so far` : 'Preview: frames appear here while the video decodes'}
+          data-preview-step={previewStep}
+          aria-label={
+            framesShown > 0
+              ? `Preview, ${framesShown} frames shown so far`
+              : previewStep > 0
+                ? `Rough preview after denoising step ${previewStep}`
+                : 'Preview: the picture appears here as it forms'
+          }
         />
       )}
       {status === 'done' && result && (

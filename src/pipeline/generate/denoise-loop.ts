@@ -8,6 +8,8 @@ import type { AbortSignalLike } from '../../convert/safetensors/index.ts';
 /** The sampler contract the loop drives (see src/pipeline/sampling). */
 export interface LoopSampler {
   readonly timesteps: readonly number[];
+  /** σ at each step (x_t = (1 − σ)·x₀ + σ·noise). */
+  readonly sigmas: readonly number[];
   /** Whether classifier-free guidance applies (false for few-step distilled samplers). */
   readonly guided: boolean;
   /** Advances `sample` (x_i) with the step's velocity and returns x_{i+1}. */
@@ -30,8 +32,8 @@ export interface DenoiseInput {
   /** Image-to-video: the clean latent of the start image [C, 1, H, W], kept as frame 0 throughout. */
   readonly firstFrame?: Float32Array | null;
   readonly signal?: AbortSignalLike;
-  /** After each step, with the latents x_{i+1}. */
-  readonly onStep?: (step: number, latents: Float32Array) => void;
+  /** After each step, with the latents x_{i+1} and, on demand, the step's estimate of the clean latents. */
+  readonly onStep?: (step: number, latents: Float32Array, denoised: () => Float32Array) => void;
 }
 
 /** Whether a step runs the DiT twice (conditional and unconditional). */
@@ -44,6 +46,13 @@ export function combineGuidance(cond: Float32Array, uncond: Float32Array, guidan
   const out = new Float32Array(cond.length);
   const g = Math.fround(guidance);
   for (let i = 0; i < cond.length; i++) out[i] = Math.fround(uncond[i]! + Math.fround(g * Math.fround(cond[i]! - uncond[i]!)));
+  return out;
+}
+
+/** The flow-matching estimate of the clean latents from x_t and the velocity: x₀ = x_t − σ·v. */
+export function denoisedEstimate(x: Float32Array, velocity: Float32Array, sigma: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i]! - sigma * velocity[i]!;
   return out;
 }
 
@@ -81,9 +90,14 @@ export async function denoise(input: DenoiseInput): Promise<Float32Array> {
     const velocity = uncond
       ? combineGuidance(vCond, await runDitStep(ort, input.stepSession, config, x, dims, frameTimesteps, uncond, rope), input.guidance)
       : vCond;
+    const before = x;
     x = sampler.step(i, velocity, x);
     if (firstFrame) imposeFirstFrame(x, firstFrame, dims);
-    input.onStep?.(i, x);
+    input.onStep?.(i, x, () => {
+      const estimate = denoisedEstimate(before, velocity, sampler.sigmas[i]!);
+      if (firstFrame) imposeFirstFrame(estimate, firstFrame, dims);
+      return estimate;
+    });
   }
   return x;
 }

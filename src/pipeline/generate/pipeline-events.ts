@@ -1,5 +1,5 @@
 /** What the pipeline is doing. */
-export type PipelinePhase = 'loading' | 'encoding-text' | 'encoding-image' | 'denoising' | 'decoding';
+export type PipelinePhase = 'loading' | 'encoding-text' | 'encoding-image' | 'preparing-preview' | 'denoising' | 'decoding';
 
 /** Progress within a phase: step i of n (denoising steps, decoded chunks), with time spent and the phase's ETA. */
 export interface ProgressEvent {
@@ -11,12 +11,18 @@ export interface ProgressEvent {
   readonly etaMs: number | null;
 }
 
-/** The latents after a denoising step (for a preview); only sent when asked for. */
-export interface LatentsEvent {
-  readonly type: 'latents';
+/**
+ * A cheap look at the picture forming: after each denoising step, the step's estimate of
+ * the clean latents through a linear latent → RGB map, one small RGBA image per latent
+ * frame (each stands for 4 video frames). Only sent when asked for.
+ */
+export interface PreviewEvent {
+  readonly type: 'preview';
   readonly step: number;
-  readonly latents: Float32Array;
-  readonly dims: readonly number[];
+  readonly steps: number;
+  readonly width: number;
+  readonly height: number;
+  readonly frames: readonly Uint8ClampedArray[];
 }
 
 /** Frames as soon as a latent frame is decoded: RGBA, `frames.length` of them from `firstFrame` on. */
@@ -30,7 +36,7 @@ export interface FramesEvent {
   readonly frames: readonly Uint8ClampedArray[];
 }
 
-export type PipelineEvent = ProgressEvent | LatentsEvent;
+export type PipelineEvent = ProgressEvent | PreviewEvent;
 
 /** Times a phase's steps and estimates the rest from their mean. */
 export class PhaseClock {

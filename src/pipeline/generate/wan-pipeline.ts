@@ -18,6 +18,9 @@ import { ModelSessions } from './model-sessions.ts';
 import type { MemoryMode } from './model-sessions.ts';
 import { PhaseClock } from './pipeline-events.ts';
 import type { FramesEvent, PipelineEvent } from './pipeline-events.ts';
+import { fitLatentRgbMap } from '../preview/latent-rgb-map.ts';
+import type { LatentRgbMap } from '../preview/latent-rgb-map.ts';
+import { latentPreview } from '../preview/latent-preview.ts';
 import { TEXT_ENCODER_GRAPH, TextConditioning } from './text-conditioning.ts';
 import { toRgbaFrames } from './video-frames.ts';
 
@@ -33,8 +36,8 @@ export interface PipelineOptions {
 export interface GenerateOptions {
   readonly onEvent?: (event: PipelineEvent) => void;
   readonly signal?: AbortSignalLike;
-  /** Send the latents after every step (for a live preview). */
-  readonly latentsEvents?: boolean;
+  /** Send a preview image of the forming video after every denoising step. */
+  readonly preview?: boolean;
   /** Receives each decoded chunk's frames in order; the next chunk waits for it (backpressure for encoders). */
   readonly onFrames?: (event: FramesEvent) => Promise<void> | void;
 }
@@ -60,6 +63,7 @@ export class WanPipeline {
   readonly text: TextConditioning;
   private readonly sessions: ModelSessions;
   private readonly dit: DitConfig;
+  private previewMap: Promise<LatentRgbMap> | null = null;
 
   constructor(private readonly options: PipelineOptions) {
     this.sessions = new ModelSessions(options.bundle, {
@@ -102,6 +106,12 @@ export class WanPipeline {
       throwIfAborted(signal);
     }
 
+    let previewMap: LatentRgbMap | null = null;
+    if (options.preview) {
+      emit(new PhaseClock('preparing-preview', 1).progress(0));
+      previewMap = await this.latentRgbMap();
+    }
+    throwIfAborted(signal);
     const dims = latentDims(settings, this.dit.inChannels);
     const noise = generator.randn(dims);
     const clock = new PhaseClock('denoising', sampler.timesteps.length);
@@ -119,9 +129,9 @@ export class WanPipeline {
       sampler,
       firstFrame,
       ...(signal ? { signal } : {}),
-      onStep: (step, x) => {
+      onStep: (step, _x, denoised) => {
         emit(clock.progress(step + 1));
-        if (options.latentsEvents) emit({ type: 'latents', step, latents: x, dims });
+        if (previewMap) emit({ type: 'preview', step: step + 1, steps: sampler.timesteps.length, ...latentPreview(denoised(), dims, previewMap) });
       },
     });
     await this.sessions.endPhase(DIT_GRAPHS);
@@ -157,6 +167,13 @@ export class WanPipeline {
   /** Releases every session and the GPU memory they hold. */
   dispose(): Promise<void> {
     return this.sessions.dispose();
+  }
+
+  /** The VAE's latent → RGB map for previews, fitted once per model load. */
+  private latentRgbMap(): Promise<LatentRgbMap> {
+    this.previewMap ??= fitLatentRgbMap((pixels, width, height) => this.encodeImage(pixels, width, height));
+    this.previewMap.catch(() => (this.previewMap = null));
+    return this.previewMap;
   }
 
   private async encodeImage(pixels: Float32Array, width: number, height: number): Promise<Float32Array> {
