@@ -48,17 +48,21 @@ export class VideoWriter {
   /** Encodes frames in order; resolves once the encoder has taken them. */
   async add(frames: readonly Uint8ClampedArray[]): Promise<void> {
     for (const rgba of frames) {
-      const sample = new VideoSample(rgba, {
+      // A VideoFrame copies the pixels into the browser's frame memory once; a VideoSample made
+      // straight from the array would keep another JS copy until the encoder takes it.
+      const frame = new VideoFrame(rgba, {
         format: 'RGBA',
         codedWidth: this.width,
         codedHeight: this.height,
-        timestamp: this.framesAdded / this.options.fps,
-        duration: 1 / this.options.fps,
+        timestamp: Math.round((this.framesAdded / this.options.fps) * 1e6),
+        duration: Math.round(1e6 / this.options.fps),
       });
+      const sample = new VideoSample(frame, { timestamp: this.framesAdded / this.options.fps, duration: 1 / this.options.fps });
       try {
         await this.source.add(sample);
       } finally {
         sample.close();
+        frame.close();
       }
       this.framesAdded++;
     }
