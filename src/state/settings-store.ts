@@ -1,23 +1,15 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import type { GenerationSettings, SamplerName } from '../pipeline/generate/generation-settings.ts';
+import { FPS, WAN_DEFAULTS } from '../pipeline/generate/generation-settings.ts';
+import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
 import type { VideoContainer } from '../video/video-format.ts';
 
 /** The user's generation settings; they survive reloads. */
-export interface Settings {
+export interface Settings extends Omit<GenerationSettings, 'negativePrompt'> {
   /** Where the model bundle is served from (until models are installed in the browser). */
   readonly bundleUrl: string;
-  readonly prompt: string;
   /** Empty: Wan's default negative prompt. */
   readonly negativePrompt: string;
-  readonly width: number;
-  readonly height: number;
-  readonly frames: number;
-  readonly steps: number;
-  readonly guidance: number;
-  readonly shift: number;
-  readonly sampler: SamplerName;
-  readonly seed: number;
   /** A new random seed for every generation. */
   readonly randomSeed: boolean;
   readonly fps: number;
@@ -33,18 +25,12 @@ interface SettingsActions {
 
 export const DEFAULT_SETTINGS: Settings = {
   bundleUrl: '',
+  ...WAN_DEFAULTS,
   prompt: '',
   negativePrompt: '',
-  width: 1280,
-  height: 704,
-  frames: 121,
-  steps: 50,
-  guidance: 5,
-  shift: 5,
-  sampler: 'unipc',
   seed: 42,
   randomSeed: false,
-  fps: 24,
+  fps: FPS,
   container: 'mp4',
 };
 
