@@ -14,6 +14,7 @@ export type WanErrorCode =
   | 'canceled'
   | 'no-video-encoder'
   | 'storage-full'
+  | 'download-failed'
   | 'unknown';
 
 export class WanError extends Error {
@@ -55,6 +56,22 @@ export class StorageFullError extends WanError {
   }
 }
 
+/** The user paused (or cancelled) a model install; what was verified so far is kept for resuming. */
+export class InstallPausedError extends WanError {
+  override name = 'InstallPausedError';
+  constructor(message = 'The install was paused. Resume it to continue where it stopped.') {
+    super('canceled', message);
+  }
+}
+
+/** A model file could not be fetched or verified after retries; the message names the file and the cause. */
+export class DownloadError extends WanError {
+  override name = 'DownloadError';
+  constructor(message: string) {
+    super('download-failed', message);
+  }
+}
+
 export interface SerializedError {
   readonly name: string;
   readonly code: WanErrorCode;
@@ -67,6 +84,8 @@ const CLASSES: Record<string, (code: WanErrorCode, message: string) => WanError>
   ModelNotInstalledError: (_code, message) => new ModelNotInstalledError(message),
   GenerationCanceledError: (_code, message) => new GenerationCanceledError(message),
   StorageFullError: (_code, message) => new StorageFullError(message),
+  DownloadError: (_code, message) => new DownloadError(message),
+  InstallPausedError: (_code, message) => new InstallPausedError(message),
 };
 
 /** Turns any thrown value into plain data that survives structured cloning. */

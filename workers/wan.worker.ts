@@ -6,7 +6,11 @@ import { GpuRuntime } from '../src/runtime/gpu-runtime.ts';
 import type { SelfCheckProgress, SelfCheckReport } from '../src/runtime/self-check/index.ts';
 import { COMPONENTS } from '../src/pipeline/components.ts';
 import type { ComponentName, TensorInputs, TensorOutputs } from '../src/pipeline/components.ts';
-import { openUrlBundle } from '../src/model/url-bundle.ts';
+import { openModel } from '../src/model/model-location.ts';
+import type { ModelLocation } from '../src/model/model-location.ts';
+import { ModelStore } from '../src/model/model-store.ts';
+import { installBundleFromUrl } from '../src/model/url-bundle-install.ts';
+import type { InstallProgress } from '../src/model/url-bundle-install.ts';
 import { WanPipeline } from '../src/pipeline/generate/wan-pipeline.ts';
 import type { GenerationResult } from '../src/pipeline/generate/wan-pipeline.ts';
 import type { GenerationSettings } from '../src/pipeline/generate/generation-settings.ts';
@@ -66,17 +70,18 @@ function postedInputs(tensors: Readonly<Record<string, PostedTensor>>): TensorIn
 
 let pipeline: { url: string; pipeline: Promise<WanPipeline> } | undefined;
 const jobs = new Map<string, AbortController>();
+let install: AbortController | null = null;
 
 /** The pipeline of a bundle, kept loaded between generations (sessions are created once per model load). */
-async function pipelineFor(bundleUrl: string): Promise<WanPipeline> {
-  if (pipeline?.url !== bundleUrl) {
+async function pipelineFor(model: ModelLocation): Promise<WanPipeline> {
+  if (pipeline?.url !== model) {
     const previous = pipeline?.pipeline;
     pipeline = {
-      url: bundleUrl,
+      url: model,
       pipeline: (async () => {
         await (await previous?.catch(() => null))?.dispose();
         const gpu = await checkedRuntime();
-        const bundle = await openUrlBundle(gpu.ort, bundleUrl);
+        const bundle = await openModel(gpu.ort, model);
         return new WanPipeline({
           ort: gpu.ort,
           bundle,
@@ -99,14 +104,14 @@ const api = {
   },
 
   /**
-   * Runs one model component of the bundle at `bundleUrl` on the GPU configuration the
+   * Runs one model component of the model at `model` (a bundle URL or an installed model) on the GPU configuration the
    * self-check chose, with the same tensor names as `wan-web debug` (for comparing the
    * browser with other implementations).
    */
-  runComponent(bundleUrl: string, component: ComponentName, inputs: Readonly<Record<string, PostedTensor>>): Promise<TensorOutputs> {
+  runComponent(model: ModelLocation, component: ComponentName, inputs: Readonly<Record<string, PostedTensor>>): Promise<TensorOutputs> {
     return exclusive(async () => {
       const gpu = await checkedRuntime();
-      const bundle = await openUrlBundle(gpu.ort, bundleUrl);
+      const bundle = await openModel(gpu.ort, model);
       return COMPONENTS[component](
         { ort: gpu.ort, bundle, sessionOptions: gpu.sessionOptions(), attentionChunk: (tokens, heads) => gpu.attentionChunk(tokens, heads) },
         postedInputs(inputs),
@@ -122,7 +127,7 @@ const api = {
    */
   async generate(
     jobId: string,
-    bundleUrl: string,
+    model: ModelLocation,
     settings: GenerationSettings,
     image: RgbImage | null,
     onEvent: (event: PipelineEvent) => void,
@@ -135,13 +140,13 @@ const api = {
     return exclusive(async () => {
       let writer: Promise<VideoWriter> | undefined;
       try {
-        const wan = await pipelineFor(bundleUrl);
-        const model = wan.modelName;
+        const wan = await pipelineFor(model);
+        const modelName = wan.modelName;
         const createdAt = new Date().toISOString();
         const encodeAndForward = async (event: FramesEvent) => {
           if (video) {
             const actual = { ...settings, width: event.width, height: event.height };
-            writer ??= VideoWriter.create(event.width, event.height, video, { settings: actual, model, createdAt, hasStartImage: image !== null });
+            writer ??= VideoWriter.create(event.width, event.height, video, { settings: actual, model: modelName, createdAt, hasStartImage: image !== null });
             await (await writer).add(event.frames);
           }
           await onFrames(transfer(event, event.frames.map((frame) => frame.buffer as ArrayBuffer)));
@@ -165,6 +170,36 @@ const api = {
 
   cancel(jobId: string): void {
     jobs.get(jobId)?.abort();
+  },
+
+  /** Installed models, and installs that were started but have not finished. */
+  async listModels() {
+    return (await ModelStore.open()).list();
+  },
+
+  /**
+   * Installs (or resumes installing) the bundle at `url` into OPFS. `pauseInstall()` stops
+   * it with InstallPausedError, keeping every verified file for the next call.
+   */
+  async installModel(url: string, onProgress: (progress: InstallProgress) => void) {
+    install?.abort();
+    const controller = new AbortController();
+    install = controller;
+    try {
+      return await installBundleFromUrl({ store: await ModelStore.open(), url, signal: controller.signal, onProgress });
+    } finally {
+      if (install === controller) install = null;
+    }
+  },
+
+  pauseInstall(): void {
+    install?.abort();
+  },
+
+  /** Deletes an installed or partly installed model (unloading it first when it is loaded). */
+  async deleteModel(id: string): Promise<void> {
+    if (pipeline?.url.endsWith(id)) await api.unloadModel();
+    await (await ModelStore.open()).remove(id);
   },
 
   /** Releases the loaded model's sessions and GPU memory. */

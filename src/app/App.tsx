@@ -1,6 +1,7 @@
 import { GeneratePanel } from './generate/GeneratePanel.tsx';
 import { PromptPanel } from './generate/PromptPanel.tsx';
 import { Gallery } from './history/Gallery.tsx';
+import { ModelsPanel } from './models/ModelsPanel.tsx';
 import { SystemPanel } from './system/SystemPanel.tsx';
 import { PreviewPanel } from './video/PreviewPanel.tsx';
 
@@ -16,6 +17,7 @@ export function App() {
         <PromptPanel />
         <PreviewPanel />
         <GeneratePanel />
+        <ModelsPanel />
         <SystemPanel />
         <Gallery />
       </main>

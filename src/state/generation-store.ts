@@ -6,7 +6,7 @@ import type { EncodedVideo } from '../video/video-format.ts';
 import type { HistoryEntry } from '../video/video-history.ts';
 import { runGeneration } from './generation-client.ts';
 import { useHistoryStore } from './history-store.ts';
-import { generationSettings, useSettingsStore } from './settings-store.ts';
+import { generationSettings, modelLocation, useSettingsStore } from './settings-store.ts';
 
 export type GenerationStatus = 'idle' | 'running' | 'done' | 'failed' | 'canceled';
 
@@ -54,8 +54,15 @@ export const useGenerationStore = create<GenerationState>()((set, get) => ({
     const settingsStore = useSettingsStore.getState();
     if (settingsStore.randomSeed) settingsStore.update({ seed: Math.floor(Math.random() * 2 ** 32) });
     const current = useSettingsStore.getState();
-    if (!current.bundleUrl.trim()) {
-      set({ status: 'failed', error: 'Enter the URL of a model bundle (a folder with manifest.json) first.' });
+    const model = modelLocation(current);
+    if (!model) {
+      set({
+        status: 'failed',
+        error:
+          current.modelSource === 'installed'
+            ? 'No model is chosen: install one in the Models panel (or pick an installed one), then generate.'
+            : 'Enter the URL of a model bundle (a folder with manifest.json) first.',
+      });
       return;
     }
     get().preview?.stop();
@@ -71,7 +78,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => ({
     set({ status: 'running', progress: null, framesShown: 0, previewStep: 0, error: null, result: null, preview, tookMs: null });
     try {
       const result = await runGeneration(
-        new URL(current.bundleUrl, location.href).href,
+        model,
         generationSettings(current),
         null,
         {

@@ -3,10 +3,15 @@ import { createJSONStorage, persist } from 'zustand/middleware';
 import { FPS, WAN_DEFAULTS } from '../pipeline/generate/generation-settings.ts';
 import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
 import type { VideoContainer } from '../video/video-format.ts';
+import { installedModelLocation } from '../model/model-location.ts';
+import type { ModelLocation } from '../model/model-location.ts';
 
 /** The user's generation settings; they survive reloads. */
 export interface Settings extends Omit<GenerationSettings, 'negativePrompt'> {
-  /** Where the model bundle is served from (until models are installed in the browser). */
+  /** Generate with a model installed in this browser, or read a bundle straight from a URL. */
+  readonly modelSource: 'installed' | 'url';
+  readonly installedModelId: string;
+  /** A bundle served from a static host (a folder with manifest.json), used without installing it. */
   readonly bundleUrl: string;
   /** Empty: Wan's default negative prompt. */
   readonly negativePrompt: string;
@@ -24,6 +29,8 @@ interface SettingsActions {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
+  modelSource: 'url',
+  installedModelId: '',
   bundleUrl: '',
   ...WAN_DEFAULTS,
   prompt: '',
@@ -40,6 +47,12 @@ export function generationSettings(settings: Settings): GenerationSettings {
   return { prompt, ...(negativePrompt.trim() ? { negativePrompt } : {}), width, height, frames, steps, guidance, shift, sampler, seed };
 }
 
+/** Where the chosen model is, as the worker takes it; null when none is chosen. */
+export function modelLocation(settings: Settings): ModelLocation | null {
+  if (settings.modelSource === 'installed') return settings.installedModelId ? installedModelLocation(settings.installedModelId) : null;
+  return settings.bundleUrl.trim() ? new URL(settings.bundleUrl.trim(), location.href).href : null;
+}
+
 export const useSettingsStore = create<Settings & SettingsActions>()(
   persist(
     (set) => ({
@@ -50,7 +63,7 @@ export const useSettingsStore = create<Settings & SettingsActions>()(
     }),
     {
       name: 'wan-web.settings',
-      version: 2,
+      version: 3,
       storage: createJSONStorage(() => localStorage),
       partialize: (state) =>
         Object.fromEntries(Object.entries(state).filter(([key]) => key in DEFAULT_SETTINGS)) as Partial<Settings>,

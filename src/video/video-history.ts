@@ -1,4 +1,5 @@
 import { StorageFullError } from '../errors.ts';
+import { isQuotaError, readJson, writeBytes, writeJson } from '../model/opfs-files.ts';
 import type { EncodedVideo } from './video-format.ts';
 import type { VideoProvenance } from './video-metadata.ts';
 
@@ -11,8 +12,6 @@ export interface HistoryEntry {
 }
 
 const ENTRY_FILE = 'entry.json';
-
-const isQuotaError = (error: unknown) => error instanceof DOMException && error.name === 'QuotaExceededError';
 
 /**
  * Finished videos in the origin private file system, one folder each: the video file is
@@ -48,8 +47,8 @@ export class VideoHistory {
     const entry: HistoryEntry = { id, fileName, provenance, video: { ...encoding, sizeBytes: bytes.byteLength } };
     const folder = await this.root.getDirectoryHandle(id, { create: true });
     try {
-      await writeFile(folder, fileName, bytes);
-      await writeFile(folder, ENTRY_FILE, new TextEncoder().encode(JSON.stringify(entry, null, 2)));
+      await writeBytes(folder, fileName, bytes);
+      await writeJson(folder, ENTRY_FILE, entry);
     } catch (error) {
       await this.root.removeEntry(id, { recursive: true }).catch(() => undefined);
       if (isQuotaError(error)) {
@@ -81,22 +80,6 @@ export class VideoHistory {
   }
 }
 
-async function writeFile(folder: FileSystemDirectoryHandle, name: string, bytes: Uint8Array): Promise<void> {
-  const writable = await (await folder.getFileHandle(name, { create: true })).createWritable();
-  try {
-    await writable.write(bytes as Uint8Array<ArrayBuffer>);
-    await writable.close();
-  } catch (error) {
-    await writable.abort().catch(() => undefined);
-    throw error;
-  }
-}
-
-async function readEntry(folder: FileSystemDirectoryHandle): Promise<HistoryEntry | null> {
-  try {
-    const file = await (await folder.getFileHandle(ENTRY_FILE)).getFile();
-    return JSON.parse(await file.text()) as HistoryEntry;
-  } catch {
-    return null;
-  }
+function readEntry(folder: FileSystemDirectoryHandle): Promise<HistoryEntry | null> {
+  return readJson<HistoryEntry>(folder, ENTRY_FILE);
 }

@@ -8,11 +8,29 @@ import { join, normalize } from 'node:path';
 export interface StaticServer {
   readonly url: string;
   readonly bytesSent: Map<string, number>;
+  /** GET requests per path. */
+  readonly requests: Map<string, number>;
+  /** Sends at most this many bytes per second per response (a slow network), or without limit when null. */
+  throttle: number | null;
+  /** Paths whose next response has one byte flipped (at the given offset of the file). */
+  readonly corruptOnce: Map<string, number>;
   close(): Promise<void>;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export async function startStaticServer(root: string): Promise<StaticServer> {
   const bytesSent = new Map<string, number>();
+  const requests = new Map<string, number>();
+  const corruptOnce = new Map<string, number>();
+  const state: StaticServer = {
+    url: '',
+    bytesSent,
+    requests,
+    corruptOnce,
+    throttle: null,
+    close: async () => undefined,
+  };
   const server = createServer(async (req, res) => {
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Access-Control-Allow-Headers', 'Range');
@@ -42,14 +60,39 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
       res.end();
       return;
     }
-    bytesSent.set(path, (bytesSent.get(path) ?? 0) + end - start + 1);
-    createReadStream(file, { start, end }).pipe(res);
+    requests.set(path, (requests.get(path) ?? 0) + 1);
+    const flipAt = corruptOnce.get(path);
+    corruptOnce.delete(path);
+    let offset = start;
+    // Chunks are counted as they go out, so a response cut short counts only what was sent.
+    for await (const chunk of createReadStream(file, { start, end, highWaterMark: 16 * 1024 }) as AsyncIterable<Buffer>) {
+      if (res.destroyed) break;
+      if (flipAt !== undefined && flipAt >= offset && flipAt < offset + chunk.length) chunk[flipAt - offset]! ^= 0xff;
+      offset += chunk.length;
+      bytesSent.set(path, (bytesSent.get(path) ?? 0) + chunk.length);
+      if (!res.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
+      if (state.throttle) await sleep((chunk.length / state.throttle) * 1000);
+    }
+    res.end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  return Object.assign(state, {
     url: `http://127.0.0.1:${port}/`,
-    bytesSent,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
 }

@@ -1,4 +1,5 @@
 import { useGenerationStore } from '../../state/generation-store.ts';
+import { useModelsStore } from '../../state/models-store.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
 import type { Settings } from '../../state/settings-store.ts';
 import type { ProgressEvent } from '../../pipeline/generate/pipeline-events.ts';
@@ -39,20 +40,42 @@ function NumberField(props: { id: keyof Settings; label: string; min: number; ma
 export function GeneratePanel() {
   const settings = useSettingsStore();
   const { status, progress, error, tookMs, generate, cancel } = useGenerationStore();
+  const installed = useModelsStore((s) => s.installed);
   const sizeKey = `${settings.width}x${settings.height}`;
   const running = status === 'running';
   return (
     <section className="panel" aria-labelledby="generate-heading">
       <h2 id="generate-heading">Settings</h2>
-      <label htmlFor="bundle-url">Model bundle URL</label>
-      <input
-        id="bundle-url"
-        data-testid="bundle-url"
-        type="url"
-        placeholder="https://…/wan2.2-ti2v-5b-int4/"
-        value={settings.bundleUrl}
-        onChange={(event) => settings.update({ bundleUrl: event.target.value })}
-      />
+      <label htmlFor="model">Model</label>
+      <select
+        id="model"
+        data-testid="model"
+        value={settings.modelSource === 'installed' ? settings.installedModelId : 'url'}
+        onChange={(event) =>
+          settings.update(event.target.value === 'url' ? { modelSource: 'url' } : { modelSource: 'installed', installedModelId: event.target.value })
+        }
+      >
+        {installed.map((model) => (
+          <option key={model.id} value={model.id}>
+            {model.name} (installed)
+          </option>
+        ))}
+        {settings.modelSource === 'installed' && !installed.some((model) => model.id === settings.installedModelId) && <option value={settings.installedModelId}>choose an installed model</option>}
+        <option value="url">A bundle URL, without installing</option>
+      </select>
+      {settings.modelSource === 'url' && (
+        <>
+          <label htmlFor="bundle-url">Model bundle URL</label>
+          <input
+            id="bundle-url"
+            data-testid="bundle-url"
+            type="url"
+            placeholder="https://…/wan2.2-ti2v-5b-int4/"
+            value={settings.bundleUrl}
+            onChange={(event) => settings.update({ bundleUrl: event.target.value })}
+          />
+        </>
+      )}
       <label htmlFor="negative-prompt">Negative prompt (empty: Wan's default)</label>
       <textarea id="negative-prompt" rows={2} value={settings.negativePrompt} onChange={(event) => settings.update({ negativePrompt: event.target.value })} />
       <div className="fields">

@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'react';
+import { useModelsStore } from '../../state/models-store.ts';
+import { useSettingsStore } from '../../state/settings-store.ts';
+import { InstallProgressBar } from './InstallProgressBar.tsx';
+
+const gb = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`);
+
+/** Install a model once (from a bundle URL), see and delete what is installed. */
+export function ModelsPanel() {
+  const { loaded, installed, partial, install, error, refresh, installFromUrl, pause, remove } = useModelsStore();
+  const { modelSource, installedModelId, update } = useSettingsStore();
+  const [url, setUrl] = useState('');
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  const running = install?.status === 'running';
+  return (
+    <section className="panel" aria-labelledby="models-heading" data-testid="models" data-loaded={loaded}>
+      <h2 id="models-heading">Models</h2>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (url.trim()) void installFromUrl(url.trim());
+        }}
+      >
+        <label htmlFor="install-url">Install a model bundle from a URL</label>
+        <input id="install-url" data-testid="install-url" type="url" required placeholder="https://…/wan2.2-ti2v-5b-int4/" value={url} onChange={(event) => setUrl(event.target.value)} />
+        <div className="actions">
+          <button type="submit" data-testid="install" disabled={running}>
+            Install
+          </button>
+          <button type="button" data-testid="install-pause" disabled={!running} onClick={pause}>
+            Pause
+          </button>
+        </div>
+      </form>
+      {install?.progress && install.status !== 'done' && <InstallProgressBar progress={install.progress} />}
+      <p role="status" data-testid="install-status" data-status={install?.status ?? 'idle'}>
+        {install?.status === 'running' && (install.progress ? `Installing ${install.progress.name}…` : 'Reading the manifest…')}
+        {install?.status === 'paused' && 'Paused. Resume it below; verified files are kept.'}
+        {install?.status === 'failed' && 'The install stopped.'}
+        {install?.status === 'done' && 'Installed and verified: it works offline now.'}
+      </p>
+      {install?.status === 'failed' && (
+        <p role="alert" className="note-error" data-testid="install-error">
+          {install.error}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="note-error" data-testid="models-error">
+          {error}
+        </p>
+      )}
+      <h3>Installed</h3>
+      {installed.length === 0 && <p className="hint">No model is installed yet.</p>}
+      <ul className="model-list">
+        {installed.map((model) => (
+          <li key={model.id} data-testid="installed-model" data-model-id={model.id}>
+            <strong>{model.name}</strong> · {gb(model.bytes)} · {model.precision.weights} weights, {model.precision.activations} activations
+            <div className="actions">
+              <button
+                type="button"
+                data-testid="model-use"
+                aria-pressed={modelSource === 'installed' && installedModelId === model.id}
+                onClick={() => update({ modelSource: 'installed', installedModelId: model.id })}
+              >
+                Use
+              </button>
+              <button type="button" data-testid="model-delete" onClick={() => void remove(model.id)}>
+                Delete
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {partial.length > 0 && (
+        <>
+          <h3>Not finished</h3>
+          <ul className="model-list">
+            {partial.map((model) => (
+              <li key={model.id} data-testid="partial-model" data-model-id={model.id}>
+                <strong>{model.name}</strong> · {model.verifiedPaths.length} files verified of {gb(model.bytes)}
+                <div className="actions">
+                  <button type="button" data-testid="partial-resume" disabled={running} onClick={() => void installFromUrl(model.source)}>
+                    Resume
+                  </button>
+                  <button type="button" data-testid="partial-delete" disabled={running} onClick={() => void remove(model.id)}>
+                    Delete
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

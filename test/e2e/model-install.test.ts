@@ -1,0 +1,154 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, serveBuild } from './browser.ts';
+import { serveTinyBundle } from './tiny-bundle.ts';
+import type { ServedTinyBundle } from './tiny-bundle.ts';
+
+let tiny: ServedTinyBundle;
+let app: { url: string; close(): Promise<void> };
+let browser: Browser;
+let context: BrowserContext;
+let bundleBytes: number;
+let files: { path: string; bytes: number }[];
+
+beforeAll(async () => {
+  tiny = await serveTinyBundle();
+  app = await serveBuild();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const manifest = JSON.parse(await readFile(join(tiny.dir, 'bundle', 'manifest.json'), 'utf8')) as { files: { path: string; bytes: number }[] };
+  files = manifest.files;
+  bundleBytes = files.reduce((sum, file) => sum + file.bytes, 0);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await tiny?.close();
+});
+
+async function openApp(): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (m) => m.type() === 'error' && console.log(`[browser] ${m.text()}`));
+  page.on('pageerror', (error) => console.log(`[pageerror] ${error.message}`));
+  await page.goto(app.url);
+  await page.locator('[data-testid=models][data-loaded=true]').waitFor();
+  return page;
+}
+
+/** Bytes the server sent of the bundle's files (not the manifest), per file and in all. */
+function served(): { total: number; perFile: Map<string, number> } {
+  const perFile = new Map(files.map((file) => [file.path, tiny.server.bytesSent.get(`/bundle/${file.path}`) ?? 0]));
+  return { total: [...perFile.values()].reduce((a, b) => a + b, 0), perFile };
+}
+
+function resetCounters(): void {
+  tiny.server.bytesSent.clear();
+  tiny.server.requests.clear();
+}
+
+async function installed(page: Page): Promise<number> {
+  return page.getByTestId('installed-model').count();
+}
+
+/** Deletes the installed model through the UI. */
+async function deleteInstalled(page: Page): Promise<void> {
+  await page.getByTestId('model-delete').click();
+  const error = page.getByTestId('models-error');
+  await expect.poll(async () => ({ installed: await installed(page), error: (await error.count()) ? await error.textContent() : null })).toEqual({ installed: 0, error: null });
+}
+
+describe('model install from a bundle URL into OPFS', () => {
+  test('closing the page mid-install and reopening it resumes; under 1.2× the bundle is fetched in all', async () => {
+    resetCounters();
+    tiny.server.throttle = 1_000_000;
+    let page = await openApp();
+    await page.getByTestId('install-url').fill(tiny.url);
+    await page.getByTestId('install').click();
+    const bar = page.getByTestId('install-progress');
+    await bar.waitFor();
+    await expect.poll(async () => Number(await bar.getAttribute('value')) / bundleBytes, { timeout: 60_000, interval: 200 }).toBeGreaterThan(0.4);
+    expect(await page.getByTestId('install-progress-text').textContent()).toMatch(new RegExp(`MB of .* MB · .* MB/s · about .* left · \\d+ of ${files.length} files verified`));
+    await page.close();
+    // What was already on the wire when the tab closed still counts; wait until the server has stopped sending.
+    for (let last = -1; served().total !== last; ) {
+      last = served().total;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    const beforeResume = served().total;
+    console.log(`closed the page after ${beforeResume} of ${bundleBytes} bundle bytes were sent`);
+
+    tiny.server.throttle = null;
+    page = await openApp();
+    expect(await installed(page)).toBe(0);
+    await expect.poll(() => page.getByTestId('partial-model').count()).toBe(1);
+    await page.getByTestId('partial-resume').click();
+    await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 60_000 });
+    expect(await installed(page)).toBe(1);
+    const { total } = served();
+    console.log(`resumed: ${total} bundle bytes sent in all for a ${bundleBytes}-byte bundle (${(total / bundleBytes).toFixed(3)}×)`);
+    expect(total).toBeLessThan(1.2 * bundleBytes);
+    expect(total - beforeResume).toBeLessThan(bundleBytes - beforeResume * 0.5);
+    await page.close();
+  });
+
+  test('a corrupted byte in one file is caught by the SHA-256 check and only that file is fetched again', async () => {
+    let page = await openApp();
+    await deleteInstalled(page);
+    resetCounters();
+    tiny.server.corruptOnce.set('/bundle/weights-000.bin', 1_234_567);
+    await page.getByTestId('install-url').fill(tiny.url);
+    await page.getByTestId('install').click();
+    await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 60_000 });
+    expect(await installed(page)).toBe(1);
+    for (const file of files) {
+      expect(tiny.server.requests.get(`/bundle/${file.path}`), file.path).toBe(file.path === 'weights-000.bin' ? 2 : 1);
+      expect(served().perFile.get(file.path), file.path).toBe(file.path === 'weights-000.bin' ? 2 * file.bytes : file.bytes);
+    }
+    await page.close();
+  });
+
+  test('a full disk stops the install with a clear message and no model shown as ready', async () => {
+    const page = await openApp();
+    await deleteInstalled(page);
+    const cdp = await context.newCDPSession(page);
+    const origin = new URL(app.url).origin;
+    const { usage } = await page.evaluate(() => navigator.storage.estimate());
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: (usage ?? 0) + 1_000_000 });
+    try {
+      await page.getByTestId('install-url').fill(tiny.url);
+      await page.getByTestId('install').click();
+      await page.locator('[data-testid=install-status][data-status=failed]').waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('install-error').textContent()).toMatch(/no room left in this browser's storage|needs .* more, but this browser lets this site store only .* more/);
+      expect(await installed(page)).toBe(0);
+    } finally {
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+    }
+    await page.close();
+  });
+
+  test('after freeing space the install resumes; then, with the network blocked, generation works from OPFS', { timeout: 300_000 }, async () => {
+    const page = await openApp();
+    await page.getByTestId('partial-resume').click();
+    await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 60_000 });
+    expect(await installed(page)).toBe(1);
+
+    const blocked: string[] = [];
+    await context.route(`${tiny.server.url}**`, async (route) => {
+      blocked.push(route.request().url());
+      await route.abort('internetdisconnected');
+    });
+    await page.getByTestId('prompt').fill('a lighthouse at dusk');
+    await page.getByTestId('size').selectOption('128x96');
+    await page.getByTestId('frames').fill('5');
+    await page.getByTestId('steps').fill('2');
+    expect(await page.getByTestId('model').inputValue()).not.toBe('url');
+    await page.getByTestId('generate').click();
+    await page.locator('[data-testid=generation-status][data-status=done]').waitFor({ timeout: 240_000 });
+    expect(blocked).toEqual([]);
+    await context.unroute(`${tiny.server.url}**`);
+    await page.close();
+  });
+});
