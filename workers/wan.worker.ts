@@ -11,6 +11,9 @@ import type { ModelLocation } from '../src/model/model-location.ts';
 import { ModelStore } from '../src/model/model-store.ts';
 import { installBundleFromUrl } from '../src/model/url-bundle-install.ts';
 import type { InstallProgress } from '../src/model/url-bundle-install.ts';
+import { installFromCheckpoint } from '../src/model/checkpoint-install.ts';
+import type { ConvertProgress } from '../src/convert/convert-checkpoint.ts';
+import type { QuantConfig } from '../src/convert/quant/quant-config.ts';
 import { WanPipeline } from '../src/pipeline/generate/wan-pipeline.ts';
 import type { GenerationResult } from '../src/pipeline/generate/wan-pipeline.ts';
 import type { GenerationSettings } from '../src/pipeline/generate/generation-settings.ts';
@@ -187,6 +190,27 @@ const api = {
     install = controller;
     try {
       return await installBundleFromUrl({ store: await ModelStore.open(), url, signal: controller.signal, onProgress });
+    } finally {
+      if (install === controller) install = null;
+    }
+  },
+
+  /**
+   * Installs a model by converting a diffusers checkpoint served at `url` (range requests)
+   * straight into OPFS. `pauseInstall()` stops it; the conversion then starts over next time.
+   */
+  async installFromCheckpoint(
+    url: string,
+    source: { repo: string; revision: string },
+    quant: QuantConfig,
+    name: string | null,
+    onProgress: (progress: ConvertProgress) => void,
+  ) {
+    install?.abort();
+    const controller = new AbortController();
+    install = controller;
+    try {
+      return await installFromCheckpoint({ store: await ModelStore.open(), url, source, quant, ...(name ? { name } : {}), signal: controller.signal, onProgress });
     } finally {
       if (install === controller) install = null;
     }

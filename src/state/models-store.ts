@@ -1,48 +1,57 @@
 import { create } from 'zustand';
+import type { ConvertProgress } from '../convert/convert-checkpoint.ts';
+import type { QuantConfig } from '../convert/quant/quant-config.ts';
 import { InstallPausedError } from '../errors.ts';
 import type { InstalledModel, PartialInstall } from '../model/model-store.ts';
+import { TransferRate } from '../model/transfer-rate.ts';
+import type { TransferProgress } from '../model/transfer-rate.ts';
 import type { InstallProgress } from '../model/url-bundle-install.ts';
 import { useSettingsStore } from './settings-store.ts';
 import { proxy, wanWorker } from './worker-client.ts';
 
 export type InstallStatus = 'running' | 'paused' | 'failed' | 'done';
 
+/** What the progress bar shows of a download or a conversion. */
+export interface InstallView extends TransferProgress {
+  readonly name: string;
+  /** Files verified (download) or the part being built (conversion). */
+  readonly detail: string;
+}
+
+/** A model converted from a diffusers checkpoint in the browser. */
+export interface CheckpointInstall {
+  readonly url: string;
+  readonly source: { readonly repo: string; readonly revision: string };
+  readonly quant: QuantConfig;
+  readonly name: string;
+}
+
 interface ModelsState {
   readonly loaded: boolean;
   readonly installed: readonly InstalledModel[];
   readonly partial: readonly PartialInstall[];
-  /** The install started from this page, if any. */
   /** Why the last delete failed, if it did. */
   readonly error: string | null;
-  readonly install: { readonly url: string; readonly status: InstallStatus; readonly progress: InstallProgress | null; readonly error: string | null } | null;
+  /** The install started from this page, if any. */
+  readonly install: { readonly url: string; readonly status: InstallStatus; readonly progress: InstallView | null; readonly error: string | null } | null;
   refresh(): Promise<void>;
   installFromUrl(url: string): Promise<void>;
+  installFromCheckpoint(checkpoint: CheckpointInstall): Promise<void>;
   pause(): void;
   remove(id: string): Promise<void>;
 }
 
 /** Models installed in this browser, and the install in progress. */
-export const useModelsStore = create<ModelsState>()((set, get) => ({
-  loaded: false,
-  installed: [],
-  partial: [],
-  error: null,
-  install: null,
-
-  async refresh() {
-    const { installed, partial } = await wanWorker().listModels();
-    set({ loaded: true, installed, partial });
-  },
-
-  async installFromUrl(url) {
+export const useModelsStore = create<ModelsState>()((set, get) => {
+  let refreshes = 0;
+  /** Runs one install (download or conversion); the installed model becomes the chosen one. */
+  const runInstall = async (url: string, start: (onView: (view: InstallView) => void) => Promise<InstalledModel>) => {
     if (get().install?.status === 'running') return;
-    const absolute = new URL(url, location.href).href;
     // Only a page can ask for persistent storage; the worker cannot.
     await navigator.storage?.persist?.().catch(() => false);
-    set({ install: { url: absolute, status: 'running', progress: null, error: null } });
-    const onProgress = (progress: InstallProgress) => set((state) => ({ install: state.install && { ...state.install, progress } }));
+    set({ install: { url, status: 'running', progress: null, error: null } });
     try {
-      const model = await wanWorker().installModel(absolute, proxy(onProgress));
+      const model = await start((progress) => set((state) => ({ install: state.install && { ...state.install, progress } })));
       set((state) => ({ install: state.install && { ...state.install, status: 'done' } }));
       useSettingsStore.getState().update({ modelSource: 'installed', installedModelId: model.id });
     } catch (error) {
@@ -51,21 +60,65 @@ export const useModelsStore = create<ModelsState>()((set, get) => ({
     } finally {
       await get().refresh();
     }
-  },
+  };
 
-  pause() {
-    void wanWorker().pauseInstall();
-  },
+  return {
+    loaded: false,
+    installed: [],
+    partial: [],
+    error: null,
+    install: null,
 
-  async remove(id) {
-    try {
-      await wanWorker().deleteModel(id);
-      set({ error: null });
-    } catch (error) {
-      set({ error: `Could not delete the model: ${(error as Error).message}` });
-    }
-    const settings = useSettingsStore.getState();
-    if (settings.installedModelId === id) settings.update({ installedModelId: '' });
-    await get().refresh();
-  },
-}));
+    async refresh() {
+      // Only the newest listing counts: an older one can finish after a delete and bring the model back.
+      const request = ++refreshes;
+      const { installed, partial } = await wanWorker().listModels();
+      if (request === refreshes) set({ loaded: true, installed, partial });
+    },
+
+    async installFromUrl(url) {
+      const absolute = new URL(url, location.href).href;
+      await runInstall(absolute, (onView) =>
+        wanWorker().installModel(
+          absolute,
+          proxy((p: InstallProgress) => onView({ ...p, detail: `${p.filesVerified} of ${p.files} files verified` })),
+        ),
+      );
+    },
+
+    async installFromCheckpoint(checkpoint) {
+      let rate: TransferRate | null = null;
+      let read = 0;
+      await runInstall(checkpoint.url, (onView) =>
+        wanWorker().installFromCheckpoint(
+          checkpoint.url,
+          checkpoint.source,
+          checkpoint.quant,
+          checkpoint.name,
+          proxy((p: ConvertProgress) => {
+            rate ??= new TransferRate(p.sourceBytesRead, p.sourceBytesTotal);
+            rate.add(p.sourceBytesRead - read);
+            read = p.sourceBytesRead;
+            onView({ ...rate.progress(), name: checkpoint.name, detail: `converting ${p.phase}` });
+          }),
+        ),
+      );
+    },
+
+    pause() {
+      void wanWorker().pauseInstall();
+    },
+
+    async remove(id) {
+      try {
+        await wanWorker().deleteModel(id);
+        set({ error: null });
+      } catch (error) {
+        set({ error: `Could not delete the model: ${(error as Error).message}` });
+      }
+      const settings = useSettingsStore.getState();
+      if (settings.installedModelId === id) settings.update({ installedModelId: '' });
+      await get().refresh();
+    },
+  };
+});

@@ -151,4 +151,33 @@ describe('model install from a bundle URL into OPFS', () => {
     await context.unroute(`${tiny.server.url}**`);
     await page.close();
   });
+
+  test('converting a diffusers checkpoint served over HTTP in the browser gives the CLI conversion, file for file', { timeout: 180_000 }, async () => {
+    const page = await openApp();
+    resetCounters();
+    await page.getByTestId('convert-url').fill(`${tiny.server.url}checkpoint`);
+    await page.getByTestId('convert-weights').selectOption('fp32');
+    await page.getByTestId('convert-activations').selectOption('fp32');
+    await page.getByTestId('convert').click();
+    await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 150_000 });
+    expect(await installed(page)).toBe(2);
+    const ranged = [...tiny.server.requests.keys()].filter((path) => path.startsWith('/checkpoint/') && path.endsWith('.safetensors'));
+    expect(ranged.length).toBeGreaterThan(0);
+
+    const cli = JSON.parse(await readFile(join(tiny.dir, 'bundle', 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
+    const browserFiles = (await page.evaluate(`(async () => {
+      const models = await (await navigator.storage.getDirectory()).getDirectoryHandle('models');
+      const out = {};
+      for await (const [id, folder] of models.entries()) {
+        if (!id.startsWith('convert-')) continue;
+        for await (const [name, handle] of (await folder.getDirectoryHandle('bundle')).entries()) {
+          const digest = await crypto.subtle.digest('SHA-256', await (await handle.getFile()).arrayBuffer());
+          out[name] = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+        }
+      }
+      return out;
+    })()`)) as Record<string, string>;
+    for (const file of cli.files) expect(browserFiles[file.path], file.path).toBe(file.sha256);
+    await page.close();
+  });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useModelsStore } from '../../state/models-store.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
+import { ConvertForm } from './ConvertForm.tsx';
 import { InstallProgressBar } from './InstallProgressBar.tsx';
 
 const gb = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`);
@@ -34,6 +35,7 @@ export function ModelsPanel() {
           </button>
         </div>
       </form>
+      <ConvertForm disabled={running} />
       {install?.progress && install.status !== 'done' && <InstallProgressBar progress={install.progress} />}
       <p role="status" data-testid="install-status" data-status={install?.status ?? 'idle'}>
         {install?.status === 'running' && (install.progress ? `Installing ${install.progress.name}…` : 'Reading the manifest…')}

@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import { ACTIVATION_TYPES, WEIGHT_FORMATS, resolveQuantConfig } from '../../convert/quant/quant-config.ts';
+import type { ActivationType, WeightFormat } from '../../convert/quant/quant-config.ts';
+import { MODEL_CATALOG, huggingFaceResolveUrl } from '../../model/model-catalog.ts';
+import { useModelsStore } from '../../state/models-store.ts';
+import { useSystemStore } from '../../state/system-store.ts';
+
+function Choice<T extends string>(props: { id: string; label: string; options: readonly T[]; value: T; onChange: (value: T) => void }) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select id={props.id} data-testid={props.id} value={props.value} onChange={(event) => props.onChange(event.target.value as T)}>
+        {props.options.map((option) => (
+          <option key={option}>{option}</option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/**
+ * Install by converting diffusers weights in this browser: the official models from the
+ * catalog, or any Wan2.2 TI2V diffusers checkpoint served over HTTP.
+ */
+export function ConvertForm({ disabled }: { disabled: boolean }) {
+  const installFromCheckpoint = useModelsStore((s) => s.installFromCheckpoint);
+  const capabilities = useSystemStore((s) => s.capabilities);
+  const f16 = capabilities?.gpu.available === true && capabilities.gpu.shaderF16;
+  const [weights, setWeights] = useState<WeightFormat>('int4');
+  const [activations, setActivations] = useState<ActivationType>(f16 ? 'fp16' : 'fp32');
+  const [url, setUrl] = useState('');
+  const quant = () => resolveQuantConfig({ weights, activations });
+  return (
+    <>
+      <h3>Official models</h3>
+      <p className="hint">Converted in this browser from the official weights, read with range requests and never stored whole.</p>
+      <ul className="model-list">
+        {MODEL_CATALOG.map((model) => (
+          <li key={model.key} data-testid="catalog-model">
+            <strong>{model.name}</strong> · {model.repo}@{model.revision.slice(0, 7)} · reads about {model.sourceGb} GB
+            <p className="hint">{model.description}</p>
+            <button
+              type="button"
+              disabled={disabled}
+              onClick={() =>
+                void installFromCheckpoint({
+                  url: huggingFaceResolveUrl(model.repo, model.revision),
+                  source: { repo: model.repo, revision: model.revision },
+                  quant: quant(),
+                  name: model.name,
+                })
+              }
+            >
+              Install {model.name}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          const root = url.trim().replace(/\/+$/, '');
+          if (root) void installFromCheckpoint({ url: root, source: { repo: root, revision: 'url' }, quant: quant(), name: root.split('/').slice(-3).join('/') });
+        }}
+      >
+        <label htmlFor="convert-url">Or convert a diffusers checkpoint from a URL</label>
+        <input id="convert-url" data-testid="convert-url" type="url" required placeholder="https://huggingface.co/<repo>/resolve/<revision>" value={url} onChange={(event) => setUrl(event.target.value)} />
+        <div className="fields">
+          <Choice id="convert-weights" label="Weights" options={WEIGHT_FORMATS} value={weights} onChange={setWeights} />
+          <Choice id="convert-activations" label="Activations" options={ACTIVATION_TYPES} value={activations} onChange={setActivations} />
+        </div>
+        <button type="submit" data-testid="convert" disabled={disabled}>
+          Convert and install
+        </button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+import type { SamplerName } from '../pipeline/generate/generation-settings.ts';
+
+/** An official model the app can install by converting its diffusers weights in the browser. */
+export interface CatalogModel {
+  readonly key: string;
+  readonly name: string;
+  readonly description: string;
+  readonly repo: string;
+  /** A commit of the repository, so the same install always converts the same weights. */
+  readonly revision: string;
+  /** The official weights read during conversion (they are never stored whole). */
+  readonly sourceGb: number;
+  /** The sampler it is meant for (FastWan is distilled for 3 DMD steps). */
+  readonly sampler: SamplerName;
+}
+
+export const MODEL_CATALOG: readonly CatalogModel[] = [
+  {
+    key: 'wan22-ti2v-5b',
+    name: 'Wan2.2 TI2V-5B',
+    description: "Alibaba's text- and image-to-video model, 720p at 24 fps; 50 UniPC steps with guidance 5.",
+    repo: 'Wan-AI/Wan2.2-TI2V-5B-Diffusers',
+    revision: 'b8fff7315c768468a5333511427288870b2e9635',
+    sourceGb: 34,
+    sampler: 'unipc',
+  },
+  {
+    key: 'fastwan22-ti2v-5b',
+    name: 'FastWan2.2 TI2V-5B (3 steps)',
+    description: 'The same model distilled by FastVideo (DMD) to 3 steps without guidance: about 30× fewer DiT passes.',
+    repo: 'FastVideo/FastWan2.2-TI2V-5B-FullAttn-Diffusers',
+    revision: 'main',
+    sourceGb: 34,
+    sampler: 'dmd',
+  },
+];
+
+/** Where a Hugging Face repository's files are served at a revision. */
+export const huggingFaceResolveUrl = (repo: string, revision: string) => `https://huggingface.co/${repo}/resolve/${revision}`;
