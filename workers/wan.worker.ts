@@ -12,6 +12,7 @@ import { ModelStore } from '../src/model/model-store.ts';
 import { installBundleFromUrl } from '../src/model/url-bundle-install.ts';
 import type { InstallProgress } from '../src/model/url-bundle-install.ts';
 import { installFromCheckpoint } from '../src/model/checkpoint-install.ts';
+import { installSelfTestModel } from '../src/model/self-test-model.ts';
 import type { ConvertProgress } from '../src/convert/convert-checkpoint.ts';
 import type { QuantConfig } from '../src/convert/quant/quant-config.ts';
 import { WanPipeline } from '../src/pipeline/generate/wan-pipeline.ts';
@@ -214,6 +215,11 @@ const api = {
     } finally {
       if (install === controller) install = null;
     }
+  },
+
+  /** Installs the built-in self-test model (no download: generated and converted here). */
+  async installSelfTest() {
+    return installSelfTestModel(await ModelStore.open());
   },
 
   pauseInstall(): void {

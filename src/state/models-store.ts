@@ -37,6 +37,7 @@ interface ModelsState {
   refresh(): Promise<void>;
   installFromUrl(url: string): Promise<void>;
   installFromCheckpoint(checkpoint: CheckpointInstall): Promise<void>;
+  installSelfTest(): Promise<void>;
   pause(): void;
   remove(id: string): Promise<void>;
 }
@@ -103,6 +104,10 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
           }),
         ),
       );
+    },
+
+    async installSelfTest() {
+      await runInstall('built in', () => wanWorker().installSelfTest());
     },
 
     pause() {

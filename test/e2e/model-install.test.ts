@@ -142,8 +142,8 @@ describe('model install from a bundle URL into OPFS', () => {
     });
     await page.getByTestId('prompt').fill('a lighthouse at dusk');
     await page.getByTestId('size').selectOption('128x96');
-    await page.getByTestId('frames').fill('5');
-    await page.getByTestId('steps').fill('2');
+    await page.getByTestId('frames').fill('1');
+    await page.getByTestId('steps').fill('1');
     expect(await page.getByTestId('model').inputValue()).not.toBe('url');
     await page.getByTestId('generate').click();
     await page.locator('[data-testid=generation-status][data-status=done]').waitFor({ timeout: 240_000 });
@@ -178,6 +178,18 @@ describe('model install from a bundle URL into OPFS', () => {
       return out;
     })()`)) as Record<string, string>;
     for (const file of cli.files) expect(browserFiles[file.path], file.path).toBe(file.sha256);
+    await page.close();
+  });
+
+  test('the built-in self-test model installs with no network at all', async () => {
+    const page = await openApp();
+    const requests: string[] = [];
+    page.on('request', (request) => !request.url().startsWith(app.url) && requests.push(request.url()));
+    await page.getByTestId('install-self-test').click();
+    await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid=installed-model][data-model-id=self-test]').textContent()).toContain('Self-test model');
+    expect(await page.getByTestId('model').inputValue()).toBe('self-test');
+    expect(requests).toEqual([]);
     await page.close();
   });
 });

@@ -24,6 +24,7 @@ function Choice<T extends string>(props: { id: string; label: string; options: r
  */
 export function ConvertForm({ disabled }: { disabled: boolean }) {
   const installFromCheckpoint = useModelsStore((s) => s.installFromCheckpoint);
+  const installSelfTest = useModelsStore((s) => s.installSelfTest);
   const capabilities = useSystemStore((s) => s.capabilities);
   const f16 = capabilities?.gpu.available === true && capabilities.gpu.shaderF16;
   const [weights, setWeights] = useState<WeightFormat>('int4');
@@ -32,6 +33,14 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
   const quant = () => resolveQuantConfig({ weights, activations });
   return (
     <>
+      <h3>Self-test model</h3>
+      <p className="hint">
+        Wan2.2's architecture at toy size with random weights, built here without any download (about 17 MB). Its videos are noise: it checks that
+        this browser and GPU run every part of the pipeline.
+      </p>
+      <button type="button" data-testid="install-self-test" disabled={disabled} onClick={() => void installSelfTest()}>
+        Install the self-test model
+      </button>
       <h3>Official models</h3>
       <p className="hint">Converted in this browser from the official weights, read with range requests and never stored whole.</p>
       <ul className="model-list">

@@ -1,0 +1,83 @@
+import { FP32_CONFIG } from '../convert/quant/quant-config.ts';
+import { WAN22_TI2V_5B_CONFIGS, writeRandomCheckpointTo } from '../convert/random-checkpoint/index.ts';
+import type { WanCheckpointConfigs } from '../convert/random-checkpoint/index.ts';
+import { convertCheckpoint } from '../convert/convert-checkpoint.ts';
+import { blobCheckpointFiles } from '../convert/safetensors/index.ts';
+import type { BlobLike } from '../convert/safetensors/byte-source.ts';
+import type { CheckpointFiles } from '../convert/safetensors/index.ts';
+import { StorageFullError } from '../errors.ts';
+import { MODEL_FILES, ModelStore } from './model-store.ts';
+import type { InstalledModel } from './model-store.ts';
+import { isQuotaError, writeJson } from './opfs-files.ts';
+import { opfsBundleSink } from './opfs-bundle-sink.ts';
+
+export const SELF_TEST_MODEL_ID = 'self-test';
+export const SELF_TEST_MODEL_NAME = 'Self-test model (tiny random weights)';
+const SELF_TEST_SEED = 7;
+
+/**
+ * Wan2.2 TI2V-5B's architecture at toy width and depth (2 DiT blocks of 64 wide, a VAE of
+ * base width 16, a 2-layer text encoder over 384 tokens): every graph and op the real model
+ * uses, in about 17 MB. Its random weights draw noise; it checks the browser and GPU.
+ */
+export const SELF_TEST_CONFIGS: WanCheckpointConfigs = {
+  ...WAN22_TI2V_5B_CONFIGS,
+  transformer: { ...WAN22_TI2V_5B_CONFIGS.transformer, attention_head_dim: 16, ffn_dim: 128, num_attention_heads: 4, num_layers: 2, text_dim: 32 },
+  vae: { ...WAN22_TI2V_5B_CONFIGS.vae, base_dim: 16, decoder_base_dim: 16 },
+  textEncoder: { ...WAN22_TI2V_5B_CONFIGS.textEncoder, d_ff: 64, d_kv: 8, d_model: 32, num_heads: 4, num_layers: 2, num_decoder_layers: 2, vocab_size: 384 },
+};
+
+/** The self-test model's checkpoint, generated in memory (seeded, so always the same bytes). */
+export async function selfTestCheckpoint(signal?: AbortSignal): Promise<CheckpointFiles> {
+  const files = new Map<string, BlobLike>();
+  await writeRandomCheckpointTo(
+    {
+      async create(path) {
+        const parts: Uint8Array<ArrayBuffer>[] = [];
+        return {
+          write: async (bytes) => void parts.push(bytes.slice() as Uint8Array<ArrayBuffer>),
+          close: async () => void files.set(path, new Blob(parts)),
+        };
+      },
+    },
+    { configs: SELF_TEST_CONFIGS, seed: SELF_TEST_SEED, ...(signal ? { signal } : {}) },
+  );
+  return blobCheckpointFiles(files);
+}
+
+/**
+ * Installs the built-in self-test model without any download: a seeded random checkpoint
+ * with {@link SELF_TEST_CONFIGS}, built in memory and converted (fp32, which every GPU runs)
+ * into OPFS like any other model.
+ */
+export async function installSelfTestModel(store: ModelStore, signal?: AbortSignal): Promise<InstalledModel> {
+  const already = await store.installed(SELF_TEST_MODEL_ID);
+  if (already) return already;
+  await store.remove(SELF_TEST_MODEL_ID);
+  const checkpoint = await selfTestCheckpoint(signal);
+  const folder = await store.folder(SELF_TEST_MODEL_ID, true);
+  const bundle = await store.bundleFolder(SELF_TEST_MODEL_ID, true);
+  try {
+    const manifest = await convertCheckpoint(checkpoint, opfsBundleSink(bundle, () => store.remove(SELF_TEST_MODEL_ID)), {
+      quant: FP32_CONFIG,
+      source: { repo: 'wan-web/self-test', revision: `seed-${SELF_TEST_SEED}` },
+      name: SELF_TEST_MODEL_NAME,
+      ...(signal ? { signal } : {}),
+    });
+    await writeJson(folder, MODEL_FILES.manifest, manifest);
+    const installed: InstalledModel = {
+      id: SELF_TEST_MODEL_ID,
+      name: manifest.name,
+      source: 'built in',
+      precision: manifest.precision,
+      bytes: manifest.files.reduce((sum, file) => sum + file.bytes, 0),
+      installedAt: new Date().toISOString(),
+    };
+    await writeJson(folder, MODEL_FILES.installed, installed);
+    return installed;
+  } catch (error) {
+    await store.remove(SELF_TEST_MODEL_ID).catch(() => undefined);
+    if (isQuotaError(error)) throw new StorageFullError("There is no room left in this browser's storage even for the 17 MB self-test model. Free disk space, then try again.");
+    throw error;
+  }
+}
