@@ -13,6 +13,9 @@ import { installBundleFromUrl } from '../src/model/url-bundle-install.ts';
 import type { InstallProgress } from '../src/model/url-bundle-install.ts';
 import { installFromCheckpoint } from '../src/model/checkpoint-install.ts';
 import { installSelfTestModel } from '../src/model/self-test-model.ts';
+import { LOCAL_FOLDER_URL, localFilesFetch, localFolderKind } from '../src/model/local-folder.ts';
+import type { LocalFiles } from '../src/model/local-folder.ts';
+import { blobCheckpointFiles } from '../src/convert/safetensors/index.ts';
 import type { ConvertProgress } from '../src/convert/convert-checkpoint.ts';
 import type { QuantConfig } from '../src/convert/quant/quant-config.ts';
 import { WanPipeline } from '../src/pipeline/generate/wan-pipeline.ts';
@@ -212,6 +215,32 @@ const api = {
     install = controller;
     try {
       return await installFromCheckpoint({ store: await ModelStore.open(), url, source, quant, ...(name ? { name } : {}), signal: controller.signal, onProgress });
+    } finally {
+      if (install === controller) install = null;
+    }
+  },
+
+  /**
+   * Installs a model from a folder the user picked: a bundle (copied and verified like a
+   * download) or a diffusers checkpoint (converted with `quant`).
+   */
+  async installFromFolder(
+    folderName: string,
+    entries: readonly { path: string; file: Blob }[],
+    quant: QuantConfig,
+    onProgress: (progress: InstallProgress | ConvertProgress) => void,
+  ) {
+    install?.abort();
+    const controller = new AbortController();
+    install = controller;
+    const files: LocalFiles = new Map(entries.map((entry) => [entry.path, entry.file]));
+    const store = await ModelStore.open();
+    try {
+      if (localFolderKind(files) === 'bundle') {
+        return await installBundleFromUrl({ store, url: LOCAL_FOLDER_URL, fetch: localFilesFetch(files), signal: controller.signal, onProgress, retries: 0 });
+      }
+      const source = { repo: folderName, revision: 'local' };
+      return await installFromCheckpoint({ store, url: `local:${folderName}`, files: blobCheckpointFiles(files), source, quant, signal: controller.signal, onProgress });
     } finally {
       if (install === controller) install = null;
     }

@@ -4,6 +4,7 @@ import { convertCheckpoint } from '../convert/convert-checkpoint.ts';
 import type { ConvertProgress } from '../convert/convert-checkpoint.ts';
 import type { QuantConfig } from '../convert/quant/quant-config.ts';
 import { httpCheckpointFiles } from '../convert/safetensors/index.ts';
+import type { CheckpointFiles } from '../convert/safetensors/index.ts';
 import { InstallPausedError, StorageFullError } from '../errors.ts';
 import { MODEL_FILES, ModelStore } from './model-store.ts';
 import type { InstalledModel } from './model-store.ts';
@@ -12,8 +13,10 @@ import { opfsBundleSink } from './opfs-bundle-sink.ts';
 
 export interface CheckpointInstallOptions {
   readonly store: ModelStore;
-  /** The diffusers checkpoint's root URL, e.g. https://huggingface.co/<repo>/resolve/<revision>. */
+  /** The diffusers checkpoint's root URL, e.g. https://huggingface.co/<repo>/resolve/<revision>, or where local files came from. */
   readonly url: string;
+  /** The checkpoint's files; by default read from `url` with range requests. */
+  readonly files?: CheckpointFiles;
   readonly source: { readonly repo: string; readonly revision: string };
   readonly name?: string;
   readonly quant: QuantConfig;
@@ -37,7 +40,8 @@ export async function installFromCheckpoint(options: CheckpointInstallOptions): 
   const bundle = await store.bundleFolder(id, true);
   const fetchFn = options.fetch ?? fetch.bind(globalThis);
   try {
-    const manifest = await convertCheckpoint(httpCheckpointFiles(options.url, { fetch: fetchFn }), opfsBundleSink(bundle, () => store.remove(id)), {
+    const files = options.files ?? httpCheckpointFiles(options.url, { fetch: fetchFn });
+    const manifest = await convertCheckpoint(files, opfsBundleSink(bundle, () => store.remove(id)), {
       quant,
       source: options.source,
       ...(options.name ? { name: options.name } : {}),

@@ -26,6 +26,20 @@ export interface CheckpointInstall {
   readonly name: string;
 }
 
+/** Turns a conversion's source-bytes progress into the bar's view, with a rate measured here. */
+function conversionView(name: string): (progress: ConvertProgress) => InstallView {
+  let rate: TransferRate | null = null;
+  let read = 0;
+  return (p) => {
+    rate ??= new TransferRate(p.sourceBytesRead, p.sourceBytesTotal);
+    rate.add(p.sourceBytesRead - read);
+    read = p.sourceBytesRead;
+    return { ...rate.progress(), name, detail: `converting ${p.phase}` };
+  };
+}
+
+const downloadView = (p: InstallProgress): InstallView => ({ ...p, detail: `${p.filesVerified} of ${p.files} files verified` });
+
 interface ModelsState {
   readonly loaded: boolean;
   readonly installed: readonly InstalledModel[];
@@ -38,6 +52,8 @@ interface ModelsState {
   installFromUrl(url: string): Promise<void>;
   installFromCheckpoint(checkpoint: CheckpointInstall): Promise<void>;
   installSelfTest(): Promise<void>;
+  /** A bundle or a diffusers checkpoint from a folder on this computer (files by path inside it). */
+  installFromFolder(folderName: string, files: readonly { path: string; file: Blob }[], quant: QuantConfig): Promise<void>;
   pause(): void;
   remove(id: string): Promise<void>;
 }
@@ -82,26 +98,32 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
       await runInstall(absolute, (onView) =>
         wanWorker().installModel(
           absolute,
-          proxy((p: InstallProgress) => onView({ ...p, detail: `${p.filesVerified} of ${p.files} files verified` })),
+          proxy((p: InstallProgress) => onView(downloadView(p))),
         ),
       );
     },
 
     async installFromCheckpoint(checkpoint) {
-      let rate: TransferRate | null = null;
-      let read = 0;
+      const view = conversionView(checkpoint.name);
       await runInstall(checkpoint.url, (onView) =>
         wanWorker().installFromCheckpoint(
           checkpoint.url,
           checkpoint.source,
           checkpoint.quant,
           checkpoint.name,
-          proxy((p: ConvertProgress) => {
-            rate ??= new TransferRate(p.sourceBytesRead, p.sourceBytesTotal);
-            rate.add(p.sourceBytesRead - read);
-            read = p.sourceBytesRead;
-            onView({ ...rate.progress(), name: checkpoint.name, detail: `converting ${p.phase}` });
-          }),
+          proxy((p: ConvertProgress) => onView(view(p))),
+        ),
+      );
+    },
+
+    async installFromFolder(folderName, files, quant) {
+      const view = conversionView(folderName);
+      await runInstall(`folder ${folderName}`, (onView) =>
+        wanWorker().installFromFolder(
+          folderName,
+          files,
+          quant,
+          proxy((p: InstallProgress | ConvertProgress) => onView('filesVerified' in p ? downloadView(p) : view(p))),
         ),
       );
     },

@@ -53,11 +53,28 @@ async function installed(page: Page): Promise<number> {
   return page.getByTestId('installed-model').count();
 }
 
+/** SHA-256 of every bundle file of the models converted in the browser. */
+async function convertedBundleHashes(page: Page): Promise<Record<string, string>> {
+  return (await page.evaluate(`(async () => {
+    const models = await (await navigator.storage.getDirectory()).getDirectoryHandle('models');
+    const out = {};
+    for await (const [id, folder] of models.entries()) {
+      if (!id.startsWith('convert-')) continue;
+      for await (const [name, handle] of (await folder.getDirectoryHandle('bundle')).entries()) {
+        const digest = await crypto.subtle.digest('SHA-256', await (await handle.getFile()).arrayBuffer());
+        out[name] = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+      }
+    }
+    return out;
+  })()`)) as Record<string, string>;
+}
+
 /** Deletes the installed model through the UI. */
 async function deleteInstalled(page: Page): Promise<void> {
-  await page.getByTestId('model-delete').click();
+  const before = await installed(page);
+  await page.getByTestId('model-delete').first().click();
   const error = page.getByTestId('models-error');
-  await expect.poll(async () => ({ installed: await installed(page), error: (await error.count()) ? await error.textContent() : null })).toEqual({ installed: 0, error: null });
+  await expect.poll(async () => ({ installed: await installed(page), error: (await error.count()) ? await error.textContent() : null })).toEqual({ installed: before - 1, error: null });
 }
 
 describe('model install from a bundle URL into OPFS', () => {
@@ -165,18 +182,7 @@ describe('model install from a bundle URL into OPFS', () => {
     expect(ranged.length).toBeGreaterThan(0);
 
     const cli = JSON.parse(await readFile(join(tiny.dir, 'bundle', 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
-    const browserFiles = (await page.evaluate(`(async () => {
-      const models = await (await navigator.storage.getDirectory()).getDirectoryHandle('models');
-      const out = {};
-      for await (const [id, folder] of models.entries()) {
-        if (!id.startsWith('convert-')) continue;
-        for await (const [name, handle] of (await folder.getDirectoryHandle('bundle')).entries()) {
-          const digest = await crypto.subtle.digest('SHA-256', await (await handle.getFile()).arrayBuffer());
-          out[name] = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-        }
-      }
-      return out;
-    })()`)) as Record<string, string>;
+    const browserFiles = await convertedBundleHashes(page);
     for (const file of cli.files) expect(browserFiles[file.path], file.path).toBe(file.sha256);
     await page.close();
   });
@@ -190,6 +196,26 @@ describe('model install from a bundle URL into OPFS', () => {
     expect(await page.locator('[data-testid=installed-model][data-model-id=self-test]').textContent()).toContain('Self-test model');
     expect(await page.getByTestId('model').inputValue()).toBe('self-test');
     expect(requests).toEqual([]);
+    await page.close();
+  });
+
+  test('a folder on this computer installs: a bundle is copied and verified, a diffusers checkpoint is converted', { timeout: 120_000 }, async () => {
+    const page = await openApp();
+    while ((await installed(page)) > 0) await deleteInstalled(page);
+    resetCounters();
+
+    await page.getByTestId('install-folder').setInputFiles(join(tiny.dir, 'bundle'));
+    await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 60_000 });
+    expect(await installed(page)).toBe(1);
+
+    await page.getByTestId('convert-weights').selectOption('fp32');
+    await page.getByTestId('convert-activations').selectOption('fp32');
+    await page.getByTestId('install-folder').setInputFiles(join(tiny.dir, 'checkpoint'));
+    await expect.poll(() => installed(page), { timeout: 60_000 }).toBe(2);
+    const cli = JSON.parse(await readFile(join(tiny.dir, 'bundle', 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
+    const browserFiles = await convertedBundleHashes(page);
+    for (const file of cli.files) expect(browserFiles[file.path], file.path).toBe(file.sha256);
+    expect(served().total).toBe(0);
     await page.close();
   });
 });

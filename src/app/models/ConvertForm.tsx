@@ -5,6 +5,14 @@ import { MODEL_CATALOG, huggingFaceResolveUrl } from '../../model/model-catalog.
 import { useModelsStore } from '../../state/models-store.ts';
 import { useSystemStore } from '../../state/system-store.ts';
 
+/** A folder input's files by path inside the folder (`webkitRelativePath` without the folder's own name). */
+function pickedFolder(list: FileList | null): { name: string; files: { path: string; file: File }[] } | null {
+  const all = [...(list ?? [])];
+  if (all.length === 0) return null;
+  const name = all[0]!.webkitRelativePath.split('/')[0]!;
+  return { name, files: all.map((file) => ({ path: file.webkitRelativePath.split('/').slice(1).join('/'), file })) };
+}
+
 function Choice<T extends string>(props: { id: string; label: string; options: readonly T[]; value: T; onChange: (value: T) => void }) {
   return (
     <div className="field">
@@ -25,6 +33,7 @@ function Choice<T extends string>(props: { id: string; label: string; options: r
 export function ConvertForm({ disabled }: { disabled: boolean }) {
   const installFromCheckpoint = useModelsStore((s) => s.installFromCheckpoint);
   const installSelfTest = useModelsStore((s) => s.installSelfTest);
+  const installFromFolder = useModelsStore((s) => s.installFromFolder);
   const capabilities = useSystemStore((s) => s.capabilities);
   const f16 = capabilities?.gpu.available === true && capabilities.gpu.shaderF16;
   const [weights, setWeights] = useState<WeightFormat>('int4');
@@ -82,6 +91,19 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
           Convert and install
         </button>
       </form>
+      <label htmlFor="install-folder">Or install from a folder on this computer: a bundle made by wan-web convert, or a diffusers checkpoint (converted with the settings above)</label>
+      <input
+        id="install-folder"
+        data-testid="install-folder"
+        type="file"
+        disabled={disabled}
+        {...{ webkitdirectory: '' }}
+        onChange={(event) => {
+          const picked = pickedFolder(event.target.files);
+          event.target.value = '';
+          if (picked) void installFromFolder(picked.name, picked.files, quant());
+        }}
+      />
     </>
   );
 }
