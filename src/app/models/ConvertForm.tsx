@@ -4,14 +4,11 @@ import type { ActivationType, WeightFormat } from '../../convert/quant/quant-con
 import { MODEL_CATALOG, huggingFaceResolveUrl } from '../../model/model-catalog.ts';
 import { useModelsStore } from '../../state/models-store.ts';
 import { useSystemStore } from '../../state/system-store.ts';
+import { folderFromDrop, folderFromFileList, folderFromHandle } from './picked-folder.ts';
+import type { PickedFolder } from './picked-folder.ts';
 
-/** A folder input's files by path inside the folder (`webkitRelativePath` without the folder's own name). */
-function pickedFolder(list: FileList | null): { name: string; files: { path: string; file: File }[] } | null {
-  const all = [...(list ?? [])];
-  if (all.length === 0) return null;
-  const name = all[0]!.webkitRelativePath.split('/')[0]!;
-  return { name, files: all.map((file) => ({ path: file.webkitRelativePath.split('/').slice(1).join('/'), file })) };
-}
+/** The File System Access directory picker, where the browser has one (Chromium on desktop). */
+const directoryPicker = (globalThis as { showDirectoryPicker?: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker?.bind(globalThis);
 
 function Choice<T extends string>(props: { id: string; label: string; options: readonly T[]; value: T; onChange: (value: T) => void }) {
   return (
@@ -40,6 +37,7 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
   const [activations, setActivations] = useState<ActivationType>(f16 ? 'fp16' : 'fp32');
   const [url, setUrl] = useState('');
   const quant = () => resolveQuantConfig({ weights, activations });
+  const installPicked = (picked: PickedFolder) => void installFromFolder(picked.name, picked.files, quant());
   return (
     <>
       <h3>Self-test model</h3>
@@ -91,19 +89,44 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
           Convert and install
         </button>
       </form>
-      <label htmlFor="install-folder">Or install from a folder on this computer: a bundle made by wan-web convert, or a diffusers checkpoint (converted with the settings above)</label>
-      <input
-        id="install-folder"
-        data-testid="install-folder"
-        type="file"
-        disabled={disabled}
-        {...{ webkitdirectory: '' }}
-        onChange={(event) => {
-          const picked = pickedFolder(event.target.files);
-          event.target.value = '';
-          if (picked) void installFromFolder(picked.name, picked.files, quant());
+      <div
+        className="drop-zone"
+        onDragOver={(event) => event.preventDefault()}
+        onDrop={(event) => {
+          event.preventDefault();
+          void folderFromDrop(event.dataTransfer).then((picked) => picked && installPicked(picked));
         }}
-      />
+      >
+        <label htmlFor="install-folder">
+          Or install from a folder on this computer (pick it, or drop it here): a bundle made by wan-web convert, or a diffusers checkpoint, converted with the
+          settings above
+        </label>
+        {directoryPicker ? (
+          <button
+            type="button"
+            disabled={disabled}
+            onClick={() =>
+              void directoryPicker()
+                .then(folderFromHandle)
+                .then(installPicked, () => undefined)
+            }
+          >
+            Choose a folder…
+          </button>
+        ) : null}
+        <input
+          id="install-folder"
+          data-testid="install-folder"
+          type="file"
+          disabled={disabled}
+          {...{ webkitdirectory: '' }}
+          onChange={(event) => {
+            const picked = folderFromFileList(event.target.files);
+            event.target.value = '';
+            if (picked) installPicked(picked);
+          }}
+        />
+      </div>
     </>
   );
 }
