@@ -19,6 +19,8 @@ export interface CheckpointInstallOptions {
   readonly files?: CheckpointFiles;
   readonly source: { readonly repo: string; readonly revision: string };
   readonly name?: string;
+  /** The model's folder name; by default a hash of the URL, source and precision. */
+  readonly id?: string;
   readonly quant: QuantConfig;
   readonly fetch?: typeof fetch;
   readonly signal?: AbortSignal;
@@ -32,7 +34,7 @@ export interface CheckpointInstallOptions {
  */
 export async function installFromCheckpoint(options: CheckpointInstallOptions): Promise<InstalledModel> {
   const { store, quant, signal } = options;
-  const id = `convert-${bytesToHex(sha256(new TextEncoder().encode(JSON.stringify({ url: options.url, source: options.source, quant })))).slice(0, 16)}`;
+  const id = options.id ?? `convert-${bytesToHex(sha256(new TextEncoder().encode(JSON.stringify({ url: options.url, source: options.source, quant })))).slice(0, 16)}`;
   const already = await store.installed(id);
   if (already) return already;
   await store.remove(id);

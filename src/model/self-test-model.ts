@@ -1,15 +1,11 @@
 import { FP32_CONFIG } from '../convert/quant/quant-config.ts';
 import { WAN22_TI2V_5B_CONFIGS, writeRandomCheckpointTo } from '../convert/random-checkpoint/index.ts';
 import type { WanCheckpointConfigs } from '../convert/random-checkpoint/index.ts';
-import { convertCheckpoint } from '../convert/convert-checkpoint.ts';
 import { blobCheckpointFiles } from '../convert/safetensors/index.ts';
 import type { BlobLike } from '../convert/safetensors/byte-source.ts';
 import type { CheckpointFiles } from '../convert/safetensors/index.ts';
-import { StorageFullError } from '../errors.ts';
-import { MODEL_FILES, ModelStore } from './model-store.ts';
-import type { InstalledModel } from './model-store.ts';
-import { isQuotaError, writeJson } from './opfs-files.ts';
-import { opfsBundleSink } from './opfs-bundle-sink.ts';
+import { installFromCheckpoint } from './checkpoint-install.ts';
+import type { ModelStore, InstalledModel } from './model-store.ts';
 
 export const SELF_TEST_MODEL_ID = 'self-test';
 export const SELF_TEST_MODEL_NAME = 'Self-test model (tiny random weights)';
@@ -51,33 +47,17 @@ export async function selfTestCheckpoint(signal?: AbortSignal): Promise<Checkpoi
  * into OPFS like any other model.
  */
 export async function installSelfTestModel(store: ModelStore, signal?: AbortSignal): Promise<InstalledModel> {
+  // Checked here too, so an installed model does not cost a checkpoint generation.
   const already = await store.installed(SELF_TEST_MODEL_ID);
   if (already) return already;
-  await store.remove(SELF_TEST_MODEL_ID);
-  const checkpoint = await selfTestCheckpoint(signal);
-  const folder = await store.folder(SELF_TEST_MODEL_ID, true);
-  const bundle = await store.bundleFolder(SELF_TEST_MODEL_ID, true);
-  try {
-    const manifest = await convertCheckpoint(checkpoint, opfsBundleSink(bundle, () => store.remove(SELF_TEST_MODEL_ID)), {
-      quant: FP32_CONFIG,
-      source: { repo: 'wan-web/self-test', revision: `seed-${SELF_TEST_SEED}` },
-      name: SELF_TEST_MODEL_NAME,
-      ...(signal ? { signal } : {}),
-    });
-    await writeJson(folder, MODEL_FILES.manifest, manifest);
-    const installed: InstalledModel = {
-      id: SELF_TEST_MODEL_ID,
-      name: manifest.name,
-      source: 'built in',
-      precision: manifest.precision,
-      bytes: manifest.files.reduce((sum, file) => sum + file.bytes, 0),
-      installedAt: new Date().toISOString(),
-    };
-    await writeJson(folder, MODEL_FILES.installed, installed);
-    return installed;
-  } catch (error) {
-    await store.remove(SELF_TEST_MODEL_ID).catch(() => undefined);
-    if (isQuotaError(error)) throw new StorageFullError("There is no room left in this browser's storage even for the 17 MB self-test model. Free disk space, then try again.");
-    throw error;
-  }
+  return installFromCheckpoint({
+    store,
+    id: SELF_TEST_MODEL_ID,
+    url: 'built in',
+    files: await selfTestCheckpoint(signal),
+    source: { repo: 'wan-web/self-test', revision: `seed-${SELF_TEST_SEED}` },
+    name: SELF_TEST_MODEL_NAME,
+    quant: FP32_CONFIG,
+    ...(signal ? { signal } : {}),
+  });
 }
