@@ -79,6 +79,22 @@ let pipeline: { url: string; pipeline: Promise<WanPipeline> } | undefined;
 const jobs = new Map<string, AbortController>();
 let install: AbortController | null = null;
 
+/**
+ * Runs one install at a time (a new one stops the previous). It starts after the GPU
+ * self-check has settled, so an install never interleaves with the check's sessions.
+ */
+async function runInstall<T>(job: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  install?.abort();
+  const controller = new AbortController();
+  install = controller;
+  try {
+    await checked?.catch(() => undefined);
+    return await job(controller.signal);
+  } finally {
+    if (install === controller) install = null;
+  }
+}
+
 /** The pipeline of a bundle, kept loaded between generations (sessions are created once per model load). */
 async function pipelineFor(model: ModelLocation): Promise<WanPipeline> {
   if (pipeline?.url !== model) {
@@ -188,15 +204,8 @@ const api = {
    * Installs (or resumes installing) the bundle at `url` into OPFS. `pauseInstall()` stops
    * it with InstallPausedError, keeping every verified file for the next call.
    */
-  async installModel(url: string, onProgress: (progress: InstallProgress) => void) {
-    install?.abort();
-    const controller = new AbortController();
-    install = controller;
-    try {
-      return await installBundleFromUrl({ store: await ModelStore.open(), url, signal: controller.signal, onProgress });
-    } finally {
-      if (install === controller) install = null;
-    }
+  installModel(url: string, onProgress: (progress: InstallProgress) => void) {
+    return runInstall(async (signal) => installBundleFromUrl({ store: await ModelStore.open(), url, signal, onProgress }));
   },
 
   /**
@@ -210,14 +219,7 @@ const api = {
     name: string | null,
     onProgress: (progress: ConvertProgress) => void,
   ) {
-    install?.abort();
-    const controller = new AbortController();
-    install = controller;
-    try {
-      return await installFromCheckpoint({ store: await ModelStore.open(), url, source, quant, ...(name ? { name } : {}), signal: controller.signal, onProgress });
-    } finally {
-      if (install === controller) install = null;
-    }
+    return runInstall(async (signal) => installFromCheckpoint({ store: await ModelStore.open(), url, source, quant, ...(name ? { name } : {}), signal, onProgress }));
   },
 
   /**
@@ -230,25 +232,20 @@ const api = {
     quant: QuantConfig,
     onProgress: (progress: InstallProgress | ConvertProgress) => void,
   ) {
-    install?.abort();
-    const controller = new AbortController();
-    install = controller;
     const files: LocalFiles = new Map(entries.map((entry) => [entry.path, entry.file]));
-    const store = await ModelStore.open();
-    try {
+    return runInstall(async (signal) => {
+      const store = await ModelStore.open();
       if (localFolderKind(files) === 'bundle') {
-        return await installBundleFromUrl({ store, url: LOCAL_FOLDER_URL, fetch: localFilesFetch(files), signal: controller.signal, onProgress, retries: 0 });
+        return installBundleFromUrl({ store, url: LOCAL_FOLDER_URL, fetch: localFilesFetch(files), signal, onProgress, retries: 0 });
       }
       const source = { repo: folderName, revision: 'local' };
-      return await installFromCheckpoint({ store, url: `local:${folderName}`, files: blobCheckpointFiles(files), source, quant, signal: controller.signal, onProgress });
-    } finally {
-      if (install === controller) install = null;
-    }
+      return installFromCheckpoint({ store, url: `local:${folderName}`, files: blobCheckpointFiles(files), source, quant, signal, onProgress });
+    });
   },
 
   /** Installs the built-in self-test model (no download: generated and converted here). */
-  async installSelfTest() {
-    return installSelfTestModel(await ModelStore.open());
+  installSelfTest() {
+    return runInstall(async (signal) => installSelfTestModel(await ModelStore.open(), signal));
   },
 
   pauseInstall(): void {

@@ -67,16 +67,17 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
     // Only a page can ask for persistent storage; the worker cannot.
     await navigator.storage?.persist?.().catch(() => false);
     set({ install: { url, status: 'running', progress: null, error: null } });
+    let outcome: { status: InstallStatus; error: string | null };
     try {
       const model = await start((progress) => set((state) => ({ install: state.install && { ...state.install, progress } })));
-      set((state) => ({ install: state.install && { ...state.install, status: 'done' } }));
       useSettingsStore.getState().update({ modelSource: 'installed', installedModelId: model.id });
+      outcome = { status: 'done', error: null };
     } catch (error) {
-      const status: InstallStatus = error instanceof InstallPausedError ? 'paused' : 'failed';
-      set((state) => ({ install: state.install && { ...state.install, status, error: status === 'failed' ? (error as Error).message : null } }));
-    } finally {
-      await get().refresh();
+      outcome = error instanceof InstallPausedError ? { status: 'paused', error: null } : { status: 'failed', error: (error as Error).message };
     }
+    // The list is current before the status changes, so "done" never shows next to a stale list.
+    await get().refresh().catch(() => undefined);
+    set((state) => ({ install: state.install && { ...state.install, ...outcome } }));
   };
 
   return {

@@ -74,7 +74,10 @@ async function deleteInstalled(page: Page): Promise<void> {
   const before = await installed(page);
   await page.getByTestId('model-delete').first().click();
   const error = page.getByTestId('models-error');
-  await expect.poll(async () => ({ installed: await installed(page), error: (await error.count()) ? await error.textContent() : null })).toEqual({ installed: before - 1, error: null });
+  // The worker may be busy with the page's GPU self-check for a while before it takes the request.
+  await expect
+    .poll(async () => ({ installed: await installed(page), error: (await error.count()) ? await error.textContent() : null }), { timeout: 90_000 })
+    .toEqual({ installed: before - 1, error: null });
 }
 
 describe('model install from a bundle URL into OPFS', () => {
@@ -100,7 +103,7 @@ describe('model install from a bundle URL into OPFS', () => {
     tiny.server.throttle = null;
     page = await openApp();
     expect(await installed(page)).toBe(0);
-    await expect.poll(() => page.getByTestId('partial-model').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('partial-model').count(), { timeout: 30_000 }).toBe(1);
     await page.getByTestId('partial-resume').click();
     await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 60_000 });
     expect(await installed(page)).toBe(1);
