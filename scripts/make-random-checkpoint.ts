@@ -16,7 +16,8 @@ import {
   WAN22_TI2V_5B_SHARD_BYTES,
 } from '../src/convert/random-checkpoint/index.ts';
 import type { RandomCheckpointDtype, RandomCheckpointOptions, RandomComponent } from '../src/convert/random-checkpoint/index.ts';
-import { formatBytes, ProgressBar } from '../src/node/cli/progress-bar.ts';
+import { formatBytes } from '../src/format-bytes.ts';
+import { ProgressBar } from '../src/node/cli/progress-bar.ts';
 import { readCheckpointConfigs, writeRandomCheckpoint } from '../src/node/write-random-checkpoint.ts';
 
 const TINY_A = resolve(dirname(new URL(import.meta.url).pathname), '../test/fixtures/tiny-a');

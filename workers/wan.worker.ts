@@ -210,7 +210,7 @@ const api = {
 
   /**
    * Installs a model by converting a diffusers checkpoint served at `url` (range requests)
-   * straight into OPFS. `pauseInstall()` stops it; the conversion then starts over next time.
+   * straight into OPFS. `pauseInstall()` stops it; the same call later continues from the last tensors saved.
    */
   async installFromCheckpoint(
     url: string,
@@ -235,11 +235,12 @@ const api = {
     const files: LocalFiles = new Map(entries.map((entry) => [entry.path, entry.file]));
     return runInstall(async (signal) => {
       const store = await ModelStore.open();
+      const resume = { kind: 'local-folder', folderName } as const;
       if (localFolderKind(files) === 'bundle') {
-        return installBundleFromUrl({ store, url: LOCAL_FOLDER_URL, fetch: localFilesFetch(files), signal, onProgress, retries: 0 });
+        return installBundleFromUrl({ store, url: LOCAL_FOLDER_URL, fetch: localFilesFetch(files), signal, onProgress, retries: 0, resume });
       }
       const source = { repo: folderName, revision: 'local' };
-      return installFromCheckpoint({ store, url: `local:${folderName}`, files: blobCheckpointFiles(files), source, quant, signal, onProgress });
+      return installFromCheckpoint({ store, url: `local:${folderName}`, files: blobCheckpointFiles(files), source, quant, signal, onProgress, resume });
     });
   },
 

@@ -49,12 +49,47 @@ export async function floatParam(
   return addWeight(ctx, name, dtype, dims, floatBytes(values, dtype));
 }
 
+/** A weight to be made: its initializer name, type and shape. */
+export interface WeightSpec {
+  readonly name: string;
+  readonly dtype: DataType;
+  readonly dims: readonly number[];
+}
+
+/**
+ * Adds the initializers of weights made from source tensors. `make` (which reads the source)
+ * runs only when the store lacks one of them, so a resumed conversion does not download
+ * or compute again what it kept. Returns the initializer names, in order.
+ */
+export async function derivedWeights(ctx: BuildContext, specs: readonly WeightSpec[], make: () => Promise<readonly Uint8Array[]>): Promise<string[]> {
+  const kept = specs.map((spec) => ctx.store.recall(spec.name, spec.dtype, spec.dims));
+  const made = kept.every((data) => data !== undefined) ? [] : await make();
+  const names: string[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const data = kept[i] ?? (await ctx.store.add(spec.name, spec.dtype, spec.dims, made[i]!));
+    names.push(ctx.g.initializer(spec.name, spec.dtype, spec.dims, data));
+  }
+  return names;
+}
+
+/** A float parameter made from source values by `make`, read only when the store lacks it. */
+export async function derivedParam(
+  ctx: BuildContext,
+  name: string,
+  dims: readonly number[],
+  dtype: 'float32' | 'float16',
+  make: () => Promise<Float32Array>,
+): Promise<string> {
+  const [param] = await derivedWeights(ctx, [{ name, dtype, dims }], async () => [floatBytes(await make(), dtype)]);
+  return param!;
+}
+
 /** Reads a source tensor and adds it as a float parameter with the given dims. */
-export async function sourceParam(
+export function sourceParam(
   ctx: BuildContext,
   tensor: string,
   dims: readonly number[],
   dtype: 'float32' | 'float16' = activationType(ctx),
 ): Promise<string> {
-  return floatParam(ctx, tensor, await ctx.weights.read(tensor), dims, dtype);
+  return derivedParam(ctx, tensor, dims, dtype, () => ctx.weights.read(tensor));
 }

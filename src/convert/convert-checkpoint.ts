@@ -1,3 +1,5 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { GraphBuilder } from './onnx/index.ts';
 import type { BuildContext } from './build-context.ts';
 import type { QuantConfig } from './quant/quant-config.ts';
@@ -12,7 +14,10 @@ import type { FileRecord } from './bundle/hashing-writer.ts';
 import type { GraphContract } from './bundle/graph-contract.ts';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE } from './bundle/manifest.ts';
 import type { BundleManifest, GraphEntry } from './bundle/manifest.ts';
-import { ConvertError } from './convert-error.ts';
+import { ConversionCanceledError, ConvertError } from './convert-error.ts';
+import { ConversionJournal } from './bundle/conversion-journal.ts';
+import { estimateBundleBytes } from './bundle-size-estimate.ts';
+import type { CheckpointPolicy } from './bundle/conversion-journal.ts';
 import { parseDitConfig } from './wan-dit/dit-config.ts';
 import { buildDitContext } from './wan-dit/wan-dit-context.ts';
 import { buildDitStep } from './wan-dit/wan-dit-step.ts';
@@ -37,6 +42,13 @@ export interface ConvertOptions {
   readonly name?: string;
   readonly onProgress?: (progress: ConvertProgress) => void;
   readonly signal?: AbortSignalLike;
+  /** How often a resumable sink's journal is brought up to date (default: every 2 s or 256 MiB). */
+  readonly checkpointPolicy?: CheckpointPolicy;
+  /**
+   * Called before anything is written with about how many bytes the bundle still needs
+   * ({@link estimateBundleBytes} less what an interrupted run kept); throw to refuse.
+   */
+  readonly beforeWriting?: (bytesToWrite: number) => Promise<void>;
 }
 
 /** The opened source: one checkpoint per component, with its config. */
@@ -113,8 +125,8 @@ const GRAPH_RECIPES: readonly GraphRecipe[] = [
 
 /** Counts source bytes as weights are read, for progress and ETA, and honours the abort signal. */
 class SourceReadMeter {
-  read = 0;
   constructor(
+    public read: number,
     readonly total: number,
     private readonly report: (read: number) => void,
     private readonly signal?: AbortSignalLike,
@@ -124,7 +136,7 @@ class SourceReadMeter {
     return {
       ...source,
       read: async (name) => {
-        if (this.signal?.aborted) throw new ConvertError('The conversion was cancelled.');
+        if (this.signal?.aborted) throw new ConversionCanceledError();
         const values = await source.read(name);
         this.read += checkpoint.tensors.get(name)?.byteLength ?? 0;
         this.report(this.read);
@@ -160,11 +172,23 @@ export async function convertSourceModel(
   tokenizer: Uint8Array | null,
 ): Promise<BundleManifest> {
   let phase = 'opening';
-  const meter = new SourceReadMeter(totalSourceBytes(source), (read) => options.onProgress?.({ phase, sourceBytesRead: read, sourceBytesTotal: meter.total }), options.signal);
-  const store = new ExternalWeightStore(sink);
   const graphs: Record<string, GraphEntry> = {};
   const files: FileRecord[] = [];
+  let store: ExternalWeightStore | undefined;
   try {
+    const journal = await ConversionJournal.open(sink.resumable, conversionKey(source, options), options.checkpointPolicy);
+    const total = totalSourceBytes(source);
+    const meter = new SourceReadMeter(
+      Math.min(journal.sourceBytesRead, total),
+      total,
+      (read) => options.onProgress?.({ phase, sourceBytesRead: Math.min(read, total), sourceBytesTotal: total }),
+      options.signal,
+    );
+    if (journal.resumed) meter.add(0);
+    await options.beforeWriting?.(Math.max(0, estimateBundleBytes(source, options.quant) - journal.stagedBytes));
+    await journal.begin();
+    store = await ExternalWeightStore.open(sink, { journal, sourceBytesRead: () => meter.read });
+    const weightStore = store;
     for (const recipe of GRAPH_RECIPES) {
       const checkpoint = source[recipe.component];
       const weights = meter.wrap(checkpointWeightSource(checkpoint), checkpoint);
@@ -173,7 +197,7 @@ export async function convertSourceModel(
         phase = name;
         const g = new GraphBuilder(name);
         builders.set(name, g);
-        return { g, weights, store, quant: options.quant };
+        return { g, weights, store: weightStore, quant: options.quant };
       };
       for (const graph of await recipe.build(makeContext, source)) {
         const file = `${graph.name}.onnx`;
@@ -181,9 +205,12 @@ export async function convertSourceModel(
         graphs[graph.name] = { file, externalData: builders.get(graph.name)?.externalDataFiles() ?? [], contract: graph.contract };
       }
     }
+    await store.checkpoint();
     phase = 'text embedding table';
     const embedding = await writeEmbeddingTable(source.textEncoder, sink, {
       onBytes: (bytes) => meter.add(bytes),
+      journal,
+      sourceBytesRead: () => meter.read,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     files.push(...embedding.files);
@@ -209,9 +236,26 @@ export async function convertSourceModel(
     await sink.commit();
     return manifest;
   } catch (error) {
-    await sink.abort();
+    await store?.abandon();
+    // What a resumable sink staged stays for the next run, unless the source itself is at fault.
+    if (!sink.resumable || error instanceof ConvertError) await sink.abort();
     throw error;
   }
+}
+
+/**
+ * Bump when the bytes the builder writes for a named weight change, so that a conversion
+ * interrupted under an older version is not resumed into a mixed bundle.
+ */
+const BUILDER_REVISION = 1;
+
+/** What a resumed conversion must share with the interrupted one: source tensors, precision, builder. */
+function conversionKey(source: SourceModel, options: ConvertOptions): string {
+  const tensors = [source.transformer, source.vae, source.textEncoder].flatMap((checkpoint) =>
+    [...checkpoint.tensors.values()].map((t) => `${checkpoint.component}/${t.name}:${t.dtype}:${t.shape.join('x')}`),
+  );
+  const identity = JSON.stringify({ BUNDLE_FORMAT_VERSION, BUILDER_REVISION, quant: options.quant, configs: source.configs, tensors: tensors.sort() });
+  return bytesToHex(sha256(new TextEncoder().encode(identity)));
 }
 
 /** The tokenizer of a diffusers checkpoint (`tokenizer/tokenizer.json`), byte for byte, or null when it has none. */
@@ -242,7 +286,7 @@ export async function convertCheckpoint(files: CheckpointFiles, sink: BundleSink
 }
 
 async function writeFile(sink: BundleSink, path: string, bytes: Uint8Array): Promise<FileRecord> {
-  const writer = new HashingWriter(path, await sink.create(path));
+  const writer = HashingWriter.create(path, await sink.create(path));
   await writer.write(bytes);
   return writer.close();
 }

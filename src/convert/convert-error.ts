@@ -14,3 +14,11 @@ export class ConvertError extends WanError {
     super('convert-failed', message);
   }
 }
+
+/** The conversion was stopped on request. What a resumable sink holds is kept for the next run. */
+export class ConversionCanceledError extends WanError {
+  override name = 'ConversionCanceledError';
+  constructor(message = 'The conversion was cancelled.') {
+    super('canceled', message);
+  }
+}

@@ -2,14 +2,18 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { convertCheckpoint } from '../convert/convert-checkpoint.ts';
 import type { ConvertProgress } from '../convert/convert-checkpoint.ts';
+import type { CheckpointPolicy } from '../convert/bundle/conversion-journal.ts';
+import { ConvertError } from '../convert/convert-error.ts';
 import type { QuantConfig } from '../convert/quant/quant-config.ts';
 import { httpCheckpointFiles } from '../convert/safetensors/index.ts';
 import type { CheckpointFiles } from '../convert/safetensors/index.ts';
-import { InstallPausedError, StorageFullError } from '../errors.ts';
+import { InstallPausedError } from '../errors.ts';
 import { MODEL_FILES, ModelStore } from './model-store.ts';
-import type { InstalledModel } from './model-store.ts';
+import type { InstalledModel, ModelSourceRef, PartialInstall, ResumeRequest } from './model-store.ts';
 import { isQuotaError, writeJson } from './opfs-files.ts';
 import { opfsBundleSink } from './opfs-bundle-sink.ts';
+import { ensureSpace, storageFull } from './storage-space.ts';
+import type { StorageQuota } from './storage-space.ts';
 
 export interface CheckpointInstallOptions {
   readonly store: ModelStore;
@@ -17,38 +21,58 @@ export interface CheckpointInstallOptions {
   readonly url: string;
   /** The checkpoint's files; by default read from `url` with range requests. */
   readonly files?: CheckpointFiles;
-  readonly source: { readonly repo: string; readonly revision: string };
+  readonly source: ModelSourceRef;
   readonly name?: string;
   /** The model's folder name; by default a hash of the URL, source and precision. */
   readonly id?: string;
   readonly quant: QuantConfig;
+  /** How the list offers to take this install up again; by default from `url`. */
+  readonly resume?: ResumeRequest;
   readonly fetch?: typeof fetch;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ConvertProgress) => void;
+  readonly storage?: StorageQuota;
+  readonly checkpointPolicy?: CheckpointPolicy;
+}
+
+const KEPT = 'the conversion so far is kept.';
+
+/** The folder name of a conversion: the same checkpoint at the same precision is the same install, so it resumes. */
+export function conversionId(url: string, source: ModelSourceRef, quant: QuantConfig): string {
+  return `convert-${bytesToHex(sha256(new TextEncoder().encode(JSON.stringify({ url, source, quant })))).slice(0, 16)}`;
 }
 
 /**
  * Installs a model from the official diffusers weights: the model builder runs here, reading
  * tensors with HTTP range requests and writing the bundle straight into OPFS, so the source
- * is never stored whole. The model is marked installed only after the manifest is written.
+ * is never stored whole. The conversion journals its progress in the model's folder: after a
+ * pause, a closed tab or a full disk, installing the same checkpoint again continues from the
+ * last tensors saved. The model is marked installed only after the manifest is written.
  */
 export async function installFromCheckpoint(options: CheckpointInstallOptions): Promise<InstalledModel> {
   const { store, quant, signal } = options;
-  const id = options.id ?? `convert-${bytesToHex(sha256(new TextEncoder().encode(JSON.stringify({ url: options.url, source: options.source, quant })))).slice(0, 16)}`;
+  const id = options.id ?? conversionId(options.url, options.source, quant);
   const already = await store.installed(id);
   if (already) return already;
-  await store.remove(id);
+  const name = options.name ?? options.source.repo;
   const folder = await store.folder(id, true);
   const bundle = await store.bundleFolder(id, true);
   const fetchFn = options.fetch ?? fetch.bind(globalThis);
   try {
     const files = options.files ?? httpCheckpointFiles(options.url, { fetch: fetchFn });
-    const manifest = await convertCheckpoint(files, opfsBundleSink(bundle, () => store.remove(id)), {
+    const manifest = await convertCheckpoint(files, opfsBundleSink(folder, bundle, () => store.remove(id)), {
       quant,
       source: options.source,
-      ...(options.name ? { name: options.name } : {}),
+      name,
       ...(signal ? { signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.checkpointPolicy ? { checkpointPolicy: options.checkpointPolicy } : {}),
+      beforeWriting: async (bytesToWrite) => {
+        const resume = options.resume ?? { kind: 'checkpoint-url', url: options.url, source: options.source, quant, name };
+        await ensureSpace(options.storage ?? (navigator.storage as StorageQuota), bytesToWrite, `Converting ${name}`, KEPT);
+        const partial: PartialInstall = { id, name, source: options.url, bytes: bytesToWrite, verifiedPaths: [], work: 'conversion', resume };
+        await writeJson(folder, MODEL_FILES.progress, partial);
+      },
     });
     await writeJson(folder, MODEL_FILES.manifest, manifest);
     const installed: InstalledModel = {
@@ -62,11 +86,10 @@ export async function installFromCheckpoint(options: CheckpointInstallOptions): 
     await writeJson(folder, MODEL_FILES.installed, installed);
     return installed;
   } catch (error) {
-    await store.remove(id).catch(() => undefined);
-    if (isQuotaError(error)) {
-      throw new StorageFullError("There is no room left in this browser's storage for the converted model. Free disk space or delete other models or videos, then install again.");
-    }
-    if (signal?.aborted) throw new InstallPausedError('The conversion was stopped; it starts over when installed again.');
+    // A source that cannot be converted leaves nothing behind; anything else can be resumed.
+    if (error instanceof ConvertError) await store.remove(id).catch(() => undefined);
+    if (isQuotaError(error)) throw storageFull(`for the converted ${name}`, KEPT);
+    if (signal?.aborted) throw new InstallPausedError('The conversion was paused. Resume it to continue from the last tensors saved.');
     throw error;
   }
 }

@@ -6,7 +6,10 @@ export interface CatalogModel {
   readonly name: string;
   readonly description: string;
   readonly repo: string;
-  /** A commit of the repository, so the same install always converts the same weights. */
+  /**
+   * A commit of the repository, so the same install always converts the same weights; a
+   * branch is pinned to its current commit when an install starts (see pinnedRevision).
+   */
   readonly revision: string;
   /** The official weights read during conversion (they are never stored whole). */
   readonly sourceGb: number;

@@ -1,5 +1,6 @@
 import type { BundleManifest } from '../convert/bundle/manifest.ts';
-import { readJson } from './opfs-files.ts';
+import type { QuantConfig } from '../convert/quant/quant-config.ts';
+import { readJson, removeEntryIfPresent } from './opfs-files.ts';
 
 /** A model whose every file is present and verified against its manifest. */
 export interface InstalledModel {
@@ -11,13 +12,31 @@ export interface InstalledModel {
   readonly installedAt: string;
 }
 
+/** How an unfinished install is taken up again. */
+export type ResumeRequest =
+  | { readonly kind: 'bundle-url'; readonly url: string }
+  | { readonly kind: 'checkpoint-url'; readonly url: string; readonly source: ModelSourceRef; readonly quant: QuantConfig; readonly name: string }
+  /** Files the user picked: the same folder must be picked again. */
+  | { readonly kind: 'local-folder'; readonly folderName: string }
+  | { readonly kind: 'self-test' };
+
+export interface ModelSourceRef {
+  readonly repo: string;
+  readonly revision: string;
+}
+
 /** A started install that has not finished: what is verified so far. */
 export interface PartialInstall {
   readonly id: string;
   readonly name: string;
   readonly source: string;
+  /** The bundle's size (download), or about what a conversion still has to write. */
   readonly bytes: number;
+  /** Bundle files downloaded and verified; a conversion keeps its progress in its journal instead. */
   readonly verifiedPaths: readonly string[];
+  /** A bundle being downloaded (or copied), or a checkpoint being converted. */
+  readonly work: 'download' | 'conversion';
+  readonly resume: ResumeRequest;
 }
 
 /** The files that describe a model folder in OPFS (models/<id>/), beside its bundle/ folder. */
@@ -55,8 +74,9 @@ export class ModelStore {
         installed.push(done);
         continue;
       }
-      const progress = await readJson<PartialInstall>(folder, MODEL_FILES.progress);
-      if (progress?.id === id) partial.push(progress);
+      // install.json written before installs recorded how to resume came from bundle downloads.
+      const progress = await readJson<Partial<PartialInstall> & Omit<PartialInstall, 'work' | 'resume'>>(folder, MODEL_FILES.progress);
+      if (progress?.id === id) partial.push({ work: 'download', resume: { kind: 'bundle-url', url: progress.source }, ...progress });
     }
     return { installed: installed.sort((a, b) => a.name.localeCompare(b.name)), partial };
   }
@@ -75,9 +95,7 @@ export class ModelStore {
   }
 
   /** Removes a model, installed or partial, and frees its space. */
-  async remove(id: string): Promise<void> {
-    await this.root.removeEntry(id, { recursive: true }).catch((error: unknown) => {
-      if (!(error instanceof DOMException && error.name === 'NotFoundError')) throw error;
-    });
+  remove(id: string): Promise<void> {
+    return removeEntryIfPresent(this.root, id);
   }
 }

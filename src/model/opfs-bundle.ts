@@ -5,6 +5,7 @@ import { ModelNotInstalledError } from '../errors.ts';
 import { MODEL_FILES } from './model-store.ts';
 import type { ModelStore } from './model-store.ts';
 import { existingFile, readJson } from './opfs-files.ts';
+import { webBundleAccess } from './web-bundle-access.ts';
 
 /**
  * An installed model read from OPFS. External weight files go to onnxruntime-web as File
@@ -22,18 +23,11 @@ export async function openInstalledBundle(ort: OrtModule, store: ModelStore, id:
     if (!found) throw new ModelNotInstalledError(`${installed.name} is missing ${path}. Delete the model and install it again.`);
     return found;
   };
-  return {
-    manifest,
-    async createSession(graph, options = {}, rewrite) {
-      const entry = manifest.graphs[graph];
-      if (!entry) throw new ModelNotInstalledError(`${installed.name} has no "${graph}" graph.`);
-      const bytes = new Uint8Array(await (await file(entry.file)).arrayBuffer());
-      const externalData = await Promise.all(entry.externalData.map(async (path) => ({ path, data: await file(path) })));
-      return ort.InferenceSession.create(rewrite ? rewrite(bytes) : bytes, { ...options, externalData });
-    },
-    async readRange(path, offset, length) {
-      return new Uint8Array(await (await file(path)).slice(offset, offset + length).arrayBuffer());
-    },
+  return webBundleAccess(ort, manifest, {
+    title: installed.name,
+    bytes: async (path) => new Uint8Array(await (await file(path)).arrayBuffer()),
+    externalData: file,
+    readRange: async (path, offset, length) => new Uint8Array(await (await file(path)).slice(offset, offset + length).arrayBuffer()),
     readText: async (path) => (await file(path)).text(),
-  };
+  });
 }

@@ -68,4 +68,11 @@ export async function writeBytes(root: FileSystemDirectoryHandle, path: string, 
 export const writeJson = (root: FileSystemDirectoryHandle, path: string, value: unknown) =>
   writeBytes(root, path, new TextEncoder().encode(JSON.stringify(value, null, 2)));
 
+/** Removes a file or folder (with its contents); nothing to remove is fine. */
+export async function removeEntryIfPresent(folder: FileSystemDirectoryHandle, name: string): Promise<void> {
+  await folder.removeEntry(name, { recursive: true }).catch((error: unknown) => {
+    if (!(error instanceof DOMException && error.name === 'NotFoundError')) throw error;
+  });
+}
+
 export const isQuotaError = (error: unknown) => error instanceof DOMException && error.name === 'QuotaExceededError';

@@ -32,6 +32,7 @@ export async function selfTestCheckpoint(signal?: AbortSignal): Promise<Checkpoi
         const parts: Uint8Array<ArrayBuffer>[] = [];
         return {
           write: async (bytes) => void parts.push(bytes.slice() as Uint8Array<ArrayBuffer>),
+          flush: async () => undefined,
           close: async () => void files.set(path, new Blob(parts)),
         };
       },
@@ -58,6 +59,7 @@ export async function installSelfTestModel(store: ModelStore, signal?: AbortSign
     source: { repo: 'wan-web/self-test', revision: `seed-${SELF_TEST_SEED}` },
     name: SELF_TEST_MODEL_NAME,
     quant: FP32_CONFIG,
+    resume: { kind: 'self-test' },
     ...(signal ? { signal } : {}),
   });
 }

@@ -1,10 +1,12 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { MANIFEST_FILE, validateManifest } from '../convert/bundle/manifest.ts';
-import type { BundleManifest } from '../convert/bundle/manifest.ts';
-import { DownloadError, InstallPausedError, StorageFullError } from '../errors.ts';
+import { DownloadError, InstallPausedError } from '../errors.ts';
+import { formatBytes } from '../format-bytes.ts';
 import { MODEL_FILES, ModelStore } from './model-store.ts';
-import type { InstalledModel, PartialInstall } from './model-store.ts';
+import type { InstalledModel, PartialInstall, ResumeRequest } from './model-store.ts';
+import { ensureSpace, storageFull } from './storage-space.ts';
+import type { StorageQuota } from './storage-space.ts';
 import { existingFile, isQuotaError, readJson, writeBytes, writeJson } from './opfs-files.ts';
 import { TransferRate } from './transfer-rate.ts';
 import type { TransferProgress } from './transfer-rate.ts';
@@ -29,20 +31,13 @@ export interface UrlInstallOptions {
   readonly retries?: number;
   readonly backoffMs?: number;
   readonly storage?: StorageQuota;
-}
-
-/** The storage calls an install needs; `persist` exists on pages only (the page asks for it in a worker's stead). */
-export interface StorageQuota {
-  estimate(): Promise<StorageEstimate>;
-  persist?(): Promise<boolean>;
+  /** How the list offers to take this install up again; by default from `url`. */
+  readonly resume?: ResumeRequest;
 }
 
 const PROGRESS_INTERVAL_MS = 200;
 
-const gb = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`);
-
-const storageFull = (what: string) =>
-  new StorageFullError(`There is no room left in this browser's storage ${what}. Free disk space or delete other models or videos, then resume: the files verified so far are kept.`);
+const KEPT = 'the files verified so far are kept.';
 
 /**
  * Installs a prebuilt bundle from a static host into OPFS: the manifest first, then every
@@ -65,17 +60,18 @@ export async function installBundleFromUrl(options: UrlInstallOptions): Promise<
   const saved = await readJson<PartialInstall>(folder, MODEL_FILES.progress);
   const previous = saved?.id === id ? saved.verifiedPaths : [];
   const verified = new Set(previous.filter((path) => manifest.files.some((file) => file.path === path)));
-  const partial = (): PartialInstall => ({ id, name: manifest.name, source: base, bytes: totalBytes, verifiedPaths: [...verified] });
+  const resume = options.resume ?? { kind: 'bundle-url', url: base };
+  const partial = (): PartialInstall => ({ id, name: manifest.name, source: base, bytes: totalBytes, verifiedPaths: [...verified], work: 'download', resume });
   try {
     await writeBytes(folder, MODEL_FILES.manifest, new TextEncoder().encode(manifestText));
     await writeJson(folder, MODEL_FILES.progress, partial());
   } catch (error) {
-    throw isQuotaError(error) ? storageFull('to start this install') : error;
+    throw isQuotaError(error) ? storageFull('to start this install', KEPT) : error;
   }
 
   let present = 0;
   for (const file of manifest.files) present += verified.has(file.path) ? file.bytes : Math.min(file.bytes, (await existingFile(bundle, file.path))?.size ?? 0);
-  await checkSpace(options.storage ?? (navigator.storage as StorageQuota), totalBytes - present, manifest);
+  await ensureSpace(options.storage ?? (navigator.storage as StorageQuota), totalBytes - present, manifest.name, KEPT);
 
   const rate = new TransferRate(present, totalBytes);
   let lastReport = 0;
@@ -114,7 +110,7 @@ export async function installBundleFromUrl(options: UrlInstallOptions): Promise<
     await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 3) }, worker));
   } catch (error) {
     queue.length = 0;
-    if (isQuotaError(error)) throw storageFull(`for ${manifest.name} (${gb(totalBytes)})`);
+    if (isQuotaError(error)) throw storageFull(`for ${manifest.name} (${formatBytes(totalBytes)})`, KEPT);
     if (signal?.aborted) throw new InstallPausedError();
     throw error;
   }
@@ -141,16 +137,4 @@ async function fetchManifest(fetchFn: typeof fetch, base: string, signal?: Abort
   }
   if (!response.ok) throw new DownloadError(`${base}${MANIFEST_FILE} answered HTTP ${response.status}: there is no wan-web bundle at that URL.`);
   return response.text();
-}
-
-/** Refuses to start when the browser's quota cannot hold what is left to download, and asks to keep the data. */
-async function checkSpace(storage: StorageQuota, needed: number, manifest: BundleManifest): Promise<void> {
-  const { quota, usage } = await storage.estimate();
-  if (quota !== undefined && usage !== undefined && quota - usage < needed) {
-    throw new StorageFullError(
-      `${manifest.name} needs ${gb(needed)} more, but this browser lets this site store only ${gb(quota - usage)} more. ` +
-        'Free disk space or delete other models or videos, then install again: the files verified so far are kept.',
-    );
-  }
-  await storage.persist?.().catch(() => false);
 }

@@ -2,6 +2,7 @@ import { MANIFEST_FILE, validateManifest } from '../convert/bundle/manifest.ts';
 import type { BundleAccess } from '../pipeline/bundle-access.ts';
 import type { OrtModule } from '../pipeline/ort-types.ts';
 import { ModelNotInstalledError } from '../errors.ts';
+import { webBundleAccess } from './web-bundle-access.ts';
 
 /**
  * A bundle served over HTTP (a static host, or a local server in tests), read directly:
@@ -17,15 +18,10 @@ export async function openUrlBundle(ort: OrtModule, baseUrl: string, fetchFn: ty
     return response;
   };
   const manifest = validateManifest(await (await get(MANIFEST_FILE)).json());
-  return {
-    manifest,
-    async createSession(graph, options = {}, rewrite) {
-      const entry = manifest.graphs[graph];
-      if (!entry) throw new ModelNotInstalledError(`The bundle at ${base} has no "${graph}" graph.`);
-      const bytes = new Uint8Array(await (await get(entry.file)).arrayBuffer());
-      const externalData = entry.externalData.map((path) => ({ path, data: url(path) }));
-      return ort.InferenceSession.create(rewrite ? rewrite(bytes) : bytes, { ...options, externalData });
-    },
+  return webBundleAccess(ort, manifest, {
+    title: `The bundle at ${base}`,
+    bytes: async (path) => new Uint8Array(await (await get(path)).arrayBuffer()),
+    externalData: async (path) => url(path),
     async readRange(path, offset, length) {
       const response = await get(path, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
       const bytes = new Uint8Array(await response.arrayBuffer());
@@ -33,5 +29,5 @@ export async function openUrlBundle(ort: OrtModule, baseUrl: string, fetchFn: ty
       return response.status === 206 ? bytes : bytes.subarray(offset, offset + length);
     },
     readText: async (path) => (await get(path)).text(),
-  };
+  });
 }

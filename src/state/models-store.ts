@@ -6,6 +6,9 @@ import type { InstalledModel, PartialInstall } from '../model/model-store.ts';
 import { TransferRate } from '../model/transfer-rate.ts';
 import type { TransferProgress } from '../model/transfer-rate.ts';
 import type { InstallProgress } from '../model/url-bundle-install.ts';
+import { huggingFaceResolveUrl } from '../model/model-catalog.ts';
+import type { CatalogModel } from '../model/model-catalog.ts';
+import { pinnedRevision } from '../model/hugging-face-revision.ts';
 import { useSettingsStore } from './settings-store.ts';
 import { proxy, wanWorker } from './worker-client.ts';
 
@@ -31,7 +34,11 @@ function conversionView(name: string): (progress: ConvertProgress) => InstallVie
   let rate: TransferRate | null = null;
   let read = 0;
   return (p) => {
-    rate ??= new TransferRate(p.sourceBytesRead, p.sourceBytesTotal);
+    if (!rate) {
+      // A resumed conversion starts where its journal left off.
+      rate = new TransferRate(p.sourceBytesRead, p.sourceBytesTotal);
+      read = p.sourceBytesRead;
+    }
     rate.add(p.sourceBytesRead - read);
     read = p.sourceBytesRead;
     return { ...rate.progress(), name, detail: `converting ${p.phase}` };
@@ -51,7 +58,11 @@ interface ModelsState {
   refresh(): Promise<void>;
   installFromUrl(url: string): Promise<void>;
   installFromCheckpoint(checkpoint: CheckpointInstall): Promise<void>;
+  /** An official model: its revision pinned to a commit, then converted. */
+  installCatalogModel(model: CatalogModel, quant: QuantConfig): Promise<void>;
   installSelfTest(): Promise<void>;
+  /** Takes up an unfinished install from the list (a picked folder must be picked again instead). */
+  resume(partial: PartialInstall): Promise<void>;
   /** A bundle or a diffusers checkpoint from a folder on this computer (files by path inside it). */
   installFromFolder(folderName: string, files: readonly { path: string; file: Blob }[], quant: QuantConfig): Promise<void>;
   pause(): void;
@@ -61,6 +72,16 @@ interface ModelsState {
 /** Models installed in this browser, and the install in progress. */
 export const useModelsStore = create<ModelsState>()((set, get) => {
   let refreshes = 0;
+  const convertCheckpoint = (checkpoint: CheckpointInstall, onView: (view: InstallView) => void) => {
+    const view = conversionView(checkpoint.name);
+    return wanWorker().installFromCheckpoint(
+      checkpoint.url,
+      checkpoint.source,
+      checkpoint.quant,
+      checkpoint.name,
+      proxy((p: ConvertProgress) => onView(view(p))),
+    );
+  };
   /** Runs one install (download or conversion); the installed model becomes the chosen one. */
   const runInstall = async (url: string, start: (onView: (view: InstallView) => void) => Promise<InstalledModel>) => {
     if (get().install?.status === 'running') return;
@@ -105,16 +126,15 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
     },
 
     async installFromCheckpoint(checkpoint) {
-      const view = conversionView(checkpoint.name);
-      await runInstall(checkpoint.url, (onView) =>
-        wanWorker().installFromCheckpoint(
-          checkpoint.url,
-          checkpoint.source,
-          checkpoint.quant,
-          checkpoint.name,
-          proxy((p: ConvertProgress) => onView(view(p))),
-        ),
-      );
+      await runInstall(checkpoint.url, (onView) => convertCheckpoint(checkpoint, onView));
+    },
+
+    async installCatalogModel(model, quant) {
+      await runInstall(huggingFaceResolveUrl(model.repo, model.revision), async (onView) => {
+        const revision = await pinnedRevision(model.repo, model.revision);
+        const url = huggingFaceResolveUrl(model.repo, revision);
+        return convertCheckpoint({ url, source: { repo: model.repo, revision }, quant, name: model.name }, onView);
+      });
     },
 
     async installFromFolder(folderName, files, quant) {
@@ -131,6 +151,13 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
 
     async installSelfTest() {
       await runInstall('built in', () => wanWorker().installSelfTest());
+    },
+
+    async resume(partial) {
+      const request = partial.resume;
+      if (request.kind === 'bundle-url') await get().installFromUrl(request.url);
+      else if (request.kind === 'checkpoint-url') await get().installFromCheckpoint(request);
+      else if (request.kind === 'self-test') await get().installSelfTest();
     },
 
     pause() {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -12,6 +12,7 @@ let browser: Browser;
 let context: BrowserContext;
 let bundleBytes: number;
 let files: { path: string; bytes: number }[];
+let checkpointBytes: number;
 
 beforeAll(async () => {
   tiny = await serveTinyBundle();
@@ -21,6 +22,10 @@ beforeAll(async () => {
   const manifest = JSON.parse(await readFile(join(tiny.dir, 'bundle', 'manifest.json'), 'utf8')) as { files: { path: string; bytes: number }[] };
   files = manifest.files;
   bundleBytes = files.reduce((sum, file) => sum + file.bytes, 0);
+  checkpointBytes = 0;
+  for (const entry of await readdir(join(tiny.dir, 'checkpoint'), { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) checkpointBytes += (await stat(join(entry.parentPath, entry.name))).size;
+  }
 });
 
 afterAll(async () => {
@@ -42,6 +47,17 @@ async function openApp(): Promise<Page> {
 function served(): { total: number; perFile: Map<string, number> } {
   const perFile = new Map(files.map((file) => [file.path, tiny.server.bytesSent.get(`/bundle/${file.path}`) ?? 0]));
   return { total: [...perFile.values()].reduce((a, b) => a + b, 0), perFile };
+}
+
+/** Bytes the server sent of the checkpoint, once it has stopped sending (what was on the wire when a tab closed counts). */
+async function sentWhenIdle(): Promise<number> {
+  const sent = () => [...tiny.server.bytesSent].filter(([path]) => path.startsWith('/checkpoint/')).reduce((sum, [, bytes]) => sum + bytes, 0);
+  let last = -1;
+  while (sent() !== last) {
+    last = sent();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return last;
 }
 
 function resetCounters(): void {
@@ -160,33 +176,101 @@ describe('model install from a bundle URL into OPFS', () => {
       blocked.push(route.request().url());
       await route.abort('internetdisconnected');
     });
-    await page.getByTestId('prompt').fill('a lighthouse at dusk');
-    await page.getByTestId('size').selectOption('128x96');
-    await page.getByTestId('frames').fill('1');
-    await page.getByTestId('steps').fill('1');
-    expect(await page.getByTestId('model').inputValue()).not.toBe('url');
-    await page.getByTestId('generate').click();
-    await page.locator('[data-testid=generation-status][data-status=done]').waitFor({ timeout: 240_000 });
-    expect(blocked).toEqual([]);
-    await context.unroute(`${tiny.server.url}**`);
+    try {
+      await page.getByTestId('prompt').fill('a lighthouse at dusk');
+      await page.getByTestId('size').selectOption('128x96');
+      await page.getByTestId('frames').fill('1');
+      await page.getByTestId('steps').fill('1');
+      expect(await page.getByTestId('model').inputValue()).not.toBe('url');
+      await page.getByTestId('generate').click();
+      const status = page.getByTestId('generation-status');
+      await page
+        .locator('[data-testid=generation-status][data-status=done]')
+        .waitFor({ timeout: 240_000 })
+        .catch(async (error: unknown) => {
+          console.log(`generation did not finish; its status reads: ${await status.textContent()}`);
+          throw error;
+        });
+      expect(blocked).toEqual([]);
+    } finally {
+      await context.unroute(`${tiny.server.url}**`);
+    }
     await page.close();
   });
 
-  test('converting a diffusers checkpoint served over HTTP in the browser gives the CLI conversion, file for file', { timeout: 180_000 }, async () => {
-    const page = await openApp();
+  test('a conversion over HTTP survives a closed page and a pause, resumes from its journal, and gives the CLI conversion file for file', { timeout: 240_000 }, async () => {
     resetCounters();
+    tiny.server.throttle = 1_000_000;
+    let page = await openApp();
     await page.getByTestId('convert-url').fill(`${tiny.server.url}checkpoint`);
     await page.getByTestId('convert-weights').selectOption('fp32');
     await page.getByTestId('convert-activations').selectOption('fp32');
     await page.getByTestId('convert').click();
+    const bar = () => page.getByTestId('install-progress');
+    await bar().waitFor({ timeout: 60_000 });
+    const share = async () => Number(await bar().getAttribute('value')) / Number(await bar().getAttribute('max'));
+    await expect.poll(share, { timeout: 90_000, interval: 200 }).toBeGreaterThan(0.4);
+    await page.close();
+    const beforeResume = await sentWhenIdle();
+    console.log(`closed the page after ${beforeResume} of ${checkpointBytes} checkpoint bytes were sent`);
+
+    page = await openApp();
+    expect(await installed(page)).toBe(1);
+    const partial = page.locator('[data-testid=partial-model]', { hasText: 'conversion stopped' });
+    await expect.poll(() => partial.count(), { timeout: 30_000 }).toBe(1);
+    await partial.getByTestId('partial-resume').click();
+    await bar().waitFor({ timeout: 60_000 });
+    // The page closed at about 40% of the source sent; the journal is at most 2 s behind.
+    const resumedAt = await share();
+    const sentShare = beforeResume / checkpointBytes;
+    expect(resumedAt).toBeGreaterThan(sentShare - 0.2);
+    expect(resumedAt).toBeLessThan(sentShare + 0.05);
+    await expect.poll(share, { timeout: 90_000, interval: 200 }).toBeGreaterThan(Math.min(0.9, resumedAt + 0.15));
+    await page.getByTestId('install-pause').click();
+    await page.locator('[data-testid=install-status][data-status=paused]').waitFor({ timeout: 30_000 });
+
+    tiny.server.throttle = null;
+    await partial.getByTestId('partial-resume').click();
     await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 150_000 });
     expect(await installed(page)).toBe(2);
-    const ranged = [...tiny.server.requests.keys()].filter((path) => path.startsWith('/checkpoint/') && path.endsWith('.safetensors'));
-    expect(ranged.length).toBeGreaterThan(0);
+    expect(await page.getByTestId('partial-model').count()).toBe(0);
+    const total = await sentWhenIdle();
+    console.log(
+      `resumed from ${(resumedAt * 100).toFixed(0)}%: ${total} checkpoint bytes sent in all for a ${checkpointBytes}-byte checkpoint (${(total / checkpointBytes).toFixed(3)}×)`,
+    );
+    expect(total).toBeLessThan(1.2 * checkpointBytes);
 
     const cli = JSON.parse(await readFile(join(tiny.dir, 'bundle', 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
     const browserFiles = await convertedBundleHashes(page);
+    expect(Object.keys(browserFiles).sort()).toEqual([...cli.files.map((file) => file.path), 'manifest.json'].sort());
     for (const file of cli.files) expect(browserFiles[file.path], file.path).toBe(file.sha256);
+    await page.close();
+  });
+
+  test('a conversion that runs out of space stops with a clear message, no model ready, and its work can be deleted', async () => {
+    const page = await openApp();
+    const before = await installed(page);
+    const cdp = await context.newCDPSession(page);
+    const origin = new URL(app.url).origin;
+    const { usage } = await page.evaluate(() => navigator.storage.estimate());
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: (usage ?? 0) + 1_000_000 });
+    try {
+      await page.getByTestId('convert-url').fill(`${tiny.server.url}checkpoint`);
+      await page.getByTestId('convert-weights').selectOption('int4');
+      await page.getByTestId('convert').click();
+      await page.locator('[data-testid=install-status][data-status=failed]').waitFor({ timeout: 60_000 });
+      // Headless chromium's estimate() does not show the CDP quota, so the write is what fails here; the check before writing is tested in Node.
+      expect(await page.getByTestId('install-error').textContent()).toMatch(
+        /^(Converting .* needs \d+\.\d MB more, but this browser lets this site store only 1\.0 MB more|There is no room left in this browser's storage for the converted .*checkpoint)/,
+      );
+      expect(await installed(page)).toBe(before);
+    } finally {
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+    }
+    const partial = page.locator('[data-testid=partial-model]', { hasText: 'conversion stopped' });
+    await expect.poll(() => partial.count(), { timeout: 30_000 }).toBe(1);
+    await partial.getByTestId('partial-delete').click();
+    await expect.poll(() => partial.count(), { timeout: 90_000 }).toBe(0);
     await page.close();
   });
 

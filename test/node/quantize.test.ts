@@ -45,7 +45,7 @@ describe('block quantization in the MatMulNBits layout', () => {
       const input = g.input('x', 'float32', [M, K]);
       const ctx = { g, weights: noWeights, store: inlineWeightStore, quant: resolveQuantConfig({ weights: `int${bits}`, activations: 'fp32' }) };
       const b = g.initializer('b', 'float32', [N], new Uint8Array(bias.buffer));
-      g.output('y', 'float32', [M, N], await linearFromValues(ctx, '/linear', input, 'w', w, N, K, b));
+      g.output('y', 'float32', [M, N], await linearFromValues(ctx, '/linear', input, 'w', async () => w, N, K, b));
       const session = await ort.InferenceSession.create(g.toModel({ opsets: { '': 21, 'com.microsoft': 1 } }));
       const y = (await session.run({ x: new ort.Tensor('float32', x, [M, K]) })).y!.data as Float32Array;
       const expected = reference(x, dequantizeBlockwise(quantizeBlockwise(w, N, K, bits, 32), N, K, bits, 32), bias);

@@ -30,6 +30,7 @@ function memorySink(files: Map<string, Uint8Array>): Pick<BundleSink, 'create'> 
       const chunks: Uint8Array[] = [];
       return {
         write: async (bytes) => void chunks.push(bytes.slice()),
+        flush: async () => undefined,
         close: async () => {
           const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
           let at = 0;

@@ -31,6 +31,7 @@ function memorySink(files: Map<string, Uint8Array>): Pick<BundleSink, 'create'> 
       const chunks: Uint8Array[] = [];
       return {
         write: async (bytes) => void chunks.push(bytes.slice()),
+        flush: async () => undefined,
         close: async () => void files.set(path, concat(chunks)),
       };
     },

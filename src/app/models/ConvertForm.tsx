@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ACTIVATION_TYPES, WEIGHT_FORMATS, resolveQuantConfig } from '../../convert/quant/quant-config.ts';
 import type { ActivationType, WeightFormat } from '../../convert/quant/quant-config.ts';
-import { MODEL_CATALOG, huggingFaceResolveUrl } from '../../model/model-catalog.ts';
+import { MODEL_CATALOG } from '../../model/model-catalog.ts';
 import { useModelsStore } from '../../state/models-store.ts';
 import { useSystemStore } from '../../state/system-store.ts';
 import { folderFromDrop, folderFromFileList, folderFromHandle } from './picked-folder.ts';
@@ -29,6 +29,7 @@ function Choice<T extends string>(props: { id: string; label: string; options: r
  */
 export function ConvertForm({ disabled }: { disabled: boolean }) {
   const installFromCheckpoint = useModelsStore((s) => s.installFromCheckpoint);
+  const installCatalogModel = useModelsStore((s) => s.installCatalogModel);
   const installSelfTest = useModelsStore((s) => s.installSelfTest);
   const installFromFolder = useModelsStore((s) => s.installFromFolder);
   const capabilities = useSystemStore((s) => s.capabilities);
@@ -53,19 +54,12 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
       <ul className="model-list">
         {MODEL_CATALOG.map((model) => (
           <li key={model.key} data-testid="catalog-model">
-            <strong>{model.name}</strong> · {model.repo}@{model.revision.slice(0, 7)} · reads about {model.sourceGb} GB
+            <strong>{model.name}</strong> · {model.repo}@{/^[0-9a-f]{40}$/.test(model.revision) ? model.revision.slice(0, 7) : model.revision} · reads about {model.sourceGb} GB
             <p className="hint">{model.description}</p>
             <button
               type="button"
               disabled={disabled}
-              onClick={() =>
-                void installFromCheckpoint({
-                  url: huggingFaceResolveUrl(model.repo, model.revision),
-                  source: { repo: model.repo, revision: model.revision },
-                  quant: quant(),
-                  name: model.name,
-                })
-              }
+              onClick={() => void installCatalogModel(model, quant())}
             >
               Install {model.name}
             </button>

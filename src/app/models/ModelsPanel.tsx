@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'react';
+import { formatBytes } from '../../format-bytes.ts';
+import type { PartialInstall } from '../../model/model-store.ts';
 import { useModelsStore } from '../../state/models-store.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
 import { ConvertForm } from './ConvertForm.tsx';
 import { InstallProgressBar } from './InstallProgressBar.tsx';
 
-const gb = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`);
 
 /** Install a model once (from a bundle URL), see and delete what is installed. */
 export function ModelsPanel() {
-  const { loaded, installed, partial, install, error, refresh, installFromUrl, pause, remove } = useModelsStore();
+  const { loaded, installed, partial, install, error, refresh, installFromUrl, resume, pause, remove } = useModelsStore();
   const { modelSource, installedModelId, update } = useSettingsStore();
   const [url, setUrl] = useState('');
   useEffect(() => {
@@ -39,7 +40,7 @@ export function ModelsPanel() {
       {install?.progress && install.status !== 'done' && <InstallProgressBar progress={install.progress} />}
       <p role="status" data-testid="install-status" data-status={install?.status ?? 'idle'}>
         {install?.status === 'running' && (install.progress ? `Installing ${install.progress.name}…` : 'Reading the manifest…')}
-        {install?.status === 'paused' && 'Paused. Resume it below; verified files are kept.'}
+        {install?.status === 'paused' && 'Paused. Resume it below: nothing done so far is lost.'}
         {install?.status === 'failed' && 'The install stopped.'}
         {install?.status === 'done' && 'Installed and verified: it works offline now.'}
       </p>
@@ -58,7 +59,7 @@ export function ModelsPanel() {
       <ul className="model-list">
         {installed.map((model) => (
           <li key={model.id} data-testid="installed-model" data-model-id={model.id}>
-            <strong>{model.name}</strong> · {gb(model.bytes)} · {model.precision.weights} weights, {model.precision.activations} activations
+            <strong>{model.name}</strong> · {formatBytes(model.bytes)} · {model.precision.weights} weights, {model.precision.activations} activations
             <div className="actions">
               <button
                 type="button"
@@ -81,11 +82,15 @@ export function ModelsPanel() {
           <ul className="model-list">
             {partial.map((model) => (
               <li key={model.id} data-testid="partial-model" data-model-id={model.id}>
-                <strong>{model.name}</strong> · {model.verifiedPaths.length} files verified of {gb(model.bytes)}
+                <strong>{model.name}</strong> · {partialDetail(model)}
                 <div className="actions">
-                  <button type="button" data-testid="partial-resume" disabled={running} onClick={() => void installFromUrl(model.source)}>
-                    Resume
-                  </button>
+                  {model.resume.kind === 'local-folder' ? (
+                    <span className="hint">Choose the folder “{model.resume.folderName}” again above to continue.</span>
+                  ) : (
+                    <button type="button" data-testid="partial-resume" disabled={running} onClick={() => void resume(model)}>
+                      Resume
+                    </button>
+                  )}
                   <button type="button" data-testid="partial-delete" disabled={running} onClick={() => void remove(model.id)}>
                     Delete
                   </button>
@@ -97,4 +102,9 @@ export function ModelsPanel() {
       )}
     </section>
   );
+}
+
+function partialDetail(model: PartialInstall): string {
+  if (model.work === 'download') return `${model.verifiedPaths.length} files verified of ${formatBytes(model.bytes)}`;
+  return `conversion stopped, about ${formatBytes(model.bytes)} still to write`;
 }

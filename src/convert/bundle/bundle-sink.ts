@@ -10,9 +10,35 @@ export interface BundleSink {
   commit(): Promise<void>;
   /** Removes everything written so far. */
   abort(): Promise<void>;
+  /**
+   * Present where the staging area outlives the process (a folder on disk, OPFS): an
+   * interrupted conversion leaves its files and journal there, and the next one resumes.
+   */
+  readonly resumable?: ResumableStaging;
 }
 
 export interface FileWriter {
   write(bytes: Uint8Array): Promise<void>;
+  /** Makes everything written so far durable. */
+  flush(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What a conversion needs to continue where an interrupted one stopped. */
+export interface ResumableStaging {
+  /** The journal left by an earlier conversion into this staging area; '' when there is none. */
+  readJournal(): Promise<string>;
+  /** Appends to the journal; durable when it resolves. */
+  appendJournal(text: string): Promise<void>;
+  /** Empties the staging area, journal included. */
+  clear(): Promise<void>;
+  /** Opens a file written earlier to append after its first `length` bytes (the rest is cut off); null when it is shorter. */
+  reopen(path: string, length: number): Promise<ReopenedFile | null>;
+}
+
+export interface ReopenedFile {
+  /** Reads back part of the kept prefix. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  /** Appends after the kept prefix. */
+  readonly writer: FileWriter;
 }

@@ -9,15 +9,26 @@ export interface FileRecord {
   readonly sha256: string;
 }
 
+type Sha256 = ReturnType<typeof sha256.create>;
+
 /** Wraps a writer to count bytes and hash them as they pass, so files are never re-read. */
 export class HashingWriter {
-  private readonly hash = sha256.create();
-  private written = 0;
-
-  constructor(
+  private constructor(
     readonly path: string,
     private readonly writer: FileWriter,
+    private readonly hash: Sha256,
+    private written: number,
   ) {}
+
+  /** A writer for a new, empty file. */
+  static create(path: string, writer: FileWriter): HashingWriter {
+    return new HashingWriter(path, writer, sha256.create(), 0);
+  }
+
+  /** A writer that appends to a file whose first `bytes` bytes are already in `hash`. */
+  static continuing(path: string, writer: FileWriter, hash: Sha256, bytes: number): HashingWriter {
+    return new HashingWriter(path, writer, hash, bytes);
+  }
 
   get bytes(): number {
     return this.written;
@@ -27,6 +38,10 @@ export class HashingWriter {
     this.hash.update(bytes);
     this.written += bytes.byteLength;
     await this.writer.write(bytes);
+  }
+
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
 
   async close(): Promise<FileRecord> {

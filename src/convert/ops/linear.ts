@@ -1,5 +1,5 @@
 import type { BuildContext } from '../build-context.ts';
-import { activationType, addWeight, floatBytes, sourceParam } from '../build-context.ts';
+import { activationType, derivedParam, derivedWeights, floatBytes, sourceParam } from '../build-context.ts';
 import { quantizeBlockwise } from '../quant/quantize-blockwise.ts';
 
 /**
@@ -9,15 +9,15 @@ import { quantizeBlockwise } from '../quant/quantize-blockwise.ts';
  *   int4/int8:  x ─ MatMulNBits(B, scales, zero_points, bias) ─ y
  *   fp16/fp32:  x ─ MatMul(Wᵀ [K, N]) ─ (+ b) ─ y
  *
- * `weight` is the source values (already reshaped to [N, K] by the caller if needed);
- * it is stored under `name`.
+ * `readWeight` gives the source values (as [N, K]); it is called only when the stored
+ * weights, named after `name`, are not already there.
  */
 export async function linearFromValues(
   ctx: BuildContext,
   scope: string,
   x: string,
   name: string,
-  weight: Float32Array,
+  readWeight: () => Promise<Float32Array>,
   n: number,
   k: number,
   bias?: string,
@@ -27,21 +27,33 @@ export async function linearFromValues(
   const floatType = options.floatType ?? activationType(ctx);
   if (quant.weights === 'int4' || quant.weights === 'int8') {
     const bits = quant.weights === 'int4' ? 4 : 8;
-    const q = quantizeBlockwise(weight, n, k, bits, quant.blockSize);
-    const data = await addWeight(ctx, `${name}.q${bits}`, 'uint8', [n, q.kBlocks, (quant.blockSize * bits) / 8], q.data);
-    const scales = await addWeight(ctx, `${name}.scales`, floatType, [n * q.kBlocks], floatBytes(q.scales, floatType));
-    const zeroPoints = await addWeight(ctx, `${name}.zero_points`, 'uint8', [q.zeroPoints.length], q.zeroPoints);
+    const kBlocks = Math.ceil(k / quant.blockSize);
+    const [data, scales, zeroPoints] = await derivedWeights(
+      ctx,
+      [
+        { name: `${name}.q${bits}`, dtype: 'uint8', dims: [n, kBlocks, (quant.blockSize * bits) / 8] },
+        { name: `${name}.scales`, dtype: floatType, dims: [n * kBlocks] },
+        { name: `${name}.zero_points`, dtype: 'uint8', dims: [n * (bits === 4 ? Math.ceil(kBlocks / 2) : kBlocks)] },
+      ],
+      async () => {
+        const q = quantizeBlockwise(await readWeight(), n, k, bits, quant.blockSize);
+        return [q.data, floatBytes(q.scales, floatType), q.zeroPoints];
+      },
+    );
     // The bias rides in MatMulNBits' own input (after the unused g_idx): one [M, N] tensor fewer.
-    const inputs = bias === undefined ? [x, data, scales, zeroPoints] : [x, data, scales, zeroPoints, '', bias];
+    const inputs = bias === undefined ? [x, data!, scales!, zeroPoints!] : [x, data!, scales!, zeroPoints!, '', bias];
     return g.op('MatMulNBits', inputs, `${scope}/MatMulNBits`, {
       domain: 'com.microsoft',
       attrs: { K: k, N: n, bits, block_size: quant.blockSize, accuracy_level: quant.accuracyLevel },
     });
   }
-  const transposed = new Float32Array(n * k);
-  for (let row = 0; row < n; row++) for (let col = 0; col < k; col++) transposed[col * n + row] = weight[row * k + col]!;
   const stored = quant.weights === 'fp16' ? 'float16' : 'float32';
-  let w = await addWeight(ctx, `${name}.T`, stored, [k, n], floatBytes(transposed, stored));
+  let w = await derivedParam(ctx, `${name}.T`, [k, n], stored, async () => {
+    const weight = await readWeight();
+    const transposed = new Float32Array(n * k);
+    for (let row = 0; row < n; row++) for (let col = 0; col < k; col++) transposed[col * n + row] = weight[row * k + col]!;
+    return transposed;
+  });
   // fp16 storage under fp32 activations: the file stays half size, the runtime folds the Cast.
   if (stored !== floatType) w = g.op('Cast', [w], `${scope}/CastWeight`, { attrs: { to: floatType === 'float32' ? 1 : 10 } });
   const y = g.op('MatMul', [x, w], `${scope}/MatMul`);
@@ -61,8 +73,7 @@ export async function linear(ctx: BuildContext, scope: string, x: string, prefix
   const weightName = `${prefix}.weight`;
   const [n, ...rest] = ctx.weights.info(weightName).shape as [number, ...number[]];
   const k = rest.reduce((a, b) => a * b, 1);
-  const weight = await ctx.weights.read(weightName);
   const biasName = `${prefix}.bias`;
   const bias = ctx.weights.has(biasName) ? await sourceParam(ctx, biasName, [n], options.floatType ?? activationType(ctx)) : undefined;
-  return linearFromValues(ctx, scope, x, weightName, weight, n, k, bias, options);
+  return linearFromValues(ctx, scope, x, weightName, () => ctx.weights.read(weightName), n, k, bias, options);
 }

@@ -4,7 +4,8 @@ import type { EmbeddingTableEntry } from '../bundle/manifest.ts';
 import { HashingWriter } from '../bundle/hashing-writer.ts';
 import type { FileRecord } from '../bundle/hashing-writer.ts';
 import { MAX_WEIGHT_FILE_BYTES } from '../bundle/external-weight-store.ts';
-import { ConvertError } from '../convert-error.ts';
+import { ConversionJournal } from '../bundle/conversion-journal.ts';
+import { ConversionCanceledError, ConvertError } from '../convert-error.ts';
 import { EMBEDDING_TENSOR_NAMES } from './umt5-names.ts';
 
 export interface EmbeddingTableOptions {
@@ -17,6 +18,10 @@ export interface EmbeddingTableOptions {
   /** Called after each block with the number of source bytes it copied. */
   readonly onBytes?: (bytes: number) => void;
   readonly signal?: AbortSignalLike;
+  /** Records progress (and takes up an interrupted table) at row-block granularity. */
+  readonly journal?: ConversionJournal;
+  /** The conversion's source bytes read so far, recorded with the journal's marks. */
+  readonly sourceBytesRead?: () => number;
 }
 
 /** What {@link writeEmbeddingTable} wrote: the manifest entry and the files' records. */
@@ -55,22 +60,41 @@ export async function writeEmbeddingTable(
   if (rowsPerFile < 1) throw new RangeError(`maxFileBytes ${maxFileBytes} is smaller than one embedding row (${rowBytes} bytes).`);
   const rowsPerBlock = Math.max(1, Math.floor((options.blockBytes ?? DEFAULT_BLOCK_BYTES) / rowBytes));
   const prefix = options.filePrefix ?? 'text-embedding';
+  const journal = options.journal ?? ConversionJournal.none();
 
   const entries: { path: string; firstRow: number; rowCount: number }[] = [];
   const records: FileRecord[] = [];
   for (let firstRow = 0; firstRow < rows; firstRow += rowsPerFile) {
     const rowCount = Math.min(rowsPerFile, rows - firstRow);
     const path = `${prefix}-${String(entries.length).padStart(3, '0')}.bin`;
-    const writer = new HashingWriter(path, await sink.create(path));
-    for (let row = firstRow; row < firstRow + rowCount; row += rowsPerBlock) {
-      if (options.signal?.aborted) throw new ConvertError('The conversion was cancelled.');
-      const count = Math.min(rowsPerBlock, firstRow + rowCount - row);
-      const bytes = await shard.source.read(info.byteOffset + row * rowBytes, count * rowBytes, options.signal);
-      await writer.write(bytes);
-      options.onBytes?.(bytes.byteLength);
-    }
-    records.push(await writer.close());
     entries.push({ path, firstRow, rowCount });
+    const finished = journal.finishedFile(path);
+    if (finished) {
+      records.push(finished);
+      continue;
+    }
+    let writer = await journal.continueFile(path);
+    if (writer && writer.bytes % rowBytes !== 0) {
+      await writer.close();
+      writer = null;
+    }
+    writer ??= HashingWriter.create(path, await sink.create(path));
+    try {
+      for (let row = firstRow + writer.bytes / rowBytes; row < firstRow + rowCount; row += rowsPerBlock) {
+        if (options.signal?.aborted) throw new ConversionCanceledError();
+        const count = Math.min(rowsPerBlock, firstRow + rowCount - row);
+        const bytes = await shard.source.read(info.byteOffset + row * rowBytes, count * rowBytes, options.signal);
+        await writer.write(bytes);
+        options.onBytes?.(bytes.byteLength);
+        await journal.mark(writer, options.sourceBytesRead?.() ?? 0);
+      }
+    } catch (error) {
+      await writer.close().catch(() => undefined);
+      throw error;
+    }
+    const record = await writer.close();
+    records.push(record);
+    await journal.finishFile(record);
   }
   return { entry: { dtype, rows, dim, files: entries }, files: records };
 }

@@ -1,5 +1,5 @@
 import type { BuildContext } from '../build-context.ts';
-import { floatParam, sourceParam } from '../build-context.ts';
+import { derivedParam, sourceParam } from '../build-context.ts';
 import type { GraphContract, TensorContract } from '../bundle/graph-contract.ts';
 import { float } from '../onnx/index.ts';
 import { linear } from '../ops/linear.ts';
@@ -102,10 +102,12 @@ async function selfAttention(ctx: BuildContext, config: Umt5Config, i: number, h
 async function relativeBias(ctx: BuildContext, config: Umt5Config, tensor: string, s: string): Promise<string> {
   const { numBuckets, numHeads } = config;
   expectShape(ctx.weights, tensor, [numBuckets, numHeads]);
-  const table = await ctx.weights.read(tensor);
-  const transposed = new Float32Array(numHeads * numBuckets);
-  for (let b = 0; b < numBuckets; b++) for (let h = 0; h < numHeads; h++) transposed[h * numBuckets + b] = table[b * numHeads + h]!;
-  const byHead = await floatParam(ctx, `${tensor}.T`, transposed, [numHeads, numBuckets], 'float32');
+  const byHead = await derivedParam(ctx, `${tensor}.T`, [numHeads, numBuckets], 'float32', async () => {
+    const table = await ctx.weights.read(tensor);
+    const transposed = new Float32Array(numHeads * numBuckets);
+    for (let b = 0; b < numBuckets; b++) for (let h = 0; h < numHeads; h++) transposed[h * numBuckets + b] = table[b * numHeads + h]!;
+    return transposed;
+  });
   return ctx.g.op('Gather', [byHead, UMT5_IO.relativeBuckets], `${s}/relative_bias/Gather`, { attrs: { axis: 1 } });
 }
 

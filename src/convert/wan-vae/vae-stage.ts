@@ -1,5 +1,5 @@
 import type { BuildContext } from '../build-context.ts';
-import { floatParam } from '../build-context.ts';
+import { derivedParam } from '../build-context.ts';
 import type { GraphContract, TensorContract } from '../bundle/graph-contract.ts';
 import type { AttrValue, DataType, Dim, GraphBuilder } from '../onnx/index.ts';
 import { BYTES_PER_ELEMENT } from '../onnx/index.ts';
@@ -189,8 +189,9 @@ export class VaeStage {
   async loadWeights(ctx: BuildContext): Promise<void> {
     for (const [source, recipe] of this.recipes) expectShape(ctx.weights, source, recipe.shape);
     for (const [source, recipe] of this.recipes) {
-      const values = await ctx.weights.read(source);
-      for (const out of recipe.outputs) await floatParam(ctx, out.name, out.make(values), out.dims, out.dtype);
+      let values: Promise<Float32Array> | undefined;
+      const read = () => (values ??= ctx.weights.read(source));
+      for (const out of recipe.outputs) await derivedParam(ctx, out.name, out.dims, out.dtype, async () => out.make(await read()));
     }
   }
 

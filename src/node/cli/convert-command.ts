@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertCheckpoint } from '../../convert/convert-checkpoint.ts';
+import { ConversionCanceledError, ConvertError } from '../../convert/convert-error.ts';
 import { resolveQuantConfig } from '../../convert/quant/quant-config.ts';
 import { httpCheckpointFiles } from '../../convert/safetensors/index.ts';
 import type { CheckpointFiles } from '../../convert/safetensors/index.ts';
 import { dirBundleSink } from '../dir-bundle-sink.ts';
 import { nodeCheckpointFiles } from '../file-source.ts';
-import { ProgressBar, formatBytes } from './progress-bar.ts';
+import { formatBytes } from '../../format-bytes.ts';
+import { ProgressBar } from './progress-bar.ts';
 
 const USAGE = `wan-web convert <source> <out-dir> [options]
 
@@ -18,7 +20,10 @@ Options:
   --weights int4|int8|fp16|fp32   linear-layer weight storage (default int4, MatMulNBits block 32)
   --activations fp16|fp32         DiT activation type (default fp16; the text encoder is always fp32)
   --accuracy-level 0..4           MatMulNBits accuracy_level written into every node (default 0)
-  --repo NAME --revision REV      recorded in the manifest as the source`;
+  --repo NAME --revision REV      recorded in the manifest as the source
+
+An interrupted conversion (Ctrl+C, a lost connection) keeps its work in <out-dir>.partial;
+the same command continues it from the last tensors saved.`;
 
 export async function convertCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -47,6 +52,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   const local = isUrl ? null : nodeCheckpointFiles(resolve(source));
   const files: CheckpointFiles = local ?? httpCheckpointFiles(source, { fetch: globalThis.fetch });
   const sink = await dirBundleSink(resolve(outDir));
+  if (await sink.resumable?.readJournal()) process.stderr.write(`Resuming the conversion staged in ${outDir}.partial\n`);
 
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -62,6 +68,15 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     const total = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
     bar.done(`wrote ${outDir}: ${manifest.files.length} files, ${formatBytes(total)}`);
     return 0;
+  } catch (error) {
+    if (error instanceof ConvertError) throw error;
+    const kept = `What was converted is kept in ${outDir}.partial: run the same command again to continue.`;
+    if (!(error instanceof ConversionCanceledError)) {
+      if (error instanceof Error) error.message += `\n${kept}`;
+      throw error;
+    }
+    process.stderr.write(`\nStopped. ${kept}\n`);
+    return 130;
   } finally {
     process.off('SIGINT', onSignal);
     await local?.close();

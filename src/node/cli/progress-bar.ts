@@ -1,3 +1,5 @@
+import { formatBytes } from '../../format-bytes.ts';
+
 /** A one-line progress bar with rate and ETA on stderr (plain lines when stderr is not a TTY). */
 export class ProgressBar {
   private readonly start = performance.now();
@@ -29,13 +31,6 @@ export class ProgressBar {
     if (this.stream.isTTY) this.stream.write('\r\x1b[K');
     this.stream.write(`${message} (${formatSeconds((performance.now() - this.start) / 1000)})\n`);
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-  return `${Math.round(bytes)} B`;
 }
 
 export function formatSeconds(seconds: number): string {

@@ -1,0 +1,44 @@
+import type { QuantConfig } from './quant/quant-config.ts';
+import type { SourceModel } from './convert-checkpoint.ts';
+import { EMBEDDING_TENSOR_NAMES } from './umt5/umt5-names.ts';
+
+const FLOAT_BYTES = { fp16: 2, fp32: 4 } as const;
+
+/** Stored bytes per weight value of a linear layer: the values, plus a scale and a zero point per block when quantized. */
+function linearBytesPerValue(quant: QuantConfig): number {
+  const scale = FLOAT_BYTES[quant.activations] / quant.blockSize;
+  switch (quant.weights) {
+    case 'int4':
+      return 0.5 + scale + 0.5 / quant.blockSize;
+    case 'int8':
+      return 1 + scale + 1 / quant.blockSize;
+    case 'fp16':
+      return 2;
+    case 'fp32':
+      return 4;
+  }
+}
+
+/**
+ * About how many bytes the bundle of `source` takes at `quant`, before converting it, for
+ * the space check. Matrices of the DiT and the text encoder count as linear layers in the
+ * weight format, the token embedding table as copied, everything else (VAE, norms, biases)
+ * in its activation type (fp32 for the text encoder).
+ */
+export function estimateBundleBytes(source: SourceModel, quant: QuantConfig): number {
+  let bytes = 0;
+  const components = [
+    { checkpoint: source.transformer, other: FLOAT_BYTES[quant.activations] },
+    { checkpoint: source.textEncoder, other: 4 },
+    { checkpoint: source.vae, other: FLOAT_BYTES[quant.activations] },
+  ];
+  for (const { checkpoint, other } of components) {
+    for (const tensor of checkpoint.tensors.values()) {
+      const values = tensor.shape.reduce((a, b) => a * b, 1);
+      if (checkpoint === source.textEncoder && (EMBEDDING_TENSOR_NAMES as readonly string[]).includes(tensor.name)) bytes += tensor.byteLength;
+      else if (checkpoint !== source.vae && tensor.shape.length >= 2) bytes += values * linearBytesPerValue(quant);
+      else bytes += values * other;
+    }
+  }
+  return Math.ceil(bytes);
+}

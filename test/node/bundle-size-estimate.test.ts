@@ -1,0 +1,29 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { estimateBundleBytes } from '../../src/convert/bundle-size-estimate.ts';
+import { convertCheckpoint, openSourceModel } from '../../src/convert/convert-checkpoint.ts';
+import { resolveQuantConfig } from '../../src/convert/quant/quant-config.ts';
+import { dirBundleSink } from '../../src/node/dir-bundle-sink.ts';
+import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
+
+const files = nodeCheckpointFiles(join(import.meta.dirname, '../fixtures/tiny-a'));
+const work = await mkdtemp(join(tmpdir(), 'wan-estimate-'));
+afterAll(async () => {
+  await files.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+test.each([
+  ['int4', 'fp16'],
+  ['int8', 'fp32'],
+  ['fp16', 'fp16'],
+])('the space check’s size estimate is within a tenth of the bundle converted with %s weights, %s activations', async (weights, activations) => {
+  const quant = resolveQuantConfig({ weights, activations });
+  const estimate = estimateBundleBytes(await openSourceModel(files), quant);
+  const manifest = await convertCheckpoint(files, await dirBundleSink(join(work, `${weights}-${activations}`)), { quant, source: { repo: 'tiny-a', revision: 'test' } });
+  const actual = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
+  console.log(`${weights}/${activations}: estimate ${estimate}, bundle ${actual} (${(estimate / actual).toFixed(3)}×)`);
+  expect(Math.abs(estimate / actual - 1)).toBeLessThan(0.1);
+});
