@@ -1,7 +1,7 @@
 /**
  * Conversion throughput and peak memory: writes a random-weight checkpoint with the real
  * shapes (or takes --source), converts it in a child process, and prints MB/s of source
- * read and the converter's peak RSS.
+ * read, the converter's peak RSS, and the space check's size estimate beside the real size.
  *   npm run bench:convert [-- --preset full|tiny-a --weights int4|int8|fp16|fp32 --source DIR]
  */
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,8 @@ import { mkdtemp, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { convertCheckpoint } from '../src/convert/convert-checkpoint.ts';
+import { estimateBundleBytes } from '../src/convert/bundle-size-estimate.ts';
+import { convertCheckpoint, openSourceModel } from '../src/convert/convert-checkpoint.ts';
 import { resolveQuantConfig } from '../src/convert/quant/quant-config.ts';
 import { WAN22_TI2V_5B_CONFIGS, WAN22_TI2V_5B_SHARD_BYTES } from '../src/convert/random-checkpoint/index.ts';
 import { dirBundleSink } from '../src/node/dir-bundle-sink.ts';
@@ -30,17 +31,19 @@ const { values } = parseArgs({
 if (values.child) {
   // The measured conversion, alone in its process so that maxRSS is its own.
   const files = nodeCheckpointFiles(values.source!);
+  const quant = resolveQuantConfig({ weights: values.weights, activations: values.activations });
+  const estimatedBytes = estimateBundleBytes(await openSourceModel(files), quant);
   const start = performance.now();
   let sourceBytes = 0;
   const manifest = await convertCheckpoint(files, await dirBundleSink(values.out!), {
-    quant: resolveQuantConfig({ weights: values.weights, activations: values.activations }),
+    quant,
     source: { repo: 'random', revision: 'bench' },
     onProgress: (p) => (sourceBytes = p.sourceBytesTotal),
   });
   await files.close();
   const seconds = (performance.now() - start) / 1000;
   const bundleBytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
-  console.log(JSON.stringify({ seconds, sourceBytes, bundleBytes, peakRss: process.resourceUsage().maxRSS * 1024 }));
+  console.log(JSON.stringify({ seconds, sourceBytes, bundleBytes, estimatedBytes, peakRss: process.resourceUsage().maxRSS * 1024 }));
   process.exit(0);
 }
 
@@ -67,11 +70,11 @@ try {
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
   );
   if (child.status !== 0) throw new Error(`conversion failed (exit ${child.status})`);
-  const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { seconds: number; sourceBytes: number; bundleBytes: number; peakRss: number };
-  console.log('| preset | weights | activations | source | bundle | time (s) | source read (MB/s) | peak RSS |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { seconds: number; sourceBytes: number; bundleBytes: number; estimatedBytes: number; peakRss: number };
+  console.log('| preset | weights | activations | source | bundle | estimated before converting | time (s) | source read (MB/s) | peak RSS |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   console.log(
-    `| ${values.preset} | ${values.weights} | ${values.activations} | ${(r.sourceBytes / 1e9).toFixed(2)} GB | ${(r.bundleBytes / 1e9).toFixed(2)} GB | ${r.seconds.toFixed(1)} | ${(r.sourceBytes / 1e6 / r.seconds).toFixed(1)} | ${(r.peakRss / 1e9).toFixed(2)} GB |`,
+    `| ${values.preset} | ${values.weights} | ${values.activations} | ${(r.sourceBytes / 1e9).toFixed(2)} GB | ${(r.bundleBytes / 1e9).toFixed(2)} GB | ${(r.estimatedBytes / 1e9).toFixed(2)} GB | ${r.seconds.toFixed(1)} | ${(r.sourceBytes / 1e6 / r.seconds).toFixed(1)} | ${(r.peakRss / 1e9).toFixed(2)} GB |`,
   );
 } finally {
   await rm(work, { recursive: true, force: true });

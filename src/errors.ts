@@ -15,6 +15,8 @@ export type WanErrorCode =
   | 'no-video-encoder'
   | 'storage-full'
   | 'download-failed'
+  | 'gpu-device-lost'
+  | 'gpu-out-of-memory'
   | 'unknown';
 
 export class WanError extends Error {
@@ -72,6 +74,22 @@ export class DownloadError extends WanError {
   }
 }
 
+/** The browser took the GPU away (driver reset, sleep, another app): the model must be loaded again. */
+export class GpuDeviceLostError extends WanError {
+  override name = 'GpuDeviceLostError';
+  constructor(message: string) {
+    super('gpu-device-lost', message);
+  }
+}
+
+/** The GPU ran out of memory for these settings. */
+export class GpuMemoryError extends WanError {
+  override name = 'GpuMemoryError';
+  constructor(message: string) {
+    super('gpu-out-of-memory', message);
+  }
+}
+
 export interface SerializedError {
   readonly name: string;
   readonly code: WanErrorCode;
@@ -86,6 +104,8 @@ const CLASSES: Record<string, (code: WanErrorCode, message: string) => WanError>
   StorageFullError: (_code, message) => new StorageFullError(message),
   DownloadError: (_code, message) => new DownloadError(message),
   InstallPausedError: (_code, message) => new InstallPausedError(message),
+  GpuDeviceLostError: (_code, message) => new GpuDeviceLostError(message),
+  GpuMemoryError: (_code, message) => new GpuMemoryError(message),
 };
 
 /** Turns any thrown value into plain data that survives structured cloning. */

@@ -3,6 +3,7 @@ import { expose, transfer } from 'comlink';
 import { probeCapabilities } from '../src/runtime/capabilities.ts';
 import { installErrorTransfer } from '../src/runtime/comlink-errors.ts';
 import { GpuRuntime } from '../src/runtime/gpu-runtime.ts';
+import { explainGpuFailure } from '../src/runtime/gpu-failure.ts';
 import type { SelfCheckProgress, SelfCheckReport } from '../src/runtime/self-check/index.ts';
 import { COMPONENTS } from '../src/pipeline/components.ts';
 import type { ComponentName, TensorInputs, TensorOutputs } from '../src/pipeline/components.ts';
@@ -24,6 +25,9 @@ import type { GenerationSettings } from '../src/pipeline/generate/generation-set
 import type { FramesEvent, PipelineEvent } from '../src/pipeline/generate/pipeline-events.ts';
 import type { RgbImage } from '../src/pipeline/image/index.ts';
 import { VideoWriter } from '../src/video/video-writer.ts';
+import { countPromptTokens, loadTokenizer } from '../src/pipeline/text/tokenizer.ts';
+import type { TextTokenizer } from '../src/pipeline/text/tokenizer.ts';
+import { ModelNotInstalledError } from '../src/errors.ts';
 import type { EncodedVideo, VideoOutputOptions } from '../src/video/video-format.ts';
 
 installErrorTransfer();
@@ -40,6 +44,13 @@ function selfChecked(onProgress?: (progress: SelfCheckProgress) => void): Promis
   checked ??= gpuRuntime().then((gpu) => gpu.selfCheck(onProgress));
   checked.catch(() => (checked = undefined));
   return checked;
+}
+
+/** After the device was lost: the next job loads onnxruntime's sessions again on a new, self-checked device. */
+function forgetGpu(): void {
+  runtime = undefined;
+  checked = undefined;
+  pipeline = undefined;
 }
 
 async function checkedRuntime(): Promise<GpuRuntime> {
@@ -76,6 +87,7 @@ function postedInputs(tensors: Readonly<Record<string, PostedTensor>>): TensorIn
 }
 
 let pipeline: { url: string; pipeline: Promise<WanPipeline> } | undefined;
+const tokenizers = new Map<ModelLocation, Promise<TextTokenizer>>();
 const jobs = new Map<string, AbortController>();
 let install: AbortController | null = null;
 
@@ -179,7 +191,9 @@ const api = {
         return transfer({ ...result, video: encoded }, encoded ? [encoded.bytes.buffer as ArrayBuffer] : []);
       } catch (error) {
         await (await writer?.catch(() => null))?.cancel();
-        throw error;
+        const lostReason = (await runtime?.catch(() => null))?.lostReason ?? null;
+        if (lostReason !== null) forgetGpu();
+        throw explainGpuFailure(error, lostReason);
       }
     }).finally(() => jobs.delete(jobId));
   },
@@ -193,6 +207,21 @@ const api = {
 
   cancel(jobId: string): void {
     jobs.get(jobId)?.abort();
+  },
+
+  /** How many of the 512 text tokens a prompt takes with this model's tokenizer (after Wan's cleaning, EOS included). */
+  async promptTokens(model: ModelLocation, prompt: string): Promise<number> {
+    let tokenizer = tokenizers.get(model);
+    if (!tokenizer) {
+      tokenizer = (async () => {
+        const bundle = await openModel((await gpuRuntime()).ort, model);
+        if (!bundle.manifest.tokenizer) throw new ModelNotInstalledError('This model has no tokenizer.json.');
+        return loadTokenizer(JSON.parse(await bundle.readText(bundle.manifest.tokenizer)));
+      })();
+      tokenizers.set(model, tokenizer);
+      tokenizer.catch(() => tokenizers.delete(model));
+    }
+    return countPromptTokens(await tokenizer, prompt);
   },
 
   /** Installed models, and installs that were started but have not finished. */
@@ -256,6 +285,7 @@ const api = {
   /** Deletes an installed or partly installed model (unloading it first when it is loaded). */
   async deleteModel(id: string): Promise<void> {
     if (pipeline?.url.endsWith(id)) await api.unloadModel();
+    for (const location of tokenizers.keys()) if (location.endsWith(id)) tokenizers.delete(location);
     await (await ModelStore.open()).remove(id);
   },
 

@@ -1,4 +1,6 @@
+import { GettingStarted } from './GettingStarted.tsx';
 import { GeneratePanel } from './generate/GeneratePanel.tsx';
+import { useGenerateShortcut } from './generate/use-generate-shortcut.ts';
 import { PromptPanel } from './generate/PromptPanel.tsx';
 import { Gallery } from './history/Gallery.tsx';
 import { ModelsPanel } from './models/ModelsPanel.tsx';
@@ -7,19 +9,25 @@ import { PreviewPanel } from './video/PreviewPanel.tsx';
 
 /** The page: composes the panels, nothing else. */
 export function App() {
+  useGenerateShortcut();
   return (
     <div className="app">
       <header className="app-header">
         <h1>wan-web</h1>
         <p>Video from text or an image with Wan2.2 TI2V-5B, on your own GPU. Nothing leaves this browser.</p>
       </header>
+      <GettingStarted />
       <main className="app-main">
-        <PromptPanel />
-        <PreviewPanel />
-        <GeneratePanel />
+        <div className="studio-column">
+          <PromptPanel />
+          <GeneratePanel />
+        </div>
+        <div className="studio-column">
+          <PreviewPanel />
+          <Gallery />
+        </div>
         <ModelsPanel />
         <SystemPanel />
-        <Gallery />
       </main>
     </div>
   );

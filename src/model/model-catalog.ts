@@ -38,5 +38,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
   },
 ];
 
+/** The folder name of the built-in self-test model (see self-test-model.ts). */
+export const SELF_TEST_MODEL_ID = 'self-test';
+
 /** Where a Hugging Face repository's files are served at a revision. */
 export const huggingFaceResolveUrl = (repo: string, revision: string) => `https://huggingface.co/${repo}/resolve/${revision}`;

@@ -5,9 +5,9 @@ import { blobCheckpointFiles } from '../convert/safetensors/index.ts';
 import type { BlobLike } from '../convert/safetensors/byte-source.ts';
 import type { CheckpointFiles } from '../convert/safetensors/index.ts';
 import { installFromCheckpoint } from './checkpoint-install.ts';
+import { SELF_TEST_MODEL_ID } from './model-catalog.ts';
 import type { ModelStore, InstalledModel } from './model-store.ts';
 
-export const SELF_TEST_MODEL_ID = 'self-test';
 export const SELF_TEST_MODEL_NAME = 'Self-test model (tiny random weights)';
 const SELF_TEST_SEED = 7;
 

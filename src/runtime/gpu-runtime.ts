@@ -24,6 +24,7 @@ export class GpuRuntime {
   private device: GPUDevice | null = null;
   private config: GpuConfigId | null = null;
   private meter: GpuMemoryMeter | null = null;
+  private lost: string | null = null;
 
   private constructor(
     readonly ort: OrtModule,
@@ -67,6 +68,9 @@ export class GpuRuntime {
       configs.push({ id: config.id, description: config.description, features, results, passed });
       if (passed) {
         this.device = device;
+        void device.lost.then((info) => {
+          if (info.reason !== 'destroyed') this.lost = info.message || 'no reason given';
+        });
         this.config = config.id;
         this.meter = new GpuMemoryMeter(device);
         break;
@@ -95,6 +99,11 @@ export class GpuRuntime {
   attentionChunk(tokens: number, heads: number): number | null {
     if (!this.device || this.config === 'all-features') return null;
     return queryChunkSize(tokens, heads, this.device.limits.maxBufferSize);
+  }
+
+  /** The browser's message when it took the chosen device away (the runtime is then unusable), else null. */
+  get lostReason(): string | null {
+    return this.lost;
   }
 
   /** GPU buffer bytes held on the chosen device (for memory checks), or null before the self-check. */

@@ -1,12 +1,16 @@
 import { create } from 'zustand';
 import { GenerationCanceledError } from '../errors.ts';
+import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
 import type { ProgressEvent } from '../pipeline/generate/pipeline-events.ts';
+import type { RgbImage } from '../pipeline/image/index.ts';
+import type { ModelLocation } from '../model/model-location.ts';
 import { FramePreview } from '../video/frame-preview.ts';
-import type { EncodedVideo } from '../video/video-format.ts';
+import type { EncodedVideo, VideoOutputOptions } from '../video/video-format.ts';
 import type { HistoryEntry } from '../video/video-history.ts';
 import { runGeneration } from './generation-client.ts';
 import { useHistoryStore } from './history-store.ts';
 import { generationSettings, modelLocation, useSettingsStore } from './settings-store.ts';
+import { useStartImageStore } from './start-image-store.ts';
 
 export type GenerationStatus = 'idle' | 'running' | 'done' | 'failed' | 'canceled';
 
@@ -21,8 +25,21 @@ export interface GeneratedVideo {
   readonly saveError: string | null;
 }
 
+/** One generation as it was asked for: the settings, model and start image at that moment. */
+export interface QueuedJob {
+  readonly id: number;
+  readonly model: ModelLocation;
+  readonly settings: GenerationSettings;
+  readonly image: RgbImage | null;
+  readonly output: VideoOutputOptions;
+}
+
 interface GenerationState {
+  /** The running (or last) job's outcome. */
   readonly status: GenerationStatus;
+  readonly running: QueuedJob | null;
+  /** Jobs waiting their turn, first to run first. */
+  readonly queue: readonly QueuedJob[];
   readonly progress: ProgressEvent | null;
   readonly framesShown: number;
   /** The denoising step whose latent preview is on the canvas (0: none yet). */
@@ -32,42 +49,59 @@ interface GenerationState {
   readonly preview: FramePreview | null;
   /** How long the last finished generation took, start to saved file. */
   readonly tookMs: number | null;
+  /** Queues a job from the current settings (a new seed first, when random); it starts at once if nothing runs. */
   generate(): Promise<void>;
+  /** Stops the running job; the queue goes on. */
   cancel(): void;
+  unqueue(id: number): void;
+  /** Moves a waiting job earlier (-1) or later (+1). */
+  move(id: number, delta: -1 | 1): void;
 }
 
 let controller: AbortController | null = null;
+let nextJob = 0;
 
-/** One generation at a time: its progress, live preview and finished video. */
-export const useGenerationStore = create<GenerationState>()((set, get) => ({
-  status: 'idle',
-  progress: null,
-  framesShown: 0,
-  previewStep: 0,
-  error: null,
-  result: null,
-  preview: null,
-  tookMs: null,
+/** The current settings as a job, or why there can be none. */
+function snapshot(): QueuedJob | string {
+  const settingsStore = useSettingsStore.getState();
+  if (settingsStore.randomSeed) settingsStore.update({ seed: Math.floor(Math.random() * 2 ** 32) });
+  const current = useSettingsStore.getState();
+  const model = modelLocation(current);
+  if (!model) {
+    return current.modelSource === 'installed'
+      ? 'No model is chosen: install one in the Models panel (or pick an installed one), then generate.'
+      : 'Enter the URL of a model bundle (a folder with manifest.json) first.';
+  }
+  return {
+    id: ++nextJob,
+    model,
+    settings: generationSettings(current),
+    image: useStartImageStore.getState().image?.rgb ?? null,
+    output: { container: current.container, fps: current.fps },
+  };
+}
 
-  async generate() {
-    if (get().status === 'running') return;
-    const settingsStore = useSettingsStore.getState();
-    if (settingsStore.randomSeed) settingsStore.update({ seed: Math.floor(Math.random() * 2 ** 32) });
-    const current = useSettingsStore.getState();
-    const model = modelLocation(current);
-    if (!model) {
-      set({
-        status: 'failed',
-        error:
-          current.modelSource === 'installed'
-            ? 'No model is chosen: install one in the Models panel (or pick an installed one), then generate.'
-            : 'Enter the URL of a model bundle (a folder with manifest.json) first.',
-      });
-      return;
+/** Generations one at a time from a queue: progress, live preview and the finished video of the running one. */
+export const useGenerationStore = create<GenerationState>()((set, get) => {
+  /** Runs queued jobs until the queue is empty. */
+  let draining = false;
+  const drain = async () => {
+    if (draining) return;
+    draining = true;
+    try {
+      for (let job = get().queue[0]; job; job = get().queue[0]) {
+        set((state) => ({ queue: state.queue.slice(1) }));
+        await run(job);
+      }
+    } finally {
+      draining = false;
     }
+  };
+
+  const run = async (job: QueuedJob) => {
     get().preview?.stop();
     const preview = new FramePreview(
-      current.fps,
+      job.output.fps,
       (framesShown) => set({ framesShown }),
       (previewStep) => get().previewStep !== previewStep && set({ previewStep }),
     );
@@ -75,16 +109,16 @@ export const useGenerationStore = create<GenerationState>()((set, get) => ({
     if (previous) URL.revokeObjectURL(previous.url);
     controller = new AbortController();
     const started = performance.now();
-    set({ status: 'running', progress: null, framesShown: 0, previewStep: 0, error: null, result: null, preview, tookMs: null });
+    set({ status: 'running', running: job, progress: null, framesShown: 0, previewStep: 0, error: null, result: null, preview, tookMs: null });
     try {
       const result = await runGeneration(
-        model,
-        generationSettings(current),
-        null,
+        job.model,
+        job.settings,
+        job.image,
         {
           onEvent: (event) => (event.type === 'progress' ? set({ progress: event }) : preview.showLatents(event)),
           onFrames: (event) => preview.push(event),
-          video: { container: current.container, fps: current.fps },
+          video: job.output,
           preview: true,
         },
         controller.signal,
@@ -107,10 +141,47 @@ export const useGenerationStore = create<GenerationState>()((set, get) => ({
       else set({ status: 'failed', error: (error as Error).message });
     } finally {
       controller = null;
+      set({ running: null });
     }
-  },
+  };
 
-  cancel() {
-    controller?.abort();
-  },
-}));
+  return {
+    status: 'idle',
+    running: null,
+    queue: [],
+    progress: null,
+    framesShown: 0,
+    previewStep: 0,
+    error: null,
+    result: null,
+    preview: null,
+    tookMs: null,
+
+    async generate() {
+      const job = snapshot();
+      if (typeof job === 'string') {
+        if (!get().running) set({ status: 'failed', error: job });
+        return;
+      }
+      set((state) => ({ queue: [...state.queue, job] }));
+      await drain();
+    },
+
+    cancel() {
+      controller?.abort();
+    },
+
+    unqueue(id) {
+      set((state) => ({ queue: state.queue.filter((job) => job.id !== id) }));
+    },
+
+    move(id, delta) {
+      const queue = [...get().queue];
+      const from = queue.findIndex((job) => job.id === id);
+      const to = from + delta;
+      if (from < 0 || to < 0 || to >= queue.length) return;
+      [queue[from], queue[to]] = [queue[to]!, queue[from]!];
+      set({ queue });
+    },
+  };
+});

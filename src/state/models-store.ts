@@ -91,7 +91,7 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
     let outcome: { status: InstallStatus; error: string | null };
     try {
       const model = await start((progress) => set((state) => ({ install: state.install && { ...state.install, progress } })));
-      useSettingsStore.getState().update({ modelSource: 'installed', installedModelId: model.id });
+      useSettingsStore.getState().chooseModel(model);
       outcome = { status: 'done', error: null };
     } catch (error) {
       outcome = error instanceof InstallPausedError ? { status: 'paused', error: null } : { status: 'failed', error: (error as Error).message };

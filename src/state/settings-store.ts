@@ -4,6 +4,8 @@ import { FPS, WAN_DEFAULTS } from '../pipeline/generate/generation-settings.ts';
 import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
 import type { VideoContainer } from '../video/video-format.ts';
 import { installedModelLocation } from '../model/model-location.ts';
+import { modelDefaults } from '../model/model-defaults.ts';
+import type { InstalledModel } from '../model/model-store.ts';
 import type { ModelLocation } from '../model/model-location.ts';
 
 /** The user's generation settings; they survive reloads. */
@@ -26,6 +28,8 @@ interface SettingsActions {
   update(changes: Partial<Settings>): void;
   /** Takes the settings a video was made with (re-use from the history). */
   reuse(settings: GenerationSettings): void;
+  /** Generates with an installed model from now on, with the settings it is meant for (see modelDefaults). */
+  chooseModel(model: InstalledModel): void;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -60,6 +64,7 @@ export const useSettingsStore = create<Settings & SettingsActions>()(
       setPrompt: (prompt) => set({ prompt }),
       update: (changes) => set(changes),
       reuse: (settings) => set({ ...settings, negativePrompt: settings.negativePrompt ?? '', randomSeed: false }),
+      chooseModel: (model) => set({ modelSource: 'installed', installedModelId: model.id, ...modelDefaults(model) }),
     }),
     {
       name: 'wan-web.settings',

@@ -274,18 +274,6 @@ describe('model install from a bundle URL into OPFS', () => {
     await page.close();
   });
 
-  test('the built-in self-test model installs with no network at all', async () => {
-    const page = await openApp();
-    const requests: string[] = [];
-    page.on('request', (request) => !request.url().startsWith(app.url) && requests.push(request.url()));
-    await page.getByTestId('install-self-test').click();
-    await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 60_000 });
-    expect(await page.locator('[data-testid=installed-model][data-model-id=self-test]').textContent()).toContain('Self-test model');
-    expect(await page.getByTestId('model').inputValue()).toBe('self-test');
-    expect(requests).toEqual([]);
-    await page.close();
-  });
-
   test('a folder on this computer installs: a bundle is copied and verified, a diffusers checkpoint is converted', { timeout: 120_000 }, async () => {
     const page = await openApp();
     while ((await installed(page)) > 0) await deleteInstalled(page);

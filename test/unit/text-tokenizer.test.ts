@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { MIN_RANDOM_VOCAB, buildRandomTokenizerJson } from '../../src/convert/tokenizer/random-tokenizer.ts';
-import { TokenizerError, loadTokenizer, tokenize, tokenizePrompt } from '../../src/pipeline/text/tokenizer.ts';
+import { TokenizerError, countPromptTokens, loadTokenizer, tokenize, tokenizePrompt } from '../../src/pipeline/text/tokenizer.ts';
 
 const VOCAB = 384;
 
@@ -76,5 +76,16 @@ describe('tokenize: Wan\'s T5 call (EOS appended, at most 512 tokens)', () => {
 
   test('a tokenizer.json that is not T5\'s is refused', () => {
     expect(() => loadTokenizer({ version: '1.0' })).toThrow(TokenizerError);
+  });
+});
+
+describe('counting a prompt’s tokens for the prompt box', () => {
+  test('counts what tokenizePrompt encodes, and keeps counting past the 512 it keeps', () => {
+    const tokenizer = loadTokenizer(roundTrip(VOCAB, 3));
+    const prompt = '  A fox &amp; a hare,   in the snow!  ';
+    expect(countPromptTokens(tokenizer, prompt)).toBe(tokenizePrompt(tokenizer, prompt).length);
+    const long = 'a quick brown fox jumps over the lazy dog. '.repeat(80);
+    expect(tokenizePrompt(tokenizer, long)).toHaveLength(512);
+    expect(countPromptTokens(tokenizer, long)).toBeGreaterThan(512);
   });
 });

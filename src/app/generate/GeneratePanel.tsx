@@ -1,48 +1,18 @@
-import { useGenerationStore } from '../../state/generation-store.ts';
 import { useModelsStore } from '../../state/models-store.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
+import { useStartImageStore } from '../../state/start-image-store.ts';
 import type { Settings } from '../../state/settings-store.ts';
-import type { ProgressEvent } from '../../pipeline/generate/pipeline-events.ts';
+import { LengthField } from './LengthField.tsx';
+import { NegativePromptField } from './NegativePromptField.tsx';
+import { NumberField } from './NumberField.tsx';
 import { SIZE_PRESETS } from './size-presets.ts';
 
-const PHASES: Record<ProgressEvent['phase'], string> = {
-  loading: 'Loading the model',
-  'encoding-text': 'Encoding the prompt',
-  'encoding-image': 'Encoding the start image',
-  'preparing-preview': 'Preparing the live preview',
-  denoising: 'Denoising',
-  decoding: 'Decoding frames',
-};
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-function NumberField(props: { id: keyof Settings; label: string; min: number; max: number; step?: number }) {
-  const value = useSettingsStore((s) => s[props.id]) as number;
-  const update = useSettingsStore((s) => s.update);
-  return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        data-testid={props.id}
-        type="number"
-        min={props.min}
-        max={props.max}
-        step={props.step ?? 1}
-        value={value}
-        onChange={(event) => update({ [props.id]: Number(event.target.value) })}
-      />
-    </div>
-  );
-}
-
-/** Model source, size, length, sampler and seed; Generate and Cancel; progress. */
+/** Model, negative prompt, size, length, steps, guidance, shift, sampler, seed and file format. */
 export function GeneratePanel() {
   const settings = useSettingsStore();
-  const { status, progress, error, tookMs, generate, cancel } = useGenerationStore();
   const installed = useModelsStore((s) => s.installed);
   const sizeKey = `${settings.width}x${settings.height}`;
-  const running = status === 'running';
+  const hasImage = useStartImageStore((s) => s.image !== null);
   return (
     <section className="panel" aria-labelledby="generate-heading">
       <h2 id="generate-heading">Settings</h2>
@@ -51,9 +21,11 @@ export function GeneratePanel() {
         id="model"
         data-testid="model"
         value={settings.modelSource === 'installed' ? settings.installedModelId : 'url'}
-        onChange={(event) =>
-          settings.update(event.target.value === 'url' ? { modelSource: 'url' } : { modelSource: 'installed', installedModelId: event.target.value })
-        }
+        onChange={(event) => {
+          const model = installed.find((candidate) => candidate.id === event.target.value);
+          if (model) settings.chooseModel(model);
+          else settings.update({ modelSource: 'url' });
+        }}
       >
         {installed.map((model) => (
           <option key={model.id} value={model.id}>
@@ -76,8 +48,7 @@ export function GeneratePanel() {
           />
         </>
       )}
-      <label htmlFor="negative-prompt">Negative prompt (empty: Wan's default)</label>
-      <textarea id="negative-prompt" rows={2} value={settings.negativePrompt} onChange={(event) => settings.update({ negativePrompt: event.target.value })} />
+      <NegativePromptField />
       <div className="fields">
         <div className="field">
           <label htmlFor="size">Size</label>
@@ -97,8 +68,9 @@ export function GeneratePanel() {
             ))}
             {!SIZE_PRESETS.some((p) => `${p.width}x${p.height}` === sizeKey) && <option value={sizeKey}>{sizeKey} (custom)</option>}
           </select>
+          {hasImage && <span className="hint">With a start image, the video takes the image's shape within this size's area.</span>}
         </div>
-        <NumberField id="frames" label={`Frames (4n + 1; ${seconds((settings.frames / settings.fps) * 1000)})`} min={1} max={121} step={4} />
+        <LengthField />
         <NumberField id="steps" label="Steps" min={1} max={200} />
         <NumberField id="guidance" label="Guidance" min={0} max={30} step={0.5} />
         <NumberField id="shift" label="Shift" min={0.5} max={50} step={0.5} />
@@ -123,30 +95,6 @@ export function GeneratePanel() {
       <label className="checkbox">
         <input type="checkbox" checked={settings.randomSeed} onChange={(event) => settings.update({ randomSeed: event.target.checked })} /> New random seed each time
       </label>
-      <div className="actions">
-        <button type="button" data-testid="generate" disabled={running} onClick={() => void generate()}>
-          Generate
-        </button>
-        <button type="button" data-testid="cancel" disabled={!running} onClick={cancel}>
-          Cancel
-        </button>
-      </div>
-      <p role="status" data-testid="generation-status" data-status={status}>
-        {running && progress && (
-          <>
-            {PHASES[progress.phase]} {progress.step}/{progress.steps} · {seconds(progress.elapsedMs)}
-            {progress.etaMs !== null && ` · about ${seconds(progress.etaMs)} left in this phase`}
-          </>
-        )}
-        {running && !progress && 'Starting…'}
-        {status === 'done' && tookMs !== null && `Done in ${seconds(tookMs)}.`}
-        {status === 'canceled' && 'Cancelled. Nothing was saved.'}
-      </p>
-      {status === 'failed' && (
-        <p role="alert" className="note-error" data-testid="generation-error">
-          {error}
-        </p>
-      )}
     </section>
   );
 }

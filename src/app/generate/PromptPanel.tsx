@@ -1,9 +1,16 @@
+import { MAX_TEXT_TOKENS } from '../../convert/umt5/umt5-names.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
+import { GenerateActions } from './GenerateActions.tsx';
+import { LookChips } from './LookChips.tsx';
+import { StartImagePanel } from './StartImagePanel.tsx';
+import { usePromptTokens } from './use-prompt-tokens.ts';
 
-/** The prompt the next video is generated from. */
+/** What to generate: the prompt (with its token count and look chips), the optional start image, and Generate. */
 export function PromptPanel() {
   const prompt = useSettingsStore((s) => s.prompt);
   const setPrompt = useSettingsStore((s) => s.setPrompt);
+  const tokens = usePromptTokens(prompt);
+  const over = tokens !== null && tokens > MAX_TEXT_TOKENS;
   return (
     <section className="panel" aria-labelledby="prompt-heading">
       <h2 id="prompt-heading">Prompt</h2>
@@ -14,9 +21,17 @@ export function PromptPanel() {
         rows={6}
         value={prompt}
         placeholder="A red fox trotting through fresh snow at sunrise, low tracking shot, soft warm light"
+        aria-describedby="prompt-length"
         onChange={(event) => setPrompt(event.target.value)}
       />
-      <p className="hint">{prompt.length} characters</p>
+      <p className={over ? 'hint note-error' : 'hint'} id="prompt-length" data-testid="prompt-tokens" data-tokens={tokens ?? ''}>
+        {tokens === null ? `${prompt.length} characters` : `${tokens} of ${MAX_TEXT_TOKENS} tokens`}
+        {over && ': the text encoder reads only the first 512, so the end of this prompt is ignored.'}
+        {' · '}Ctrl+Enter generates
+      </p>
+      <LookChips />
+      <StartImagePanel />
+      <GenerateActions />
     </section>
   );
 }

@@ -10,7 +10,7 @@ import { InstallProgressBar } from './InstallProgressBar.tsx';
 /** Install a model once (from a bundle URL), see and delete what is installed. */
 export function ModelsPanel() {
   const { loaded, installed, partial, install, error, refresh, installFromUrl, resume, pause, remove } = useModelsStore();
-  const { modelSource, installedModelId, update } = useSettingsStore();
+  const { modelSource, installedModelId, chooseModel } = useSettingsStore();
   const [url, setUrl] = useState('');
   useEffect(() => {
     void refresh();
@@ -65,7 +65,7 @@ export function ModelsPanel() {
                 type="button"
                 data-testid="model-use"
                 aria-pressed={modelSource === 'installed' && installedModelId === model.id}
-                onClick={() => update({ modelSource: 'installed', installedModelId: model.id })}
+                onClick={() => chooseModel(model)}
               >
                 Use
               </button>

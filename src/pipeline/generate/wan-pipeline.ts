@@ -99,7 +99,8 @@ export class WanPipeline {
 
     let firstFrame: Float32Array | null = null;
     if (image) {
-      const prepared = prepareStartImage(image);
+      // As Wan's max_area: the chosen size's area bounds the image-shaped output size.
+      const prepared = prepareStartImage(image, settings.width * settings.height);
       settings = { ...settings, width: prepared.width, height: prepared.height };
       emit(new PhaseClock('encoding-image', 1).progress(0));
       firstFrame = await this.encodeImage(prepared.pixels, prepared.width, prepared.height);

@@ -48,3 +48,8 @@ export function tokenize(tokenizer: TextTokenizer, text: string, maxTokens = MAX
 export function tokenizePrompt(tokenizer: TextTokenizer, prompt: string, maxTokens = MAX_TEXT_TOKENS): number[] {
   return tokenize(tokenizer, cleanPrompt(prompt), maxTokens);
 }
+
+/** How many tokens the prompt takes after Wan's cleaning, EOS included, before the cut to 512. */
+export function countPromptTokens(tokenizer: TextTokenizer, prompt: string): number {
+  return tokenizer.encode(cleanPrompt(prompt), { add_special_tokens: false }).ids.length + 1;
+}

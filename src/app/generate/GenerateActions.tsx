@@ -1,0 +1,49 @@
+import type { ProgressEvent } from '../../pipeline/generate/pipeline-events.ts';
+import { useGenerationStore } from '../../state/generation-store.ts';
+import { QueueList } from './QueueList.tsx';
+
+const PHASES: Record<ProgressEvent['phase'], string> = {
+  loading: 'Loading the model',
+  'encoding-text': 'Encoding the prompt',
+  'encoding-image': 'Encoding the start image',
+  'preparing-preview': 'Preparing the live preview',
+  denoising: 'Denoising',
+  decoding: 'Decoding frames',
+};
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Generate (or queue) and Cancel, the running job's phase, step and ETA, and the jobs waiting. */
+export function GenerateActions() {
+  const { status, progress, error, tookMs, generate, cancel } = useGenerationStore();
+  const running = status === 'running';
+  return (
+    <div className="generate-actions">
+      <div className="actions">
+        <button type="button" data-testid="generate" onClick={() => void generate()} aria-keyshortcuts="Control+Enter Meta+Enter">
+          {running ? 'Add to the queue' : 'Generate'}
+        </button>
+        <button type="button" data-testid="cancel" disabled={!running} onClick={cancel}>
+          Cancel
+        </button>
+      </div>
+      <p role="status" data-testid="generation-status" data-status={status}>
+        {running && progress && (
+          <>
+            {PHASES[progress.phase]} {progress.step}/{progress.steps} · {seconds(progress.elapsedMs)}
+            {progress.etaMs !== null && ` · about ${seconds(progress.etaMs)} left in this phase`}
+          </>
+        )}
+        {running && !progress && 'Starting…'}
+        {status === 'done' && tookMs !== null && `Done in ${seconds(tookMs)}.`}
+        {status === 'canceled' && 'Cancelled. Nothing was saved.'}
+      </p>
+      <QueueList />
+      {status === 'failed' && (
+        <p role="alert" className="note-error" data-testid="generation-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

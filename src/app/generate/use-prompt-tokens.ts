@@ -1,0 +1,31 @@
+import { useEffect, useState } from 'react';
+import { modelLocation, useSettingsStore } from '../../state/settings-store.ts';
+import { wanWorker } from '../../state/worker-client.ts';
+
+const DEBOUNCE_MS = 300;
+
+/** The prompt's token count with the chosen model's tokenizer, a moment after typing stops; null while unknown (no model yet). */
+export function usePromptTokens(prompt: string): number | null {
+  const model = useSettingsStore(modelLocation);
+  const [tokens, setTokens] = useState<number | null>(null);
+  useEffect(() => {
+    if (!model) {
+      setTokens(null);
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(() => {
+      wanWorker()
+        .promptTokens(model, prompt)
+        .then(
+          (count) => current && setTokens(count),
+          () => current && setTokens(null),
+        );
+    }, DEBOUNCE_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [model, prompt]);
+  return tokens;
+}

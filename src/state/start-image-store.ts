@@ -1,0 +1,34 @@
+import { create } from 'zustand';
+import type { RgbImage } from '../pipeline/image/index.ts';
+
+/** A start image the user gave: its pixels for the pipeline and a URL to show it. */
+export interface StartImage {
+  readonly name: string;
+  readonly rgb: RgbImage;
+  readonly url: string;
+}
+
+interface StartImageState {
+  readonly image: StartImage | null;
+  readonly error: string | null;
+  set(image: StartImage): void;
+  fail(message: string): void;
+  clear(): void;
+}
+
+/** The optional start image of the next generation (image-to-video); kept for this page only. */
+export const useStartImageStore = create<StartImageState>()((set, get) => ({
+  image: null,
+  error: null,
+  set(image) {
+    const previous = get().image;
+    if (previous) URL.revokeObjectURL(previous.url);
+    set({ image, error: null });
+  },
+  fail: (message) => set({ error: message }),
+  clear() {
+    const previous = get().image;
+    if (previous) URL.revokeObjectURL(previous.url);
+    set({ image: null, error: null });
+  },
+}));

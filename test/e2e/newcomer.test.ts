@@ -1,0 +1,130 @@
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, saveScreenshot, serveBuild } from './browser.ts';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let app: { url: string; close(): Promise<void> };
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  app = await serveBuild();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function accessibilityProblems(page: Page, state: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`)) as AxeViolation[];
+  const problems = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${state}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
+  console.log(`axe, ${state}: ${violations.length} findings, ${problems.length} serious or critical`);
+  return problems;
+}
+
+describe('the newcomer path, by clicking and typing only', () => {
+  test('open → verdict → self-test model → prompt, size and look → generate, queue two more, reorder, remove one → preview → gallery → reload', { timeout: 600_000 }, async () => {
+    const page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && console.log(`[browser] ${m.text()}`));
+    const problems: string[] = [];
+    await page.goto(app.url);
+    await saveScreenshot(page, 'newcomer-01-open');
+
+    const verdict = page.getByTestId('verdict');
+    await verdict.waitFor({ timeout: 60_000 });
+    expect(await verdict.textContent()).toMatch(/\S/);
+    await page.getByTestId('self-check').and(page.locator('[data-status="done"]')).waitFor({ timeout: 240_000 });
+    // The first thing on the page says what this machine can do and offers the first step.
+    expect(await page.getByTestId('getting-started-verdict').textContent()).toContain((await verdict.locator('strong').textContent())!);
+    await saveScreenshot(page, 'newcomer-02-verdict');
+    problems.push(...(await accessibilityProblems(page, 'opened')));
+
+    const offOrigin: string[] = [];
+    page.on('request', (request) => !request.url().startsWith(app.url) && !request.url().startsWith('blob:') && offOrigin.push(request.url()));
+    await page.getByTestId('getting-started-self-test').click();
+    await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 120_000 });
+    expect(await page.locator('[data-testid=installed-model][data-model-id=self-test]').textContent()).toContain('Self-test model');
+    expect(await page.getByTestId('model').inputValue()).toBe('self-test');
+    expect(await page.getByTestId('getting-started').count()).toBe(0);
+    // The self-test model's own defaults: a tiny clip that checks the GPU quickly.
+    expect(await page.getByTestId('steps').inputValue()).toBe('2');
+    await saveScreenshot(page, 'newcomer-03-installed');
+
+    await page.getByTestId('prompt').click();
+    await page.keyboard.type('A lighthouse on a cliff above a stormy sea');
+    await page.getByTestId('looks').locator('summary').click();
+    await page.getByRole('button', { name: 'golden hour', exact: true }).click();
+    await page.getByRole('button', { name: 'wide shot', exact: true }).click();
+    expect(await page.getByTestId('prompt').inputValue()).toBe('A lighthouse on a cliff above a stormy sea, golden hour, wide shot');
+    expect(await page.getByRole('button', { name: 'golden hour', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('size').selectOption('128x96');
+    const tokens = page.getByTestId('prompt-tokens');
+    await expect.poll(async () => Number(await tokens.getAttribute('data-tokens')), { timeout: 30_000 }).toBeGreaterThan(1);
+    expect(await tokens.textContent()).toMatch(/^\d+ of 512 tokens/);
+    await saveScreenshot(page, 'newcomer-04-prompt');
+    problems.push(...(await accessibilityProblems(page, 'prompt written')));
+
+    await page.getByTestId('prompt').focus();
+    await page.keyboard.press('Control+Enter');
+    const status = page.getByTestId('generation-status');
+    await page.locator('[data-testid=generation-status][data-status=running]').waitFor({ timeout: 10_000 });
+    const canvas = page.getByTestId('preview-canvas');
+    await expect.poll(async () => Number(await canvas.getAttribute('data-preview-step')), { timeout: 240_000, interval: 250 }).toBeGreaterThan(0);
+    expect(await status.textContent()).toMatch(/Denoising|Decoding|Preparing/);
+
+    // Two more jobs while the first runs: the second is moved ahead, the first removed.
+    for (const seed of ['7', '8']) {
+      await page.getByTestId('seed').fill(seed);
+      await page.getByRole('button', { name: 'Add to the queue' }).click();
+    }
+    const queued = page.getByTestId('queued-job');
+    expect(await queued.count()).toBe(2);
+    await page.getByRole('button', { name: 'Move job 2 earlier' }).click();
+    expect(await queued.first().textContent()).toContain('seed 8');
+    await page.getByRole('button', { name: 'Remove job 2' }).click();
+    expect(await queued.count()).toBe(1);
+    expect(await queued.first().textContent()).toContain('seed 8');
+    await saveScreenshot(page, 'newcomer-05-generating');
+    problems.push(...(await accessibilityProblems(page, 'generating, one job waiting')));
+
+    // The first video lands in the gallery; then the waiting job runs by itself.
+    await expect.poll(() => page.getByTestId('history-entry').count(), { timeout: 300_000, interval: 500 }).toBe(1);
+    expect(await page.getByTestId('history-entry').textContent()).toContain('golden hour, wide shot');
+    await saveScreenshot(page, 'newcomer-06-first-video');
+    await expect.poll(() => page.getByTestId('history-entry').count(), { timeout: 300_000, interval: 500 }).toBe(2);
+    await page.locator('[data-testid=generation-status][data-status=done]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('result-video').waitFor();
+    expect(await queued.count()).toBe(0);
+    expect(await page.getByTestId('history-settings').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('seed 8'), expect.stringContaining('seed 42')]));
+    await saveScreenshot(page, 'newcomer-07-done');
+    problems.push(...(await accessibilityProblems(page, 'videos done')));
+
+    await page.reload();
+    await page.locator('[data-testid=gallery][data-loaded=true]').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('history-entry').count()).toBe(2);
+    expect(await page.getByTestId('prompt').inputValue()).toBe('A lighthouse on a cliff above a stormy sea, golden hour, wide shot');
+    await saveScreenshot(page, 'newcomer-08-reloaded');
+    problems.push(...(await accessibilityProblems(page, 'reloaded')));
+
+    // Everything, the self-test model included, came from the app's own origin.
+    expect(offOrigin).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
