@@ -1,11 +1,21 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode as encodePng } from 'fast-png';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startImageCrop } from '../../src/pipeline/image/index.ts';
 import { launchChromium, saveScreenshot, serveBuild } from './browser.ts';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
+/** A start image whose shape differs from the chosen size's, so the crop shows. */
+const IMAGE = { width: 200, height: 100 };
+
 let app: { url: string; close(): Promise<void> };
+let imageFile: string;
+let work: string;
 let browser: Browser;
 let context: BrowserContext;
 
@@ -13,11 +23,17 @@ beforeAll(async () => {
   app = await serveBuild();
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const data = new Uint8Array(IMAGE.width * IMAGE.height * 3);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 37) % 256;
+  work = await mkdtemp(join(tmpdir(), 'wan-newcomer-'));
+  imageFile = join(work, 'start.png');
+  await writeFile(imageFile, encodePng({ width: IMAGE.width, height: IMAGE.height, data, channels: 3 }));
 });
 
 afterAll(async () => {
   await browser?.close();
   await app?.close();
+  await rm(work, { recursive: true, force: true });
 });
 
 interface AxeViolation {
@@ -88,7 +104,12 @@ describe('the newcomer path, by clicking and typing only', () => {
     await expect.poll(async () => Number(await canvas.getAttribute('data-preview-step')), { timeout: 240_000, interval: 250 }).toBeGreaterThan(0);
     expect(await status.textContent()).toMatch(/Denoising|Decoding|Preparing/);
 
-    // Two more jobs while the first runs: the second is moved ahead, the first removed.
+    // Two more jobs while the first runs, both from a start image: the second is moved ahead, the first removed.
+    await page.getByTestId('start-image-file').setInputFiles(imageFile);
+    const crop = startImageCrop(IMAGE.width, IMAGE.height, 128 * 96);
+    await expect
+      .poll(() => page.getByTestId('start-image-crop').textContent(), { timeout: 10_000 })
+      .toMatch(new RegExp(`^The video will be ${crop.width}×${crop.height}: start\\.png \\(${IMAGE.width}×${IMAGE.height}\\) resized to ${crop.resizedWidth}×${crop.resizedHeight}`));
     for (const seed of ['7', '8']) {
       await page.getByTestId('seed').fill(seed);
       await page.getByRole('button', { name: 'Add to the queue' }).click();
@@ -99,7 +120,7 @@ describe('the newcomer path, by clicking and typing only', () => {
     expect(await queued.first().textContent()).toContain('seed 8');
     await page.getByRole('button', { name: 'Remove job 2' }).click();
     expect(await queued.count()).toBe(1);
-    expect(await queued.first().textContent()).toContain('seed 8');
+    expect(await queued.first().textContent()).toContain('seed 8, start image');
     await saveScreenshot(page, 'newcomer-05-generating');
     problems.push(...(await accessibilityProblems(page, 'generating, one job waiting')));
 
@@ -111,7 +132,10 @@ describe('the newcomer path, by clicking and typing only', () => {
     await page.locator('[data-testid=generation-status][data-status=done]').waitFor({ timeout: 30_000 });
     await page.getByTestId('result-video').waitFor();
     expect(await queued.count()).toBe(0);
-    expect(await page.getByTestId('history-settings').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('seed 8'), expect.stringContaining('seed 42')]));
+    const entries = await page.getByTestId('history-settings').allTextContents();
+    expect(entries).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`^${crop.width}×${crop.height} .* seed 8 · from a start image`)), expect.stringMatching(/^128×96 .* seed 42 · /)]),
+    );
     await saveScreenshot(page, 'newcomer-07-done');
     problems.push(...(await accessibilityProblems(page, 'videos done')));
 
@@ -119,7 +143,11 @@ describe('the newcomer path, by clicking and typing only', () => {
     await page.locator('[data-testid=gallery][data-loaded=true]').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('history-entry').count()).toBe(2);
     expect(await page.getByTestId('prompt').inputValue()).toBe('A lighthouse on a cliff above a stormy sea, golden hour, wide shot');
+    // The start image came back too; then it is removed.
+    await expect.poll(() => page.getByTestId('start-image-crop').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^The video will be ${crop.width}×${crop.height}: start\\.png`));
     await saveScreenshot(page, 'newcomer-08-reloaded');
+    await page.getByTestId('start-image-remove').click();
+    expect(await page.getByTestId('start-image-crop').count()).toBe(0);
     problems.push(...(await accessibilityProblems(page, 'reloaded')));
 
     // Everything, the self-test model included, came from the app's own origin.

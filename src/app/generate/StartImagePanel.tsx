@@ -3,6 +3,7 @@ import { startImageCrop } from '../../pipeline/image/index.ts';
 import type { StartImageCrop } from '../../pipeline/image/index.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
 import { useStartImageStore } from '../../state/start-image-store.ts';
+import { forgetStartImage, loadStartImage, saveStartImage } from '../../state/start-image-persistence.ts';
 import { firstImageFile, readImage } from './read-image.ts';
 
 const PREVIEW_WIDTH = 320;
@@ -18,8 +19,25 @@ export function StartImagePanel() {
   const [dragging, setDragging] = useState(false);
   const take = (file: File | null) => {
     if (!file) return fail('That was not an image. Use a PNG, JPEG or WebP picture.');
-    readImage(file, file.name || 'the pasted image').then(set, (e: unknown) => fail((e as Error).message));
+    const name = file.name || 'the pasted image';
+    readImage(file, name).then(
+      (image) => {
+        set(image);
+        void saveStartImage(file, name).catch(() => undefined);
+      },
+      (e: unknown) => fail((e as Error).message),
+    );
   };
+  useEffect(() => {
+    // The image given before the last reload, if any.
+    let live = true;
+    void loadStartImage().then(async (saved) => {
+      if (saved && live && !useStartImageStore.getState().image) set(await readImage(saved.file, saved.name));
+    }).catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [set]);
   useEffect(() => {
     const onPaste = (event: ClipboardEvent) => {
       const file = firstImageFile(event.clipboardData?.files);
@@ -61,7 +79,14 @@ export function StartImagePanel() {
             The video will be {crop.width}×{crop.height}: {image.name} ({image.rgb.width}×{image.rgb.height}) resized to {crop.resizedWidth}×{crop.resizedHeight}, of which the
             outlined centre is kept.
           </p>
-          <button type="button" data-testid="start-image-remove" onClick={clear}>
+          <button
+            type="button"
+            data-testid="start-image-remove"
+            onClick={() => {
+              clear();
+              void forgetStartImage().catch(() => undefined);
+            }}
+          >
             Remove the start image
           </button>
         </>

@@ -26,7 +26,8 @@ export function HistoryCard({ entry }: { entry: HistoryEntry }) {
       <p className="history-prompt">{settings.prompt || '(no prompt)'}</p>
       <p className="hint" data-testid="history-settings">
         {settings.width}×{settings.height} · {entry.video.frames} frames · {settings.sampler} {settings.steps} steps · guidance {settings.guidance} · shift{' '}
-        {settings.shift} · seed {settings.seed} · {model} · {new Date(createdAt).toLocaleString()}
+        {settings.shift} · seed {settings.seed}
+        {entry.provenance.hasStartImage && ' · from a start image'} · {model} · {new Date(createdAt).toLocaleString()}
       </p>
       {error && <p className="note-error">{error}</p>}
       <div className="actions">

@@ -55,7 +55,8 @@ export function ModelsPanel() {
         </p>
       )}
       <h3>Installed</h3>
-      {installed.length === 0 && <p className="hint">No model is installed yet.</p>}
+      {loaded && installed.length === 0 && <p className="hint">No model is installed yet.</p>}
+      {!loaded && <p className="hint">Reading the installed models…</p>}
       <ul className="model-list">
         {installed.map((model) => (
           <li key={model.id} data-testid="installed-model" data-model-id={model.id}>
