@@ -11,6 +11,7 @@ import { resolveQuantConfig } from '../../src/convert/quant/quant-config.ts';
 import type { QuantConfig } from '../../src/convert/quant/quant-config.ts';
 import type { CheckpointFiles } from '../../src/convert/safetensors/index.ts';
 import { ConversionJournal } from '../../src/convert/bundle/conversion-journal.ts';
+import { ExternalWeightStore } from '../../src/convert/bundle/external-weight-store.ts';
 import { openCheckpoint } from '../../src/convert/safetensors/index.ts';
 import { writeEmbeddingTable } from '../../src/convert/umt5/embedding-table.ts';
 import { dirBundleSink } from '../../src/node/dir-bundle-sink.ts';
@@ -181,5 +182,36 @@ describe('an interrupted conversion resumes at tensor granularity', () => {
     const kept = whole.blockSizes.slice(0, 11).reduce((a, b) => a + b, 0);
     expect(resumed.copied).toBe(whole.copied - kept);
     expect(await fileHashes(join(work, 'table-resumed'))).toEqual(await fileHashes(join(work, 'table-fresh')));
+  });
+});
+
+describe('the weight store across rolled-over files', () => {
+  /** 20 weights of 300 bytes into files of at most 1000 bytes, stopping after `stopAfter` of them. */
+  async function store(out: string, stopAfter = Infinity) {
+    const sink = await dirBundleSink(join(work, out));
+    const journal = await ConversionJournal.open(sink.resumable, 'weights', { everyMs: 1e9, everyBytes: 1e15 });
+    await journal.begin();
+    const weights = await ExternalWeightStore.open(sink, { journal, maxFileBytes: 1000 });
+    let added = 0;
+    for (let i = 0; i < 20; i++) {
+      if (added === stopAfter) {
+        await weights.abandon();
+        return null;
+      }
+      if (weights.recall(`w${i}`, 'uint8', [300])) continue;
+      await weights.add(`w${i}`, 'uint8', [300], new Uint8Array(300).fill(i + 1));
+      added++;
+    }
+    const records = await weights.finish();
+    await sink.commit();
+    return records;
+  }
+
+  test('weights recorded with a finished file are kept, so the files match an uninterrupted run', async () => {
+    const whole = await store('rolled-fresh');
+    expect(whole!.length).toBeGreaterThan(5);
+    expect(await store('rolled', 11)).toBeNull();
+    expect(await store('rolled')).toEqual(whole);
+    expect(await fileHashes(join(work, 'rolled'))).toEqual(await fileHashes(join(work, 'rolled-fresh')));
   });
 });

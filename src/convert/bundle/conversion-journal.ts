@@ -84,6 +84,9 @@ export class ConversionJournal {
         durable.set(line.path, line.bytes);
         read = Math.max(read, line.read);
       } else if (line.t === 'file') {
+        // A file is closed (flushed) before its line is written: the weights recorded with it are durable too.
+        marked.push(...unmarked);
+        unmarked = [];
         finished.set(line.path, { path: line.path, bytes: line.bytes, sha256: line.sha256 });
       }
     }
