@@ -25,6 +25,8 @@ import type { GenerationSettings } from '../src/pipeline/generate/generation-set
 import type { FramesEvent, PipelineEvent } from '../src/pipeline/generate/pipeline-events.ts';
 import type { RgbImage } from '../src/pipeline/image/index.ts';
 import { VideoWriter } from '../src/video/video-writer.ts';
+import { MeasurementRecorder } from '../src/pipeline/estimate/generation-measurement.ts';
+import type { GenerationMeasurement } from '../src/pipeline/estimate/generation-measurement.ts';
 import { countPromptTokens, loadTokenizer } from '../src/pipeline/text/tokenizer.ts';
 import type { TextTokenizer } from '../src/pipeline/text/tokenizer.ts';
 import { ModelNotInstalledError } from '../src/errors.ts';
@@ -58,10 +60,23 @@ async function checkedRuntime(): Promise<GpuRuntime> {
   return gpuRuntime();
 }
 
-/** Model work runs one job at a time: onnxruntime-web's sessions share one wasm instance and device. */
+/**
+ * Model work runs one job at a time: onnxruntime-web's sessions share one wasm instance and
+ * device. A GPU failure comes out in plain words, and after a lost device the next job
+ * starts on a fresh one.
+ */
 let modelWork: Promise<unknown> = Promise.resolve();
 function exclusive<T>(job: () => Promise<T>): Promise<T> {
-  const run = modelWork.then(job, job);
+  const explained = async () => {
+    try {
+      return await job();
+    } catch (error) {
+      const lostReason = (await runtime?.catch(() => null))?.lostReason ?? null;
+      if (lostReason !== null) forgetGpu();
+      throw explainGpuFailure(error, lostReason);
+    }
+  };
+  const run = modelWork.then(explained, explained);
   modelWork = run.catch(() => undefined);
   return run;
 }
@@ -129,6 +144,9 @@ async function pipelineFor(model: ModelLocation): Promise<WanPipeline> {
   return pipeline.pipeline;
 }
 
+/** The GPU generations ran on, for keeping measurements per machine. */
+export type MachineInfo = NonNullable<ReturnType<GpuRuntime['machine']>>;
+
 /** Everything the page can ask of the worker; all model work happens here. */
 const api = {
   probeCapabilities: () => probeCapabilities(),
@@ -168,7 +186,7 @@ const api = {
     onEvent: (event: PipelineEvent) => void,
     onFrames: (event: FramesEvent) => Promise<void> | void,
     output: { readonly video?: VideoOutputOptions; readonly preview?: boolean } = {},
-  ): Promise<GenerationResult & { video: EncodedVideo | null }> {
+  ): Promise<GenerationResult & { video: EncodedVideo | null; measurement: GenerationMeasurement; machine: MachineInfo | null }> {
     const controller = new AbortController();
     jobs.set(jobId, controller);
     const { video, preview = false } = output;
@@ -176,6 +194,8 @@ const api = {
       let writer: Promise<VideoWriter> | undefined;
       try {
         const wan = await pipelineFor(model);
+        const gpu = await gpuRuntime();
+        const recorder = new MeasurementRecorder(() => gpu.takeMemoryWindow());
         const modelName = wan.modelName;
         const createdAt = new Date().toISOString();
         const encodeAndForward = async (event: FramesEvent) => {
@@ -186,14 +206,17 @@ const api = {
           }
           await onFrames(transfer(event, event.frames.map((frame) => frame.buffer as ArrayBuffer)));
         };
-        const result = await wan.generate(settings, image, { onEvent, onFrames: encodeAndForward, preview, signal: controller.signal });
+        const observe = (event: PipelineEvent) => {
+          recorder.observe(event);
+          onEvent(event);
+        };
+        const result = await wan.generate(settings, image, { onEvent: observe, onFrames: encodeAndForward, preview, signal: controller.signal });
+        const measurement = recorder.finish(result, wan.ditWork);
         const encoded = writer ? await (await writer).finish() : null;
-        return transfer({ ...result, video: encoded }, encoded ? [encoded.bytes.buffer as ArrayBuffer] : []);
+        return transfer({ ...result, video: encoded, measurement, machine: gpu.machine() }, encoded ? [encoded.bytes.buffer as ArrayBuffer] : []);
       } catch (error) {
         await (await writer?.catch(() => null))?.cancel();
-        const lostReason = (await runtime?.catch(() => null))?.lostReason ?? null;
-        if (lostReason !== null) forgetGpu();
-        throw explainGpuFailure(error, lostReason);
+        throw error;
       }
     }).finally(() => jobs.delete(jobId));
   },

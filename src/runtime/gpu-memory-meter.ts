@@ -5,6 +5,12 @@ export interface GpuMemoryStats {
   readonly peakBytes: number;
 }
 
+/** What one stretch of work needed: the most bytes live at once, and the largest single buffer it created. */
+export interface GpuMemoryWindow {
+  readonly peakBytes: number;
+  readonly largestBufferBytes: number;
+}
+
 /**
  * Counts the buffers onnxruntime creates on our device (it destroys them explicitly), so
  * GPU memory growth across generations can be measured: WebGPU itself has no query for it.
@@ -13,6 +19,8 @@ export class GpuMemoryMeter {
   private live = new Map<GPUBuffer, number>();
   private liveBytes = 0;
   private peakBytes = 0;
+  private windowPeakBytes = 0;
+  private windowLargestBuffer = 0;
 
   constructor(device: GPUDevice) {
     const create = device.createBuffer.bind(device);
@@ -21,6 +29,8 @@ export class GpuMemoryMeter {
       this.live.set(buffer, descriptor.size);
       this.liveBytes += descriptor.size;
       this.peakBytes = Math.max(this.peakBytes, this.liveBytes);
+      this.windowPeakBytes = Math.max(this.windowPeakBytes, this.liveBytes);
+      this.windowLargestBuffer = Math.max(this.windowLargestBuffer, descriptor.size);
       const destroy = buffer.destroy.bind(buffer);
       buffer.destroy = () => {
         const size = this.live.get(buffer);
@@ -32,6 +42,14 @@ export class GpuMemoryMeter {
       };
       return buffer;
     };
+  }
+
+  /** The peak and largest buffer since the previous call (or since creation); the next window starts now. */
+  takeWindow(): GpuMemoryWindow {
+    const window = { peakBytes: this.windowPeakBytes, largestBufferBytes: this.windowLargestBuffer };
+    this.windowPeakBytes = this.liveBytes;
+    this.windowLargestBuffer = 0;
+    return window;
   }
 
   stats(): GpuMemoryStats {

@@ -13,7 +13,7 @@ import {
 import type { GpuConfigId, GpuConfigReport, SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
 import { UnsupportedEnvironmentError } from '../errors.ts';
 import { GpuMemoryMeter } from './gpu-memory-meter.ts';
-import type { GpuMemoryStats } from './gpu-memory-meter.ts';
+import type { GpuMemoryStats, GpuMemoryWindow } from './gpu-memory-meter.ts';
 import { queryChunkSize } from '../pipeline/dit/chunk-attention.ts';
 
 /**
@@ -25,6 +25,7 @@ export class GpuRuntime {
   private config: GpuConfigId | null = null;
   private meter: GpuMemoryMeter | null = null;
   private lost: string | null = null;
+  private adapterName = '';
 
   private constructor(
     readonly ort: OrtModule,
@@ -73,6 +74,8 @@ export class GpuRuntime {
         });
         this.config = config.id;
         this.meter = new GpuMemoryMeter(device);
+        const { vendor, architecture, description } = adapter.info;
+        this.adapterName = [vendor, architecture, description].filter(Boolean).join(' ') || 'unknown GPU';
         break;
       }
       device.destroy();
@@ -109,6 +112,18 @@ export class GpuRuntime {
   /** GPU buffer bytes held on the chosen device (for memory checks), or null before the self-check. */
   gpuMemory(): GpuMemoryStats | null {
     return this.meter?.stats() ?? null;
+  }
+
+  /** GPU memory needed since the previous call (see GpuMemoryMeter.takeWindow), or null before the self-check. */
+  takeMemoryWindow(): GpuMemoryWindow | null {
+    return this.meter?.takeWindow() ?? null;
+  }
+
+  /** The chosen GPU, named for telling machines apart, and its largest allowed buffer; null before the self-check. */
+  machine(): { readonly adapter: string; readonly bufferLimitBytes: number } | null {
+    if (!this.device) return null;
+    const { maxBufferSize, maxStorageBufferBindingSize } = this.device.limits;
+    return { adapter: this.adapterName, bufferLimitBytes: Math.min(maxBufferSize, maxStorageBufferBindingSize) };
   }
 
   private releaseDevice(): void {

@@ -1,16 +1,17 @@
 import { create } from 'zustand';
-import { GenerationCanceledError } from '../errors.ts';
+import { GenerationCanceledError, WanError } from '../errors.ts';
 import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
 import type { ProgressEvent } from '../pipeline/generate/pipeline-events.ts';
-import type { RgbImage } from '../pipeline/image/index.ts';
 import type { ModelLocation } from '../model/model-location.ts';
 import { FramePreview } from '../video/frame-preview.ts';
 import type { EncodedVideo, VideoOutputOptions } from '../video/video-format.ts';
 import type { HistoryEntry } from '../video/video-history.ts';
 import { runGeneration } from './generation-client.ts';
 import { useHistoryStore } from './history-store.ts';
+import { estimateFor, useEstimateStore } from './estimate-store.ts';
 import { generationSettings, modelLocation, useSettingsStore } from './settings-store.ts';
 import { useStartImageStore } from './start-image-store.ts';
+import type { StartImage } from './start-image-store.ts';
 
 export type GenerationStatus = 'idle' | 'running' | 'done' | 'failed' | 'canceled';
 
@@ -30,7 +31,7 @@ export interface QueuedJob {
   readonly id: number;
   readonly model: ModelLocation;
   readonly settings: GenerationSettings;
-  readonly image: RgbImage | null;
+  readonly image: StartImage | null;
   readonly output: VideoOutputOptions;
 }
 
@@ -76,9 +77,16 @@ function snapshot(): QueuedJob | string {
     id: ++nextJob,
     model,
     settings: generationSettings(current),
-    image: useStartImageStore.getState().image?.rgb ?? null,
+    image: useStartImageStore.getState().image,
     output: { container: current.container, fps: current.fps },
   };
+}
+
+/** Settings like this job's will be estimated not to fit from now on. */
+function rememberOutOfMemory(job: QueuedJob): void {
+  const estimates = useEstimateStore.getState();
+  const peak = estimateFor(estimates.profiles, job.model, { ...job.settings, hasStartImage: job.image !== null })?.peakBytes;
+  if (peak != null) estimates.recordOutOfMemory(job.model, peak);
 }
 
 /** Generations one at a time from a queue: progress, live preview and the finished video of the running one. */
@@ -114,7 +122,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
       const result = await runGeneration(
         job.model,
         job.settings,
-        job.image,
+        job.image?.rgb ?? null,
         {
           onEvent: (event) => (event.type === 'progress' ? set({ progress: event }) : preview.showLatents(event)),
           onFrames: (event) => preview.push(event),
@@ -123,13 +131,14 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
         },
         controller.signal,
       );
+      useEstimateStore.getState().record(job.model, result.measurement, result.machine);
       const video = result.video!;
       const { bytes, ...info } = video;
       const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: video.mimeType });
       let saved: HistoryEntry | null = null;
       let saveError: string | null = null;
       try {
-        saved = await useHistoryStore.getState().add(video);
+        saved = await useHistoryStore.getState().add(video, job.image);
       } catch (error) {
         saveError = (error as Error).message;
       }
@@ -139,6 +148,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
       preview.stop();
       if (error instanceof GenerationCanceledError) set({ status: 'canceled', error: null });
       else set({ status: 'failed', error: (error as Error).message });
+      if (error instanceof WanError && error.code === 'gpu-out-of-memory') rememberOutOfMemory(job);
     } finally {
       controller = null;
       set({ running: null });

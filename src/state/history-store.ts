@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { EncodedVideo } from '../video/video-format.ts';
 import { VideoHistory } from '../video/video-history.ts';
-import type { HistoryEntry } from '../video/video-history.ts';
+import type { HistoryEntry, StartImageFile } from '../video/video-history.ts';
 
 interface HistoryState {
   readonly entries: readonly HistoryEntry[];
@@ -9,9 +9,10 @@ interface HistoryState {
   /** Why the history cannot be read or written here, if it cannot. */
   readonly error: string | null;
   load(): Promise<void>;
-  add(video: EncodedVideo): Promise<HistoryEntry>;
+  add(video: EncodedVideo, startImage: StartImageFile | null): Promise<HistoryEntry>;
   remove(id: string): Promise<void>;
   file(entry: HistoryEntry): Promise<File>;
+  startImage(entry: HistoryEntry): Promise<File | null>;
 }
 
 let history: Promise<VideoHistory> | undefined;
@@ -29,8 +30,8 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
       set({ loaded: true, error: `The video history is not available in this browser: ${(error as Error).message}` });
     }
   },
-  async add(video) {
-    const entry = await (await open()).save(video);
+  async add(video, startImage) {
+    const entry = await (await open()).save(video, startImage);
     set({ entries: [entry, ...get().entries] });
     return entry;
   },
@@ -40,5 +41,8 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   },
   async file(entry) {
     return (await open()).file(entry);
+  },
+  async startImage(entry) {
+    return (await open()).startImage(entry);
   },
 }));

@@ -9,9 +9,18 @@ export interface HistoryEntry {
   readonly fileName: string;
   readonly provenance: VideoProvenance;
   readonly video: Omit<EncodedVideo, 'bytes' | 'provenance'> & { readonly sizeBytes: number };
+  /** The start image it was made from, kept beside it (entries saved before this was kept have none). */
+  readonly startImage?: { readonly name: string; readonly type: string };
+}
+
+/** A start image as the user gave it. */
+export interface StartImageFile {
+  readonly file: Blob;
+  readonly name: string;
 }
 
 const ENTRY_FILE = 'entry.json';
+const START_IMAGE_FILE = 'start-image';
 
 /**
  * Finished videos in the origin private file system, one folder each: the video file is
@@ -39,15 +48,22 @@ export class VideoHistory {
     return entries.sort((a, b) => b.provenance.createdAt.localeCompare(a.provenance.createdAt) || b.id.localeCompare(a.id));
   }
 
-  /** Stores a video; on a full disk nothing of it stays behind and StorageFullError says so. */
-  async save(video: EncodedVideo): Promise<HistoryEntry> {
+  /** Stores a video (and the start image it came from); on a full disk nothing of it stays behind and StorageFullError says so. */
+  async save(video: EncodedVideo, startImage: StartImageFile | null = null): Promise<HistoryEntry> {
     const { bytes, provenance, ...encoding } = video;
     const id = `${provenance.createdAt.replace(/[^0-9]/g, '')}-${crypto.randomUUID().slice(0, 8)}`;
     const fileName = `wan-${provenance.settings.seed}.${video.container}`;
-    const entry: HistoryEntry = { id, fileName, provenance, video: { ...encoding, sizeBytes: bytes.byteLength } };
+    const entry: HistoryEntry = {
+      id,
+      fileName,
+      provenance,
+      video: { ...encoding, sizeBytes: bytes.byteLength },
+      ...(startImage ? { startImage: { name: startImage.name, type: startImage.file.type } } : {}),
+    };
     const folder = await this.root.getDirectoryHandle(id, { create: true });
     try {
       await writeBytes(folder, fileName, bytes);
+      if (startImage) await writeBytes(folder, START_IMAGE_FILE, new Uint8Array(await startImage.file.arrayBuffer()));
       await writeJson(folder, ENTRY_FILE, entry);
     } catch (error) {
       await this.root.removeEntry(id, { recursive: true }).catch(() => undefined);
@@ -65,6 +81,14 @@ export class VideoHistory {
   async file(entry: HistoryEntry): Promise<File> {
     const folder = await this.root.getDirectoryHandle(entry.id);
     return (await folder.getFileHandle(entry.fileName)).getFile();
+  }
+
+  /** The start image the entry's video was made from, or null when none was kept. */
+  async startImage(entry: HistoryEntry): Promise<File | null> {
+    if (!entry.startImage) return null;
+    const folder = await this.root.getDirectoryHandle(entry.id);
+    const bytes = await (await folder.getFileHandle(START_IMAGE_FILE)).getFile();
+    return new File([bytes], entry.startImage.name, { type: entry.startImage.type });
   }
 
   async remove(id: string): Promise<void> {

@@ -93,8 +93,15 @@ describe('the newcomer path, by clicking and typing only', () => {
     const tokens = page.getByTestId('prompt-tokens');
     await expect.poll(async () => Number(await tokens.getAttribute('data-tokens')), { timeout: 30_000 }).toBeGreaterThan(1);
     expect(await tokens.textContent()).toMatch(/^\d+ of 512 tokens/);
+    // Estimates come from measuring this machine with three short clips, in GPU memory too.
+    expect(await page.getByTestId('estimate').textContent()).toContain('No estimate yet');
+    await page.getByTestId('measure-machine').click();
+    const figures = page.getByTestId('estimate-figures');
+    await figures.waitFor({ timeout: 240_000 });
+    expect(await figures.textContent()).toMatch(/^Expected: about \d+\.\d s and [\d.]+ [kMG]?B of GPU memory once the model is loaded \(prompt/);
+    console.log(`estimate for the first job: ${await figures.textContent()}`);
     await saveScreenshot(page, 'newcomer-04-prompt');
-    problems.push(...(await accessibilityProblems(page, 'prompt written')));
+    problems.push(...(await accessibilityProblems(page, 'prompt written, machine measured')));
 
     await page.getByTestId('prompt').focus();
     await page.keyboard.press('Control+Enter');
@@ -145,9 +152,18 @@ describe('the newcomer path, by clicking and typing only', () => {
     expect(await page.getByTestId('prompt').inputValue()).toBe('A lighthouse on a cliff above a stormy sea, golden hour, wide shot');
     // The start image came back too; then it is removed.
     await expect.poll(() => page.getByTestId('start-image-crop').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^The video will be ${crop.width}×${crop.height}: start\\.png`));
+    expect(await page.getByTestId('estimate-figures').textContent()).toMatch(/^Expected: about/);
     await saveScreenshot(page, 'newcomer-08-reloaded');
     await page.getByTestId('start-image-remove').click();
     expect(await page.getByTestId('start-image-crop').count()).toBe(0);
+    // Re-using a video's settings brings back its start image, or none for a video made from the prompt alone.
+    const fromImage = page.getByTestId('history-entry').filter({ hasText: 'from a start image' });
+    await fromImage.getByTestId('history-reuse').click();
+    await expect.poll(() => page.getByTestId('start-image-crop').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^The video will be ${crop.width}×${crop.height}: start\\.png`));
+    expect(await page.getByTestId('seed').inputValue()).toBe('8');
+    await page.getByTestId('history-entry').filter({ hasNotText: 'from a start image' }).getByTestId('history-reuse').click();
+    await expect.poll(() => page.getByTestId('start-image-crop').count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.getByTestId('seed').inputValue()).toBe('42');
     problems.push(...(await accessibilityProblems(page, 'reloaded')));
 
     // Everything, the self-test model included, came from the app's own origin.

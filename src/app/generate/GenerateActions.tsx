@@ -1,5 +1,7 @@
+import { formatDuration } from '../../format-duration.ts';
 import type { ProgressEvent } from '../../pipeline/generate/pipeline-events.ts';
 import { useGenerationStore } from '../../state/generation-store.ts';
+import { EstimateLine } from './EstimateLine.tsx';
 import { QueueList } from './QueueList.tsx';
 
 const PHASES: Record<ProgressEvent['phase'], string> = {
@@ -11,14 +13,13 @@ const PHASES: Record<ProgressEvent['phase'], string> = {
   decoding: 'Decoding frames',
 };
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
 /** Generate (or queue) and Cancel, the running job's phase, step and ETA, and the jobs waiting. */
 export function GenerateActions() {
   const { status, progress, error, tookMs, generate, cancel } = useGenerationStore();
   const running = status === 'running';
   return (
     <div className="generate-actions">
+      <EstimateLine />
       <div className="actions">
         <button type="button" data-testid="generate" onClick={() => void generate()} aria-keyshortcuts="Control+Enter Meta+Enter">
           {running ? 'Add to the queue' : 'Generate'}
@@ -30,12 +31,12 @@ export function GenerateActions() {
       <p role="status" data-testid="generation-status" data-status={status}>
         {running && progress && (
           <>
-            {PHASES[progress.phase]} {progress.step}/{progress.steps} · {seconds(progress.elapsedMs)}
-            {progress.etaMs !== null && ` · about ${seconds(progress.etaMs)} left in this phase`}
+            {PHASES[progress.phase]} {progress.step}/{progress.steps} · {formatDuration(progress.elapsedMs)}
+            {progress.etaMs !== null && ` · about ${formatDuration(progress.etaMs)} left in this phase`}
           </>
         )}
         {running && !progress && 'Starting…'}
-        {status === 'done' && tookMs !== null && `Done in ${seconds(tookMs)}.`}
+        {status === 'done' && tookMs !== null && `Done in ${formatDuration(tookMs)}.`}
         {status === 'canceled' && 'Cancelled. Nothing was saved.'}
       </p>
       <QueueList />

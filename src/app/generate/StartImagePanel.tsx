@@ -3,8 +3,8 @@ import { startImageCrop } from '../../pipeline/image/index.ts';
 import type { StartImageCrop } from '../../pipeline/image/index.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
 import { useStartImageStore } from '../../state/start-image-store.ts';
-import { forgetStartImage, loadStartImage, saveStartImage } from '../../state/start-image-persistence.ts';
-import { firstImageFile, readImage } from './read-image.ts';
+import { firstImageFile } from './read-image.ts';
+import { removeStartImage, restoreStartImage, takeStartImage } from './start-image-actions.ts';
 
 const PREVIEW_WIDTH = 320;
 
@@ -14,30 +14,16 @@ const PREVIEW_WIDTH = 320;
  * size's area, resized to cover it and cropped at the centre.
  */
 export function StartImagePanel() {
-  const { image, error, set, fail, clear } = useStartImageStore();
+  const { image, error, fail } = useStartImageStore();
   const area = useSettingsStore((s) => s.width * s.height);
   const [dragging, setDragging] = useState(false);
   const take = (file: File | null) => {
     if (!file) return fail('That was not an image. Use a PNG, JPEG or WebP picture.');
-    const name = file.name || 'the pasted image';
-    readImage(file, name).then(
-      (image) => {
-        set(image);
-        void saveStartImage(file, name).catch(() => undefined);
-      },
-      (e: unknown) => fail((e as Error).message),
-    );
+    void takeStartImage(file, file.name || 'the pasted image');
   };
   useEffect(() => {
-    // The image given before the last reload, if any.
-    let live = true;
-    void loadStartImage().then(async (saved) => {
-      if (saved && live && !useStartImageStore.getState().image) set(await readImage(saved.file, saved.name));
-    }).catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [set]);
+    void restoreStartImage().catch(() => undefined);
+  }, []);
   useEffect(() => {
     const onPaste = (event: ClipboardEvent) => {
       const file = firstImageFile(event.clipboardData?.files);
@@ -82,10 +68,7 @@ export function StartImagePanel() {
           <button
             type="button"
             data-testid="start-image-remove"
-            onClick={() => {
-              clear();
-              void forgetStartImage().catch(() => undefined);
-            }}
+            onClick={() => void removeStartImage()}
           >
             Remove the start image
           </button>

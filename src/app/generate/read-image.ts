@@ -14,7 +14,7 @@ export async function readImage(file: Blob, name: string): Promise<StartImage> {
     const context = canvas.getContext('2d')!;
     context.drawImage(bitmap, 0, 0);
     const { data, width, height } = context.getImageData(0, 0, bitmap.width, bitmap.height);
-    return { name, rgb: { data, width, height, channels: 4 }, url: URL.createObjectURL(file) };
+    return { name, file, rgb: { data, width, height, channels: 4 }, url: URL.createObjectURL(file) };
   } finally {
     bitmap.close();
   }

@@ -3,10 +3,11 @@ import { useHistoryStore } from '../../state/history-store.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
 import type { HistoryEntry } from '../../video/video-history.ts';
 import { ShareButton } from '../video/ShareButton.tsx';
+import { removeStartImage, takeStartImage } from '../generate/start-image-actions.ts';
 
 /** One stored video: it plays in place; its settings can be re-used; download, share, delete. */
 export function HistoryCard({ entry }: { entry: HistoryEntry }) {
-  const { file, remove } = useHistoryStore();
+  const { file, remove, startImage } = useHistoryStore();
   const reuse = useSettingsStore((s) => s.reuse);
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -31,7 +32,16 @@ export function HistoryCard({ entry }: { entry: HistoryEntry }) {
       </p>
       {error && <p className="note-error">{error}</p>}
       <div className="actions">
-        <button type="button" onClick={() => reuse(settings)}>
+        <button
+          type="button"
+          data-testid="history-reuse"
+          onClick={() => {
+            reuse(settings);
+            // The same setup: its start image back, or none for a video made from the prompt alone.
+            if (!entry.provenance.hasStartImage) void removeStartImage();
+            else if (entry.startImage) void startImage(entry).then((image) => image && takeStartImage(image, image.name), (e: Error) => setError(`The start image could not be read: ${e.message}`));
+          }}
+        >
           Re-use settings
         </button>
         {url && (

@@ -23,6 +23,8 @@ import type { LatentRgbMap } from '../preview/latent-rgb-map.ts';
 import { latentPreview } from '../preview/latent-preview.ts';
 import { TEXT_ENCODER_GRAPH, TextConditioning } from './text-conditioning.ts';
 import { toRgbaFrames } from './video-frames.ts';
+import { ditWork } from '../estimate/dit-work.ts';
+import type { DitWork } from '../estimate/dit-work.ts';
 
 export interface PipelineOptions {
   readonly ort: OrtModule;
@@ -50,6 +52,8 @@ export interface GenerationResult {
   readonly height: number;
   /** The start image's output size can differ from the settings' (Wan's best_output_size). */
   readonly settings: GenerationSettings;
+  /** DiT passes per denoising step: 2 with classifier-free guidance, else 1. */
+  readonly ditPassesPerStep: 1 | 2;
 }
 
 const DIT_GRAPHS = ['dit-context', 'dit'];
@@ -72,6 +76,11 @@ export class WanPipeline {
     });
     this.text = new TextConditioning(options.ort, this.sessions);
     this.dit = parseDitConfig(options.bundle.manifest.configs.transformer);
+  }
+
+  /** The DiT's multiply-adds per pass, for scaling measured times (see estimateGeneration). */
+  get ditWork(): DitWork {
+    return ditWork(this.dit);
   }
 
   /** The model's name from its bundle manifest. */
@@ -138,7 +147,7 @@ export class WanPipeline {
     await this.sessions.endPhase(DIT_GRAPHS);
 
     const frames = await this.decode(latents, dims, { ...options, onEvent: emit });
-    return { latents, latentDims: dims, frames, width: settings.width, height: settings.height, settings };
+    return { latents, latentDims: dims, frames, width: settings.width, height: settings.height, settings, ditPassesPerStep: guided ? 2 : 1 };
   }
 
   /** Streams latents [1, C, F, H, W] through the VAE decoder, one latent frame at a time; returns the frame count. */

@@ -1,0 +1,138 @@
+import { usesGuidance } from '../generate/denoise-loop.ts';
+import { latentDims } from '../generate/generation-settings.ts';
+import { createSampler } from '../sampling/index.ts';
+import type { GenerationSettings } from '../generate/generation-settings.ts';
+import { ditTokens } from './generation-measurement.ts';
+import type { GenerationMeasurement, MeasuredPhase, PhaseMemory } from './generation-measurement.ts';
+import { fitNonNegative } from './nonnegative-fit.ts';
+import { ditPassMacs } from './dit-work.ts';
+
+/** What has been measured with one model on one machine. */
+export interface MachineProfile {
+  readonly measurements: readonly GenerationMeasurement[];
+  /** The largest single GPU buffer the device allows. */
+  readonly bufferLimitBytes: number | null;
+  /** The smallest estimated peak of a generation that ran out of GPU memory here. */
+  readonly outOfMemoryAtBytes: number | null;
+}
+
+/** Why settings will not run on this machine, when they will not. */
+export type FitVerdict =
+  | { readonly kind: 'fits' }
+  | { readonly kind: 'buffer-too-large'; readonly needBytes: number; readonly limitBytes: number }
+  | { readonly kind: 'ran-out-before'; readonly needBytes: number; readonly failedAtBytes: number };
+
+export interface GenerationEstimate {
+  readonly totalMs: number;
+  readonly phaseMs: { readonly text: number; readonly image: number | null; readonly denoise: number; readonly decode: number };
+  /** The most GPU memory live at once, where it could be measured. */
+  readonly peakBytes: number | null;
+  readonly largestBufferBytes: number | null;
+  /** The settings need more DiT tokens or pixels than any measured run: the figures are extrapolated. */
+  readonly extrapolated: boolean;
+  /** A start image's encoding has not been measured yet, so it is left out of the time. */
+  readonly imageUnmeasured: boolean;
+  readonly fit: FitVerdict;
+}
+
+export type EstimateQuery = Pick<GenerationSettings, 'width' | 'height' | 'frames' | 'steps' | 'guidance' | 'shift' | 'sampler'> & {
+  readonly hasStartImage: boolean;
+};
+
+/** The DiT passes settings run: the sampler's steps (FastWan's DMD has fixed ones), each twice with guidance. */
+export function ditPasses(settings: Pick<GenerationSettings, 'steps' | 'guidance' | 'shift' | 'sampler'>): { steps: number; passesPerStep: 1 | 2 } {
+  const sampler = createSampler(settings.sampler, { steps: settings.steps, shift: settings.shift, noise: (count) => new Float32Array(count) });
+  return { steps: sampler.timesteps.length, passesPerStep: usesGuidance(sampler, settings.guidance, true) ? 2 : 1 };
+}
+
+interface Sample {
+  readonly x: number;
+  readonly y: number;
+}
+
+const distinct = (samples: readonly Sample[]) => new Set(samples.map((s) => s.x)).size;
+
+/** a + b·x, fitted when at least two distinct x were measured (or, with `least` 1, a constant from one); else null. */
+function linear(samples: readonly Sample[], least = 2): ((x: number) => number) | null {
+  const terms = Math.min(2, distinct(samples));
+  if (terms < least) return null;
+  return fitNonNegative(samples, (x) => (terms === 2 ? [1, x] : [1])).predict;
+}
+
+const samplesOf = (measurements: readonly GenerationMeasurement[], x: (m: GenerationMeasurement) => number, y: (m: GenerationMeasurement) => number | null | undefined): Sample[] =>
+  measurements.flatMap((m) => {
+    const value = y(m);
+    return value === null || value === undefined ? [] : [{ x: x(m), y: value }];
+  });
+
+const pixels = (m: Pick<GenerationMeasurement, 'width' | 'height'>) => m.width * m.height;
+const memoryOf = (phase: MeasuredPhase, key: keyof PhaseMemory) => (m: GenerationMeasurement) => m.memory?.[phase]?.[key];
+
+/**
+ * Expected time and GPU memory for settings, from measured runs of the same model on the
+ * same machine, or null until there are enough of them (two sizes at least).
+ *
+ * Time = text encoding (× 2 with guidance) + start-image encoding + steps × passes × one DiT
+ * pass + latent frames × one decoded latent frame. A DiT pass is fitted as a + b·W, W its
+ * multiply-adds (linear in its tokens, and quadratic through self-attention); a decoded frame
+ * and the memory as linear in pixels or tokens; all coefficients are kept non-negative.
+ */
+export function estimateGeneration(profile: MachineProfile, query: EstimateQuery): GenerationEstimate | null {
+  const { measurements } = profile;
+  const tokens = ditTokens(query);
+  const area = query.width * query.height;
+  const latentFrames = latentDims(query)[2];
+  const { steps, passesPerStep } = ditPasses(query);
+  const byTokens = (y: (m: GenerationMeasurement) => number | null | undefined) => samplesOf(measurements, (m) => m.ditTokens, y);
+  const byPixels = (y: (m: GenerationMeasurement) => number | null | undefined) => samplesOf(measurements, pixels, y);
+
+  // A DiT pass: fixed cost plus its multiply-adds at the measured rate; the model's shape fixes how N and N² mix.
+  const work = measurements.at(-1)?.ditWork;
+  const ditPass = work ? linear(samplesOf(measurements, (m) => ditPassMacs(m.ditWork, m.ditTokens), (m) => m.ditPassMs)) : null;
+  const decodeFrame = linear(byPixels((m) => m.decodeFrameMs));
+  const textTimes = measurements.flatMap((m) => (m.textEncodeMs === null ? [] : [m.textEncodeMs]));
+  if (!ditPass || !decodeFrame || textTimes.length === 0) return null;
+
+  const imageSamples = byPixels((m) => m.imageEncodeMs);
+  const imageEncode = query.hasStartImage ? linear(imageSamples, 1) : null;
+  const phaseMs = {
+    text: Math.min(...textTimes) * passesPerStep,
+    image: imageEncode ? imageEncode(area) : null,
+    denoise: steps * passesPerStep * ditPass(ditPassMacs(work!, tokens)),
+    decode: latentFrames * decodeFrame(area),
+  };
+
+  const peaks = [
+    linear(byTokens(memoryOf('dit', 'peakBytes')))?.(tokens),
+    linear(byPixels(memoryOf('decode', 'peakBytes')))?.(area),
+    ...(query.hasStartImage ? [linear(byPixels(memoryOf('image', 'peakBytes')))?.(area)] : []),
+    ...samplesOf(measurements, () => 0, memoryOf('text', 'peakBytes')).map((s) => s.y),
+  ];
+  const largest = [
+    linear(byTokens(memoryOf('dit', 'largestBufferBytes')))?.(tokens),
+    linear(byPixels(memoryOf('decode', 'largestBufferBytes')))?.(area),
+  ];
+  const known = (values: readonly (number | undefined)[]) => {
+    const numbers = values.filter((v): v is number => v !== undefined);
+    return numbers.length > 0 ? Math.max(...numbers) : null;
+  };
+  const peakBytes = known(peaks);
+  const largestBufferBytes = known(largest);
+
+  let fit: FitVerdict = { kind: 'fits' };
+  if (largestBufferBytes !== null && profile.bufferLimitBytes !== null && largestBufferBytes > profile.bufferLimitBytes) {
+    fit = { kind: 'buffer-too-large', needBytes: largestBufferBytes, limitBytes: profile.bufferLimitBytes };
+  } else if (peakBytes !== null && profile.outOfMemoryAtBytes !== null && peakBytes >= profile.outOfMemoryAtBytes) {
+    fit = { kind: 'ran-out-before', needBytes: peakBytes, failedAtBytes: profile.outOfMemoryAtBytes };
+  }
+
+  return {
+    totalMs: phaseMs.text + (phaseMs.image ?? 0) + phaseMs.denoise + phaseMs.decode,
+    phaseMs,
+    peakBytes,
+    largestBufferBytes,
+    extrapolated: tokens > Math.max(...measurements.map((m) => m.ditTokens)) || area > Math.max(...measurements.map(pixels)),
+    imageUnmeasured: query.hasStartImage && imageEncode === null,
+    fit,
+  };
+}

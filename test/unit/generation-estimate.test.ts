@@ -1,0 +1,208 @@
+import { describe, expect, test } from 'vitest';
+import { calibrationRuns } from '../../src/pipeline/estimate/calibration-plan.ts';
+import { ditPasses, estimateGeneration } from '../../src/pipeline/estimate/generation-estimate.ts';
+import type { MachineProfile } from '../../src/pipeline/estimate/generation-estimate.ts';
+import { ditTokens, MeasurementRecorder } from '../../src/pipeline/estimate/generation-measurement.ts';
+import type { GenerationMeasurement } from '../../src/pipeline/estimate/generation-measurement.ts';
+import { fitNonNegative } from '../../src/pipeline/estimate/nonnegative-fit.ts';
+import { ditPassMacs, ditWork } from '../../src/pipeline/estimate/dit-work.ts';
+import { parseDitConfig } from '../../src/convert/wan-dit/dit-config.ts';
+import { WAN22_TI2V_5B_CONFIGS } from '../../src/convert/random-checkpoint/index.ts';
+import type { PipelinePhase } from '../../src/pipeline/generate/pipeline-events.ts';
+import { WAN_DEFAULTS, FASTWAN_DEFAULTS } from '../../src/pipeline/generate/generation-settings.ts';
+import type { GenerationSettings } from '../../src/pipeline/generate/generation-settings.ts';
+import { SIZE_PRESETS } from '../../src/app/generate/size-presets.ts';
+
+const quadratic = (n: number) => 40 + 0.02 * n + 3e-6 * n * n;
+const WAN_DIT = ditWork(parseDitConfig(WAN22_TI2V_5B_CONFIGS.transformer));
+/** A machine doing 50 T multiply-adds per second in the DiT, after 40 ms of fixed cost per pass. */
+const passMs = (tokens: number) => 40 + ditPassMacs(WAN_DIT, tokens) / 5e10;
+
+describe('ditWork', () => {
+  test('Wan2.2 TI2V-5B: 4.44 G multiply-adds per token, and self-attention as much again at 720p', () => {
+    expect(WAN_DIT).toEqual({ macsPerToken: 4_436_656_128, macsPerTokenPair: 184_320 });
+    const tokens = 31 * 22 * 40;
+    expect((WAN_DIT.macsPerTokenPair * tokens) / WAN_DIT.macsPerToken).toBeCloseTo(1.13, 2);
+  });
+});
+
+describe('fitNonNegative', () => {
+  test('recovers a + b·N + c·N² at token counts up to 720p', () => {
+    const samples = [500, 2000, 7000, 27280].map((x) => ({ x, y: quadratic(x) }));
+    const fit = fitNonNegative(samples, (n) => [1, n, n * n]);
+    expect(fit.coefficients[0]).toBeCloseTo(40, 6);
+    expect(fit.coefficients[1]).toBeCloseTo(0.02, 9);
+    expect(fit.coefficients[2]).toBeCloseTo(3e-6, 12);
+  });
+
+  test('keeps every coefficient non-negative when the data would pull one below zero', () => {
+    // Falling then flat: an unconstrained line would have a negative slope.
+    const samples = [
+      { x: 1, y: 10 },
+      { x: 2, y: 9 },
+      { x: 3, y: 9 },
+    ];
+    const fit = fitNonNegative(samples, (x) => [1, x]);
+    expect(fit.coefficients.every((c) => c >= 0)).toBe(true);
+    expect(fit.predict(100)).toBeCloseTo(28 / 3, 6);
+  });
+});
+
+/** Measurements a machine whose costs follow known laws would produce at these settings. */
+function measured(settings: Pick<GenerationSettings, 'width' | 'height' | 'frames'>, withImage = false): GenerationMeasurement {
+  const tokens = ditTokens(settings);
+  const pixels = settings.width * settings.height;
+  return {
+    width: settings.width,
+    height: settings.height,
+    latentFrames: (settings.frames - 1) / 4 + 1,
+    ditTokens: tokens,
+    ditWork: WAN_DIT,
+    textEncodeMs: 900,
+    imageEncodeMs: withImage ? 0.001 * pixels : null,
+    ditPassMs: passMs(tokens),
+    decodeFrameMs: 100 + 0.002 * pixels,
+    memory: {
+      text: { peakBytes: 6e9, largestBufferBytes: 5e8 },
+      dit: { peakBytes: 7e9 + 2e5 * tokens, largestBufferBytes: 57_344 * tokens },
+      decode: { peakBytes: 7.5e9 + 3e3 * pixels, largestBufferBytes: 1200 * pixels },
+    },
+  };
+}
+
+const WAN: GenerationSettings = { ...WAN_DEFAULTS, prompt: 'a cat', seed: 1 };
+const profileOf = (measurements: GenerationMeasurement[], limits: Partial<MachineProfile> = {}): MachineProfile => ({
+  measurements,
+  bufferLimitBytes: null,
+  outOfMemoryAtBytes: null,
+  ...limits,
+});
+const calibrated = (limits: Partial<MachineProfile> = {}) => profileOf(calibrationRuns(WAN).map((run) => measured(run)), limits);
+
+describe('estimateGeneration', () => {
+  test('adds up the fitted phases: 50 guided steps, 121 frames at 720p', () => {
+    const estimate = estimateGeneration(calibrated(), { ...WAN, hasStartImage: false })!;
+    const tokens = 31 * 22 * 40;
+    expect(estimate.phaseMs.text).toBeCloseTo(1800, 6);
+    expect(estimate.phaseMs.denoise / (50 * 2 * passMs(tokens))).toBeCloseTo(1, 6);
+    expect(estimate.phaseMs.decode / (31 * (100 + 0.002 * 1280 * 704))).toBeCloseTo(1, 6);
+    expect(estimate.totalMs).toBeCloseTo(estimate.phaseMs.text + estimate.phaseMs.denoise + estimate.phaseMs.decode, 6);
+    expect(estimate.peakBytes! / (7e9 + 2e5 * tokens)).toBeCloseTo(1, 6);
+    expect(estimate.largestBufferBytes! / (57_344 * tokens)).toBeCloseTo(1, 6);
+    expect(estimate.extrapolated).toBe(true);
+    expect(estimate.fit).toEqual({ kind: 'fits' });
+  });
+
+  test('FastWan runs its 3 fixed DMD steps without guidance, whatever steps says', () => {
+    expect(ditPasses({ ...FASTWAN_DEFAULTS, steps: 40 })).toEqual({ steps: 3, passesPerStep: 1 });
+    expect(ditPasses({ ...WAN_DEFAULTS, guidance: 1 })).toEqual({ steps: 50, passesPerStep: 1 });
+    expect(ditPasses(WAN_DEFAULTS)).toEqual({ steps: 50, passesPerStep: 2 });
+  });
+
+  test('is null until two sizes are measured', () => {
+    expect(estimateGeneration(profileOf([]), { ...WAN, hasStartImage: false })).toBeNull();
+    expect(estimateGeneration(profileOf([measured(WAN), measured(WAN)]), { ...WAN, hasStartImage: false })).toBeNull();
+  });
+
+  test('a measured size is not extrapolated', () => {
+    const [, largest] = calibrationRuns(WAN);
+    expect(estimateGeneration(calibrated(), { ...WAN, ...largest!, steps: 50, hasStartImage: false })!.extrapolated).toBe(false);
+  });
+
+  test('warns when one tensor would exceed the device buffer limit', () => {
+    const estimate = estimateGeneration(calibrated({ bufferLimitBytes: 2 ** 30 }), { ...WAN, hasStartImage: false })!;
+    expect(estimate.fit).toEqual({ kind: 'buffer-too-large', needBytes: estimate.largestBufferBytes, limitBytes: 2 ** 30 });
+    const small = estimateGeneration(calibrated({ bufferLimitBytes: 2 ** 30 }), { ...WAN, width: 640, height: 352, frames: 49, hasStartImage: false })!;
+    expect(small.fit.kind).toBe('fits');
+  });
+
+  test('warns when settings need as much memory as a generation that ran out here', () => {
+    const query = { ...WAN, hasStartImage: false };
+    const peak = estimateGeneration(calibrated(), query)!.peakBytes!;
+    expect(estimateGeneration(calibrated({ outOfMemoryAtBytes: peak }), query)!.fit).toEqual({ kind: 'ran-out-before', needBytes: peak, failedAtBytes: peak });
+    expect(estimateGeneration(calibrated({ outOfMemoryAtBytes: peak }), { ...query, frames: 49 })!.fit.kind).toBe('fits');
+  });
+
+  test('counts a start image once its encoding was measured, and says so until then', () => {
+    const query = { ...WAN, hasStartImage: true };
+    expect(estimateGeneration(calibrated(), query)!.imageUnmeasured).toBe(true);
+    const withImage = profileOf([...calibrated().measurements, measured({ width: 832, height: 480, frames: 49 }, true)]);
+    const estimate = estimateGeneration(withImage, query)!;
+    expect(estimate.imageUnmeasured).toBe(false);
+    expect(estimate.phaseMs.image).toBeCloseTo(0.001 * 832 * 480, 6);
+  });
+});
+
+describe('calibrationRuns', () => {
+  test.each(SIZE_PRESETS.map((preset) => [preset.label, preset] as const))('%s: two valid runs with distinct token counts and sizes', (_label, preset) => {
+    const runs = calibrationRuns({ ...WAN, width: preset.width, height: preset.height });
+    expect(runs).toHaveLength(2);
+    expect(new Set(runs.map(ditTokens)).size).toBe(2);
+    expect(new Set(runs.map((run) => run.width * run.height)).size).toBe(2);
+    expect(runs.at(-1)).toMatchObject({ width: preset.width, height: preset.height });
+    for (const run of runs) {
+      expect(run.steps).toBe(3);
+      expect(ditPasses(run)).toEqual({ steps: 3, passesPerStep: 2 });
+      expect((run.frames - 1) / 4 + 1).toBeGreaterThanOrEqual(3);
+    }
+  });
+});
+
+describe('MeasurementRecorder', () => {
+  test('times steady-state steps and chunks, per DiT pass, and takes GPU memory per phase', () => {
+    let now = 0;
+    let window = 0;
+    const recorder = new MeasurementRecorder(
+      () => ({ peakBytes: ++window * 1000, largestBufferBytes: window }),
+      () => now,
+    );
+    const at = (time: number, phase: PipelinePhase, step: number) => {
+      now = time;
+      recorder.observe({ type: 'progress', phase, step, steps: 3, elapsedMs: 0, etaMs: null });
+    };
+    at(0, 'encoding-text', 0);
+    at(300, 'encoding-text', 1);
+    at(600, 'encoding-text', 2);
+    at(650, 'encoding-image', 0);
+    at(850, 'preparing-preview', 0);
+    at(1000, 'denoising', 0);
+    at(5000, 'denoising', 1); // loads the DiT
+    at(6000, 'denoising', 2);
+    at(7100, 'denoising', 3);
+    at(7200, 'decoding', 0);
+    at(9000, 'decoding', 1); // one frame, new shapes
+    at(9800, 'decoding', 2); // four frames, new shapes
+    at(10_300, 'decoding', 3);
+    now = 10_700;
+    recorder.observe({ type: 'preview', step: 3, steps: 3, width: 1, height: 1, frames: [] });
+    at(10_700, 'decoding', 4);
+    now = 10_800;
+    const measurement = recorder.finish({ settings: { width: 128, height: 96, frames: 13 }, ditPassesPerStep: 2 }, WAN_DIT);
+    expect(measurement).toEqual({
+      width: 128,
+      height: 96,
+      latentFrames: 4,
+      ditTokens: 4 * 3 * 4,
+      ditWork: WAN_DIT,
+      textEncodeMs: 300,
+      imageEncodeMs: 200,
+      ditPassMs: 1050 / 2,
+      decodeFrameMs: 450,
+      // Window 1 is the one the recorder discards at its start; the preview's (4) is nobody's.
+      memory: {
+        text: { peakBytes: 2000, largestBufferBytes: 2 },
+        image: { peakBytes: 3000, largestBufferBytes: 3 },
+        dit: { peakBytes: 5000, largestBufferBytes: 5 },
+        decode: { peakBytes: 6000, largestBufferBytes: 6 },
+      },
+    });
+  });
+
+  test('leaves out what a short run cannot tell, and memory where none is counted', () => {
+    const recorder = new MeasurementRecorder();
+    recorder.observe({ type: 'progress', phase: 'denoising', step: 0, steps: 1, elapsedMs: 0, etaMs: null });
+    recorder.observe({ type: 'progress', phase: 'denoising', step: 1, steps: 1, elapsedMs: 0, etaMs: null });
+    const measurement = recorder.finish({ settings: { width: 64, height: 64, frames: 5 }, ditPassesPerStep: 1 }, WAN_DIT);
+    expect(measurement).toMatchObject({ textEncodeMs: null, imageEncodeMs: null, ditPassMs: null, decodeFrameMs: null, memory: null });
+  });
+});
