@@ -1,0 +1,86 @@
+/// <reference lib="dom" />
+/// <reference types="vite/client" />
+// Generates with the bundle at ?bundle= on onnxruntime-web's WebGPU EP, as the worker does, and publishes as
+// `benchResult` per run: session creation time, time and GPU→CPU readbacks per denoising step, decode time per
+// chunk, and the peak GPU buffer bytes. Readbacks are counted at GPUBuffer.mapAsync(READ), which every
+// download from the GPU goes through.
+import { openModel } from '../../src/model/model-location.ts';
+import { WanPipeline } from '../../src/pipeline/generate/wan-pipeline.ts';
+import type { PipelineEvent } from '../../src/pipeline/generate/pipeline-events.ts';
+import type { OrtModule } from '../../src/pipeline/ort-types.ts';
+import { GpuRuntime } from '../../src/runtime/gpu-runtime.ts';
+
+const params = new URLSearchParams(location.search);
+const runs = Number(params.get('runs') ?? 2);
+const settings = {
+  prompt: 'A lighthouse on a cliff above a stormy sea',
+  width: Number(params.get('width') ?? 128),
+  height: Number(params.get('height') ?? 96),
+  frames: Number(params.get('frames') ?? 9),
+  steps: Number(params.get('steps') ?? 4),
+  guidance: Number(params.get('guidance') ?? 5),
+  shift: 5,
+  sampler: 'unipc' as const,
+  seed: 1,
+};
+
+let readbacks = 0;
+const mapAsync = GPUBuffer.prototype.mapAsync;
+GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, mode: GPUMapModeFlags, ...rest: [number?, number?]) {
+  if (mode & GPUMapMode.READ) readbacks++;
+  return mapAsync.call(this, mode, ...rest);
+};
+
+/** onnxruntime with session creation timed. */
+function timedOrt(ort: OrtModule, spent: { ms: number }): OrtModule {
+  const create = ((...args: Parameters<typeof ort.InferenceSession.create>) => {
+    const started = performance.now();
+    return ort.InferenceSession.create(...args).finally(() => (spent.ms += performance.now() - started));
+  }) as typeof ort.InferenceSession.create;
+  return { Tensor: ort.Tensor, InferenceSession: { ...ort.InferenceSession, create } as typeof ort.InferenceSession };
+}
+
+interface RunResult {
+  readonly sessionMs: number;
+  readonly stepMs: number[];
+  readonly readbacksPerStep: number[];
+  readonly decodeMs: number[];
+  readonly totalMs: number;
+  readonly peakGpuBytes: number | null;
+}
+
+async function run(): Promise<{ settings: typeof settings; adapter: string | null; results: RunResult[] }> {
+  const gpu = await GpuRuntime.load(navigator.gpu);
+  await gpu.selfCheck();
+  const sessions = { ms: 0 };
+  const ort = timedOrt(gpu.ort, sessions);
+  const bundle = await openModel(ort, params.get('bundle')!);
+  const pipeline = new WanPipeline({ ort, bundle, sessionOptions: gpu.sessionOptions(), attentionChunk: (tokens, heads) => gpu.attentionChunk(tokens, heads) });
+  const results: RunResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    sessions.ms = 0;
+    gpu.takeMemoryWindow();
+    const marks: Record<string, { at: number; readbacks: number }[]> = { denoising: [], decoding: [] };
+    const onEvent = (event: PipelineEvent) => {
+      if (event.type === 'progress' && event.phase in marks) marks[event.phase]!.push({ at: performance.now(), readbacks });
+    };
+    const started = performance.now();
+    await pipeline.generate(settings, null, { onEvent });
+    const between = (list: { at: number; readbacks: number }[], key: 'at' | 'readbacks') => list.slice(1).map((mark, k) => mark[key] - list[k]![key]);
+    results.push({
+      sessionMs: sessions.ms,
+      stepMs: between(marks.denoising!, 'at'),
+      readbacksPerStep: between(marks.denoising!, 'readbacks'),
+      decodeMs: between(marks.decoding!, 'at'),
+      totalMs: performance.now() - started,
+      peakGpuBytes: gpu.takeMemoryWindow()?.peakBytes ?? null,
+    });
+  }
+  await pipeline.dispose();
+  return { settings, adapter: gpu.machine()?.adapter ?? null, results };
+}
+
+run().then(
+  (result) => Object.assign(globalThis, { benchResult: result }),
+  (error: Error) => Object.assign(globalThis, { benchResult: { error: `${error.message}\n${error.stack}` } }),
+);
