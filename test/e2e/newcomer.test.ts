@@ -98,7 +98,7 @@ describe('the newcomer path, by clicking and typing only', () => {
     await page.getByTestId('measure-machine').click();
     const figures = page.getByTestId('estimate-figures');
     await figures.waitFor({ timeout: 240_000 });
-    expect(await figures.textContent()).toMatch(/^Expected: about \d+\.\d s and [\d.]+ [kMG]?B of GPU memory once the model is loaded \(prompt/);
+    expect(await figures.textContent()).toMatch(/^Expected: about (\d+\.\d s|\d+ min \d\d s|\d+ h \d\d min) and [\d.]+ [kMG]?B of GPU memory once the model is loaded \(prompt/);
     console.log(`estimate for the first job: ${await figures.textContent()}`);
     await saveScreenshot(page, 'newcomer-04-prompt');
     problems.push(...(await accessibilityProblems(page, 'prompt written, machine measured')));
