@@ -10,6 +10,7 @@ import type { ComponentName, TensorInputs, TensorOutputs } from '../src/pipeline
 import { openModel } from '../src/model/model-location.ts';
 import type { ModelLocation } from '../src/model/model-location.ts';
 import { ModelStore } from '../src/model/model-store.ts';
+import { opfsLatentRgbMaps } from '../src/model/opfs-latent-rgb-maps.ts';
 import { installBundleFromUrl } from '../src/model/url-bundle-install.ts';
 import type { InstallProgress } from '../src/model/url-bundle-install.ts';
 import { installFromCheckpoint } from '../src/model/checkpoint-install.ts';
@@ -132,12 +133,7 @@ async function pipelineFor(model: ModelLocation): Promise<WanPipeline> {
         await (await previous?.catch(() => null))?.dispose();
         const gpu = await checkedRuntime();
         const bundle = await openModel(gpu.ort, model);
-        return new WanPipeline({
-          ort: gpu.ort,
-          bundle,
-          sessionOptions: gpu.sessionOptions(),
-          attentionChunk: (tokens, heads) => gpu.attentionChunk(tokens, heads),
-        });
+        return new WanPipeline({ ...gpu.pipelineOptions(), bundle, previewMaps: opfsLatentRgbMaps() });
       })(),
     };
   }

@@ -55,7 +55,7 @@ async function run(): Promise<{ settings: typeof settings; adapter: string | nul
   const sessions = { ms: 0 };
   const ort = timedOrt(gpu.ort, sessions);
   const bundle = await openModel(ort, params.get('bundle')!);
-  const pipeline = new WanPipeline({ ort, bundle, sessionOptions: gpu.sessionOptions(), attentionChunk: (tokens, heads) => gpu.attentionChunk(tokens, heads) });
+  const pipeline = new WanPipeline({ ...gpu.pipelineOptions(), ort, bundle });
   const results: RunResult[] = [];
   for (let i = 0; i < runs; i++) {
     sessions.ms = 0;

@@ -10,6 +10,7 @@ import { clampUnit, createVaeDecoder, createVaeEncoder, stageGraphNames } from '
 import type { VaeStageSession } from './vae/index.ts';
 import { denoise } from './generate/denoise-loop.ts';
 import { createSampler } from './sampling/index.ts';
+import { hostLatentTensors } from './generate/latent-tensors.ts';
 
 /** Named input tensors (a golden case file, or tensors posted to the worker). */
 export interface TensorInputs {
@@ -126,19 +127,21 @@ export const COMPONENTS = {
     const chunk = attentionChunk?.(tokens, config.numHeads) ?? null;
     const rewrite = chunk === null ? undefined : (model: Uint8Array) => chunkSelfAttention(model, tokens, chunk);
     const steps: Float32Array[] = [];
+    const tensors = hostLatentTensors(ort);
     const final = await denoise({
       ort,
       config,
       contextSession: await bundle.createSession('dit-context', sessionOptions),
       stepSession: await bundle.createSession('dit', sessionOptions, rewrite),
+      tensors,
       noise: noise.data,
       dims,
       contextCond: cond.data,
       contextUncond: uncond.data,
       guidance: meta('guide_scale'),
-      sampler: createSampler('unipc', { steps: meta('steps'), shift: meta('shift') }),
+      sampler: createSampler('unipc', { steps: meta('steps'), shift: meta('shift') }, tensors),
       firstFrame,
-      onStep: (_, x) => steps.push(Float32Array.from(x)),
+      onStep: async (_, view) => void steps.push(await view.latents()),
     });
     const latents = new Float32Array(steps.length * final.length);
     steps.forEach((x, i) => latents.set(x, i * final.length));

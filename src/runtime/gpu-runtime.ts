@@ -15,6 +15,7 @@ import { UnsupportedEnvironmentError } from '../errors.ts';
 import { GpuMemoryMeter } from './gpu-memory-meter.ts';
 import type { GpuMemoryStats, GpuMemoryWindow } from './gpu-memory-meter.ts';
 import { queryChunkSize } from '../pipeline/dit/chunk-attention.ts';
+import type { PipelineOptions } from '../pipeline/generate/wan-pipeline.ts';
 
 /**
  * onnxruntime-web plus the GPU device configuration that passed the self-check.
@@ -102,6 +103,19 @@ export class GpuRuntime {
   attentionChunk(tokens: number, heads: number): number | null {
     if (!this.device || this.config === 'all-features') return null;
     return queryChunkSize(tokens, heads, this.device.limits.maxBufferSize);
+  }
+
+  /**
+   * What a pipeline needs to run on the checked GPU: its sessions, the attention path, and
+   * the denoising loop's and VAE decoder's tensors kept in GPU buffers.
+   */
+  pipelineOptions(): Pick<PipelineOptions, 'ort' | 'sessionOptions' | 'attentionChunk' | 'tensorsOnDevice'> {
+    return {
+      ort: this.ort,
+      sessionOptions: this.sessionOptions(),
+      attentionChunk: (tokens, heads) => this.attentionChunk(tokens, heads),
+      tensorsOnDevice: true,
+    };
   }
 
   /** The browser's message when it took the chosen device away (the runtime is then unusable), else null. */

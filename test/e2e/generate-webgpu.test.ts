@@ -8,7 +8,7 @@ import type { ReadyApp } from './browser.ts';
 import { serveTinyBundle } from './tiny-bundle.ts';
 import type { ServedTinyBundle } from './tiny-bundle.ts';
 
-const SETTINGS = { prompt: 'a red fox in fresh snow', width: 128, height: 96, frames: 9, steps: 4, guidance: 5, shift: 5, sampler: 'unipc', seed: 42 };
+const SETTINGS = { prompt: 'a red fox in fresh snow', width: 64, height: 64, frames: 9, steps: 4, guidance: 5, shift: 5, sampler: 'unipc', seed: 42 };
 let tiny: ServedTinyBundle;
 let work: string;
 let ready: ReadyApp;
@@ -90,7 +90,7 @@ describe('generation in chromium through the worker on the WebGPU EP', () => {
     expect(run.frameEvents.every((e) => e.beforeEnd)).toBe(true);
 
     const latentsFile = join(work, 'node-latents.safetensors');
-    const cli = ['generate', '--bundle', join(work, 'bundle'), '--prompt', SETTINGS.prompt, '--size', '128x96', '--frames', '9', '--steps', '4', '--seed', '42'];
+    const cli = ['generate', '--bundle', join(work, 'bundle'), '--prompt', SETTINGS.prompt, '--size', `${SETTINGS.width}x${SETTINGS.height}`, '--frames', '9', '--steps', '4', '--seed', '42'];
     expect(await runCli([...cli, '--out', join(work, 'node.mp4'), '--latents-out', latentsFile])).toBe(0);
     const file = await readCaseFile(latentsFile);
     const node = (await file.float('latents')).data;
@@ -118,7 +118,7 @@ describe('generation in chromium through the worker on the WebGPU EP', () => {
   test(`${RUNS} generations in a row do not grow GPU or JS memory`, { timeout: RUNS * 60_000 }, async () => {
     const samples: { gpu: number; heap: number | null }[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const run = await generateInBrowser({ ...SETTINGS, width: 64, height: 64, frames: 5, seed: 100 + i, steps: 1 });
+      const run = await generateInBrowser({ ...SETTINGS, frames: 5, seed: 100 + i, steps: 1 });
       expect(run.error).toBeUndefined();
       const m = await memory();
       samples.push({ gpu: m.gpu?.liveBytes ?? -1, heap: m.jsHeapBytes });

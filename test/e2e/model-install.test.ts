@@ -178,7 +178,7 @@ describe('model install from a bundle URL into OPFS', () => {
     });
     try {
       await page.getByTestId('prompt').fill('a lighthouse at dusk');
-      await page.getByTestId('size').selectOption('128x96');
+      await page.getByTestId('size').selectOption('64x64');
       await page.getByTestId('frames').fill('1');
       await page.getByTestId('steps').fill('1');
       expect(await page.getByTestId('model').inputValue()).not.toBe('url');

@@ -89,7 +89,7 @@ describe('the newcomer path, by clicking and typing only', () => {
     await page.getByRole('button', { name: 'wide shot', exact: true }).click();
     expect(await page.getByTestId('prompt').inputValue()).toBe('A lighthouse on a cliff above a stormy sea, golden hour, wide shot');
     expect(await page.getByRole('button', { name: 'golden hour', exact: true }).getAttribute('aria-pressed')).toBe('true');
-    await page.getByTestId('size').selectOption('128x96');
+    await page.getByTestId('size').selectOption('64x64');
     const tokens = page.getByTestId('prompt-tokens');
     await expect.poll(async () => Number(await tokens.getAttribute('data-tokens')), { timeout: 30_000 }).toBeGreaterThan(1);
     expect(await tokens.textContent()).toMatch(/^\d+ of 512 tokens/);
@@ -113,7 +113,7 @@ describe('the newcomer path, by clicking and typing only', () => {
 
     // Two more jobs while the first runs, both from a start image: the second is moved ahead, the first removed.
     await page.getByTestId('start-image-file').setInputFiles(imageFile);
-    const crop = startImageCrop(IMAGE.width, IMAGE.height, 128 * 96);
+    const crop = startImageCrop(IMAGE.width, IMAGE.height, 64 * 64);
     await expect
       .poll(() => page.getByTestId('start-image-crop').textContent(), { timeout: 10_000 })
       .toMatch(new RegExp(`^The video will be ${crop.width}×${crop.height}: start\\.png \\(${IMAGE.width}×${IMAGE.height}\\) resized to ${crop.resizedWidth}×${crop.resizedHeight}`));
@@ -141,7 +141,7 @@ describe('the newcomer path, by clicking and typing only', () => {
     expect(await queued.count()).toBe(0);
     const entries = await page.getByTestId('history-settings').allTextContents();
     expect(entries).toEqual(
-      expect.arrayContaining([expect.stringMatching(new RegExp(`^${crop.width}×${crop.height} .* seed 8 · from a start image`)), expect.stringMatching(/^128×96 .* seed 42 · /)]),
+      expect.arrayContaining([expect.stringMatching(new RegExp(`^${crop.width}×${crop.height} .* seed 8 · from a start image`)), expect.stringMatching(/^64×64 .* seed 42 · /)]),
     );
     await saveScreenshot(page, 'newcomer-07-done');
     problems.push(...(await accessibilityProblems(page, 'videos done')));

@@ -11,7 +11,7 @@ import type { ReadyApp } from './browser.ts';
 import { serveTinyBundle } from './tiny-bundle.ts';
 import type { ServedTinyBundle } from './tiny-bundle.ts';
 
-const SETTINGS = { prompt: 'a red fox in fresh snow', width: 128, height: 96, frames: 5, steps: 2, guidance: 5, shift: 5, sampler: 'unipc', seed: 42 };
+const SETTINGS = { prompt: 'a red fox in fresh snow', width: 64, height: 64, frames: 5, steps: 2, guidance: 5, shift: 5, sampler: 'unipc', seed: 42 };
 const FFPROBE_CODEC: Record<string, string> = { avc: 'h264', vp9: 'vp9', av1: 'av1' };
 
 let tiny: ServedTinyBundle;

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
-import { createUniPcSampler, createEulerSampler, createDmdSampler, wanFlowSchedule, wanSamplingSigmas, flowMatchSigmaAt } from '../../src/pipeline/sampling/index.ts';
-import { combineGuidance, imposeFirstFrame } from '../../src/pipeline/generate/denoise-loop.ts';
+import { arrayLatentMath, combineArrays, createUniPcSampler, createEulerSampler, createDmdSampler, wanFlowSchedule, wanSamplingSigmas, flowMatchSigmaAt } from '../../src/pipeline/sampling/index.ts';
+import { guidanceTerms } from '../../src/pipeline/generate/denoise-loop.ts';
+import { imposeFirstFrame } from '../../src/pipeline/generate/latent-tensors.ts';
 
 const CASES = join(import.meta.dirname, '../fixtures/tiny-a/cases');
 
@@ -33,13 +34,13 @@ describe('UniPC driven with the official velocities reproduces every step', () =
       const z0 = file.has('z0') ? (await file.float('z0')).data : null;
       const steps = Number(file.metadata.steps);
       const size = noise!.data.length;
-      const sampler = createUniPcSampler(steps, Number(file.metadata.shift));
+      const sampler = createUniPcSampler(steps, Number(file.metadata.shift), arrayLatentMath);
       let x: Float32Array = Float32Array.from(noise!.data);
       if (z0) imposeFirstFrame(x, z0, noise!.dims);
       const errors: string[] = [];
       for (let i = 0; i < steps; i++) {
-        const v = combineGuidance(vCond!.data.subarray(i * size, (i + 1) * size), vUncond!.data.subarray(i * size, (i + 1) * size), Number(file.metadata.guide_scale));
-        x = sampler.step(i, v, x);
+        const v = combineArrays(guidanceTerms(vCond!.data.subarray(i * size, (i + 1) * size), vUncond!.data.subarray(i * size, (i + 1) * size), Number(file.metadata.guide_scale)));
+        x = await sampler.step(i, v, x);
         if (z0) imposeFirstFrame(x, z0, noise!.dims);
         const golden = latents!.data.subarray(i * size, (i + 1) * size);
         let max = 0;
@@ -57,29 +58,29 @@ describe('UniPC driven with the official velocities reproduces every step', () =
 });
 
 describe('Euler and DMD on hand-computed cases', () => {
-  test('Euler moves by (σ_{i+1} − σ_i)·v and ends at σ = 0', () => {
-    const sampler = createEulerSampler(2, 1);
+  test('Euler moves by (σ_{i+1} − σ_i)·v and ends at σ = 0', async () => {
+    const sampler = createEulerSampler(2, 1, arrayLatentMath);
     const [s0, s1, s2] = sampler.sigmas as [number, number, number];
     expect(s2).toBe(0);
-    const x1 = sampler.step(0, Float32Array.of(1, -2), Float32Array.of(0.5, 0.5));
+    const x1 = await sampler.step(0, Float32Array.of(1, -2), Float32Array.of(0.5, 0.5));
     expect(x1[0]).toBeCloseTo(0.5 + (s1 - s0) * 1, 6);
     expect(x1[1]).toBeCloseTo(0.5 + (s1 - s0) * -2, 6);
   });
 
-  test('DMD predicts x0, re-noises with fresh noise, and returns the last x0', () => {
+  test('DMD predicts x0, re-noises with fresh noise, and returns the last x0', async () => {
     const draws: number[] = [];
     const sampler = createDmdSampler((count) => {
       draws.push(count);
       return new Float32Array(count).fill(2);
-    });
+    }, arrayLatentMath);
     expect(sampler.guided).toBe(false);
     expect(sampler.timesteps).toEqual([1000, 757, 522]);
     const x = Float32Array.of(1);
-    const x1 = sampler.step(0, Float32Array.of(0.25), x); // σ=1: x0 = 0.75, then (1−σ1)·0.75 + σ1·2
+    const x1 = await sampler.step(0, Float32Array.of(0.25), x); // σ=1: x0 = 0.75, then (1−σ1)·0.75 + σ1·2
     const s1 = sampler.sigmas[1]!;
     expect(x1[0]).toBeCloseTo((1 - s1) * 0.75 + s1 * 2, 6);
-    sampler.step(1, Float32Array.of(0), x1);
-    const last = sampler.step(2, Float32Array.of(1), Float32Array.of(3));
+    await sampler.step(1, Float32Array.of(0), x1);
+    const last = await sampler.step(2, Float32Array.of(1), Float32Array.of(3));
     expect(last[0]).toBeCloseTo(3 - sampler.sigmas[2]!, 6);
     expect(draws).toEqual([1, 1]);
   });

@@ -7,4 +7,5 @@ export const SIZE_PRESETS: readonly { readonly label: string; readonly width: nu
   { label: '480×832 · 9:16 portrait (faster)', width: 480, height: 832 },
   { label: '640×352 · 16:9 draft (fastest)', width: 640, height: 352 },
   { label: '128×96 · 4:3 (self-test)', width: 128, height: 96 },
+  { label: '64×64 · 1:1 (self-test, quickest)', width: 64, height: 64 },
 ];

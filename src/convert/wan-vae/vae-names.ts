@@ -38,5 +38,6 @@ export const CACHE_NEW = 'new';
 
 /** Graph name of decoder stage `k` (one .onnx file each). */
 export const decoderGraphName = (k: number) => `vae-decoder-${k}`;
+export const isDecoderGraph = (name: string) => /^vae-decoder-\d+$/.test(name);
 /** Graph name of encoder stage `k`. */
 export const encoderGraphName = (k: number) => `vae-encoder-${k}`;

@@ -56,22 +56,21 @@ export function ropeFeeds(ort: OrtModule, latentDims: readonly number[], headDim
 
 /**
  * One DiT forward: latent x [1, C, F, H, W] with one timestep per latent frame → velocity,
- * same layout.
+ * same layout, as the session returns it (on the GPU when its outputs are kept there).
  */
-export async function runDitStep(
+export async function runDitPass(
   ort: OrtModule,
   session: OrtSession,
   shape: DitShape,
-  latent: Float32Array,
-  latentDims: readonly number[],
+  latent: OrtTensor,
   frameTimesteps: readonly number[],
   crossKv: CrossAttentionKv,
-  rope: Record<string, OrtTensor> = ropeFeeds(ort, latentDims, shape.headDim),
-): Promise<Float32Array> {
-  if (frameTimesteps.length !== latentDims[2]) throw new RangeError(`${frameTimesteps.length} frame timesteps for ${latentDims[2]} latent frames`);
+  rope: Record<string, OrtTensor> = ropeFeeds(ort, latent.dims, shape.headDim),
+): Promise<OrtTensor> {
+  if (frameTimesteps.length !== latent.dims[2]) throw new RangeError(`${frameTimesteps.length} frame timesteps for ${latent.dims[2]} latent frames`);
   const { values, index } = distinctTimesteps(frameTimesteps);
   const feeds: Record<string, OrtTensor> = {
-    [DIT_IO.latent]: new ort.Tensor('float32', latent, latentDims),
+    [DIT_IO.latent]: latent,
     [DIT_IO.timestepSinusoid]: new ort.Tensor('float32', timestepSinusoid(values, shape.freqDim), [values.length, shape.freqDim]),
     [DIT_IO.timestepIndex]: new ort.Tensor('int64', index, [index.length]),
     ...rope,
@@ -84,5 +83,19 @@ export async function runDitStep(
     }
   }
   const result = await session.run(feeds);
-  return (await result[DIT_IO.velocity]!.getData()) as Float32Array;
+  return result[DIT_IO.velocity]!;
+}
+
+/** {@link runDitPass} on CPU arrays: latent values in, velocity values out. */
+export async function runDitStep(
+  ort: OrtModule,
+  session: OrtSession,
+  shape: DitShape,
+  latent: Float32Array,
+  latentDims: readonly number[],
+  frameTimesteps: readonly number[],
+  crossKv: CrossAttentionKv,
+): Promise<Float32Array> {
+  const velocity = await runDitPass(ort, session, shape, new ort.Tensor('float32', latent, latentDims), frameTimesteps, crossKv);
+  return (await velocity.getData()) as Float32Array;
 }

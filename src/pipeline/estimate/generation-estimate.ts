@@ -1,6 +1,6 @@
 import { usesGuidance } from '../generate/denoise-loop.ts';
 import { latentDims } from '../generate/generation-settings.ts';
-import { createSampler } from '../sampling/index.ts';
+import { arrayLatentMath, createSampler } from '../sampling/index.ts';
 import type { GenerationSettings } from '../generate/generation-settings.ts';
 import { ditTokens } from './generation-measurement.ts';
 import type { GenerationMeasurement, MeasuredPhase, PhaseMemory } from './generation-measurement.ts';
@@ -41,7 +41,7 @@ export type EstimateQuery = Pick<GenerationSettings, 'width' | 'height' | 'frame
 
 /** The DiT passes settings run: the sampler's steps (FastWan's DMD has fixed ones), each twice with guidance. */
 export function ditPasses(settings: Pick<GenerationSettings, 'steps' | 'guidance' | 'shift' | 'sampler'>): { steps: number; passesPerStep: 1 | 2 } {
-  const sampler = createSampler(settings.sampler, { steps: settings.steps, shift: settings.shift, noise: (count) => new Float32Array(count) });
+  const sampler = createSampler(settings.sampler, { steps: settings.steps, shift: settings.shift, noise: (count) => new Float32Array(count) }, arrayLatentMath);
   return { steps: sampler.timesteps.length, passesPerStep: usesGuidance(sampler, settings.guidance, true) ? 2 : 1 };
 }
 

@@ -14,7 +14,12 @@ export class ModelSessions {
 
   constructor(
     readonly bundle: BundleAccess,
-    private readonly options: { readonly sessionOptions?: OrtSessionOptions; readonly memory: MemoryMode },
+    private readonly options: {
+      readonly sessionOptions?: OrtSessionOptions;
+      readonly memory: MemoryMode;
+      /** Graphs whose outputs stay in GPU buffers (`preferredOutputLocation: 'gpu-buffer'`). */
+      readonly outputsOnDevice?: (graph: string) => boolean;
+    },
   ) {}
 
   /**
@@ -25,7 +30,9 @@ export class ModelSessions {
     const key = variant ? `${graph}#${variant.key}` : graph;
     let session = this.sessions.get(key);
     if (!session) {
-      session = this.bundle.createSession(graph, this.options.sessionOptions, variant?.rewrite);
+      const { sessionOptions, outputsOnDevice } = this.options;
+      const options: OrtSessionOptions | undefined = outputsOnDevice?.(graph) ? { ...sessionOptions, preferredOutputLocation: 'gpu-buffer' } : sessionOptions;
+      session = this.bundle.createSession(graph, options, variant?.rewrite);
       // A failed load must not poison later attempts.
       session.catch(() => this.sessions.delete(key));
       this.sessions.set(key, session);

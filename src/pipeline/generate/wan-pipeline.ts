@@ -1,6 +1,6 @@
 import { parseDitConfig } from '../../convert/wan-dit/dit-config.ts';
 import type { DitConfig } from '../../convert/wan-dit/dit-config.ts';
-import { decoderGraphName, encoderGraphName } from '../../convert/wan-vae/vae-names.ts';
+import { decoderGraphName, encoderGraphName, isDecoderGraph } from '../../convert/wan-vae/vae-names.ts';
 import type { AbortSignalLike } from '../../convert/safetensors/index.ts';
 import type { BundleAccess } from '../bundle-access.ts';
 import type { OrtModule, OrtSessionOptions } from '../ort-types.ts';
@@ -20,8 +20,13 @@ import { PhaseClock } from './pipeline-events.ts';
 import type { FramesEvent, PipelineEvent } from './pipeline-events.ts';
 import { fitLatentRgbMap } from '../preview/latent-rgb-map.ts';
 import type { LatentRgbMap } from '../preview/latent-rgb-map.ts';
+import { latentRgbMapKey } from '../preview/latent-rgb-map-store.ts';
+import type { LatentRgbMapStore } from '../preview/latent-rgb-map-store.ts';
 import { latentPreview } from '../preview/latent-preview.ts';
 import { TEXT_ENCODER_GRAPH, TextConditioning } from './text-conditioning.ts';
+import { DeviceLatentTensors } from './device-latent-tensors.ts';
+import { hostLatentTensors } from './latent-tensors.ts';
+import type { LatentTensors } from './latent-tensors.ts';
 import { toRgbaFrames } from './video-frames.ts';
 import { ditWork } from '../estimate/dit-work.ts';
 import type { DitWork } from '../estimate/dit-work.ts';
@@ -33,6 +38,13 @@ export interface PipelineOptions {
   readonly memory?: MemoryMode;
   /** Query rows per self-attention chunk (devices without a correct flash kernel), or null. */
   readonly attentionChunk?: (tokens: number, heads: number) => number | null;
+  /**
+   * Keep the denoising loop's tensors and the VAE decoder's frames and caches in GPU buffers
+   * (onnxruntime-web on WebGPU): nothing is read back inside the loop but an asked-for preview.
+   */
+  readonly tensorsOnDevice?: boolean;
+  /** Where fitted preview maps are kept between loads (else each pipeline fits its own). */
+  readonly previewMaps?: LatentRgbMapStore;
 }
 
 export interface GenerateOptions {
@@ -58,6 +70,9 @@ export interface GenerationResult {
 
 const DIT_GRAPHS = ['dit-context', 'dit'];
 
+/** Graphs whose outputs only feed other graphs (or are read once at the end): kept on the GPU when the pipeline runs there. */
+const keepsOutputsOnDevice = (graph: string) => DIT_GRAPHS.includes(graph) || isDecoderGraph(graph);
+
 /**
  * The Wan2.2 TI2V-5B pipeline over a bundle: prompt (and optional start image) → latents
  * → frames, streamed as each latent frame is decoded. One core for the browser worker
@@ -67,13 +82,17 @@ export class WanPipeline {
   readonly text: TextConditioning;
   private readonly sessions: ModelSessions;
   private readonly dit: DitConfig;
+  private readonly tensors: LatentTensors;
   private previewMap: Promise<LatentRgbMap> | null = null;
 
   constructor(private readonly options: PipelineOptions) {
+    const onDevice = options.tensorsOnDevice ?? false;
     this.sessions = new ModelSessions(options.bundle, {
       memory: options.memory ?? 'keep-loaded',
       ...(options.sessionOptions ? { sessionOptions: options.sessionOptions } : {}),
+      ...(onDevice ? { outputsOnDevice: keepsOutputsOnDevice } : {}),
     });
+    this.tensors = onDevice ? new DeviceLatentTensors(options.ort, options.sessionOptions ?? {}) : hostLatentTensors(options.ort);
     this.text = new TextConditioning(options.ort, this.sessions);
     this.dit = parseDitConfig(options.bundle.manifest.configs.transformer);
   }
@@ -97,7 +116,7 @@ export class WanPipeline {
     emit(textClock.progress(0));
     // One torch-compatible generator per seed: the starting noise first, then (DMD) each step's fresh noise.
     const generator = new TorchGenerator(settings.seed);
-    const sampler = createSampler(settings.sampler, { steps: settings.steps, shift: settings.shift, noise: (count) => generator.randn([count]) });
+    const sampler = createSampler(settings.sampler, { steps: settings.steps, shift: settings.shift, noise: (count) => generator.randn([count]) }, this.tensors);
     const guided = usesGuidance(sampler, settings.guidance, true);
     const contextCond = await this.text.encode(settings.prompt);
     emit(textClock.progress(1));
@@ -131,6 +150,7 @@ export class WanPipeline {
       config: this.dit,
       contextSession: await this.sessions.get('dit-context'),
       stepSession: await this.stepSession(dims),
+      tensors: this.tensors,
       noise,
       dims,
       contextCond,
@@ -139,9 +159,9 @@ export class WanPipeline {
       sampler,
       firstFrame,
       ...(signal ? { signal } : {}),
-      onStep: (step, _x, denoised) => {
+      onStep: async (step, view) => {
         emit(clock.progress(step + 1));
-        if (previewMap) emit({ type: 'preview', step: step + 1, steps: sampler.timesteps.length, ...latentPreview(denoised(), dims, previewMap) });
+        if (previewMap) emit({ type: 'preview', step: step + 1, steps: sampler.timesteps.length, ...latentPreview(await view.denoised(), dims, previewMap) });
       },
     });
     await this.sessions.endPhase(DIT_GRAPHS);
@@ -175,13 +195,22 @@ export class WanPipeline {
   }
 
   /** Releases every session and the GPU memory they hold. */
-  dispose(): Promise<void> {
-    return this.sessions.dispose();
+  async dispose(): Promise<void> {
+    await Promise.all([this.sessions.dispose(), this.tensors.dispose()]);
   }
 
-  /** The VAE's latent → RGB map for previews, fitted once per model load. */
+  /** The VAE's latent → RGB map for previews: stored, or fitted once and stored. */
   private latentRgbMap(): Promise<LatentRgbMap> {
-    this.previewMap ??= fitLatentRgbMap((pixels, width, height) => this.encodeImage(pixels, width, height));
+    this.previewMap ??= (async () => {
+      const store = this.options.previewMaps;
+      const key = latentRgbMapKey(this.options.bundle.manifest);
+      const stored = await store?.get(key).catch(() => null);
+      if (stored) return stored;
+      const map = await fitLatentRgbMap((pixels, width, height) => this.encodeImage(pixels, width, height));
+      // A map that cannot be stored is fitted again next time; the preview works either way.
+      await store?.put(key, map).catch(() => undefined);
+      return map;
+    })();
     this.previewMap.catch(() => (this.previewMap = null));
     return this.previewMap;
   }

@@ -11,8 +11,10 @@ export interface LatentRgbMap {
 /** Encodes an image [3, 1, H, W] in [-1, 1] into latents [C, 1, H/16, W/16] (the pipeline's VAE encoder). */
 export type ImageEncoder = (pixels: Float32Array, width: number, height: number) => Promise<Float32Array>;
 
-/** Levels per colour axis of the calibration image (levels³ flat tiles spanning the RGB cube). */
-const LEVELS = 5;
+/** Levels per colour axis of the calibration image (levels³ flat tiles spanning the RGB cube; 64 colours over-determine the 49 unknowns per colour channel). */
+const LEVELS = 4;
+/** Changes whenever the fit does, so maps fitted before are fitted again. */
+export const LATENT_RGB_FIT_VERSION = 2;
 /** Image pixels per latent pixel (Wan2.2's VAE: 8× in the VAE, 2× patchify). */
 const LATENT_STRIDE = 16;
 /** A tile covers 2×2 latent pixels, so every latent pixel sees mostly its own colour. */

@@ -1,0 +1,72 @@
+import type { Term } from '../sampling/index.ts';
+import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from '../ort-types.ts';
+import { combineGraph, combineInputs, firstFrameGraph } from './latent-graphs.ts';
+import type { LatentTensors } from './latent-tensors.ts';
+
+/**
+ * Latent tensors kept on the GPU: each operation is a small graph run on the model sessions'
+ * execution provider with its output left in a GPU buffer, so the denoising loop reads
+ * nothing back until {@link read}. Tensors it returns are released with {@link release}.
+ */
+export class DeviceLatentTensors implements LatentTensors {
+  private readonly sessions = new Map<string, Promise<OrtSession>>();
+
+  constructor(
+    private readonly ort: OrtModule,
+    /** The model sessions' options (execution provider and GPU device). */
+    private readonly sessionOptions: OrtSessionOptions,
+  ) {}
+
+  async combine(terms: readonly Term<OrtTensor>[]): Promise<OrtTensor> {
+    const rank = terms[0]![1].dims.length;
+    const session = await this.session(`combine-${terms.length}-${rank}`, () => combineGraph(terms.length, rank));
+    const feeds: Record<string, OrtTensor> = {};
+    terms.forEach(([c, t], i) => {
+      const names = combineInputs(i);
+      feeds[names.tensor] = t;
+      feeds[names.coefficient] = new this.ort.Tensor('float32', Float32Array.of(c), []);
+    });
+    return (await session.run(feeds)).y!;
+  }
+
+  size(tensor: OrtTensor): number {
+    return tensor.size;
+  }
+
+  fromValues(values: Float32Array, like: OrtTensor): OrtTensor {
+    return new this.ort.Tensor('float32', values, like.dims);
+  }
+
+  release(tensor: OrtTensor): void {
+    if (tensor.location === 'gpu-buffer') tensor.dispose();
+  }
+
+  place(tensor: OrtTensor): Promise<OrtTensor> {
+    return this.combine([[1, tensor]]);
+  }
+
+  async withFirstFrame(x: OrtTensor, first: OrtTensor): Promise<OrtTensor> {
+    const session = await this.session('with-first-frame', firstFrameGraph);
+    return (await session.run({ x, first })).y!;
+  }
+
+  async read(tensor: OrtTensor): Promise<Float32Array> {
+    return (await tensor.getData()) as Float32Array;
+  }
+
+  async dispose(): Promise<void> {
+    const pending = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(pending.map(async (session) => (await session.catch(() => null))?.release()));
+  }
+
+  private session(key: string, model: () => Uint8Array): Promise<OrtSession> {
+    let session = this.sessions.get(key);
+    if (!session) {
+      session = this.ort.InferenceSession.create(model(), { ...this.sessionOptions, preferredOutputLocation: 'gpu-buffer' });
+      session.catch(() => this.sessions.delete(key));
+      this.sessions.set(key, session);
+    }
+    return session;
+  }
+}

@@ -1,0 +1,37 @@
+import { GraphBuilder } from '../../convert/onnx/index.ts';
+import type { Dim } from '../../convert/onnx/index.ts';
+
+const OPSETS = { '': 21 } as const;
+
+/** Symbolic dims of a float tensor of rank `rank` (its shape is fixed only at run time). */
+const anyShape = (rank: number, prefix = 'd'): Dim[] => Array.from({ length: rank }, (_, i) => `${prefix}${i}`);
+
+/** Input names of the combine graph: tensors t0…, coefficients c0… (float32 scalars). */
+export const combineInputs = (i: number) => ({ tensor: `t${i}`, coefficient: `c${i}` });
+
+/** y = Σ cᵢ·tᵢ over `terms` float32 tensors of one shape (rank `rank`). */
+export function combineGraph(terms: number, rank: number): Uint8Array {
+  const g = new GraphBuilder(`combine-${terms}`);
+  let sum: string | undefined;
+  for (let i = 0; i < terms; i++) {
+    const { tensor, coefficient } = combineInputs(i);
+    g.input(tensor, 'float32', anyShape(rank));
+    g.input(coefficient, 'float32', []);
+    const scaled = g.op('Mul', [coefficient, tensor], `/term${i}/Mul`);
+    sum = sum === undefined ? scaled : g.op('Add', [sum, scaled], `/term${i}/Add`);
+  }
+  g.output('y', 'float32', anyShape(rank), sum);
+  return g.toModel({ opsets: OPSETS });
+}
+
+/** y = x [1, C, F, H, W] with frame 0 replaced by first [1, C, 1, H, W]: Concat(first, x[:, :, 1:]). */
+export function firstFrameGraph(): Uint8Array {
+  const g = new GraphBuilder('with-first-frame');
+  const dims = anyShape(5);
+  const x = g.input('x', 'float32', dims);
+  const first = g.input('first', 'float32', [dims[0]!, dims[1]!, 1, dims[3]!, dims[4]!]);
+  const later = g.op('Slice', [x, g.constant('int64', [1], [1]), g.constant('int64', [1], [2 ** 31 - 1]), g.constant('int64', [1], [2])], '/later/Slice');
+  const y = g.op('Concat', [first, later], '/Concat', { attrs: { axis: 2 } });
+  g.output('y', 'float32', dims, y);
+  return g.toModel({ opsets: OPSETS });
+}

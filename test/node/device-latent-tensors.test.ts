@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { convertCheckpoint } from '../../src/convert/convert-checkpoint.ts';
+import { FP32_CONFIG } from '../../src/convert/quant/quant-config.ts';
+import { selfTestCheckpoint } from '../../src/model/self-test-model.ts';
+import { dirBundleSink } from '../../src/node/dir-bundle-sink.ts';
+import { openDirBundle } from '../../src/node/dir-bundle.ts';
+import { DeviceLatentTensors } from '../../src/pipeline/generate/device-latent-tensors.ts';
+import { hostLatentTensors } from '../../src/pipeline/generate/latent-tensors.ts';
+import { WanPipeline } from '../../src/pipeline/generate/wan-pipeline.ts';
+import type { GenerationSettings } from '../../src/pipeline/generate/generation-settings.ts';
+import type { OrtTensor } from '../../src/pipeline/ort-types.ts';
+
+// onnxruntime-node cannot feed a GPU buffer back into a session, so the device path runs here
+// on the CPU EP (where `preferredOutputLocation: 'gpu-buffer'` yields CPU tensors): the same
+// graphs and the same ownership as on WebGPU, where the e2e tests and bench:webgpu-steps run it.
+const CPU = { executionProviders: ['cpu'] };
+
+let work: string;
+let bundleDir: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'wan-device-tensors-'));
+  bundleDir = join(work, 'bundle');
+  await convertCheckpoint(await selfTestCheckpoint(), await dirBundleSink(bundleDir), { quant: FP32_CONFIG, source: { repo: 'self-test', revision: 'test' } });
+});
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+const random = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 1000 + i * 12.9898) * 3);
+const tensor = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
+
+describe('latent tensor arithmetic as graphs', () => {
+  const dims = [1, 3, 4, 2, 5];
+  const n = dims.reduce((a, b) => a * b, 1);
+  const device = new DeviceLatentTensors(ort, CPU);
+  const host = hostLatentTensors(ort);
+  afterAll(() => device.dispose());
+
+  test('combine, place and withFirstFrame agree with the CPU arrays', async () => {
+    const [a, b, c] = [random(n, 1), random(n, 2), random(n, 3)];
+    const terms = [
+      [0.75, tensor(a, dims)],
+      [-1.5, tensor(b, dims)],
+      [Math.PI, tensor(c, dims)],
+    ] as const;
+    const onDevice = await device.read(await device.combine(terms));
+    const onHost = await host.read(await host.combine(terms));
+    onDevice.forEach((v, i) => expect(v).toBeCloseTo(onHost[i]!, 5));
+    expect(onDevice[7]).toBeCloseTo(0.75 * a[7]! - 1.5 * b[7]! + Math.PI * c[7]!, 5);
+
+    const rope = tensor(random(12, 4), [6, 2]);
+    expect(Array.from(await device.read(await device.place(rope)))).toEqual(Array.from(rope.data as Float32Array));
+
+    const first = random(3 * 2 * 5, 5);
+    const imposed = await device.read(await device.withFirstFrame(tensor(a, dims), tensor(first, [1, 3, 1, 2, 5])));
+    expect(Array.from(imposed)).toEqual(Array.from(await host.read(await host.withFirstFrame(tensor(a, dims), tensor(first, [1, 3, 1, 2, 5])))));
+    // Frame 0 of channel 1 is the start frame's channel 1; frame 1 is untouched.
+    expect(imposed.slice(40, 50)).toEqual(first.slice(10, 20));
+    expect(imposed.slice(50, 60)).toEqual(a.slice(50, 60));
+  });
+});
+
+describe('the pipeline with its tensors on the device', () => {
+  const settings = (sampler: GenerationSettings['sampler']): GenerationSettings => ({
+    prompt: 'a red fox in fresh snow',
+    width: 64,
+    height: 64,
+    frames: 5,
+    steps: 3,
+    guidance: 5,
+    shift: 5,
+    sampler,
+    seed: 11,
+  });
+  const image = { width: 64, height: 64, channels: 3 as const, data: Uint8Array.from({ length: 64 * 64 * 3 }, (_, i) => (i * 31) % 256) };
+
+  for (const [sampler, start] of [['unipc', image], ['euler', null], ['dmd', null]] as const) {
+    test(`${sampler}${start ? ', image-to-video' : ''}: the same latents as on the CPU, and every tensor it made is released`, async () => {
+      const made: OrtTensor[] = [];
+      const released = new Set<OrtTensor>();
+      const record = <K extends 'combine' | 'place' | 'withFirstFrame'>(method: K) => {
+        const original = DeviceLatentTensors.prototype[method] as (...args: unknown[]) => Promise<OrtTensor>;
+        return vi.spyOn(DeviceLatentTensors.prototype, method).mockImplementation(async function (this: DeviceLatentTensors, ...args: unknown[]) {
+          const out = await original.apply(this, args);
+          made.push(out);
+          return out;
+        } as never);
+      };
+      const spies: { mockRestore(): void }[] = [record('combine'), record('place'), record('withFirstFrame')];
+      const release = DeviceLatentTensors.prototype.release;
+      spies.push(vi.spyOn(DeviceLatentTensors.prototype, 'release').mockImplementation(function (this: DeviceLatentTensors, t: OrtTensor) {
+        expect(released.has(t)).toBe(false);
+        released.add(t);
+        release.call(this, t);
+      }));
+      try {
+        const onDevice = new WanPipeline({ ort, bundle: await openDirBundle(bundleDir), sessionOptions: CPU, tensorsOnDevice: true });
+        const onHost = new WanPipeline({ ort, bundle: await openDirBundle(bundleDir) });
+        const a = await onDevice.generate(settings(sampler), start, { preview: true });
+        const b = await onHost.generate(settings(sampler), start);
+        await Promise.all([onDevice.dispose(), onHost.dispose()]);
+        let max = 0;
+        for (let i = 0; i < a.latents.length; i++) max = Math.max(max, Math.abs(a.latents[i]! - b.latents[i]!));
+        expect(a.latents.length).toBe(b.latents.length);
+        expect(max).toBeLessThan(1e-5);
+        expect(made.length).toBeGreaterThan(3 * 2);
+        expect(made.filter((t) => !released.has(t))).toEqual([]);
+      } finally {
+        for (const spy of spies) spy.mockRestore();
+      }
+    });
+  }
+});
