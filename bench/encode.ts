@@ -8,8 +8,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createServer } from 'vite';
-import { CHROMIUM_ARGS, launchChromium } from '../test/e2e/browser.ts';
+import { runPageBench } from './page-bench.ts';
 
 const { values } = parseArgs({
   options: { size: { type: 'string', default: '1280x704' }, frames: { type: 'string', default: '121' }, container: { type: 'string', default: 'mp4' } },
@@ -31,36 +30,28 @@ function chromiumRss(): number {
   return total;
 }
 
-const server = await createServer({ server: { port: 0 }, logLevel: 'warn' });
-await server.listen();
-const url = server.resolvedUrls?.local[0];
-const browser = await launchChromium([...CHROMIUM_ARGS, '--js-flags=--expose-gc', '--enable-blink-features=ForceEagerMeasureMemory']);
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-try {
-  for (const gc of [false, true]) {
-    const page = await browser.newPage();
-    await page.goto(`${url}bench/browser/encode.html?width=${width}&height=${height}&frames=${values.frames}&container=${values.container}&gc=${gc ? 1 : 0}`);
-    const baseRss = chromiumRss();
-    let peakRss = baseRss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, chromiumRss())), 50);
-    await page.waitForFunction(() => 'benchResult' in globalThis, undefined, { timeout: 600_000, polling: 200 });
-    clearInterval(sampler);
-    const result = (await page.evaluate('benchResult')) as Record<string, unknown>;
-    await page.close();
-    if (result.error) throw new Error(String(result.error));
-    const [frameBytes, frames, totalMs, generatingMs] = [result.frameBytes, result.frames, result.totalMs, result.generatingMs].map(Number) as [number, number, number, number];
-    if (!gc) {
-      console.log(`${width}x${height}, ${frames} frames → ${String(result.codec).toUpperCase()} in ${String(result.container).toUpperCase()}, ${mb(Number(result.bytes))}`);
-      console.log(`time: ${(totalMs / 1000).toFixed(1)} s in all, of which ${(generatingMs / 1000).toFixed(1)} s drawing the synthetic frames (the encoder runs alongside)`);
-      console.log(`one uncompressed frame: ${mb(frameBytes)}; the whole video uncompressed: ${mb(frameBytes * frames)}`);
-    }
-    const js = result.jsMemory as unknown as { page: number; worker: number; samples: number } | null;
-    if (js) console.log(`JS memory (measureUserAgentSpecificMemory, ${js.samples} samples): worker peak ${mb(js.worker)} (${(js.worker / frameBytes).toFixed(1)} frames), page peak ${mb(js.page)}`);
-    const growth = peakRss - baseRss;
-    const mode = gc ? 'garbage collected after every chunk (held)' : 'as the browser runs it';
-    console.log(`chromium resident memory, all processes, ${mode}: peak +${mb(growth)} (${(growth / frameBytes).toFixed(1)} frames)`);
+for (const gc of [false, true]) {
+  let baseRss = 0;
+  let peakRss = 0;
+  const query = { width: String(width), height: String(height), frames: values.frames, container: values.container, gc: gc ? '1' : '0' };
+  const result = await runPageBench<Record<string, unknown>>('encode.html', query, {
+    chromiumArgs: ['--js-flags=--expose-gc'],
+    whileRunning() {
+      baseRss = peakRss = chromiumRss();
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, chromiumRss())), 50);
+      return () => clearInterval(sampler);
+    },
+  });
+  const [frameBytes, frames, totalMs, generatingMs] = [result.frameBytes, result.frames, result.totalMs, result.generatingMs].map(Number) as [number, number, number, number];
+  if (!gc) {
+    console.log(`${width}x${height}, ${frames} frames → ${String(result.codec).toUpperCase()} in ${String(result.container).toUpperCase()}, ${mb(Number(result.bytes))}`);
+    console.log(`time: ${(totalMs / 1000).toFixed(1)} s in all, of which ${(generatingMs / 1000).toFixed(1)} s drawing the synthetic frames (the encoder runs alongside)`);
+    console.log(`one uncompressed frame: ${mb(frameBytes)}; the whole video uncompressed: ${mb(frameBytes * frames)}`);
   }
-} finally {
-  await browser.close();
-  await server.close();
+  const js = result.jsMemory as unknown as { page: number; worker: number; samples: number } | null;
+  if (js) console.log(`JS memory (measureUserAgentSpecificMemory, ${js.samples} samples): worker peak ${mb(js.worker)} (${(js.worker / frameBytes).toFixed(1)} frames), page peak ${mb(js.page)}`);
+  const growth = peakRss - baseRss;
+  const mode = gc ? 'garbage collected after every chunk (held)' : 'as the browser runs it';
+  console.log(`chromium resident memory, all processes, ${mode}: peak +${mb(growth)} (${(growth / frameBytes).toFixed(1)} frames)`);
 }

@@ -11,6 +11,7 @@ import { useHistoryStore } from './history-store.ts';
 import { estimateFor, useEstimateStore } from './estimate-store.ts';
 import { generationSettings, modelLocation, useSettingsStore } from './settings-store.ts';
 import { useStartImageStore } from './start-image-store.ts';
+import { estimateQuery } from '../pipeline/estimate/generation-estimate.ts';
 import type { StartImage } from './start-image-store.ts';
 
 export type GenerationStatus = 'idle' | 'running' | 'done' | 'failed' | 'canceled';
@@ -85,7 +86,7 @@ function snapshot(): QueuedJob | string {
 /** Settings like this job's will be estimated not to fit from now on. */
 function rememberOutOfMemory(job: QueuedJob): void {
   const estimates = useEstimateStore.getState();
-  const peak = estimateFor(estimates.profiles, job.model, { ...job.settings, hasStartImage: job.image !== null })?.peakBytes;
+  const peak = estimateFor(estimates.profiles, job.model, estimateQuery(job.settings, job.image?.rgb ?? null))?.peakBytes;
   if (peak != null) estimates.recordOutOfMemory(job.model, peak);
 }
 

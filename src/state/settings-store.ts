@@ -52,7 +52,7 @@ export function generationSettings(settings: Settings): GenerationSettings {
 }
 
 /** Where the chosen model is, as the worker takes it; null when none is chosen. */
-export function modelLocation(settings: Settings): ModelLocation | null {
+export function modelLocation(settings: Pick<Settings, 'modelSource' | 'installedModelId' | 'bundleUrl'>): ModelLocation | null {
   if (settings.modelSource === 'installed') return settings.installedModelId ? installedModelLocation(settings.installedModelId) : null;
   return settings.bundleUrl.trim() ? new URL(settings.bundleUrl.trim(), location.href).href : null;
 }

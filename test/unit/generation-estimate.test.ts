@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { calibrationRuns } from '../../src/pipeline/estimate/calibration-plan.ts';
-import { ditPasses, estimateGeneration } from '../../src/pipeline/estimate/generation-estimate.ts';
+import { ditPasses, estimateGeneration, estimateQuery } from '../../src/pipeline/estimate/generation-estimate.ts';
 import type { MachineProfile } from '../../src/pipeline/estimate/generation-estimate.ts';
 import { ditTokens, MeasurementRecorder } from '../../src/pipeline/estimate/generation-measurement.ts';
 import type { GenerationMeasurement } from '../../src/pipeline/estimate/generation-measurement.ts';
-import { fitNonNegative } from '../../src/pipeline/estimate/nonnegative-fit.ts';
+import { fitNonNegativeLine } from '../../src/pipeline/estimate/nonnegative-fit.ts';
 import { ditPassMacs, ditWork } from '../../src/pipeline/estimate/dit-work.ts';
 import { parseDitConfig } from '../../src/convert/wan-dit/dit-config.ts';
 import { WAN22_TI2V_5B_CONFIGS } from '../../src/convert/random-checkpoint/index.ts';
@@ -13,7 +13,6 @@ import { WAN_DEFAULTS, FASTWAN_DEFAULTS } from '../../src/pipeline/generate/gene
 import type { GenerationSettings } from '../../src/pipeline/generate/generation-settings.ts';
 import { SIZE_PRESETS } from '../../src/app/generate/size-presets.ts';
 
-const quadratic = (n: number) => 40 + 0.02 * n + 3e-6 * n * n;
 const WAN_DIT = ditWork(parseDitConfig(WAN22_TI2V_5B_CONFIGS.transformer));
 /** A machine doing 50 T multiply-adds per second in the DiT, after 40 ms of fixed cost per pass. */
 const passMs = (tokens: number) => 40 + ditPassMacs(WAN_DIT, tokens) / 5e10;
@@ -26,25 +25,31 @@ describe('ditWork', () => {
   });
 });
 
-describe('fitNonNegative', () => {
-  test('recovers a + b·N + c·N² at token counts up to 720p', () => {
-    const samples = [500, 2000, 7000, 27280].map((x) => ({ x, y: quadratic(x) }));
-    const fit = fitNonNegative(samples, (n) => [1, n, n * n]);
-    expect(fit.coefficients[0]).toBeCloseTo(40, 6);
-    expect(fit.coefficients[1]).toBeCloseTo(0.02, 9);
-    expect(fit.coefficients[2]).toBeCloseTo(3e-6, 12);
+describe('fitNonNegativeLine', () => {
+  test('recovers a + b·x', () => {
+    const fit = fitNonNegativeLine([500, 2000, 7000, 27280].map((x) => ({ x, y: 40 + 0.02 * x })));
+    expect(fit.intercept).toBeCloseTo(40, 6);
+    expect(fit.slope).toBeCloseTo(0.02, 9);
   });
 
-  test('keeps every coefficient non-negative when the data would pull one below zero', () => {
+  test('keeps the slope non-negative when the data would pull it below zero', () => {
     // Falling then flat: an unconstrained line would have a negative slope.
-    const samples = [
+    const fit = fitNonNegativeLine([
       { x: 1, y: 10 },
       { x: 2, y: 9 },
       { x: 3, y: 9 },
-    ];
-    const fit = fitNonNegative(samples, (x) => [1, x]);
-    expect(fit.coefficients.every((c) => c >= 0)).toBe(true);
+    ]);
+    expect(fit.slope).toBe(0);
     expect(fit.predict(100)).toBeCloseTo(28 / 3, 6);
+  });
+
+  test('keeps the intercept non-negative: a steep line through the origin instead', () => {
+    const fit = fitNonNegativeLine([
+      { x: 10, y: 1 },
+      { x: 20, y: 12 },
+    ]);
+    expect(fit.intercept).toBe(0);
+    expect(fit.slope).toBeCloseTo((10 * 1 + 20 * 12) / (100 + 400), 9);
   });
 });
 
@@ -204,5 +209,21 @@ describe('MeasurementRecorder', () => {
     recorder.observe({ type: 'progress', phase: 'denoising', step: 1, steps: 1, elapsedMs: 0, etaMs: null });
     const measurement = recorder.finish({ settings: { width: 64, height: 64, frames: 5 }, ditPassesPerStep: 1 }, WAN_DIT);
     expect(measurement).toMatchObject({ textEncodeMs: null, imageEncodeMs: null, ditPassMs: null, decodeFrameMs: null, memory: null });
+  });
+});
+
+describe('the estimate query', () => {
+  const settings = { width: 1280, height: 704, frames: 121, steps: 50, guidance: 5, shift: 5, sampler: 'unipc' as const };
+
+  test('without a start image it is the settings', () => {
+    expect(estimateQuery(settings, null)).toEqual({ ...settings, hasStartImage: false });
+  });
+
+  test('with a start image it is the size the video will take: the image’s crop within the settings’ area', () => {
+    const query = estimateQuery(settings, { width: 1000, height: 1000 });
+    expect(query.hasStartImage).toBe(true);
+    expect(Math.abs(query.width / query.height - 1)).toBeLessThan(0.05);
+    expect(query.width * query.height).toBeLessThanOrEqual(1280 * 704);
+    expect(query.width).toBeGreaterThan(704);
   });
 });

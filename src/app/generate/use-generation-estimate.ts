@@ -1,4 +1,5 @@
-import { startImageCrop } from '../../pipeline/image/index.ts';
+import { useShallow } from 'zustand/react/shallow';
+import { estimateQuery } from '../../pipeline/estimate/generation-estimate.ts';
 import type { GenerationEstimate } from '../../pipeline/estimate/generation-estimate.ts';
 import { estimateFor, useEstimateStore } from '../../state/estimate-store.ts';
 import { modelLocation, useSettingsStore } from '../../state/settings-store.ts';
@@ -6,9 +7,20 @@ import { useStartImageStore } from '../../state/start-image-store.ts';
 
 /** The estimate for the current settings (at the start image's crop size when there is one), or null. */
 export function useGenerationEstimate(): GenerationEstimate | null {
-  const settings = useSettingsStore();
-  const image = useStartImageStore((state) => state.image);
+  // Only what the estimate depends on: typing a prompt does not refit it.
+  const settings = useSettingsStore(
+    useShallow(({ width, height, frames, steps, guidance, shift, sampler, modelSource, installedModelId, bundleUrl }) => ({
+      width,
+      height,
+      frames,
+      steps,
+      guidance,
+      shift,
+      sampler,
+      model: modelLocation({ modelSource, installedModelId, bundleUrl }),
+    })),
+  );
+  const image = useStartImageStore((state) => state.image?.rgb ?? null);
   const profiles = useEstimateStore((state) => state.profiles);
-  const size = image ? startImageCrop(image.rgb.width, image.rgb.height, settings.width * settings.height) : settings;
-  return estimateFor(profiles, modelLocation(settings), { ...settings, width: size.width, height: size.height, hasStartImage: image !== null });
+  return estimateFor(profiles, settings.model, estimateQuery(settings, image));
 }

@@ -4,8 +4,9 @@ import { arrayLatentMath, createSampler } from '../sampling/index.ts';
 import type { GenerationSettings } from '../generate/generation-settings.ts';
 import { ditTokens } from './generation-measurement.ts';
 import type { GenerationMeasurement, MeasuredPhase, PhaseMemory } from './generation-measurement.ts';
-import { fitNonNegative } from './nonnegative-fit.ts';
+import { fitNonNegativeLine } from './nonnegative-fit.ts';
 import { ditPassMacs } from './dit-work.ts';
+import { startImageCrop } from '../image/index.ts';
 
 /** What has been measured with one model on one machine. */
 export interface MachineProfile {
@@ -39,6 +40,16 @@ export type EstimateQuery = Pick<GenerationSettings, 'width' | 'height' | 'frame
   readonly hasStartImage: boolean;
 };
 
+/**
+ * The query for settings and an optional start image (its size): with one, the video takes
+ * the image's shape within the settings' area, and that is the size estimated.
+ */
+export function estimateQuery(settings: Omit<EstimateQuery, 'hasStartImage'>, image: { readonly width: number; readonly height: number } | null): EstimateQuery {
+  const size = image ? startImageCrop(image.width, image.height, settings.width * settings.height) : settings;
+  const { frames, steps, guidance, shift, sampler } = settings;
+  return { width: size.width, height: size.height, frames, steps, guidance, shift, sampler, hasStartImage: image !== null };
+}
+
 /** The DiT passes settings run: the sampler's steps (FastWan's DMD has fixed ones), each twice with guidance. */
 export function ditPasses(settings: Pick<GenerationSettings, 'steps' | 'guidance' | 'shift' | 'sampler'>): { steps: number; passesPerStep: 1 | 2 } {
   const sampler = createSampler(settings.sampler, { steps: settings.steps, shift: settings.shift, noise: (count) => new Float32Array(count) }, arrayLatentMath);
@@ -56,7 +67,11 @@ const distinct = (samples: readonly Sample[]) => new Set(samples.map((s) => s.x)
 function linear(samples: readonly Sample[], least = 2): ((x: number) => number) | null {
   const terms = Math.min(2, distinct(samples));
   if (terms < least) return null;
-  return fitNonNegative(samples, (x) => (terms === 2 ? [1, x] : [1])).predict;
+  if (terms === 1) {
+    const mean = samples.reduce((sum, s) => sum + s.y, 0) / samples.length;
+    return () => Math.max(0, mean);
+  }
+  return fitNonNegativeLine(samples).predict;
 }
 
 const samplesOf = (measurements: readonly GenerationMeasurement[], x: (m: GenerationMeasurement) => number, y: (m: GenerationMeasurement) => number | null | undefined): Sample[] =>

@@ -38,7 +38,8 @@ export class DeviceLatentTensors implements LatentTensors {
   }
 
   release(tensor: OrtTensor): void {
-    if (tensor.location === 'gpu-buffer') tensor.dispose();
+    // Not by location: a GPU tensor that has been read reports 'cpu' but still holds its buffer.
+    tensor.dispose();
   }
 
   place(tensor: OrtTensor): Promise<OrtTensor> {
