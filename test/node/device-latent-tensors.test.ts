@@ -57,6 +57,17 @@ describe('latent tensor arithmetic as graphs', () => {
     const first = random(3 * 2 * 5, 5);
     const imposed = await device.read(await device.withFirstFrame(tensor(a, dims), tensor(first, [1, 3, 1, 2, 5])));
     expect(Array.from(imposed)).toEqual(Array.from(await host.read(await host.withFirstFrame(tensor(a, dims), tensor(first, [1, 3, 1, 2, 5])))));
+    const map = { channels: 3, weights: Float32Array.from(random(9, 6)), bias: Float32Array.of(0.1, -0.2, 0.3) };
+    const rgb = await device.toRgb(tensor(a, dims), map);
+    expect(rgb.dims).toEqual([1, 3, 4, 2, 5]);
+    const rgbValues = await device.read(rgb);
+    const expected = await host.read(await host.toRgb(tensor(a, dims), map));
+    rgbValues.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+    // Red at frame 2, row 1, column 3: Σ_c w[0][c]·a[c, 2, 1, 3] + b[0].
+    const at = (c: number) => a[((c * 4 + 2) * 2 + 1) * 5 + 3]!;
+    expect(rgbValues[(2 * 2 + 1) * 5 + 3]).toBeCloseTo(map.weights[0]! * at(0) + map.weights[1]! * at(1) + map.weights[2]! * at(2) + 0.1, 5);
+    await expect(device.toRgb(tensor(a, dims), { ...map, channels: 4, weights: new Float32Array(12) })).rejects.toThrow(/4 latent channels/);
+
     // Frame 0 of channel 1 is the start frame's channel 1; frame 1 is untouched.
     expect(imposed.slice(40, 50)).toEqual(first.slice(10, 20));
     expect(imposed.slice(50, 60)).toEqual(a.slice(50, 60));
@@ -80,7 +91,7 @@ describe('the pipeline with its tensors on the device', () => {
   for (const [sampler, start] of [['unipc', image], ['euler', null], ['dmd', null]] as const) {
     test(`${sampler}${start ? ', image-to-video' : ''}: the same latents as on the CPU, and every tensor it made is released`, async () => {
       const made: OrtTensor[] = [];
-      const record = <K extends 'combine' | 'place' | 'withFirstFrame'>(method: K) => {
+      const record = <K extends 'combine' | 'place' | 'withFirstFrame' | 'toRgb'>(method: K) => {
         const original = DeviceLatentTensors.prototype[method] as (...args: unknown[]) => Promise<OrtTensor>;
         return vi.spyOn(DeviceLatentTensors.prototype, method).mockImplementation(async function (this: DeviceLatentTensors, ...args: unknown[]) {
           const out = await original.apply(this, args);
@@ -88,7 +99,7 @@ describe('the pipeline with its tensors on the device', () => {
           return out;
         } as never);
       };
-      const spies = [record('combine'), record('place'), record('withFirstFrame')];
+      const spies = [record('combine'), record('place'), record('withFirstFrame'), record('toRgb')];
       /** Whether a tensor was disposed (onnxruntime refuses to touch its data then). */
       const disposed = (tensor: OrtTensor) => {
         try {
@@ -101,13 +112,18 @@ describe('the pipeline with its tensors on the device', () => {
       try {
         const onDevice = new WanPipeline({ ort, bundle: await openDirBundle(bundleDir), sessionOptions: CPU, tensorsOnDevice: true });
         const onHost = new WanPipeline({ ort, bundle: await openDirBundle(bundleDir) });
-        const a = await onDevice.generate(settings(sampler), start, { preview: true });
-        const b = await onHost.generate(settings(sampler), start);
+        const previews: Uint8ClampedArray[][] = [[], []];
+        const a = await onDevice.generate(settings(sampler), start, { preview: true, onEvent: (e) => e.type === 'preview' && previews[0]!.push(...e.frames) });
+        const b = await onHost.generate(settings(sampler), start, { preview: true, onEvent: (e) => e.type === 'preview' && previews[1]!.push(...e.frames) });
         await Promise.all([onDevice.dispose(), onHost.dispose()]);
         let max = 0;
         for (let i = 0; i < a.latents.length; i++) max = Math.max(max, Math.abs(a.latents[i]! - b.latents[i]!));
         expect(a.latents.length).toBe(b.latents.length);
         expect(max).toBeLessThan(1e-5);
+        // The step previews too: every step, every latent frame, within one level of 255.
+        expect(previews[0]!.length).toBe(3 * 2);
+        expect(previews[0]!.length).toBe(previews[1]!.length);
+        previews[0]!.forEach((frame, f) => frame.forEach((v, i) => expect(Math.abs(v - previews[1]![f]![i]!)).toBeLessThanOrEqual(1)));
         expect(made.length).toBeGreaterThan(3 * 2);
         expect(made.filter((t) => !disposed(t))).toEqual([]);
       } finally {

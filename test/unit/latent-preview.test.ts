@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ridgeLeastSquares } from '../../src/pipeline/preview/least-squares.ts';
 import { calibrationImage, fitLatentRgbMap } from '../../src/pipeline/preview/latent-rgb-map.ts';
-import { latentPreview } from '../../src/pipeline/preview/latent-preview.ts';
+import { previewFrames, projectLatents } from '../../src/pipeline/preview/latent-preview.ts';
 import { cleanEstimate, combineArrays } from '../../src/pipeline/sampling/index.ts';
 
 /** A deterministic pseudo-random stream in [-1, 1). */
@@ -80,7 +80,7 @@ describe('latent → RGB preview map', () => {
       const [f, p] = [Math.floor(index / 2), index % 2];
       for (let k = 0; k < channels; k++) latents[(k * frames + f) * h * w + p] = offset[k]! + colour.reduce((s, v, c) => s + v * mix[k * 3 + c]!, 0);
     });
-    const preview = latentPreview(latents, [1, channels, frames, h, w], map);
+    const preview = previewFrames(projectLatents(latents, [1, channels, frames, h, w], map), [1, channels, frames, h, w]);
     expect(preview.frames).toHaveLength(2);
     expect([preview.width, preview.height]).toEqual([2, 1]);
     pixelColours.forEach((colour, index) => {
@@ -93,7 +93,7 @@ describe('latent → RGB preview map', () => {
 
   test('refuses latents with another channel count', async () => {
     const map = await fitLatentRgbMap(linearEncoder);
-    expect(() => latentPreview(new Float32Array(16), [1, 16, 1, 1, 1], map)).toThrow(/48 latent channels/);
+    expect(() => projectLatents(new Float32Array(16), [1, 16, 1, 1, 1], map)).toThrow(/48 latent channels/);
   });
 
   test('the clean-latent estimate inverts x_t = (1 − σ)·x₀ + σ·noise with v = noise − x₀', () => {

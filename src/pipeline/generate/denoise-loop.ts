@@ -7,13 +7,17 @@ import { cleanEstimate } from '../sampling/index.ts';
 import type { FlowSampler, Term } from '../sampling/index.ts';
 import type { AbortSignalLike } from '../../convert/safetensors/index.ts';
 import type { LatentTensors } from './latent-tensors.ts';
+import type { LatentRgbMap } from '../preview/latent-rgb-map.ts';
 
 /** What a step offers to look at; each read is a GPU → CPU copy when the loop runs on the GPU. */
 export interface StepView {
   /** The latents after the step, x_{i+1}. */
   latents(): Promise<Float32Array>;
-  /** The step's estimate of the clean latents, x_i − σ_i·v (with the start image's frame for image-to-video). */
-  denoised(): Promise<Float32Array>;
+  /**
+   * The step's estimate of the clean latents, x_i − σ_i·v (with the start image's frame for
+   * image-to-video), through the preview map: RGB [3, F, H, W], 16× less to read than latents.
+   */
+  denoisedRgb(map: LatentRgbMap): Promise<Float32Array>;
 }
 
 export interface DenoiseInput {
@@ -111,13 +115,14 @@ export async function denoise(input: DenoiseInput): Promise<Float32Array> {
         try {
           await input.onStep?.(i, {
             latents: () => tensors.read(next),
-            denoised: async () => {
+            denoisedRgb: async (map) => {
               let estimate = await tensors.combine(cleanEstimate(before, v, sigma));
               if (first) estimate = await replace(estimate, tensors.withFirstFrame(estimate, first));
+              const rgb = await replace(estimate, tensors.toRgb(estimate, map));
               try {
-                return Float32Array.from(await tensors.read(estimate));
+                return Float32Array.from(await tensors.read(rgb));
               } finally {
-                tensors.release(estimate);
+                tensors.release(rgb);
               }
             },
           });

@@ -1,6 +1,8 @@
 import type { Term } from '../sampling/index.ts';
 import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from '../ort-types.ts';
-import { combineGraph, combineInputs, firstFrameGraph } from './latent-graphs.ts';
+import { combineGraph, combineInputs, firstFrameGraph, rgbGraph } from './latent-graphs.ts';
+import { assertPreviewChannels } from '../preview/latent-preview.ts';
+import type { LatentRgbMap } from '../preview/latent-rgb-map.ts';
 import type { LatentTensors } from './latent-tensors.ts';
 
 /**
@@ -49,6 +51,17 @@ export class DeviceLatentTensors implements LatentTensors {
   async withFirstFrame(x: OrtTensor, first: OrtTensor): Promise<OrtTensor> {
     const session = await this.session('with-first-frame', firstFrameGraph);
     return (await session.run({ x, first })).y!;
+  }
+
+  async toRgb(x: OrtTensor, map: LatentRgbMap): Promise<OrtTensor> {
+    assertPreviewChannels(x.dims[1]!, map);
+    const session = await this.session('latents-to-rgb', rgbGraph);
+    const { rgb } = await session.run({
+      x,
+      weights: new this.ort.Tensor('float32', map.weights, [3, map.channels]),
+      bias: new this.ort.Tensor('float32', map.bias, [3, 1]),
+    });
+    return rgb!;
   }
 
   async read(tensor: OrtTensor): Promise<Float32Array> {

@@ -35,3 +35,19 @@ export function firstFrameGraph(): Uint8Array {
   g.output('y', 'float32', dims, y);
   return g.toModel({ opsets: OPSETS });
 }
+
+/** rgb [1, 3, F, H, W] = weights [3, C] · x [1, C, F, H, W] + bias [3, 1], over each position: the preview's latent → RGB map. */
+export function rgbGraph(): Uint8Array {
+  const g = new GraphBuilder('latents-to-rgb');
+  const dims = anyShape(5);
+  const x = g.input('x', 'float32', dims);
+  const weights = g.input('weights', 'float32', [3, dims[1]!]);
+  const bias = g.input('bias', 'float32', [3, 1]);
+  const channelsFirst = g.op('Squeeze', [x, g.constant('int64', [1], [0])], '/batch/Squeeze');
+  const flat = g.op('Reshape', [channelsFirst, g.constant('int64', [2], [0, -1])], '/flat/Reshape');
+  const mixed = g.op('Add', [g.op('MatMul', [weights, flat], '/MatMul'), bias], '/Add');
+  const grid = g.op('Shape', [x], '/grid/Shape', { attrs: { start: 2 } });
+  const shape = g.op('Concat', [g.constant('int64', [2], [1, 3]), grid], '/shape/Concat', { attrs: { axis: 0 } });
+  g.output('rgb', 'float32', [1, 3, dims[2]!, dims[3]!, dims[4]!], g.op('Reshape', [mixed, shape], '/Reshape'));
+  return g.toModel({ opsets: OPSETS });
+}

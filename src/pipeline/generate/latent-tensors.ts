@@ -1,6 +1,8 @@
 import type { LatentMath } from '../sampling/index.ts';
 import { combineArrays } from '../sampling/index.ts';
 import type { OrtModule, OrtTensor } from '../ort-types.ts';
+import { projectLatents } from '../preview/latent-preview.ts';
+import type { LatentRgbMap } from '../preview/latent-rgb-map.ts';
 
 /**
  * Where the denoising loop keeps its latent-sized tensors, and the arithmetic it does on
@@ -13,6 +15,8 @@ export interface LatentTensors extends LatentMath<OrtTensor> {
   place(tensor: OrtTensor): Promise<OrtTensor>;
   /** x [1, C, F, H, W] with frame 0 replaced by `first` [1, C, 1, H, W], as a new tensor. */
   withFirstFrame(x: OrtTensor, first: OrtTensor): Promise<OrtTensor>;
+  /** Latents [1, C, F, H, W] through the preview's latent → RGB map: [1, 3, F, H, W], a sixteenth of the latents' size. */
+  toRgb(x: OrtTensor, map: LatentRgbMap): Promise<OrtTensor>;
   /** The values on the CPU: a GPU → CPU readback on the device. */
   read(tensor: OrtTensor): Promise<Float32Array>;
   /** Releases what the implementation holds (its sessions). */
@@ -44,6 +48,7 @@ export function hostLatentTensors(ort: OrtModule): LatentTensors {
       imposeFirstFrame(out, values(first), x.dims);
       return make(out, x.dims);
     },
+    toRgb: async (x, map) => make(projectLatents(values(x), x.dims, map), [1, 3, ...x.dims.slice(2)]),
     read: async (tensor) => values(tensor),
     dispose: async () => undefined,
   };

@@ -22,7 +22,7 @@ import { fitLatentRgbMap } from '../preview/latent-rgb-map.ts';
 import type { LatentRgbMap } from '../preview/latent-rgb-map.ts';
 import { latentRgbMapKey } from '../preview/latent-rgb-map-store.ts';
 import type { LatentRgbMapStore } from '../preview/latent-rgb-map-store.ts';
-import { latentPreview } from '../preview/latent-preview.ts';
+import { previewFrames } from '../preview/latent-preview.ts';
 import { TEXT_ENCODER_GRAPH, TextConditioning } from './text-conditioning.ts';
 import { DeviceLatentTensors } from './device-latent-tensors.ts';
 import { hostLatentTensors } from './latent-tensors.ts';
@@ -161,7 +161,7 @@ export class WanPipeline {
       ...(signal ? { signal } : {}),
       onStep: async (step, view) => {
         emit(clock.progress(step + 1));
-        if (previewMap) emit({ type: 'preview', step: step + 1, steps: sampler.timesteps.length, ...latentPreview(await view.denoised(), dims, previewMap) });
+        if (previewMap) emit({ type: 'preview', step: step + 1, steps: sampler.timesteps.length, ...previewFrames(await view.denoisedRgb(previewMap), dims) });
       },
     });
     await this.sessions.endPhase(DIT_GRAPHS);
