@@ -2,7 +2,8 @@
 /// <reference types="vite/client" />
 // Generates with the bundle at ?bundle= on onnxruntime-web's WebGPU EP, as the worker does, and publishes as
 // `benchResult` per run: session creation time, time and GPU→CPU readbacks per denoising step, decode time per
-// chunk, and the peak GPU buffer bytes. Readbacks are counted at GPUBuffer.mapAsync(READ), which every
+// chunk, and the peak GPU buffer bytes; with ?preview=1 the step previews too (a step's preview is read
+// after its progress event, so it counts in the next interval). Readbacks are counted at GPUBuffer.mapAsync(READ), which every
 // download from the GPU goes through.
 import { openModel } from '../../src/model/model-location.ts';
 import { WanPipeline } from '../../src/pipeline/generate/wan-pipeline.ts';
@@ -24,11 +25,17 @@ const settings = {
   seed: 1,
 };
 
+const preview = params.get('preview') === '1';
+
 let readbacks = 0;
+let readbackBytes = 0;
 const mapAsync = GPUBuffer.prototype.mapAsync;
-GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, mode: GPUMapModeFlags, ...rest: [number?, number?]) {
-  if (mode & GPUMapMode.READ) readbacks++;
-  return mapAsync.call(this, mode, ...rest);
+GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, mode: GPUMapModeFlags, offset?: number, size?: number) {
+  if (mode & GPUMapMode.READ) {
+    readbacks++;
+    readbackBytes += size ?? this.size - (offset ?? 0);
+  }
+  return mapAsync.call(this, mode, offset, size);
 };
 
 /** onnxruntime with session creation timed. */
@@ -44,6 +51,7 @@ interface RunResult {
   readonly sessionMs: number;
   readonly stepMs: number[];
   readonly readbacksPerStep: number[];
+  readonly readbackBytesPerStep: number[];
   readonly decodeMs: number[];
   readonly totalMs: number;
   readonly peakGpuBytes: number | null;
@@ -60,17 +68,19 @@ async function run(): Promise<{ settings: typeof settings; adapter: string | nul
   for (let i = 0; i < runs; i++) {
     sessions.ms = 0;
     gpu.takeMemoryWindow();
-    const marks: Record<string, { at: number; readbacks: number }[]> = { denoising: [], decoding: [] };
+    type Mark = { at: number; readbacks: number; bytes: number };
+    const marks: Record<string, Mark[]> = { denoising: [], decoding: [] };
     const onEvent = (event: PipelineEvent) => {
-      if (event.type === 'progress' && event.phase in marks) marks[event.phase]!.push({ at: performance.now(), readbacks });
+      if (event.type === 'progress' && event.phase in marks) marks[event.phase]!.push({ at: performance.now(), readbacks, bytes: readbackBytes });
     };
     const started = performance.now();
-    await pipeline.generate(settings, null, { onEvent });
-    const between = (list: { at: number; readbacks: number }[], key: 'at' | 'readbacks') => list.slice(1).map((mark, k) => mark[key] - list[k]![key]);
+    await pipeline.generate(settings, null, { onEvent, preview });
+    const between = (list: Mark[], key: keyof Mark) => list.slice(1).map((mark, k) => mark[key] - list[k]![key]);
     results.push({
       sessionMs: sessions.ms,
       stepMs: between(marks.denoising!, 'at'),
       readbacksPerStep: between(marks.denoising!, 'readbacks'),
+      readbackBytesPerStep: between(marks.denoising!, 'bytes'),
       decodeMs: between(marks.decoding!, 'at'),
       totalMs: performance.now() - started,
       peakGpuBytes: gpu.takeMemoryWindow()?.peakBytes ?? null,
