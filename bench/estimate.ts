@@ -9,11 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { convertCheckpoint } from '../src/convert/convert-checkpoint.ts';
-import { FP32_CONFIG } from '../src/convert/quant/quant-config.ts';
-import { selfTestCheckpoint } from '../src/model/self-test-model.ts';
-import { dirBundleSink } from '../src/node/dir-bundle-sink.ts';
 import { openDirBundle } from '../src/node/dir-bundle.ts';
+import { writeSelfTestBundle } from '../src/node/write-self-test-bundle.ts';
 import { calibrationRuns } from '../src/pipeline/estimate/calibration-plan.ts';
 import { ditPasses, estimateGeneration } from '../src/pipeline/estimate/generation-estimate.ts';
 import { MeasurementRecorder } from '../src/pipeline/estimate/generation-measurement.ts';
@@ -27,7 +24,7 @@ const [width, height] = values.size.split('x').map(Number) as [number, number];
 const work = await mkdtemp(join(tmpdir(), 'wan-bench-estimate-'));
 try {
   const bundleDir = join(work, 'self-test');
-  await convertCheckpoint(await selfTestCheckpoint(), await dirBundleSink(bundleDir), { quant: FP32_CONFIG, source: { repo: 'self-test', revision: 'bench' } });
+  await writeSelfTestBundle(bundleDir);
   const pipeline = new WanPipeline({ ort, bundle: await openDirBundle(bundleDir) });
 
   const run = async (settings: GenerationSettings) => {

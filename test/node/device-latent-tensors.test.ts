@@ -3,11 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { convertCheckpoint } from '../../src/convert/convert-checkpoint.ts';
-import { FP32_CONFIG } from '../../src/convert/quant/quant-config.ts';
-import { selfTestCheckpoint } from '../../src/model/self-test-model.ts';
-import { dirBundleSink } from '../../src/node/dir-bundle-sink.ts';
 import { openDirBundle } from '../../src/node/dir-bundle.ts';
+import { writeSelfTestBundle } from '../../src/node/write-self-test-bundle.ts';
 import { DeviceLatentTensors } from '../../src/pipeline/generate/device-latent-tensors.ts';
 import { hostLatentTensors } from '../../src/pipeline/generate/latent-tensors.ts';
 import { WanPipeline } from '../../src/pipeline/generate/wan-pipeline.ts';
@@ -25,7 +22,7 @@ let bundleDir: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'wan-device-tensors-'));
   bundleDir = join(work, 'bundle');
-  await convertCheckpoint(await selfTestCheckpoint(), await dirBundleSink(bundleDir), { quant: FP32_CONFIG, source: { repo: 'self-test', revision: 'test' } });
+  await writeSelfTestBundle(bundleDir);
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
 

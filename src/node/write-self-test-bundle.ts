@@ -1,0 +1,9 @@
+import { convertCheckpoint } from '../convert/convert-checkpoint.ts';
+import { FP32_CONFIG } from '../convert/quant/quant-config.ts';
+import { selfTestCheckpoint } from '../model/self-test-model.ts';
+import { dirBundleSink } from './dir-bundle-sink.ts';
+
+/** Writes the built-in self-test model, converted as the browser converts it (fp32), as a bundle folder at `dir`. */
+export async function writeSelfTestBundle(dir: string): Promise<void> {
+  await convertCheckpoint(await selfTestCheckpoint(), await dirBundleSink(dir), { quant: FP32_CONFIG, source: { repo: 'self-test', revision: 'test' } });
+}
