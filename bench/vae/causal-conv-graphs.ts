@@ -9,6 +9,7 @@
  *   (K = 27·C, one GEMM instead of three and no partial sums), frames as the batch.
  */
 import { GraphBuilder } from '../../src/convert/onnx/index.ts';
+import { temporalTap } from '../../src/convert/wan-vae/vae-layers.ts';
 
 export type ConvFormulation = 'conv3d' | 'per-frame' | 'batched' | 'stacked';
 export const CONV_FORMULATIONS: readonly ConvFormulation[] = ['conv3d', 'per-frame', 'batched', 'stacked'];
@@ -21,13 +22,6 @@ export interface CausalConvShape {
 }
 
 const bytesOf = (values: Float32Array) => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-
-/** Tap t of a [C, C, 3, 3, 3] kernel as a [C, C, 3, 3] Conv2D kernel. */
-function tap(weight: Float32Array, channels: number, t: number): Float32Array {
-  const out = new Float32Array(channels * channels * 9);
-  for (let pair = 0; pair < channels * channels; pair++) out.set(weight.subarray(pair * 27 + t * 9, pair * 27 + t * 9 + 9), pair * 9);
-  return out;
-}
 
 /** The kernel [C, C, 3, 3, 3] as a Conv2D kernel over taps stacked on channels: [C, 3C, 3, 3], input channel t·C + i. */
 function stackedTaps(weight: Float32Array, channels: number): Float32Array {
@@ -58,7 +52,7 @@ export function causalConvModel(formulation: ConvFormulation, shape: CausalConvS
     const stacked = g.op('Concat', windows, 'stack', { attrs: { axis: 1 } });
     g.output('y', 'float32', [f, c, h, w], g.op('Conv', [stacked, kernel, b], 'Conv', { attrs: conv2d }));
   } else {
-    const taps = [0, 1, 2].map((t) => g.initializer(`weight.t${t}`, 'float32', [c, c, 3, 3], bytesOf(tap(weight, c, t))));
+    const taps = [0, 1, 2].map((t) => g.initializer(`weight.t${t}`, 'float32', [c, c, 3, 3], bytesOf(temporalTap(weight, c * c, 3, 9, t))));
     const sumOfTaps = (inputs: readonly string[], scope: string) =>
       inputs
         .map((input, t) => g.op('Conv', t === 2 ? [input, taps[t]!, b] : [input, taps[t]!], `${scope}/tap${t}`, { attrs: conv2d }))

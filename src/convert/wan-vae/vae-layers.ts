@@ -7,7 +7,7 @@ import type { Act, Float, VaeStage } from './vae-stage.ts';
 import { frameExtent, scopeOf } from './vae-stage.ts';
 
 /** Tap `t` of a temporal kernel: [cout, cin, kt, k, k] → [cout, cin, k, k]. */
-function temporalTap(values: Float32Array, coutTimesCin: number, kt: number, spatial: number, t: number): Float32Array {
+export function temporalTap(values: Float32Array, coutTimesCin: number, kt: number, spatial: number, t: number): Float32Array {
   const out = new Float32Array(coutTimesCin * spatial);
   for (let i = 0; i < coutTimesCin; i++) out.set(values.subarray((i * kt + t) * spatial, (i * kt + t + 1) * spatial), i * spatial);
   return out;
