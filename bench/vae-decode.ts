@@ -4,7 +4,7 @@
  * loads them and decodes latent frames one at a time, the way the pipeline streams them. The
  * third chunk is the steady state (the first gives 1 frame, the second compiles nothing new on
  * CPU but fills the caches). Prints time per chunk and the decoding process's peak RSS.
- *   npm run bench:vae-decode [-- --size 1280x704 --chunks 3 --activations fp32]
+ *   npm run bench:vae-decode [-- --size 1280x704 --chunks 3 --activations fp32 --vae-weights float]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: '1280x704' },
     chunks: { type: 'string', default: '3' },
     activations: { type: 'string', default: 'fp32' },
+    'vae-weights': { type: 'string', default: 'float' },
     child: { type: 'string' },
   },
 });
@@ -64,7 +65,7 @@ if (values.child) {
   const vae = WAN22_TI2V_5B_CONFIGS.vae;
   const config = parseVaeConfig(vae);
   const specs = vaeTensorSpecs(vae).filter((spec) => !spec.name.startsWith('encoder.') && !spec.name.startsWith('quant_conv.'));
-  const quant = resolveQuantConfig({ weights: 'fp32', activations: values.activations });
+  const quant = resolveQuantConfig({ weights: 'fp32', activations: values.activations, vaeWeights: values['vae-weights'] });
   const dir = await mkdtemp(join(tmpdir(), 'wan-bench-vae-'));
   try {
     const built = await buildVaeDecoderGraphs(
@@ -78,7 +79,7 @@ if (values.child) {
     const result = JSON.parse(output.trim().split('\n').at(-1)!) as { sessionSeconds: number; rssLoaded: number; chunks: ChunkResult[]; peakRss: number };
     const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
     console.log(
-      `VAE decoder, Wan2.2 config (${(parameterCount(specs) / 1e6).toFixed(0)} M parameters, ${gb(modelBytes)} of graphs), random weights, ${values.activations} activations, ${width}x${height}, onnxruntime-node CPU`,
+      `VAE decoder, Wan2.2 config (${(parameterCount(specs) / 1e6).toFixed(0)} M parameters, ${gb(modelBytes)} of graphs), random weights, ${values.activations} activations, ${quant.vaeWeights} conv weights, ${width}x${height}, onnxruntime-node CPU`,
     );
     console.log(`sessions created in ${result.sessionSeconds.toFixed(1)} s; RSS with the sessions loaded ${gb(result.rssLoaded)}`);
     printTable(

@@ -19,11 +19,18 @@ function linearBytesPerValue(quant: QuantConfig): number {
   }
 }
 
+/** The float32 scales of an int8 VAE kernel: one per output channel and temporal tap. */
+function int8ScaleBytes(shape: readonly number[]): number {
+  const taps = shape.length === 5 ? shape[2]! : 1;
+  return shape[0]! * taps * 4;
+}
+
 /**
  * About how many bytes the bundle of `source` takes at `quant`, before converting it, for
  * the space check. Matrices of the DiT and the text encoder count as linear layers in the
- * weight format, the token embedding table as copied, everything else (VAE, norms, biases)
- * in its activation type (fp32 for the text encoder).
+ * weight format, the token embedding table as copied, VAE convolution kernels at one byte with
+ * int8 VAE weights, everything else (norms, biases) in its activation type (fp32 for the text
+ * encoder).
  */
 export function estimateBundleBytes(source: SourceModel, quant: QuantConfig): number {
   let bytes = 0;
@@ -37,6 +44,7 @@ export function estimateBundleBytes(source: SourceModel, quant: QuantConfig): nu
       const values = tensor.shape.reduce((a, b) => a * b, 1);
       if (checkpoint === source.textEncoder && (EMBEDDING_TENSOR_NAMES as readonly string[]).includes(tensor.name)) bytes += tensor.byteLength;
       else if (checkpoint !== source.vae && tensor.shape.length >= 2) bytes += values * linearBytesPerValue(quant);
+      else if (checkpoint === source.vae && quant.vaeWeights === 'int8' && tensor.shape.length >= 4) bytes += values + int8ScaleBytes(tensor.shape);
       else bytes += values * other;
     }
   }

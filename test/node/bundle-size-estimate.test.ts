@@ -16,14 +16,16 @@ afterAll(async () => {
 });
 
 test.each([
-  ['int4', 'fp16'],
-  ['int8', 'fp32'],
-  ['fp16', 'fp16'],
-])('the space check’s size estimate is within a tenth of the bundle converted with %s weights, %s activations', async (weights, activations) => {
-  const quant = resolveQuantConfig({ weights, activations });
+  ['int4', 'fp16', 'float'],
+  ['int8', 'fp32', 'float'],
+  ['fp16', 'fp16', 'float'],
+  ['fp32', 'fp32', 'int8'],
+])('the space check’s size estimate is within a tenth of the bundle converted with %s weights, %s activations, %s VAE weights', async (weights, activations, vaeWeights) => {
+  const quant = resolveQuantConfig({ weights, activations, vaeWeights });
   const estimate = estimateBundleBytes(await openSourceModel(files), quant);
-  const manifest = await convertCheckpoint(files, await dirBundleSink(join(work, `${weights}-${activations}`)), { quant, source: { repo: 'tiny-a', revision: 'test' } });
+  const folder = join(work, `${weights}-${activations}-${vaeWeights}`);
+  const manifest = await convertCheckpoint(files, await dirBundleSink(folder), { quant, source: { repo: 'tiny-a', revision: 'test' } });
   const actual = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
-  console.log(`${weights}/${activations}: estimate ${estimate}, bundle ${actual} (${(estimate / actual).toFixed(3)}×)`);
+  console.log(`${weights}/${activations}/${vaeWeights} VAE: estimate ${estimate}, bundle ${actual} (${(estimate / actual).toFixed(3)}×)`);
   expect(Math.abs(estimate / actual - 1)).toBeLessThan(0.1);
 });

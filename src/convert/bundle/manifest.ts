@@ -1,4 +1,4 @@
-import type { ActivationType, WeightFormat } from '../quant/quant-config.ts';
+import type { ActivationType, VaeWeightFormat, WeightFormat } from '../quant/quant-config.ts';
 import type { GraphContract } from './graph-contract.ts';
 import type { FileRecord } from './hashing-writer.ts';
 
@@ -33,6 +33,8 @@ export interface BundleManifest {
     readonly activations: ActivationType;
     readonly blockSize: number;
     readonly accuracyLevel: number;
+    /** Absent in bundles written before the option: 'float'. */
+    readonly vaeWeights?: VaeWeightFormat;
   };
   /** The source config.json of each component, as read. */
   readonly configs: Readonly<Record<'transformer' | 'vae' | 'text_encoder', Readonly<Record<string, unknown>>>>;

@@ -1,5 +1,7 @@
 /** How linear-layer weights are stored. */
 export type WeightFormat = 'int4' | 'int8' | 'fp16' | 'fp32';
+/** How the VAE's convolution weights are stored: in the activation type, or int8 per output channel. */
+export type VaeWeightFormat = 'float' | 'int8';
 /** The float type the graphs compute in. */
 export type ActivationType = 'fp16' | 'fp32';
 
@@ -14,10 +16,13 @@ export interface QuantConfig {
    * 4 (int8 activations), unlike the schema's default 0. 0 keeps float activations.
    */
   readonly accuracyLevel: 0 | 1 | 2 | 3 | 4;
+  /** VAE convolution weights (absent in manifests written before the option: 'float'). */
+  readonly vaeWeights?: VaeWeightFormat;
 }
 
 export const WEIGHT_FORMATS: readonly WeightFormat[] = ['int4', 'int8', 'fp16', 'fp32'];
 export const ACTIVATION_TYPES: readonly ActivationType[] = ['fp16', 'fp32'];
+export const VAE_WEIGHT_FORMATS: readonly VaeWeightFormat[] = ['float', 'int8'];
 
 /** Checks user options and fills the defaults (int4 weights, block 32, accuracy level 0). */
 export function resolveQuantConfig(options: {
@@ -25,6 +30,7 @@ export function resolveQuantConfig(options: {
   activations?: string;
   blockSize?: number;
   accuracyLevel?: number;
+  vaeWeights?: string;
 }): QuantConfig {
   const weights = options.weights ?? 'int4';
   const activations = options.activations ?? 'fp16';
@@ -33,6 +39,10 @@ export function resolveQuantConfig(options: {
   }
   if (!ACTIVATION_TYPES.includes(activations as ActivationType)) {
     throw new TypeError(`options.activations must be one of ${ACTIVATION_TYPES.join(', ')}; got "${activations}".`);
+  }
+  const vaeWeights = options.vaeWeights ?? 'float';
+  if (!VAE_WEIGHT_FORMATS.includes(vaeWeights as VaeWeightFormat)) {
+    throw new TypeError(`options.vaeWeights must be one of ${VAE_WEIGHT_FORMATS.join(', ')}; got "${vaeWeights}".`);
   }
   const blockSize = options.blockSize ?? 32;
   if (![16, 32, 64, 128].includes(blockSize)) throw new TypeError(`options.blockSize must be 16, 32, 64 or 128; got ${blockSize}.`);
@@ -43,6 +53,7 @@ export function resolveQuantConfig(options: {
     activations: activations as ActivationType,
     blockSize,
     accuracyLevel: accuracyLevel as QuantConfig['accuracyLevel'],
+    vaeWeights: vaeWeights as VaeWeightFormat,
   };
 }
 

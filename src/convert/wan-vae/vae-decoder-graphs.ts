@@ -147,13 +147,13 @@ export function emitDecoderStage(s: VaeStage, config: VaeConfig, stage: DecoderS
 
 /**
  * Builds decoder stage `index` into `ctx.g` (weights through `ctx.store`) and returns its
- * contract. Convolution weights stay float, in the activation type.
+ * contract. Convolution weights are float in the activation type, or int8 (`quant.vaeWeights`).
  */
 export async function buildVaeDecoderStage(ctx: BuildContext, config: VaeConfig, index: number): Promise<GraphContract> {
   const layout = decoderLayout(config);
   const stage = layout[index];
   if (!stage) throw new ConvertError(`The VAE decoder has ${layout.length} stage graphs; there is no stage ${index}.`);
-  const s = new VaeStage(ctx.g, activationType(ctx), 'decoder');
+  const s = new VaeStage(ctx.g, activationType(ctx), 'decoder', ctx.quant.vaeWeights);
   emitDecoderStage(s, config, stage);
   await s.loadWeights(ctx);
   return s.contract();

@@ -92,7 +92,7 @@ export function temporalConv(
   const bias = s.weight(`${prefix}.bias`, [cout], `${prefix}.bias${suffix}`, [cout], reorder);
   let sum: Act | undefined;
   frames.forEach((frame, t) => {
-    const w = s.weight(`${prefix}.weight`, shape, `${prefix}.weight.t${t}${suffix}`, [cout, cin, k, k], (v) => reorder(temporalTap(v, cout * cin, 3, k * k, t)));
+    const w = s.convWeight(`${prefix}.weight`, shape, `${prefix}.weight.t${t}${suffix}`, [cout, cin, k, k], (v) => reorder(temporalTap(v, cout * cin, 3, k * k, t)));
     const y = s.actOp('Conv', t === 2 ? [frame.name, w, bias] : [frame.name, w], `${scope}/tap${t}/Conv`, cout, frame.scale, convAttrs(k));
     sum = sum === undefined ? y : add(s, `${scope}/tap${t}`, sum, y);
   });
@@ -140,7 +140,7 @@ export function midBlock(s: VaeStage, prefix: string, x: Act): Act {
  */
 export function conv1x1(s: VaeStage, scope: string, x: Act, prefix: string, shape: readonly number[], rows = shape[0]!, dtype: Float = s.act): Act {
   const [cout, cin] = shape as [number, number];
-  const w = s.weight(`${prefix}.weight`, shape, `${prefix}.weight.${rows === cout ? '1x1' : `rows${rows}`}`, [rows, cin, 1, 1], (v) => leadingRows(v, rows, cout), dtype);
+  const w = s.convWeight(`${prefix}.weight`, shape, `${prefix}.weight.${rows === cout ? '1x1' : `rows${rows}`}`, [rows, cin, 1, 1], (v) => leadingRows(v, rows, cout), dtype);
   const b = s.weight(`${prefix}.bias`, [cout], rows === cout ? `${prefix}.bias` : `${prefix}.bias.rows${rows}`, [rows], (v) => leadingRows(v, rows, cout), dtype);
   return s.actOp('Conv', [x.name, w, b], `${scope}/Conv`, rows, x.scale, convAttrs(1), dtype);
 }
@@ -154,7 +154,7 @@ export function upsampleFrame(s: VaeStage, scope: string, x: Act, prefix: string
     nearest_mode: 'floor',
   });
   const c = x.channels;
-  const w = s.sourceWeight(`${prefix}.weight`, [c, c, 3, 3]);
+  const w = s.convWeight(`${prefix}.weight`, [c, c, 3, 3], `${prefix}.weight`, [c, c, 3, 3], (v) => v);
   const b = s.sourceWeight(`${prefix}.bias`, [c]);
   return s.actOp('Conv', [up.name, w, b], `${scope}/Conv`, c, x.scale * 2, convAttrs(3));
 }
@@ -162,7 +162,7 @@ export function upsampleFrame(s: VaeStage, scope: string, x: Act, prefix: string
 /** downsample2d: ZeroPad2d(0, 1, 0, 1) then Conv2d 3×3 stride 2, as one Conv with end padding. */
 export function downsampleFrame(s: VaeStage, scope: string, x: Act, prefix: string): Act {
   const c = x.channels;
-  const w = s.sourceWeight(`${prefix}.weight`, [c, c, 3, 3]);
+  const w = s.convWeight(`${prefix}.weight`, [c, c, 3, 3], `${prefix}.weight`, [c, c, 3, 3], (v) => v);
   const b = s.sourceWeight(`${prefix}.bias`, [c]);
   return s.actOp('Conv', [x.name, w, b], `${scope}/Conv`, c, x.scale / 2, convAttrs(3, 2, [0, 0, 1, 1]));
 }

@@ -1,8 +1,11 @@
 import type { BuildContext } from '../build-context.ts';
-import { derivedParam } from '../build-context.ts';
+import { derivedWeights, floatBytes } from '../build-context.ts';
 import type { GraphContract, TensorContract } from '../bundle/graph-contract.ts';
 import type { AttrValue, DataType, Dim, GraphBuilder } from '../onnx/index.ts';
 import { BYTES_PER_ELEMENT } from '../onnx/index.ts';
+import { CAST_TO } from '../ops/graph-ops.ts';
+import type { VaeWeightFormat } from '../quant/quant-config.ts';
+import { quantizePerChannelInt8 } from '../quant/quantize-per-channel.ts';
 import { expectShape } from '../weights/weight-source.ts';
 import { ConvertError } from '../convert-error.ts';
 import { CACHE_NEW, CACHE_PREFIX, VAE_IO } from './vae-names.ts';
@@ -43,12 +46,10 @@ export function scaledDim(axis: 'H' | 'W', scale: number): Dim {
   return scale === 1 ? axis : `${scale}*${axis}`;
 }
 
-/** How one weight initializer is made from a source tensor. */
+/** How initializers are made from a source tensor: what they are, and their bytes from the source values. */
 interface WeightRecipe {
-  readonly name: string;
-  readonly dims: readonly number[];
-  readonly dtype: Float;
-  readonly make: (source: Float32Array) => Float32Array;
+  readonly specs: readonly { readonly name: string; readonly dtype: DataType; readonly dims: readonly number[] }[];
+  readonly make: (source: Float32Array) => readonly Uint8Array[];
 }
 
 /**
@@ -64,6 +65,8 @@ export class VaeStage {
   readonly tracked: TrackedTensor[] = [];
   private readonly recipes = new Map<string, { shape: readonly number[]; outputs: WeightRecipe[] }>();
   private readonly initializerNames = new Set<string>();
+  /** Int8 conv weights already emitted: weight name → the float tensor its DequantizeLinear makes. */
+  private readonly dequantized = new Map<string, string>();
   private firstFlag: string | undefined;
 
   constructor(
@@ -72,6 +75,8 @@ export class VaeStage {
     readonly act: Float,
     /** Checkpoint prefix of this model half ('decoder' or 'encoder'); stripped from cache names. */
     readonly root: string,
+    /** How convolution weights are stored (see {@link convWeight}). */
+    readonly convWeights: VaeWeightFormat = 'float',
   ) {}
 
   /** Declares a graph input holding one frame that the host writes (channels-first, like the official tensors). */
@@ -165,13 +170,36 @@ export class VaeStage {
   weight(source: string, shape: readonly number[], name: string, dims: readonly number[], make: (values: Float32Array) => Float32Array, dtype: Float = this.act): string {
     if (this.initializerNames.has(name)) return name;
     this.initializerNames.add(name);
-    let recipe = this.recipes.get(source);
-    if (!recipe) {
-      recipe = { shape, outputs: [] };
-      this.recipes.set(source, recipe);
-    }
-    recipe.outputs.push({ name, dims, dtype, make });
+    this.addRecipe(source, shape, { specs: [{ name, dtype, dims }], make: (v) => [floatBytes(make(v), dtype)] });
     return name;
+  }
+
+  /**
+   * A convolution weight ([cout, ...], made like {@link weight}). With int8 storage it is kept
+   * as int8 with one float32 scale per output channel and dequantised by a DequantizeLinear node
+   * at every run: onnxruntime does not fold DequantizeLinear into a float initializer, so the
+   * weight takes a quarter of the float32 memory and only one conv's float copy exists at a time.
+   */
+  convWeight(source: string, shape: readonly number[], name: string, dims: readonly number[], make: (values: Float32Array) => Float32Array, dtype: Float = this.act): string {
+    if (this.convWeights === 'float') return this.weight(source, shape, name, dims, make, dtype);
+    const made = this.dequantized.get(name);
+    if (made) return made;
+    const [quantized, scales] = [`${name}.int8`, `${name}.scale`];
+    const count = dims.reduce((a, b) => a * b, 1);
+    this.addRecipe(source, shape, {
+      specs: [
+        { name: quantized, dtype: 'int8', dims },
+        { name: scales, dtype: 'float32', dims: [dims[0]!] },
+      ],
+      make: (v) => {
+        const q = quantizePerChannelInt8(make(v), dims[0]!);
+        return [new Uint8Array(q.values.buffer), new Uint8Array(q.scales.buffer)];
+      },
+    });
+    const weight = this.op('DequantizeLinear', [quantized, scales], `${name}/DequantizeLinear`, 'float32', () => count, { axis: 0 });
+    const typed = dtype === 'float32' ? weight : this.op('Cast', [weight], `${name}/Cast`, dtype, () => count, { to: CAST_TO[dtype] });
+    this.dequantized.set(name, typed);
+    return typed;
   }
 
   /** A weight taken as stored, under its own name. */
@@ -191,8 +219,17 @@ export class VaeStage {
     for (const [source, recipe] of this.recipes) {
       let values: Promise<Float32Array> | undefined;
       const read = () => (values ??= ctx.weights.read(source));
-      for (const out of recipe.outputs) await derivedParam(ctx, out.name, out.dims, out.dtype, async () => out.make(await read()));
+      for (const out of recipe.outputs) await derivedWeights(ctx, out.specs, async () => out.make(await read()));
     }
+  }
+
+  private addRecipe(source: string, shape: readonly number[], recipe: WeightRecipe): void {
+    let entry = this.recipes.get(source);
+    if (!entry) {
+      entry = { shape, outputs: [] };
+      this.recipes.set(source, entry);
+    }
+    entry.outputs.push(recipe);
   }
 
   contract(): GraphContract {

@@ -20,6 +20,9 @@ Options:
   --weights int4|int8|fp16|fp32   linear-layer weight storage (default int4, MatMulNBits block 32)
   --activations fp16|fp32         DiT activation type (default fp16; the text encoder is always fp32)
   --accuracy-level 0..4           MatMulNBits accuracy_level written into every node (default 0)
+  --vae-weights float|int8        VAE convolution weights: in the activation type (default), or int8
+                                  per output channel, dequantised at run time (a quarter of fp32's
+                                  memory; for onnxruntime-node on the CPU)
   --repo NAME --revision REV      recorded in the manifest as the source
 
 An interrupted conversion (Ctrl+C, a lost connection) keeps its work in <out-dir>.partial;
@@ -33,6 +36,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       weights: { type: 'string' },
       activations: { type: 'string' },
       'accuracy-level': { type: 'string' },
+      'vae-weights': { type: 'string' },
       repo: { type: 'string' },
       revision: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -47,6 +51,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     ...(values.weights !== undefined ? { weights: values.weights } : {}),
     ...(values.activations !== undefined ? { activations: values.activations } : {}),
     ...(values['accuracy-level'] !== undefined ? { accuracyLevel: Number(values['accuracy-level']) } : {}),
+    ...(values['vae-weights'] !== undefined ? { vaeWeights: values['vae-weights'] } : {}),
   });
   const isUrl = /^https?:\/\//.test(source);
   const local = isUrl ? null : nodeCheckpointFiles(resolve(source));
