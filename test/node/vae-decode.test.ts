@@ -142,6 +142,21 @@ describe('VAE decoder graphs', () => {
     expect(chunks.every((c) => c.data.every(Number.isFinite))).toBe(true);
   });
 
+  test('a conv that narrows the width caches partial sums at its output width (conv_out: 12 channels, not 16)', () => {
+    const stage2 = fp32.graphs[2]!.contract;
+    const cacheOf = (conv: string) => stage2.inputs.filter((i) => i.name.startsWith(`cache.${conv}.`)).map((i) => [i.name, i.dims.at(-1)]);
+    expect(cacheOf('conv_out')).toEqual([
+      ['cache.conv_out.0', 12],
+      ['cache.conv_out.1', 12],
+    ]);
+    expect(stage2.outputs.filter((o) => o.name.startsWith('cache.conv_out.')).map((o) => o.name)).toEqual(['cache.conv_out.0.next', 'cache.conv_out.1.next']);
+    // A conv that keeps its width caches its input frames.
+    expect(cacheOf('up_blocks.3.resnets.1.conv1')).toEqual([
+      ['cache.up_blocks.3.resnets.1.conv1.0', 16],
+      ['cache.up_blocks.3.resnets.1.conv1.1', 16],
+    ]);
+  });
+
   test('decodeChunk carries the caches: frame by frame equals decodeLatents, and a video must start with first = true', async () => {
     const decoder = createVaeDecoder(ort, fp32Sessions);
     const z = randomLatent(48 * 2 * 2 * 3, 11);

@@ -72,9 +72,21 @@ export function rmsNorm(s: VaeStage, scope: string, x: Act, gamma: string, gamma
   return s.actOp('Mul', [unit.name, gain], `${scope}/Mul`, c, x.scale);
 }
 
+/** Tap `t` of a temporal kernel [cout, cin, 3, k, k] as a Conv2D on one frame; the bias rides on tap 2. */
+function tapConv(s: VaeStage, scope: string, frame: Act, prefix: string, cout: number, k: 1 | 3, t: number, rowOrder?: readonly number[]): Act {
+  const cin = frame.channels;
+  const shape = [cout, cin, 3, k, k];
+  const suffix = rowOrder ? '.reordered' : '';
+  const reorder = (v: Float32Array) => (rowOrder ? permuteRows(v, rowOrder) : v);
+  const w = s.convWeight(`${prefix}.weight`, shape, `${prefix}.weight.t${t}${suffix}`, [cout, cin, k, k], (v) => reorder(temporalTap(v, cout * cin, 3, k * k, t)));
+  const inputs = [frame.name, w];
+  if (t === 2) inputs.push(s.weight(`${prefix}.bias`, [cout], `${prefix}.bias${suffix}`, [cout], reorder));
+  return s.actOp('Conv', inputs, `${scope}/tap${t}/Conv`, cout, frame.scale, convAttrs(k));
+}
+
 /**
  * Σₜ Conv2D(frameₜ, W[:, :, t]) + b over the 3 taps of a temporal kernel [cout, cin, 3, k, k]:
- * a causal 3-D conv for one output frame. The bias rides on the last tap.
+ * a causal 3-D conv for one output frame.
  */
 export function temporalConv(
   s: VaeStage,
@@ -85,15 +97,9 @@ export function temporalConv(
   k: 1 | 3,
   rowOrder?: readonly number[],
 ): Act {
-  const cin = frames[2].channels;
-  const shape = [cout, cin, 3, k, k];
-  const suffix = rowOrder ? '.reordered' : '';
-  const reorder = (v: Float32Array) => (rowOrder ? permuteRows(v, rowOrder) : v);
-  const bias = s.weight(`${prefix}.bias`, [cout], `${prefix}.bias${suffix}`, [cout], reorder);
   let sum: Act | undefined;
   frames.forEach((frame, t) => {
-    const w = s.convWeight(`${prefix}.weight`, shape, `${prefix}.weight.t${t}${suffix}`, [cout, cin, k, k], (v) => reorder(temporalTap(v, cout * cin, 3, k * k, t)));
-    const y = s.actOp('Conv', t === 2 ? [frame.name, w, bias] : [frame.name, w], `${scope}/tap${t}/Conv`, cout, frame.scale, convAttrs(k));
+    const y = tapConv(s, scope, frame, prefix, cout, k, t, rowOrder);
     sum = sum === undefined ? y : add(s, `${scope}/tap${t}`, sum, y);
   });
   return sum!;
@@ -105,11 +111,32 @@ export function temporalConv(
  *   cache.0 ─ Conv(W₀) ─┐
  *   cache.1 ─ Conv(W₁) ─ Add ─┐
  *   x ─────── Conv(W₂, b) ─── Add ─ y          x ─▶ cache.new
+ *
+ * A conv that narrows the width caches partial sums instead (see {@link partialSumConv3}).
  */
 export function causalConv3(s: VaeStage, scope: string, x: Act, prefix: string, cout: number, rowOrder?: readonly number[]): Act {
+  if (cout < x.channels) return partialSumConv3(s, scope, x, prefix, cout, rowOrder);
   const [c0, c1] = s.cacheInputs(prefix, 2, x) as [Act, Act];
   s.cacheOutput(prefix, x);
   return temporalConv(s, scope, [c0, c1, x], prefix, cout, 3, rowOrder);
+}
+
+/**
+ * The same causal conv with its state kept at the output width: each input frame is convolved
+ * with all three taps as it arrives, and the cache holds what later frames still need,
+ * P = W₀·x₋₂ + W₁·x₋₁ and Q = W₀·x₋₁. Two frames of `cout` channels instead of `cin`: half
+ * the memory for 1024→512 and 512→256, a twentieth for conv_out.
+ *
+ *   x ─ Conv(W₂, b) ─ Add(P) ─ y
+ *   x ─ Conv(W₁) ──── Add(Q) ─▶ P.next
+ *   x ─ Conv(W₀) ────────────▶ Q.next
+ */
+export function partialSumConv3(s: VaeStage, scope: string, x: Act, prefix: string, cout: number, rowOrder?: readonly number[]): Act {
+  const [pending, later] = s.cacheInputs(prefix, 2, { ...x, channels: cout }) as [Act, Act];
+  const [w0x, w1x, w2x] = ([0, 1, 2] as const).map((t) => tapConv(s, scope, x, prefix, cout, 3, t, rowOrder)) as [Act, Act, Act];
+  s.cacheReplacement(prefix, 0, add(s, `${scope}/pending`, later, w1x));
+  s.cacheReplacement(prefix, 1, w0x);
+  return add(s, `${scope}/out`, pending, w2x);
 }
 
 /**

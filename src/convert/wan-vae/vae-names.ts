@@ -9,9 +9,11 @@
  * are in the activation type and channels-last, [1, s·H, s·W, C].
  *
  * Caches: for each causal conv a graph takes `cache.<conv>.0` (oldest) and `cache.<conv>.1`
- * (the encoder's stride-2 time convs take only `.0`) and returns `cache.<conv>.new`; after the
- * call the runner drops `.0`, shifts, and appends `.new`. They start as zeros, which is the
- * official code's zero padding. First chunk (`first` = true): a time-doubling decoder stage
+ * (the encoder's stride-2 time convs take only `.0`) and returns either
+ *   - `cache.<conv>.new`: the runner drops `.0`, shifts, and appends `.new` (cached input frames), or
+ *   - `cache.<conv>.<i>.next` for every slot: each replaces its slot (cached partial sums, for a
+ *     conv that narrows the width; see `partialSumConv3`).
+ * They start as zeros, which is the official code's zero padding. First chunk (`first` = true): a time-doubling decoder stage
  * skips its time_conv and only `hidden.1` is a real frame; a time-halving encoder stage gets its
  * one real frame as `hidden.1`/`skip.1` and zeros as `hidden.0`/`skip.0`.
  */
@@ -35,6 +37,8 @@ export const VAE_IO = {
 export const CACHE_PREFIX = 'cache.';
 /** Suffix of the cache output (the frame that enters the cache). */
 export const CACHE_NEW = 'new';
+/** Suffix of a slot's replacement (`cache.<conv>.<i>.next`). */
+export const CACHE_NEXT = 'next';
 
 /** Graph name of decoder stage `k` (one .onnx file each). */
 export const decoderGraphName = (k: number) => `vae-decoder-${k}`;

@@ -8,7 +8,7 @@ import type { VaeWeightFormat } from '../quant/quant-config.ts';
 import { quantizePerChannelInt8 } from '../quant/quantize-per-channel.ts';
 import { expectShape } from '../weights/weight-source.ts';
 import { ConvertError } from '../convert-error.ts';
-import { CACHE_NEW, CACHE_PREFIX, VAE_IO } from './vae-names.ts';
+import { CACHE_NEW, CACHE_NEXT, CACHE_PREFIX, VAE_IO } from './vae-names.ts';
 
 /** The float types a VAE graph computes in. */
 export type Float = 'float32' | 'float16';
@@ -134,6 +134,11 @@ export class VaeStage {
    */
   cacheOutput(conv: string, next: Act): void {
     this.stateOutput(`${CACHE_PREFIX}${this.moduleName(conv)}.${CACHE_NEW}`, next);
+  }
+
+  /** Declares `cache.<conv>.<slot>.next` ← `value`, which replaces that slot after the call. */
+  cacheReplacement(conv: string, slot: number, value: Act): void {
+    this.stateOutput(`${CACHE_PREFIX}${this.moduleName(conv)}.${slot}.${CACHE_NEXT}`, value);
   }
 
   /** Adds a node with one output whose size law is `extent` (null: a scalar-sized shape tensor). */

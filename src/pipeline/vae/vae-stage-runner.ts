@@ -1,6 +1,6 @@
 import type { Dim } from '../../convert/onnx/index.ts';
 import type { GraphContract, TensorContract } from '../../convert/bundle/graph-contract.ts';
-import { CACHE_NEW, CACHE_PREFIX, VAE_IO } from '../../convert/wan-vae/vae-names.ts';
+import { CACHE_NEW, CACHE_NEXT, CACHE_PREFIX, VAE_IO } from '../../convert/wan-vae/vae-names.ts';
 import type { OrtModule, OrtSession, OrtTensor } from '../ort-types.ts';
 
 /** A created session of one VAE stage graph, with the contract the bundle recorded for it. */
@@ -60,9 +60,13 @@ export class ZeroTensors {
   }
 }
 
+/**
+ * One conv's cache: its slots (oldest first) and what the graph returns for them, either one
+ * frame to shift in (`shift`) or a replacement per slot (`replace`). See vae-names.ts.
+ */
 interface CacheState {
   readonly slots: readonly TensorContract[];
-  readonly output: string;
+  readonly update: { readonly kind: 'shift'; readonly output: string } | { readonly kind: 'replace'; readonly outputs: readonly string[] };
   current: OrtTensor[];
 }
 
@@ -88,10 +92,16 @@ export class VaeStageRunner {
       const conv = input.name.slice(0, input.name.lastIndexOf('.'));
       byConv.set(conv, [...(byConv.get(conv) ?? []), input]);
     }
-    for (const [conv, slots] of byConv) {
-      const output = `${conv}.${CACHE_NEW}`;
-      if (!outputs.some((o) => o.name === output)) throw new TypeError(`VAE graph input ${slots[0]!.name} has no matching output ${output}.`);
-      this.caches.push({ slots: slots.sort((a, b) => a.name.localeCompare(b.name)), output, current: [] });
+    const returns = (name: string) => outputs.some((o) => o.name === name);
+    for (const [conv, unsorted] of byConv) {
+      const slots = unsorted.sort((a, b) => a.name.localeCompare(b.name));
+      const shifted = `${conv}.${CACHE_NEW}`;
+      const replacements = slots.map((slot) => `${slot.name}.${CACHE_NEXT}`);
+      let update: CacheState['update'];
+      if (returns(shifted)) update = { kind: 'shift', output: shifted };
+      else if (replacements.every(returns)) update = { kind: 'replace', outputs: replacements };
+      else throw new TypeError(`VAE graph input ${slots[0]!.name} has no matching output ${shifted} or ${replacements[0]}.`);
+      this.caches.push({ slots, update, current: [] });
     }
     this.takesFirst = inputs.some((i) => i.name === VAE_IO.first);
   }
@@ -120,12 +130,17 @@ export class VaeStageRunner {
       cache.slots.forEach((slot, i) => (all[slot.name] = cache.current[i]!));
     }
     const result: Record<string, OrtTensor> = { ...(await this.stage.session.run(all)) };
+    const take = (name: string) => {
+      const tensor = result[name];
+      if (!tensor) throw new Error(`VAE graph did not return ${name}.`);
+      delete result[name];
+      return tensor;
+    };
     for (const cache of this.caches) {
-      const next = result[cache.output];
-      if (!next) throw new Error(`VAE graph did not return ${cache.output}.`);
-      this.zeros.release(cache.current[0]);
-      cache.current = [...cache.current.slice(1), next];
-      delete result[cache.output];
+      const { update } = cache;
+      const dropped = update.kind === 'shift' ? cache.current.slice(0, 1) : cache.current;
+      cache.current = update.kind === 'shift' ? [...cache.current.slice(1), take(update.output)] : update.outputs.map(take);
+      for (const tensor of dropped) this.zeros.release(tensor);
     }
     return result;
   }
