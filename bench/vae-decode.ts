@@ -4,7 +4,8 @@
  * loads them and decodes latent frames one at a time, the way the pipeline streams them. The
  * third chunk is the steady state (the first gives 1 frame, the second compiles nothing new on
  * CPU but fills the caches). Prints time per chunk and the decoding process's peak RSS.
- *   npm run bench:vae-decode [-- --size 1280x704 --chunks 3 --activations fp32 --vae-weights float]
+ * With --row-bands N the stages after the first run on N horizontal bands of each frame.
+ *   npm run bench:vae-decode [-- --size 1280x704 --chunks 3 --activations fp32 --vae-weights float --row-bands 1]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     chunks: { type: 'string', default: '3' },
     activations: { type: 'string', default: 'fp32' },
     'vae-weights': { type: 'string', default: 'float' },
+    'row-bands': { type: 'string', default: '1' },
     child: { type: 'string' },
   },
 });
@@ -50,7 +52,7 @@ if (values.child) {
   }
   const sessionSeconds = (performance.now() - sessionStart) / 1000;
   const rssLoaded = process.memoryUsage().rss;
-  const decoder = createVaeDecoder(ort, stages);
+  const decoder = createVaeDecoder(ort, stages, { rowBands: Number(values['row-bands']) });
   const grid = { height: height / 16, width: width / 16 };
   const chunks: ChunkResult[] = [];
   for (let index = 0; index < Number(values.chunks); index++) {
@@ -79,7 +81,7 @@ if (values.child) {
     const result = JSON.parse(output.trim().split('\n').at(-1)!) as { sessionSeconds: number; rssLoaded: number; chunks: ChunkResult[]; peakRss: number };
     const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
     console.log(
-      `VAE decoder, Wan2.2 config (${(parameterCount(specs) / 1e6).toFixed(0)} M parameters, ${gb(modelBytes)} of graphs), random weights, ${values.activations} activations, ${quant.vaeWeights} conv weights, ${width}x${height}, onnxruntime-node CPU`,
+      `VAE decoder, Wan2.2 config (${(parameterCount(specs) / 1e6).toFixed(0)} M parameters, ${gb(modelBytes)} of graphs), random weights, ${values.activations} activations, ${quant.vaeWeights} conv weights, ${width}x${height}, ${values['row-bands']} row bands, onnxruntime-node CPU`,
     );
     console.log(`sessions created in ${result.sessionSeconds.toFixed(1)} s; RSS with the sessions loaded ${gb(result.rssLoaded)}`);
     printTable(

@@ -37,7 +37,7 @@ describe('wan-web generate on a tiny random bundle', () => {
     } else {
       expect((await readdir(join(work, 'fox'))).length).toBe(9);
     }
-    expect(await runCli(args(join(work, 'again.mp4'), ['--latents-out', join(work, 'b.safetensors'), '--memory', 'one-at-a-time']))).toBe(0);
+    expect(await runCli(args(join(work, 'again.mp4'), ['--latents-out', join(work, 'b.safetensors'), '--memory', 'one-at-a-time', '--vae-bands', '2']))).toBe(0);
     const [a, b] = await Promise.all([readCaseFile(join(work, 'a.safetensors')), readCaseFile(join(work, 'b.safetensors'))]);
     const [la, lb] = [await a.float('latents'), await b.float('latents')];
     expect(la.dims).toEqual([1, 48, 3, 6, 8]);
@@ -49,5 +49,6 @@ describe('wan-web generate on a tiny random bundle', () => {
   test('invalid settings are refused with what is allowed', async () => {
     expect(await runCli(args(join(work, 'bad.mp4'), ['--frames', '10']))).toBe(1);
     expect(await runCli(args(join(work, 'bad.mp4'), ['--size', '100x96']))).toBe(1);
+    expect(await runCli(args(join(work, 'bad.mp4'), ['--vae-bands', '0']))).toBe(1);
   });
 });

@@ -157,6 +157,24 @@ describe('VAE decoder graphs', () => {
     ]);
   });
 
+  test('row bands: stages 1 and 2 run on bands of each frame and decode the same video', async () => {
+    const [, stage1, stage2] = fp32Sessions;
+    expect(stage1!.contract.rowReach).toBe(3.25);
+    expect(stage2!.contract.rowReach).toBe(2.5);
+    expect(fp32Sessions[0]!.contract.rowReach).toBeUndefined();
+    // 12 latent rows: stage 1 reads 24 rows with a 7-row halo (3 bands), stage 2 48 rows with a 10-row halo.
+    const dims = { frames: 3, height: 12, width: 3 };
+    const z = randomLatent(48 * dims.frames * dims.height * dims.width, 5);
+    const whole = await collect(createVaeDecoder(ort, fp32Sessions).decodeLatents(z, dims));
+    for (const rowBands of [2, 3, 4]) {
+      const decoder = createVaeDecoder(ort, fp32Sessions, { rowBands });
+      const banded = await collect(decoder.decodeLatents(z, dims));
+      const { maxAbs } = compareToGolden(concatTime(banded), concatTime(whole), 0, 0);
+      console.log(`${rowBands} row bands: max |banded − whole frames| = ${maxAbs.toExponential(2)}`);
+      expect(maxAbs).toBeLessThan(1e-5);
+    }
+  });
+
   test('decodeChunk carries the caches: frame by frame equals decodeLatents, and a video must start with first = true', async () => {
     const decoder = createVaeDecoder(ort, fp32Sessions);
     const z = randomLatent(48 * 2 * 2 * 3, 11);

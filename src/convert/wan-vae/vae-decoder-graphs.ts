@@ -114,6 +114,7 @@ function upBlock(s: VaeStage, config: VaeConfig, j: number, x: Act): Act[] {
   if (j === config.dimMult.length - 1) return [x];
   const doubles = decoderTemporalUpsample(config)[j]!;
   const frames = doubles ? timeUpsample(s, scopeOf(`${prefix}.upsampler.time_conv`), x, `${prefix}.upsampler.time_conv`) : [x];
+  s.reachRows(1, x.scale * 2);
   return frames.map((frame, a) => {
     const scope = `${scopeOf(prefix)}/frame${a}`;
     const main = upsampleFrame(s, `${scope}/upsampler`, frame, `${prefix}.upsampler.resample.1`);

@@ -97,6 +97,7 @@ export function temporalConv(
   k: 1 | 3,
   rowOrder?: readonly number[],
 ): Act {
+  s.reachRows((k - 1) / 2, frames[2].scale);
   let sum: Act | undefined;
   frames.forEach((frame, t) => {
     const y = tapConv(s, scope, frame, prefix, cout, k, t, rowOrder);
@@ -133,6 +134,7 @@ export function causalConv3(s: VaeStage, scope: string, x: Act, prefix: string, 
  */
 export function partialSumConv3(s: VaeStage, scope: string, x: Act, prefix: string, cout: number, rowOrder?: readonly number[]): Act {
   const [pending, later] = s.cacheInputs(prefix, 2, { ...x, channels: cout }) as [Act, Act];
+  s.reachRows(1, x.scale);
   const [w0x, w1x, w2x] = ([0, 1, 2] as const).map((t) => tapConv(s, scope, x, prefix, cout, 3, t, rowOrder)) as [Act, Act, Act];
   s.cacheReplacement(prefix, 0, add(s, `${scope}/pending`, later, w1x));
   s.cacheReplacement(prefix, 1, w0x);
@@ -172,7 +174,10 @@ export function conv1x1(s: VaeStage, scope: string, x: Act, prefix: string, shap
   return s.actOp('Conv', [x.name, w, b], `${scope}/Conv`, rows, x.scale, convAttrs(1), dtype);
 }
 
-/** upsample2d: nearest ×2 (torch "nearest-exact" is floor(dst/2) at ×2), then Conv2d 3×3. */
+/**
+ * upsample2d: nearest ×2 (torch "nearest-exact" is floor(dst/2) at ×2), then Conv2d 3×3. The
+ * caller records the conv's row reach once for the frames it upsamples side by side.
+ */
 export function upsampleFrame(s: VaeStage, scope: string, x: Act, prefix: string): Act {
   const scales = s.g.constant('float32', [4], [1, 1, 2, 2]);
   const up = s.actOp('Resize', [x.name, '', scales], `${scope}/Resize`, x.channels, x.scale * 2, {
@@ -191,6 +196,7 @@ export function downsampleFrame(s: VaeStage, scope: string, x: Act, prefix: stri
   const c = x.channels;
   const w = s.convWeight(`${prefix}.weight`, [c, c, 3, 3], `${prefix}.weight`, [c, c, 3, 3], (v) => v);
   const b = s.sourceWeight(`${prefix}.bias`, [c]);
+  s.reachRows(1, x.scale);
   return s.actOp('Conv', [x.name, w, b], `${scope}/Conv`, c, x.scale / 2, convAttrs(3, 2, [0, 0, 1, 1]));
 }
 
@@ -293,6 +299,7 @@ export function avgDown(s: VaeStage, scope: string, frames: readonly Act[], cout
 export function attention(s: VaeStage, scope: string, x: Act, prefix: string): Act {
   const c = x.channels;
   const hw = (h: number, w: number) => x.scale * h * x.scale * w;
+  s.mixWholeFrame();
   const normed = rmsNorm(s, `${scope}/norm`, x, `${prefix}.norm.gamma`, [c, 1, 1]);
   const qkv = cast(s, `${scope}/qkv_f32`, conv1x1(s, `${scope}/to_qkv`, normed, `${prefix}.to_qkv`, [3 * c, c, 1, 1]), 'float32');
   const flat = s.op('Reshape', [qkv.name, s.g.constant('int64', [2], [3 * c, -1])], `${scope}/qkv/Reshape`, 'float32', frameExtent(3 * c, x.scale));

@@ -68,6 +68,8 @@ export class VaeStage {
   /** Int8 conv weights already emitted: weight name → the float tensor its DequantizeLinear makes. */
   private readonly dequantized = new Map<string, string>();
   private firstFlag: string | undefined;
+  /** See {@link GraphContract.rowReach}; undefined once an op mixes whole frames. */
+  private rowReach: number | undefined = 0;
 
   constructor(
     readonly g: GraphBuilder,
@@ -237,8 +239,22 @@ export class VaeStage {
     entry.outputs.push(recipe);
   }
 
+  /**
+   * Records a spatial kernel reaching `rows` rows beyond each output row, at `scale` × the latent
+   * grid. The reaches add up: in the VAE every spatial kernel sits on the graph's one main chain
+   * (shortcuts and a causal conv's parallel taps count once).
+   */
+  reachRows(rows: number, scale: number): void {
+    if (this.rowReach !== undefined) this.rowReach += rows / scale;
+  }
+
+  /** Records an op that mixes a whole frame: the graph cannot run on row bands. */
+  mixWholeFrame(): void {
+    this.rowReach = undefined;
+  }
+
   contract(): GraphContract {
-    return { inputs: [...this.inputs], outputs: [...this.outputs] };
+    return { inputs: [...this.inputs], outputs: [...this.outputs], ...(this.rowReach === undefined ? {} : { rowReach: this.rowReach }) };
   }
 
   /** `decoder.up_blocks.0.resnets.1.conv1` → `up_blocks.0.resnets.1.conv1`. */

@@ -20,6 +20,8 @@ Options (defaults: Wan2.2's official 50 UniPC steps, guidance 5, shift 5; with -
   --frames N                  4n+1, at most 121 (default 121 = 5 s at 24 fps)
   --steps N  --guidance G  --shift S  --sampler unipc|euler|dmd  --seed N
   --memory keep-loaded|one-at-a-time   hold every model, or load each in turn (less memory)
+  --vae-bands N               decode each large frame in N horizontal bands (default 1): less
+                              memory at 720p, for some rows computed twice
   --latents-out <file.safetensors>     also save the final latents
 
 Writes an H.264 MP4 when the output ends in .mp4 and ffmpeg is installed, numbered PNG frames otherwise.`;
@@ -40,6 +42,7 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
       sampler: { type: 'string' },
       seed: { type: 'string' },
       memory: { type: 'string' },
+      'vae-bands': { type: 'string' },
       out: { type: 'string' },
       'latents-out': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -67,9 +70,11 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
   };
   const memory = (values.memory ?? 'keep-loaded') as MemoryMode;
   if (memory !== 'keep-loaded' && memory !== 'one-at-a-time') throw new TypeError('--memory must be keep-loaded or one-at-a-time.');
+  const vaeRowBands = number(values['vae-bands'], 1);
+  if (!Number.isInteger(vaeRowBands) || vaeRowBands < 1) throw new TypeError(`--vae-bands must be a whole number of bands, 1 or more; got ${values['vae-bands']}.`);
   const image = values.image ? await readImageFile(values.image) : null;
 
-  const pipeline = new WanPipeline({ ort, bundle: await openDirBundle(values.bundle), memory });
+  const pipeline = new WanPipeline({ ort, bundle: await openDirBundle(values.bundle), memory, vaeRowBands });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);

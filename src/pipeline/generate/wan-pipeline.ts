@@ -45,6 +45,8 @@ export interface PipelineOptions {
   readonly tensorsOnDevice?: boolean;
   /** Where fitted preview maps are kept between loads (else each pipeline fits its own). */
   readonly previewMaps?: LatentRgbMapStore;
+  /** Decode each large frame as this many horizontal bands (CPU tensors only; see VaeDecoderOptions.rowBands). */
+  readonly vaeRowBands?: number;
 }
 
 export interface GenerateOptions {
@@ -175,7 +177,8 @@ export class WanPipeline {
     const { signal, onFrames } = options;
     const emit = (event: PipelineEvent) => options.onEvent?.(event);
     const [, , frames, height, width] = dims as [number, number, number, number, number];
-    const decoder = createVaeDecoder(this.options.ort, await this.stageSessions(decoderGraphName));
+    const rowBands = this.options.vaeRowBands;
+    const decoder = createVaeDecoder(this.options.ort, await this.stageSessions(decoderGraphName), rowBands ? { rowBands } : {});
     const clock = new PhaseClock('decoding', frames);
     emit(clock.progress(0));
     let total = 0;

@@ -1,5 +1,5 @@
 export { clampUnit, createVaeDecoder } from './vae-decoder.ts';
-export type { DecodedChunk, LatentVideoDims, VaeDecoder } from './vae-decoder.ts';
+export type { DecodedChunk, LatentVideoDims, VaeDecoder, VaeDecoderOptions } from './vae-decoder.ts';
 export { createVaeEncoder } from './vae-encoder.ts';
 export type { EncodedLatents, VaeEncoder, VideoDims } from './vae-encoder.ts';
 export { VaeStageRunner, ZeroTensors, resolveDim, resolveDims } from './vae-stage-runner.ts';

@@ -45,15 +45,24 @@ export interface VaeDecoder {
   dispose(): void;
 }
 
+export interface VaeDecoderOptions {
+  /**
+   * Run the stages that allow it (all but the first, which has attention) on this many
+   * horizontal bands of each frame, to bound memory at large sizes. Needs CPU tensors
+   * (onnxruntime-node, or web sessions without GPU outputs). Default 1: whole frames.
+   */
+  readonly rowBands?: number;
+}
+
 /**
  * A streaming decoder over already-created sessions of the decoder stage graphs, in stage
  * order. Works with any onnxruntime build (onnxruntime-node, onnxruntime-web on WebGPU):
  * intermediate frames and caches are passed between runs as the sessions return them.
  */
-export function createVaeDecoder(ort: OrtModule, stages: readonly VaeStageSession[]): VaeDecoder {
+export function createVaeDecoder(ort: OrtModule, stages: readonly VaeStageSession[], options: VaeDecoderOptions = {}): VaeDecoder {
   if (stages.length === 0) throw new TypeError('createVaeDecoder: stages must list the decoder stage sessions (vae-decoder-0, …).');
   const zeros = new ZeroTensors(ort);
-  const runners = stages.map((stage) => new VaeStageRunner(ort, stage, zeros));
+  const runners = stages.map((stage) => new VaeStageRunner(ort, stage, zeros, options.rowBands));
   const latentInput = runners[0]!.input(VAE_IO.latent);
   const latentChannels = resolveDim(latentInput.dims[1]!, { height: 1, width: 1 });
   const doubling = stages.filter((s) => s.contract.outputs.some((o) => o.name === VAE_IO.hiddenFrame(1))).length;

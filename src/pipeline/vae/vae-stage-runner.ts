@@ -2,6 +2,8 @@ import type { Dim } from '../../convert/onnx/index.ts';
 import type { GraphContract, TensorContract } from '../../convert/bundle/graph-contract.ts';
 import { CACHE_NEW, CACHE_NEXT, CACHE_PREFIX, VAE_IO } from '../../convert/wan-vae/vae-names.ts';
 import type { OrtModule, OrtSession, OrtTensor } from '../ort-types.ts';
+import type { RowBand, RowData } from './row-bands.ts';
+import { copyRows, planRowBands, sliceRows } from './row-bands.ts';
 
 /** A created session of one VAE stage graph, with the contract the bundle recorded for it. */
 export interface VaeStageSession {
@@ -25,6 +27,15 @@ export function resolveDim(dim: Dim, grid: LatentGrid): number {
 
 export function resolveDims(dims: readonly Dim[], grid: LatentGrid): number[] {
   return dims.map((d) => resolveDim(d, grid));
+}
+
+/** Where a tensor's rows are: the axis whose dim is H, 2*H, …, and that multiple of the latent grid. */
+function rowAxis(dims: readonly Dim[]): { readonly axis: number; readonly scale: number } | undefined {
+  for (const [axis, dim] of dims.entries()) {
+    const match = typeof dim === 'string' ? /^(?:(\d+)\*)?H$/.exec(dim) : null;
+    if (match) return { axis, scale: Number(match[1] ?? 1) };
+  }
+  return undefined;
 }
 
 /**
@@ -72,18 +83,28 @@ interface CacheState {
 
 /**
  * Runs one VAE stage graph call after call, carrying its causal-conv caches: after each run,
- * every cache drops its oldest frame and appends `cache.<conv>.new`. Cache tensors stay wherever
- * the session puts its outputs (on the GPU with `preferredOutputLocation: 'gpu-buffer'`).
+ * every cache drops its oldest frame and appends `cache.<conv>.new` (or takes its slots'
+ * replacements). Cache tensors stay wherever the session puts its outputs (on the GPU with
+ * `preferredOutputLocation: 'gpu-buffer'`).
+ *
+ * With `rowBands` > 1 and a graph that records its row reach, each call runs on horizontal bands
+ * of the frame instead (CPU tensors only). The caches are then whole-frame arrays the runner owns:
+ * a band reads views of their rows and its new rows are written back in place, so no call holds
+ * more than a band's worth of new state or working tensors on top of them.
  */
 export class VaeStageRunner {
   private readonly caches: CacheState[] = [];
   /** Whether the graph takes the `first` flag (it has a time convolution). */
   readonly takesFirst: boolean;
 
+  /** Rows of the frame input a band reads beyond its own on each side; undefined: whole frames only. */
+  private readonly halo: number | undefined;
+
   constructor(
     private readonly ort: OrtModule,
     readonly stage: VaeStageSession,
     private readonly zeros: ZeroTensors,
+    private readonly rowBands = 1,
   ) {
     const { inputs, outputs } = stage.contract;
     const byConv = new Map<string, TensorContract[]>();
@@ -104,13 +125,26 @@ export class VaeStageRunner {
       this.caches.push({ slots, update, current: [] });
     }
     this.takesFirst = inputs.some((i) => i.name === VAE_IO.first);
+    const frame = inputs.find((i) => i.name === VAE_IO.hidden);
+    const frameRows = frame && rowAxis(frame.dims);
+    const reach = stage.contract.rowReach;
+    this.halo = rowBands > 1 && frameRows && reach !== undefined ? Math.ceil(reach * frameRows.scale) : undefined;
+  }
+
+  /** Whether calls run on row bands. */
+  get banded(): boolean {
+    return this.halo !== undefined;
   }
 
   /** Empties every cache (start of a video) for the given latent grid. */
   reset(grid: LatentGrid): void {
     for (const cache of this.caches) {
       for (const tensor of cache.current) this.zeros.release(tensor);
-      cache.current = cache.slots.map((slot) => this.zeros.get(slot.dtype, resolveDims(slot.dims, grid)));
+      cache.current = cache.slots.map((slot) => {
+        const dims = resolveDims(slot.dims, grid);
+        // Banded calls write into the caches, so each slot needs its own zeros.
+        return this.banded ? this.rowTensor(newRowData(slot.dtype, dims), dims) : this.zeros.get(slot.dtype, dims);
+      });
     }
   }
 
@@ -123,11 +157,11 @@ export class VaeStageRunner {
 
   /** One call: `feeds` plus the caches (and `first` when the graph takes it). Returns the non-cache outputs. */
   async run(feeds: Readonly<Record<string, OrtTensor>>, first: boolean): Promise<Record<string, OrtTensor>> {
-    const all: Record<string, OrtTensor> = { ...feeds };
-    if (this.takesFirst) all[VAE_IO.first] = new this.ort.Tensor('bool', Uint8Array.of(first ? 1 : 0), [1]);
-    for (const cache of this.caches) {
-      if (cache.current.length !== cache.slots.length) throw new Error('VaeStageRunner.run called before reset().');
-      cache.slots.forEach((slot, i) => (all[slot.name] = cache.current[i]!));
+    const all = this.withState(feeds, first);
+    const frame = feeds[VAE_IO.hidden];
+    if (this.halo !== undefined && frame) {
+      const bands = planRowBands(frame.dims[rowAxis(this.input(VAE_IO.hidden).dims)!.axis]!, this.halo, this.rowBands);
+      if (bands.length > 1) return this.runInBands(all, bands, this.halo);
     }
     const result: Record<string, OrtTensor> = { ...(await this.stage.session.run(all)) };
     const take = (name: string) => {
@@ -145,9 +179,99 @@ export class VaeStageRunner {
     return result;
   }
 
+  private withState(feeds: Readonly<Record<string, OrtTensor>>, first: boolean): Record<string, OrtTensor> {
+    const all: Record<string, OrtTensor> = { ...feeds };
+    if (this.takesFirst) all[VAE_IO.first] = new this.ort.Tensor('bool', Uint8Array.of(first ? 1 : 0), [1]);
+    for (const cache of this.caches) {
+      if (cache.current.length !== cache.slots.length) throw new Error('VaeStageRunner.run called before reset().');
+      cache.slots.forEach((slot, i) => (all[slot.name] = cache.current[i]!));
+    }
+    return all;
+  }
+
+  /**
+   * One call as a run per band. Each band's outputs are copied into whole frames: the plain
+   * outputs into new arrays, each cache's new rows into the slot it replaces (for a shift, the
+   * oldest). A band's last `halo` rows are written only after the next band has run, because
+   * that band still reads the old values there.
+   */
+  private async runInBands(all: Record<string, OrtTensor>, bands: readonly RowBand[], halo: number): Promise<Record<string, OrtTensor>> {
+    const { contract } = this.stage;
+    const unit = rowAxis(this.input(VAE_IO.hidden).dims)!.scale;
+    const rowsOf = (dims: readonly Dim[], name: string) => {
+      const rows = rowAxis(dims);
+      if (!rows || rows.scale % unit !== 0) throw new TypeError(`VAE graph tensor ${name} has no rows in step with its frame input; it cannot run on row bands.`);
+      return { axis: rows.axis, per: rows.scale / unit };
+    };
+    const inputRows = new Map(contract.inputs.filter((i) => i.dtype !== 'bool').map((i) => [i.name, rowsOf(i.dims, i.name)]));
+    const outputRows = new Map(contract.outputs.map((o) => [o.name, rowsOf(o.dims, o.name)]));
+    // Where each returned tensor goes: a cache slot, or a whole frame made here.
+    const targets = new Map<string, OrtTensor>();
+    for (const cache of this.caches) {
+      if (cache.update.kind === 'shift') targets.set(cache.update.output, cache.current[0]!);
+      else cache.update.outputs.forEach((name, i) => targets.set(name, cache.current[i]!));
+    }
+    const frames: Record<string, OrtTensor> = {};
+    let pending: (() => void)[] = [];
+    for (const [b, band] of bands.entries()) {
+      const feeds: Record<string, OrtTensor> = {};
+      for (const [name, tensor] of Object.entries(all)) {
+        const rows = inputRows.get(name);
+        feeds[name] = rows ? this.bandOf(tensor, rows.axis, band.readStart * rows.per, band.readEnd * rows.per) : tensor;
+      }
+      const result = await this.stage.session.run(feeds);
+      for (const write of pending) write();
+      pending = [];
+      const last = b === bands.length - 1;
+      for (const [name, out] of Object.entries(result)) {
+        const { axis, per } = outputRows.get(name)!;
+        const data = out.data as RowData;
+        let target = targets.get(name);
+        if (!target) {
+          const dims = out.dims.map((d, i) => (i === axis ? bands.at(-1)!.end * per : d));
+          target = frames[name] ??= this.rowTensor(newRowData(out.type, dims), dims);
+        }
+        const into = target.data as RowData;
+        const from = (band.start - band.readStart) * per;
+        const held = target === frames[name] || last ? 0 : halo * per;
+        const count = (band.end - band.start) * per;
+        copyRows(data, out.dims, from, into, target.dims, band.start * per, count - held, axis);
+        if (held > 0) {
+          const tail = sliceRows(data, out.dims, axis, from + count - held, from + count).slice();
+          const tailDims = out.dims.map((d, i) => (i === axis ? held : d));
+          const at = (band.end - halo) * per;
+          pending.push(() => copyRows(tail, tailDims, 0, into, target.dims, at, held, axis));
+        }
+        out.dispose();
+      }
+    }
+    for (const write of pending) write();
+    for (const cache of this.caches) if (cache.update.kind === 'shift') cache.current = [...cache.current.slice(1), cache.current[0]!];
+    return frames;
+  }
+
+  private bandOf(tensor: OrtTensor, axis: number, from: number, to: number): OrtTensor {
+    if (tensor.location !== 'cpu') throw new TypeError('Row bands need the VAE state on the CPU; create the decoder without rowBands when its sessions keep outputs on the GPU.');
+    const dims = tensor.dims.map((d, i) => (i === axis ? to - from : d));
+    return this.rowTensor(sliceRows(tensor.data as RowData, tensor.dims, axis, from, to), dims);
+  }
+
+  /** A CPU tensor over `data` (float16 values as their bit patterns, as onnxruntime takes them). */
+  private rowTensor(data: RowData, dims: readonly number[]): OrtTensor {
+    return data instanceof Float32Array ? new this.ort.Tensor('float32', data, dims) : new this.ort.Tensor('float16', data, dims);
+  }
+
   /** Disposes the cache tensors (call when done with a video). */
   dispose(): void {
     for (const cache of this.caches) for (const tensor of cache.current) this.zeros.release(tensor);
     for (const cache of this.caches) cache.current = [];
   }
+}
+
+/** A zero-filled array for a float32 or float16 tensor of `dims`. */
+function newRowData(dtype: string, dims: readonly number[]): RowData {
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (dtype === 'float32') return new Float32Array(count);
+  if (dtype === 'float16') return new Uint16Array(count);
+  throw new TypeError(`VAE state is float32 or float16, not ${dtype}.`);
 }
