@@ -16,7 +16,7 @@ import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../src/convert/onnx/index.ts';
 import { resolveQuantConfig } from '../src/convert/quant/quant-config.ts';
 import { WAN22_TI2V_5B_CONFIGS, parameterCount, randomWeightSource, vaeTensorSpecs } from '../src/convert/random-checkpoint/index.ts';
-import { buildVaeDecoderGraphs, parseVaeConfig } from '../src/convert/wan-vae/index.ts';
+import { buildVaeDecoderGraphs, parseVaeConfig, vaeTensorBudget } from '../src/convert/wan-vae/index.ts';
 import { inlineWeightStore } from '../src/convert/weights/weight-store.ts';
 import { createVaeDecoder } from '../src/pipeline/vae/index.ts';
 import type { VaeStageSession } from '../src/pipeline/vae/index.ts';
@@ -83,7 +83,8 @@ if (values.child) {
     console.log(
       `VAE decoder, Wan2.2 config (${(parameterCount(specs) / 1e6).toFixed(0)} M parameters, ${gb(modelBytes)} of graphs), random weights, ${values.activations} activations, ${quant.vaeWeights} conv weights, ${width}x${height}, ${values['row-bands']} row bands, onnxruntime-node CPU`,
     );
-    console.log(`sessions created in ${result.sessionSeconds.toFixed(1)} s; RSS with the sessions loaded ${gb(result.rssLoaded)}`);
+    const caches = vaeTensorBudget(config, 'decoder', height / 16, width / 16, quant.activations).cacheBytes;
+    console.log(`sessions created in ${result.sessionSeconds.toFixed(1)} s; RSS with the sessions loaded ${gb(result.rssLoaded)}; the causal-conv caches hold ${gb(caches)}`);
     printTable(
       ['chunk', 'frames', 'time (s)', 'RSS after (GB)'],
       result.chunks.map((chunk, i) => [String(i), String(chunk.frames), chunk.seconds.toFixed(1), (chunk.rssAfter / 1e9).toFixed(2)]),
