@@ -73,7 +73,7 @@ describe('parseVaeConfig', () => {
     const weights = checkpointWeightSource(checkpoint);
     const wrong = parseVaeConfig({ ...tinyJson, decoder_base_dim: 32 });
     const ctx = { g: new GraphBuilder('vae-decoder-0'), weights, store: inlineWeightStore, quant: FP32_CONFIG };
-    await expect(buildVaeDecoderStage(ctx, wrong, 0)).rejects.toThrow(/Tensor "decoder\.conv_in\.bias" of vae has shape \[64\], expected \[128\]: the weights do not match/);
+    await expect(buildVaeDecoderStage(ctx, wrong, 0)).rejects.toThrow(/Tensor "decoder\.conv_in\.weight" of vae has shape \[64, 48, 3, 3, 3\], expected \[128, 48, 3, 3, 3\]: the weights do not match/);
     await expect(buildVaeDecoderStage(ctx, parseVaeConfig(tinyJson), 3)).rejects.toThrow(/3 stage graphs; there is no stage 3/);
   });
 });
