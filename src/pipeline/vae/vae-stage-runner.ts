@@ -17,12 +17,18 @@ export interface LatentGrid {
   readonly width: number;
 }
 
+/** A symbolic contract dim ('H', '16*W') as its grid axis and multiple; undefined for anything else. */
+function parseScaledDim(dim: Dim): { readonly axis: 'H' | 'W'; readonly scale: number } | undefined {
+  const match = typeof dim === 'string' ? /^(?:(\d+)\*)?([HW])$/.exec(dim) : null;
+  return match ? { axis: match[2] as 'H' | 'W', scale: Number(match[1] ?? 1) } : undefined;
+}
+
 /** Resolves a contract dim ('H', '16*W', 48) at a latent grid. */
 export function resolveDim(dim: Dim, grid: LatentGrid): number {
   if (typeof dim === 'number') return dim;
-  const match = /^(?:(\d+)\*)?([HW])$/.exec(dim);
-  if (!match) throw new TypeError(`VAE graph dim "${dim}" is not of the form H, W, k*H or k*W; the bundle was built by another version.`);
-  return Number(match[1] ?? 1) * (match[2] === 'H' ? grid.height : grid.width);
+  const scaled = parseScaledDim(dim);
+  if (!scaled) throw new TypeError(`VAE graph dim "${dim}" is not of the form H, W, k*H or k*W; the bundle was built by another version.`);
+  return scaled.scale * (scaled.axis === 'H' ? grid.height : grid.width);
 }
 
 export function resolveDims(dims: readonly Dim[], grid: LatentGrid): number[] {
@@ -31,11 +37,26 @@ export function resolveDims(dims: readonly Dim[], grid: LatentGrid): number[] {
 
 /** Where a tensor's rows are: the axis whose dim is H, 2*H, …, and that multiple of the latent grid. */
 function rowAxis(dims: readonly Dim[]): { readonly axis: number; readonly scale: number } | undefined {
-  for (const [axis, dim] of dims.entries()) {
-    const match = typeof dim === 'string' ? /^(?:(\d+)\*)?H$/.exec(dim) : null;
-    if (match) return { axis, scale: Number(match[1] ?? 1) };
-  }
-  return undefined;
+  const axis = dims.findIndex((dim) => parseScaledDim(dim)?.axis === 'H');
+  return axis < 0 ? undefined : { axis, scale: parseScaledDim(dims[axis]!)!.scale };
+}
+
+/** A float32 or float16 array of `count` values over `buffer` (float16 as its bit patterns, as onnxruntime takes them). */
+function stateArray(dtype: TensorContract['dtype'], buffer: ArrayBuffer, count: number): RowData {
+  if (dtype === 'float32') return new Float32Array(buffer, 0, count);
+  if (dtype === 'float16') return new Uint16Array(buffer, 0, count);
+  throw new TypeError(`VAE state is float32 or float16, not ${dtype}.`);
+}
+
+/** A zero-filled state array of its own, for a tensor of `dims`. */
+function newStateArray(dtype: TensorContract['dtype'], dims: readonly number[]): RowData {
+  const count = dims.reduce((a, b) => a * b, 1);
+  return stateArray(dtype, new ArrayBuffer(count * (dtype === 'float16' ? 2 : 4)), count);
+}
+
+/** A CPU tensor over a state array. */
+function stateTensor(ort: OrtModule, data: RowData, dims: readonly number[]): OrtTensor {
+  return data instanceof Float32Array ? new ort.Tensor('float32', data, dims) : new ort.Tensor('float16', data, dims);
 }
 
 /**
@@ -57,10 +78,7 @@ export class ZeroTensors {
       buffer = new ArrayBuffer(count * bytesPer);
       this.buffers.set(dtype, buffer);
     }
-    let tensor: OrtTensor;
-    if (dtype === 'float32') tensor = new this.ort.Tensor('float32', new Float32Array(buffer, 0, count), dims);
-    else if (dtype === 'float16') tensor = new this.ort.Tensor('float16', new Uint16Array(buffer, 0, count), dims);
-    else throw new TypeError(`VAE caches are float32 or float16, not ${dtype}.`);
+    const tensor = stateTensor(this.ort, stateArray(dtype, buffer, count), dims);
     this.made.add(tensor);
     return tensor;
   }
@@ -69,6 +87,40 @@ export class ZeroTensors {
   release(tensor: OrtTensor | undefined): void {
     if (tensor && !this.made.has(tensor)) tensor.dispose();
   }
+}
+
+/** Where each tensor of a graph has its rows, in rows per row of its frame input. */
+interface TensorRows {
+  readonly axis: number;
+  readonly per: number;
+}
+
+/** What a banded call needs to know of its graph, worked out once from the contract. */
+interface BandLayout {
+  /** Rows of the frame input a band reads beyond its own on each side. */
+  readonly halo: number;
+  /** The frame input's row axis. */
+  readonly frameAxis: number;
+  readonly inputRows: ReadonlyMap<string, TensorRows>;
+  readonly outputRows: ReadonlyMap<string, TensorRows>;
+}
+
+/** The band layout of a graph that records its row reach and takes a `hidden` frame; else undefined. */
+function bandLayout(contract: GraphContract): BandLayout | undefined {
+  const frame = contract.inputs.find((i) => i.name === VAE_IO.hidden);
+  const frameRows = frame && rowAxis(frame.dims);
+  if (!frameRows || contract.rowReach === undefined) return undefined;
+  const rowsOf = (t: TensorContract): [string, TensorRows] => {
+    const rows = rowAxis(t.dims);
+    if (!rows || rows.scale % frameRows.scale !== 0) throw new TypeError(`VAE graph tensor ${t.name} has no rows in step with its frame input; it cannot run on row bands.`);
+    return [t.name, { axis: rows.axis, per: rows.scale / frameRows.scale }];
+  };
+  return {
+    halo: Math.ceil(contract.rowReach * frameRows.scale),
+    frameAxis: frameRows.axis,
+    inputRows: new Map(contract.inputs.filter((i) => i.dtype !== 'bool').map(rowsOf)),
+    outputRows: new Map(contract.outputs.map(rowsOf)),
+  };
 }
 
 /**
@@ -97,8 +149,8 @@ export class VaeStageRunner {
   /** Whether the graph takes the `first` flag (it has a time convolution). */
   readonly takesFirst: boolean;
 
-  /** Rows of the frame input a band reads beyond its own on each side; undefined: whole frames only. */
-  private readonly halo: number | undefined;
+  /** How calls run on row bands; undefined: whole frames only. */
+  private readonly bands: BandLayout | undefined;
 
   constructor(
     private readonly ort: OrtModule,
@@ -125,15 +177,12 @@ export class VaeStageRunner {
       this.caches.push({ slots, update, current: [] });
     }
     this.takesFirst = inputs.some((i) => i.name === VAE_IO.first);
-    const frame = inputs.find((i) => i.name === VAE_IO.hidden);
-    const frameRows = frame && rowAxis(frame.dims);
-    const reach = stage.contract.rowReach;
-    this.halo = rowBands > 1 && frameRows && reach !== undefined ? Math.ceil(reach * frameRows.scale) : undefined;
+    this.bands = rowBands > 1 ? bandLayout(stage.contract) : undefined;
   }
 
   /** Whether calls run on row bands. */
   get banded(): boolean {
-    return this.halo !== undefined;
+    return this.bands !== undefined;
   }
 
   /** Empties every cache (start of a video) for the given latent grid. */
@@ -143,7 +192,7 @@ export class VaeStageRunner {
       cache.current = cache.slots.map((slot) => {
         const dims = resolveDims(slot.dims, grid);
         // Banded calls write into the caches, so each slot needs its own zeros.
-        return this.banded ? this.rowTensor(newRowData(slot.dtype, dims), dims) : this.zeros.get(slot.dtype, dims);
+        return this.banded ? stateTensor(this.ort, newStateArray(slot.dtype, dims), dims) : this.zeros.get(slot.dtype, dims);
       });
     }
   }
@@ -159,9 +208,9 @@ export class VaeStageRunner {
   async run(feeds: Readonly<Record<string, OrtTensor>>, first: boolean): Promise<Record<string, OrtTensor>> {
     const all = this.withState(feeds, first);
     const frame = feeds[VAE_IO.hidden];
-    if (this.halo !== undefined && frame) {
-      const bands = planRowBands(frame.dims[rowAxis(this.input(VAE_IO.hidden).dims)!.axis]!, this.halo, this.rowBands);
-      if (bands.length > 1) return this.runInBands(all, bands, this.halo);
+    if (this.bands && frame) {
+      const bands = planRowBands(frame.dims[this.bands.frameAxis]!, this.bands.halo, this.rowBands);
+      if (bands.length > 1) return this.runInBands(all, bands, this.bands);
     }
     const result: Record<string, OrtTensor> = { ...(await this.stage.session.run(all)) };
     const take = (name: string) => {
@@ -195,16 +244,8 @@ export class VaeStageRunner {
    * oldest). A band's last `halo` rows are written only after the next band has run, because
    * that band still reads the old values there.
    */
-  private async runInBands(all: Record<string, OrtTensor>, bands: readonly RowBand[], halo: number): Promise<Record<string, OrtTensor>> {
-    const { contract } = this.stage;
-    const unit = rowAxis(this.input(VAE_IO.hidden).dims)!.scale;
-    const rowsOf = (dims: readonly Dim[], name: string) => {
-      const rows = rowAxis(dims);
-      if (!rows || rows.scale % unit !== 0) throw new TypeError(`VAE graph tensor ${name} has no rows in step with its frame input; it cannot run on row bands.`);
-      return { axis: rows.axis, per: rows.scale / unit };
-    };
-    const inputRows = new Map(contract.inputs.filter((i) => i.dtype !== 'bool').map((i) => [i.name, rowsOf(i.dims, i.name)]));
-    const outputRows = new Map(contract.outputs.map((o) => [o.name, rowsOf(o.dims, o.name)]));
+  private async runInBands(all: Record<string, OrtTensor>, bands: readonly RowBand[], layout: BandLayout): Promise<Record<string, OrtTensor>> {
+    const { halo, inputRows, outputRows } = layout;
     // Where each returned tensor goes: a cache slot, or a whole frame made here.
     const targets = new Map<string, OrtTensor>();
     for (const cache of this.caches) {
@@ -229,7 +270,7 @@ export class VaeStageRunner {
         let target = targets.get(name);
         if (!target) {
           const dims = out.dims.map((d, i) => (i === axis ? bands.at(-1)!.end * per : d));
-          target = frames[name] ??= this.rowTensor(newRowData(out.type, dims), dims);
+          target = frames[name] ??= stateTensor(this.ort, newStateArray(out.type as TensorContract['dtype'], dims), dims);
         }
         const into = target.data as RowData;
         const from = (band.start - band.readStart) * per;
@@ -253,12 +294,7 @@ export class VaeStageRunner {
   private bandOf(tensor: OrtTensor, axis: number, from: number, to: number): OrtTensor {
     if (tensor.location !== 'cpu') throw new TypeError('Row bands need the VAE state on the CPU; create the decoder without rowBands when its sessions keep outputs on the GPU.');
     const dims = tensor.dims.map((d, i) => (i === axis ? to - from : d));
-    return this.rowTensor(sliceRows(tensor.data as RowData, tensor.dims, axis, from, to), dims);
-  }
-
-  /** A CPU tensor over `data` (float16 values as their bit patterns, as onnxruntime takes them). */
-  private rowTensor(data: RowData, dims: readonly number[]): OrtTensor {
-    return data instanceof Float32Array ? new this.ort.Tensor('float32', data, dims) : new this.ort.Tensor('float16', data, dims);
+    return stateTensor(this.ort, sliceRows(tensor.data as RowData, tensor.dims, axis, from, to), dims);
   }
 
   /** Disposes the cache tensors (call when done with a video). */
@@ -266,12 +302,4 @@ export class VaeStageRunner {
     for (const cache of this.caches) for (const tensor of cache.current) this.zeros.release(tensor);
     for (const cache of this.caches) cache.current = [];
   }
-}
-
-/** A zero-filled array for a float32 or float16 tensor of `dims`. */
-function newRowData(dtype: string, dims: readonly number[]): RowData {
-  const count = dims.reduce((a, b) => a * b, 1);
-  if (dtype === 'float32') return new Float32Array(count);
-  if (dtype === 'float16') return new Uint16Array(count);
-  throw new TypeError(`VAE state is float32 or float16, not ${dtype}.`);
 }
