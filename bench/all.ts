@@ -17,9 +17,9 @@ const benches: { title: string; script: string; args: string[] }[] = [
   { title: 'DiT, one block at full width, 1280x704, 121 frames', script: 'dit-block.ts', args: ['--size', '1280x704', '--frames', '121'] },
   { title: 'VAE decoder at full size, 832x480', script: 'vae-decode.ts', args: ['--size', '832x480'] },
   {
-    title: 'VAE decoder at full size, 1280x704, fp16 state, int8 weights, 4 row bands',
+    title: 'VAE decoder at full size, 1280x704, the low-memory CPU configuration: int8 weights and caches, 8 row bands',
     script: 'vae-decode.ts',
-    args: ['--size', '1280x704', '--chunks', '2', '--activations', 'fp16', '--vae-weights', 'int8', '--row-bands', '4'],
+    args: ['--size', '1280x704', '--chunks', '2', '--activations', 'fp32', '--vae-weights', 'int8', '--vae-cache', 'int8', '--row-bands', '8'],
   },
   { title: 'One causal conv layer at full decoder width, WebGPU in chromium', script: 'vae-conv.ts', args: ['--runs', '1'] },
   { title: 'Denoising loop, WebGPU in chromium', script: 'webgpu-steps.ts', args: [] },

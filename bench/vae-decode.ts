@@ -5,7 +5,9 @@
  * third chunk is the steady state (the first gives 1 frame, the second compiles nothing new on
  * CPU but fills the caches). Prints time per chunk and the decoding process's peak RSS.
  * With --row-bands N the stages after the first run on N horizontal bands of each frame.
- *   npm run bench:vae-decode [-- --size 1280x704 --chunks 3 --activations fp32 --vae-weights float --row-bands 1]
+ * The decoding process runs with glibc's MALLOC_MMAP_THRESHOLD_ fixed at 128 KiB (as the CLI
+ * does; see bin/wan-web.ts) unless the environment sets it.
+ *   npm run bench:vae-decode [-- --size 1280x704 --chunks 3 --activations fp32 --vae-weights float --vae-cache float --row-bands 1]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -21,6 +23,7 @@ import { inlineWeightStore } from '../src/convert/weights/weight-store.ts';
 import { createVaeDecoder } from '../src/pipeline/vae/index.ts';
 import type { VaeStageSession } from '../src/pipeline/vae/index.ts';
 import type { GraphContract } from '../src/convert/bundle/graph-contract.ts';
+import { LOW_FRAGMENTATION_MALLOC } from '../src/node/low-fragmentation-malloc.ts';
 import { printTable } from './table.ts';
 
 const { values } = parseArgs({
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     chunks: { type: 'string', default: '3' },
     activations: { type: 'string', default: 'fp32' },
     'vae-weights': { type: 'string', default: 'float' },
+    'vae-cache': { type: 'string', default: 'float' },
     'row-bands': { type: 'string', default: '1' },
     child: { type: 'string' },
   },
@@ -67,7 +71,7 @@ if (values.child) {
   const vae = WAN22_TI2V_5B_CONFIGS.vae;
   const config = parseVaeConfig(vae);
   const specs = vaeTensorSpecs(vae).filter((spec) => !spec.name.startsWith('encoder.') && !spec.name.startsWith('quant_conv.'));
-  const quant = resolveQuantConfig({ weights: 'fp32', activations: values.activations, vaeWeights: values['vae-weights'] });
+  const quant = resolveQuantConfig({ weights: 'fp32', activations: values.activations, vaeWeights: values['vae-weights'], vaeCache: values['vae-cache'] });
   const dir = await mkdtemp(join(tmpdir(), 'wan-bench-vae-'));
   try {
     const built = await buildVaeDecoderGraphs(
@@ -77,13 +81,17 @@ if (values.child) {
     for (const graph of built.graphs) await writeFile(join(dir, `${graph.name}.onnx`), graph.bytes);
     await writeFile(join(dir, 'contracts.json'), JSON.stringify(built.graphs.map(({ name, contract }) => ({ name, contract }))));
     const modelBytes = built.graphs.reduce((sum, graph) => sum + graph.bytes.byteLength, 0);
-    const output = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--child', dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const output = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--child', dir], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+      env: { ...LOW_FRAGMENTATION_MALLOC, ...process.env },
+    });
     const result = JSON.parse(output.trim().split('\n').at(-1)!) as { sessionSeconds: number; rssLoaded: number; chunks: ChunkResult[]; peakRss: number };
     const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
     console.log(
-      `VAE decoder, Wan2.2 config (${(parameterCount(specs) / 1e6).toFixed(0)} M parameters, ${gb(modelBytes)} of graphs), random weights, ${values.activations} activations, ${quant.vaeWeights} conv weights, ${width}x${height}, ${values['row-bands']} row bands, onnxruntime-node CPU`,
+      `VAE decoder, Wan2.2 config (${(parameterCount(specs) / 1e6).toFixed(0)} M parameters, ${gb(modelBytes)} of graphs), random weights, ${values.activations} activations, ${quant.vaeWeights} conv weights, ${quant.vaeCache} caches, ${width}x${height}, ${values['row-bands']} row bands, onnxruntime-node CPU`,
     );
-    const caches = vaeTensorBudget(config, 'decoder', height / 16, width / 16, quant.activations).cacheBytes;
+    const caches = vaeTensorBudget(config, 'decoder', height / 16, width / 16, quant.activations, quant.vaeCache).cacheBytes;
     console.log(`sessions created in ${result.sessionSeconds.toFixed(1)} s; RSS with the sessions loaded ${gb(result.rssLoaded)}; the causal-conv caches hold ${gb(caches)}`);
     printTable(
       ['chunk', 'frames', 'time (s)', 'RSS after (GB)'],

@@ -1,5 +1,8 @@
 #!/usr/bin/env -S node --import tsx
 /** The wan-web command line: a thin adapter over the model builder and the pipeline. */
 import { runCli } from '../src/node/cli/run-cli.ts';
+import { relaunchWithLowFragmentationMalloc } from '../src/node/low-fragmentation-malloc.ts';
 
-process.exitCode = await runCli(process.argv.slice(2));
+const args = process.argv.slice(2);
+const runsModels = ['convert', 'generate', 'debug'].includes(args[0] ?? '');
+process.exitCode = (runsModels ? await relaunchWithLowFragmentationMalloc() : undefined) ?? (await runCli(args));

@@ -19,6 +19,9 @@ function linearBytesPerValue(quant: QuantConfig): number {
   }
 }
 
+/** The graphs' own definitions (nodes, names, shapes): a few hundred kB whatever the widths, which only small test models notice. */
+const GRAPH_DEFINITION_BYTES = 512 * 1024;
+
 /** The float32 scales of an int8 VAE kernel: one per output channel and temporal tap. */
 function int8ScaleBytes(shape: readonly number[]): number {
   const taps = shape.length === 5 ? shape[2]! : 1;
@@ -30,10 +33,10 @@ function int8ScaleBytes(shape: readonly number[]): number {
  * the space check. Matrices of the DiT and the text encoder count as linear layers in the
  * weight format, the token embedding table as copied, VAE convolution kernels at one byte with
  * int8 VAE weights, everything else (norms, biases) in its activation type (fp32 for the text
- * encoder).
+ * encoder), plus the graphs' definitions.
  */
 export function estimateBundleBytes(source: SourceModel, quant: QuantConfig): number {
-  let bytes = 0;
+  let bytes = GRAPH_DEFINITION_BYTES;
   const components = [
     { checkpoint: source.transformer, other: FLOAT_BYTES[quant.activations] },
     { checkpoint: source.textEncoder, other: 4 },

@@ -29,6 +29,14 @@ afterAll(() => rm(work, { recursive: true, force: true }));
 const random = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 1000 + i * 12.9898) * 3);
 const tensor = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
 
+test('a bundle with int8 VAE caches is refused on the device path, with what to install instead', async () => {
+  const bundle = await openDirBundle(bundleDir);
+  const manifest = { ...bundle.manifest, precision: { ...bundle.manifest.precision, vaeCache: 'int8' as const } };
+  const int8Caches = { manifest, createSession: bundle.createSession.bind(bundle), readRange: bundle.readRange.bind(bundle), readText: bundle.readText.bind(bundle) };
+  expect(() => new WanPipeline({ ort, bundle: int8Caches, sessionOptions: CPU, tensorsOnDevice: true })).toThrow(/--vae-cache int8.*Install a bundle converted without/);
+  expect(() => new WanPipeline({ ort, bundle: int8Caches })).not.toThrow();
+});
+
 describe('latent tensor arithmetic as graphs', () => {
   const dims = [1, 3, 4, 2, 5];
   const n = dims.reduce((a, b) => a * b, 1);

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -7,6 +7,7 @@ import { runCli } from '../../src/node/cli/run-cli.ts';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/write-random-checkpoint.ts';
 import { hasFfmpeg } from '../../src/node/frame-writer.ts';
+import type { BundleManifest } from '../../src/convert/bundle/manifest.ts';
 
 const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 let work: string;
@@ -17,7 +18,10 @@ beforeAll(async () => {
   const checkpoint = join(work, 'checkpoint');
   await writeRandomCheckpoint(checkpoint, { configs: await readCheckpointConfigs(TINY), seed: 7 });
   bundle = join(work, 'bundle');
-  expect(await runCli(['convert', checkpoint, bundle, '--weights', 'fp32', '--activations', 'fp32'])).toBe(0);
+  // The low-memory VAE of onnxruntime-node: int8 kernels and int8 caches (the latents are the DiT's alone).
+  expect(await runCli(['convert', checkpoint, bundle, '--weights', 'fp32', '--activations', 'fp32', '--vae-weights', 'int8', '--vae-cache', 'int8'])).toBe(0);
+  const { precision } = JSON.parse(await readFile(join(bundle, 'manifest.json'), 'utf8')) as BundleManifest;
+  expect(precision).toMatchObject({ vaeWeights: 'int8', vaeCache: 'int8' });
 });
 
 afterAll(() => rm(work, { recursive: true, force: true }));
@@ -50,5 +54,6 @@ describe('wan-web generate on a tiny random bundle', () => {
     expect(await runCli(args(join(work, 'bad.mp4'), ['--frames', '10']))).toBe(1);
     expect(await runCli(args(join(work, 'bad.mp4'), ['--size', '100x96']))).toBe(1);
     expect(await runCli(args(join(work, 'bad.mp4'), ['--vae-bands', '0']))).toBe(1);
+    expect(await runCli(['convert', TINY, join(work, 'never'), '--vae-cache', 'int4'])).toBe(1);
   });
 });

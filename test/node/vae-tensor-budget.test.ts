@@ -8,10 +8,12 @@ import { GraphBuilder } from '../../src/convert/onnx/index.ts';
 import { FP32_CONFIG } from '../../src/convert/quant/quant-config.ts';
 import { openCheckpoint } from '../../src/convert/safetensors/index.ts';
 import { checkpointWeightSource } from '../../src/convert/weights/weight-source.ts';
+import type { WeightSource } from '../../src/convert/weights/weight-source.ts';
 import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
 import { buildVaeDecoderGraphs, buildVaeEncoderGraphs, maxVaeTensorBytes, parseVaeConfig, vaeTensorBudget } from '../../src/convert/wan-vae/index.ts';
 import type { VaeConfig, VaeGraph } from '../../src/convert/wan-vae/index.ts';
 import { resolveDims } from '../../src/pipeline/vae/index.ts';
+import { ModelProtoType } from '../../src/convert/onnx/onnx-proto.ts';
 import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
 import type { NodeCheckpointFiles } from '../../src/node/file-source.ts';
 
@@ -27,13 +29,14 @@ let files: NodeCheckpointFiles;
 let tiny: VaeConfig;
 let decoderGraphs: readonly VaeGraph[];
 let encoderGraphs: readonly VaeGraph[];
+let weights: WeightSource;
 const profileDir = mkdtempSync(join(tmpdir(), 'vae-profile-'));
 
 beforeAll(async () => {
   files = nodeCheckpointFiles(TINY);
   const checkpoint = await openCheckpoint(files, 'vae');
   tiny = parseVaeConfig(await checkpoint.readJson('config.json'));
-  const weights = checkpointWeightSource(checkpoint);
+  weights = checkpointWeightSource(checkpoint);
   const context = (name: string): BuildContext => ({ g: new GraphBuilder(name), weights, store: inlineWeightStore, quant: FP32_CONFIG });
   decoderGraphs = (await buildVaeDecoderGraphs(context, tiny)).graphs;
   encoderGraphs = (await buildVaeEncoderGraphs(context, tiny)).graphs;
@@ -44,25 +47,52 @@ afterAll(async () => {
   rmSync(profileDir, { recursive: true, force: true });
 });
 
+/** The nodes of one run in execution order, with the bytes of their outputs. */
+type ProfiledNode = { readonly name: string; readonly outputBytes: number };
+
 /**
  * Runs a graph once with onnxruntime's profiler, graph optimisations off (so every node we
- * emitted runs as written), and returns the largest node output in bytes.
+ * emitted runs as written), and returns its nodes in the order they ran.
  */
-async function profiledLargestOutput(graph: VaeGraph, grid: { height: number; width: number }): Promise<number> {
+async function profiledRun(graph: VaeGraph, grid: { height: number; width: number }): Promise<ProfiledNode[]> {
   const prefix = join(profileDir, graph.name);
   const session = await ort.InferenceSession.create(graph.bytes, { enableProfiling: true, profileFilePrefix: prefix, graphOptimizationLevel: 'disabled' });
   const feeds: Record<string, ort.Tensor> = {};
   for (const input of graph.contract.inputs) {
     const dims = resolveDims(input.dims, grid);
     const count = dims.reduce((a, b) => a * b, 1);
-    feeds[input.name] = input.dtype === 'bool' ? new ort.Tensor('bool', Uint8Array.of(0), dims) : new ort.Tensor('float32', new Float32Array(count).fill(0.5), dims);
+    if (input.dtype === 'bool') feeds[input.name] = new ort.Tensor('bool', Uint8Array.of(0), dims);
+    else if (input.dtype === 'int8') feeds[input.name] = new ort.Tensor('int8', new Int8Array(count).fill(64), dims);
+    else feeds[input.name] = new ort.Tensor('float32', new Float32Array(count).fill(0.5), dims);
   }
   await session.run(feeds);
   session.endProfiling();
   await session.release();
   const file = readdirSync(profileDir).find((name) => name.startsWith(`${graph.name}_`) && name.endsWith('.json'))!;
-  const events = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as { cat: string; args?: { output_size?: string } }[];
-  return Math.max(...events.filter((e) => e.cat === 'Node').map((e) => Number(e.args?.output_size ?? 0)));
+  const events = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as { cat: string; name: string; ts: number; args?: { output_size?: string } }[];
+  rmSync(join(profileDir, file));
+  return events
+    .filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'))
+    .sort((a, b) => a.ts - b.ts)
+    .map((e) => ({ name: e.name.slice(0, -'_kernel_time'.length), outputBytes: Number(e.args?.output_size ?? 0) }));
+}
+
+/** The most bytes of node outputs alive at once when the nodes run in `order` (each freed after its last reader; graph outputs kept). */
+function peakLiveBytes(graph: VaeGraph, order: readonly ProfiledNode[]): number {
+  const model = ModelProtoType.decode(graph.bytes) as unknown as { graph: { node: { name: string; input: string[]; output: string[] }[]; output: { name: string }[] } };
+  const nodes = new Map(model.graph.node.map((n) => [n.name, n]));
+  const kept = new Set(model.graph.output.map((o) => o.name));
+  const lastRead = new Map<string, number>();
+  order.forEach(({ name }, step) => nodes.get(name)!.input.forEach((input) => lastRead.set(input, step)));
+  const live = new Map<string, number>();
+  let peak = 0;
+  order.forEach(({ name, outputBytes }, step) => {
+    const node = nodes.get(name)!;
+    live.set(node.output[0]!, outputBytes);
+    peak = Math.max(peak, [...live.values()].reduce((a, b) => a + b, 0));
+    for (const tensor of [...live.keys()]) if (!kept.has(tensor) && (lastRead.get(tensor) ?? -1) <= step) live.delete(tensor);
+  });
+  return peak;
 }
 
 describe('VAE tensor sizes', () => {
@@ -87,12 +117,45 @@ describe('VAE tensor sizes', () => {
     expect(maxVaeTensorBytes(config, 72, 128)).toBeGreaterThan(GIB);
   });
 
+  test('int8 caches hold a quarter of the float32 cache state, plus one float32 scale per position', () => {
+    const config = realConfig(tiny);
+    const [fp32, fp16, int8] = [
+      vaeTensorBudget(config, 'decoder', 44, 80, 'fp32').cacheBytes,
+      vaeTensorBudget(config, 'decoder', 44, 80, 'fp16').cacheBytes,
+      vaeTensorBudget(config, 'decoder', 44, 80, 'fp32', 'int8').cacheBytes,
+    ];
+    console.log(`720p decoder cache state: fp32 ${(fp32 / GIB).toFixed(2)} GiB, fp16 ${(fp16 / GIB).toFixed(2)} GiB, int8 ${(int8 / GIB).toFixed(2)} GiB`);
+    expect(fp16).toBe(fp32 / 2);
+    // The smallest cache is conv_out's 12 partial-sum channels, where the scale adds a third.
+    expect(int8).toBeGreaterThan(fp32 / 4);
+    expect(int8).toBeLessThan((fp32 / 4) * 1.02);
+    expect(vaeTensorBudget(config, 'decoder', 44, 80, 'fp16', 'int8').cacheBytes).toBe(int8);
+  });
+
+  test("in onnxruntime's order int8 cache outputs are made as soon as their frame exists, not at the end of the run", async () => {
+    const grid = { height: 4, width: 6 };
+    const context = (name: string): BuildContext => ({ g: new GraphBuilder(name), weights, store: inlineWeightStore, quant: { ...FP32_CONFIG, vaeCache: 'int8' } });
+    for (const [half, graphs] of [
+      ['decoder', (await buildVaeDecoderGraphs(context, tiny)).graphs],
+      ['encoder', (await buildVaeEncoderGraphs(context, tiny)).graphs],
+    ] as const) {
+      const budget = vaeTensorBudget(tiny, half, grid.height, grid.width, 'fp32', 'int8');
+      for (const [k, graph] of graphs.entries()) {
+        const peak = peakLiveBytes(graph, await profiledRun(graph, grid));
+        const frames = peak / budget.stages[k]!.largestNodeOutput.bytes;
+        console.log(`${graph.name}, int8 caches: at most ${frames.toFixed(1)} of its largest frames alive at once`);
+        // Made at the end of the run instead, they hold ≥ 6 (decoder) and 10 (encoder stage 0) frames.
+        expect(frames).toBeLessThan(half === 'decoder' ? 5.5 : 7);
+      }
+    }
+  });
+
   test('the computed sizes are the ones onnxruntime allocates (tiny-a graphs, profiled)', async () => {
     const grid = { height: 4, width: 6 };
     for (const [half, graphs] of [['decoder', decoderGraphs], ['encoder', encoderGraphs]] as const) {
       const budget = vaeTensorBudget(tiny, half, grid.height, grid.width);
       for (const [k, graph] of graphs.entries()) {
-        const measured = await profiledLargestOutput(graph, grid);
+        const measured = Math.max(...(await profiledRun(graph, grid)).map((n) => n.outputBytes));
         expect({ graph: graph.name, bytes: measured }).toEqual({ graph: budget.stages[k]!.graph, bytes: budget.stages[k]!.largestNodeOutput.bytes });
       }
     }

@@ -1,4 +1,4 @@
-import type { ActivationType, VaeWeightFormat, WeightFormat } from '../quant/quant-config.ts';
+import type { ActivationType, VaeCacheFormat, VaeWeightFormat, WeightFormat } from '../quant/quant-config.ts';
 import type { GraphContract } from './graph-contract.ts';
 import type { FileRecord } from './hashing-writer.ts';
 
@@ -35,6 +35,8 @@ export interface BundleManifest {
     readonly accuracyLevel: number;
     /** Absent in bundles written before the option: 'float'. */
     readonly vaeWeights?: VaeWeightFormat;
+    /** Absent in bundles written before the option: 'float'. */
+    readonly vaeCache?: VaeCacheFormat;
   };
   /** The source config.json of each component, as read. */
   readonly configs: Readonly<Record<'transformer' | 'vae' | 'text_encoder', Readonly<Record<string, unknown>>>>;

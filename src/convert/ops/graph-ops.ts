@@ -1,7 +1,7 @@
 import type { GraphBuilder } from '../onnx/index.ts';
 
 /** ONNX TensorProto data type codes, for Cast. */
-export const CAST_TO = { float32: 1, float16: 10, int64: 7 } as const;
+export const CAST_TO = { float32: 1, float16: 10, int64: 7, int8: 3 } as const;
 
 /** Casts `x` when `from` and `to` differ; otherwise returns it unchanged. */
 export function castIfNeeded(g: GraphBuilder, x: string, from: 'float32' | 'float16', to: 'float32' | 'float16', name: string): string {

@@ -2,6 +2,11 @@
 export type WeightFormat = 'int4' | 'int8' | 'fp16' | 'fp32';
 /** How the VAE's convolution weights are stored: in the activation type, or int8 per output channel. */
 export type VaeWeightFormat = 'float' | 'int8';
+/**
+ * How the VAE's causal-conv caches are kept between calls: in the activation type, or int8 with
+ * one float32 scale per position (lossy; a quarter of fp32's memory, for onnxruntime-node on the CPU).
+ */
+export type VaeCacheFormat = 'float' | 'int8';
 /** The float type the graphs compute in. */
 export type ActivationType = 'fp16' | 'fp32';
 
@@ -18,11 +23,14 @@ export interface QuantConfig {
   readonly accuracyLevel: 0 | 1 | 2 | 3 | 4;
   /** VAE convolution weights (absent in manifests written before the option: 'float'). */
   readonly vaeWeights?: VaeWeightFormat;
+  /** VAE causal-conv caches (absent in manifests written before the option: 'float'). */
+  readonly vaeCache?: VaeCacheFormat;
 }
 
 export const WEIGHT_FORMATS: readonly WeightFormat[] = ['int4', 'int8', 'fp16', 'fp32'];
 export const ACTIVATION_TYPES: readonly ActivationType[] = ['fp16', 'fp32'];
 export const VAE_WEIGHT_FORMATS: readonly VaeWeightFormat[] = ['float', 'int8'];
+export const VAE_CACHE_FORMATS: readonly VaeCacheFormat[] = ['float', 'int8'];
 
 /** Checks user options and fills the defaults (int4 weights, block 32, accuracy level 0). */
 export function resolveQuantConfig(options: {
@@ -31,6 +39,7 @@ export function resolveQuantConfig(options: {
   blockSize?: number;
   accuracyLevel?: number;
   vaeWeights?: string;
+  vaeCache?: string;
 }): QuantConfig {
   const weights = options.weights ?? 'int4';
   const activations = options.activations ?? 'fp16';
@@ -44,6 +53,10 @@ export function resolveQuantConfig(options: {
   if (!VAE_WEIGHT_FORMATS.includes(vaeWeights as VaeWeightFormat)) {
     throw new TypeError(`options.vaeWeights must be one of ${VAE_WEIGHT_FORMATS.join(', ')}; got "${vaeWeights}".`);
   }
+  const vaeCache = options.vaeCache ?? 'float';
+  if (!VAE_CACHE_FORMATS.includes(vaeCache as VaeCacheFormat)) {
+    throw new TypeError(`options.vaeCache must be one of ${VAE_CACHE_FORMATS.join(', ')}; got "${vaeCache}".`);
+  }
   const blockSize = options.blockSize ?? 32;
   if (![16, 32, 64, 128].includes(blockSize)) throw new TypeError(`options.blockSize must be 16, 32, 64 or 128; got ${blockSize}.`);
   const accuracyLevel = options.accuracyLevel ?? 0;
@@ -54,6 +67,7 @@ export function resolveQuantConfig(options: {
     blockSize,
     accuracyLevel: accuracyLevel as QuantConfig['accuracyLevel'],
     vaeWeights: vaeWeights as VaeWeightFormat,
+    vaeCache: vaeCache as VaeCacheFormat,
   };
 }
 

@@ -154,7 +154,7 @@ export async function buildVaeDecoderStage(ctx: BuildContext, config: VaeConfig,
   const layout = decoderLayout(config);
   const stage = layout[index];
   if (!stage) throw new ConvertError(`The VAE decoder has ${layout.length} stage graphs; there is no stage ${index}.`);
-  const s = new VaeStage(ctx.g, activationType(ctx), 'decoder', ctx.quant.vaeWeights);
+  const s = new VaeStage(ctx.g, activationType(ctx), 'decoder', ctx.quant.vaeWeights, ctx.quant.vaeCache);
   emitDecoderStage(s, config, stage);
   await s.loadWeights(ctx);
   return s.contract();

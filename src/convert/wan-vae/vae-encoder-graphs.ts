@@ -147,7 +147,7 @@ export async function buildVaeEncoderStage(ctx: BuildContext, config: VaeConfig,
   const layout = encoderLayout(config);
   const stage = layout[index];
   if (!stage) throw new ConvertError(`The VAE encoder has ${layout.length} stage graphs; there is no stage ${index}.`);
-  const s = new VaeStage(ctx.g, activationType(ctx), 'encoder', ctx.quant.vaeWeights);
+  const s = new VaeStage(ctx.g, activationType(ctx), 'encoder', ctx.quant.vaeWeights, ctx.quant.vaeCache);
   emitEncoderStage(s, config, stage);
   await s.loadWeights(ctx);
   return s.contract();

@@ -119,7 +119,7 @@ export function causalConv3(s: VaeStage, scope: string, x: Act, prefix: string, 
   if (cout < x.channels) return partialSumConv3(s, scope, x, prefix, cout, rowOrder);
   const [c0, c1] = s.cacheInputs(prefix, 2, x) as [Act, Act];
   s.cacheOutput(prefix, x);
-  return temporalConv(s, scope, [c0, c1, x], prefix, cout, 3, rowOrder);
+  return s.afterCaches(temporalConv(s, scope, [c0, c1, x], prefix, cout, 3, rowOrder));
 }
 
 /**
@@ -138,7 +138,7 @@ export function partialSumConv3(s: VaeStage, scope: string, x: Act, prefix: stri
   const [w0x, w1x, w2x] = ([0, 1, 2] as const).map((t) => tapConv(s, scope, x, prefix, cout, 3, t, rowOrder)) as [Act, Act, Act];
   s.cacheReplacement(prefix, 0, add(s, `${scope}/pending`, later, w1x));
   s.cacheReplacement(prefix, 1, w0x);
-  return add(s, `${scope}/out`, pending, w2x);
+  return s.afterCaches(add(s, `${scope}/out`, pending, w2x));
 }
 
 /**
@@ -219,7 +219,7 @@ export function timeUpsample(s: VaeStage, scope: string, x: Act, prefix: string)
   const frame0: Act = { name: halves[0]!, channels: c, scale: x.scale, dtype: s.act };
   const frame1 = s.actOp('Where', [first, x.name, halves[1]!], `${scope}/frame1/Where`, c, x.scale);
   s.cacheOutput(prefix, s.actOp('Where', [first, c1.name, x.name], `${scope}/cache/Where`, c, x.scale));
-  return [frame0, frame1];
+  return [frame0, s.afterCaches(frame1)];
 }
 
 /**
@@ -232,7 +232,7 @@ export function timeDownsample(s: VaeStage, scope: string, frames: readonly [Act
   const [last] = s.cacheInputs(prefix, 1, h1) as [Act];
   s.cacheOutput(prefix, h1);
   const merged = temporalConv(s, scope, [last, h0, h1], prefix, h1.channels, 1);
-  return s.actOp('Where', [s.first(), h1.name, merged.name], `${scope}/Where`, h1.channels, h1.scale);
+  return s.afterCaches(s.actOp('Where', [s.first(), h1.name, merged.name], `${scope}/Where`, h1.channels, h1.scale));
 }
 
 /** Int64 indices stored inline in the graph (they are not checkpoint weights). */

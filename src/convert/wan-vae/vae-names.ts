@@ -13,6 +13,9 @@
  *   - `cache.<conv>.new`: the runner drops `.0`, shifts, and appends `.new` (cached input frames), or
  *   - `cache.<conv>.<i>.next` for every slot: each replaces its slot (cached partial sums, for a
  *     conv that narrows the width; see `partialSumConv3`).
+ * With int8 caches (`--vae-cache int8`) every cache tensor above is int8 and has a companion
+ * `cache.<conv>.scale.…` (same suffix), float32 [1, s·H, s·W, 1]: one scale per position, the
+ * value being q · scale. The companion is a state of its own with the same update rule.
  * They start as zeros, which is the official code's zero padding. First chunk (`first` = true): a time-doubling decoder stage
  * skips its time_conv and only `hidden.1` is a real frame; a time-halving encoder stage gets its
  * one real frame as `hidden.1`/`skip.1` and zeros as `hidden.0`/`skip.0`.
@@ -39,6 +42,8 @@ export const CACHE_PREFIX = 'cache.';
 export const CACHE_NEW = 'new';
 /** Suffix of a slot's replacement (`cache.<conv>.<i>.next`). */
 export const CACHE_NEXT = 'next';
+/** The part of an int8 cache's name that marks its per-position scales (`cache.<conv>.scale.<i>`). */
+export const CACHE_SCALE = 'scale';
 
 /** Graph name of decoder stage `k` (one .onnx file each). */
 export const decoderGraphName = (k: number) => `vae-decoder-${k}`;

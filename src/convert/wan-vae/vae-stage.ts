@@ -4,11 +4,11 @@ import type { GraphContract, TensorContract } from '../bundle/graph-contract.ts'
 import type { AttrValue, DataType, Dim, GraphBuilder } from '../onnx/index.ts';
 import { BYTES_PER_ELEMENT } from '../onnx/index.ts';
 import { CAST_TO } from '../ops/graph-ops.ts';
-import type { VaeWeightFormat } from '../quant/quant-config.ts';
+import type { VaeCacheFormat, VaeWeightFormat } from '../quant/quant-config.ts';
 import { quantizePerChannelInt8 } from '../quant/quantize-per-channel.ts';
 import { expectShape } from '../weights/weight-source.ts';
 import { ConvertError } from '../convert-error.ts';
-import { CACHE_NEW, CACHE_NEXT, CACHE_PREFIX, VAE_IO } from './vae-names.ts';
+import { CACHE_NEW, CACHE_NEXT, CACHE_PREFIX, CACHE_SCALE, VAE_IO } from './vae-names.ts';
 
 /** The float types a VAE graph computes in. */
 export type Float = 'float32' | 'float16';
@@ -68,6 +68,8 @@ export class VaeStage {
   /** Int8 conv weights already emitted: weight name → the float tensor its DequantizeLinear makes. */
   private readonly dequantized = new Map<string, string>();
   private firstFlag: string | undefined;
+  /** Cache outputs declared since the last {@link afterCaches}. */
+  private readonly unsettled: string[] = [];
   /** See {@link GraphContract.rowReach}; undefined once an op mixes whole frames. */
   private rowReach: number | undefined = 0;
 
@@ -79,6 +81,8 @@ export class VaeStage {
     readonly root: string,
     /** How convolution weights are stored (see {@link convWeight}). */
     readonly convWeights: VaeWeightFormat = 'float',
+    /** How causal-conv caches are kept between calls (see {@link cacheInputs}). */
+    readonly caches: VaeCacheFormat = 'float',
   ) {}
 
   /** Declares a graph input holding one frame that the host writes (channels-first, like the official tensors). */
@@ -112,22 +116,26 @@ export class VaeStage {
     return this.actOp('Transpose', [name], `/vae/state_in/${name}/Transpose`, channels, scale, { perm: [0, 3, 1, 2] }, dtype);
   }
 
-  /** Declares `x` as a channels-last state output (see {@link stateInput}). */
-  stateOutput(name: string, x: Act): void {
+  /** Declares `x` as a channels-last state output (see {@link stateInput}); returns the tensor output. */
+  stateOutput(name: string, x: Act): string {
     const dims = [1, scaledDim('H', x.scale), scaledDim('W', x.scale), x.channels];
     const nhwc = this.op('Transpose', [x.name], `/vae/state_out/${name}/Transpose`, x.dtype, frameExtent(x.channels, x.scale), { perm: [0, 2, 3, 1] });
     this.g.output(name, x.dtype, dims, nhwc);
     this.outputs.push({ name, dtype: x.dtype, dims });
     this.tracked.push({ name, dtype: x.dtype, extent: frameExtent(x.channels, x.scale), isInput: false });
+    return nhwc;
   }
 
   /**
    * The cached input frames of a causal conv: `slots` state inputs `cache.<conv>.<i>` shaped
-   * like `like`, slot 0 the oldest. See {@link cacheOutput} for what enters the cache.
+   * like `like`, slot 0 the oldest. See {@link cacheOutput} for what enters the cache. With int8
+   * caches each slot is int8 with a companion `cache.<conv>.scale.<i>` (see {@link int8StateOutput}).
    */
   cacheInputs(conv: string, slots: 1 | 2, like: Act): Act[] {
     const name = `${CACHE_PREFIX}${this.moduleName(conv)}`;
-    return Array.from({ length: slots }, (_, i) => this.stateInput(`${name}.${i}`, like.channels, like.scale, like.dtype));
+    return Array.from({ length: slots }, (_, i) =>
+      this.caches === 'int8' ? this.int8StateInput(`${name}.${i}`, `${name}.${CACHE_SCALE}.${i}`, like) : this.stateInput(`${name}.${i}`, like.channels, like.scale, like.dtype),
+    );
   }
 
   /**
@@ -135,12 +143,91 @@ export class VaeStage {
    * call the runner drops slot 0, shifts the others down and puts `.new` in the last slot.
    */
   cacheOutput(conv: string, next: Act): void {
-    this.stateOutput(`${CACHE_PREFIX}${this.moduleName(conv)}.${CACHE_NEW}`, next);
+    const name = `${CACHE_PREFIX}${this.moduleName(conv)}`;
+    this.cacheState(`${name}.${CACHE_NEW}`, `${name}.${CACHE_SCALE}.${CACHE_NEW}`, next);
   }
 
   /** Declares `cache.<conv>.<slot>.next` ← `value`, which replaces that slot after the call. */
   cacheReplacement(conv: string, slot: number, value: Act): void {
-    this.stateOutput(`${CACHE_PREFIX}${this.moduleName(conv)}.${slot}.${CACHE_NEXT}`, value);
+    const name = `${CACHE_PREFIX}${this.moduleName(conv)}`;
+    this.cacheState(`${name}.${slot}.${CACHE_NEXT}`, `${name}.${CACHE_SCALE}.${slot}.${CACHE_NEXT}`, value);
+  }
+
+  private cacheState(name: string, scaleName: string, x: Act): void {
+    this.unsettled.push(this.caches === 'int8' ? this.int8StateOutput(name, scaleName, x) : this.stateOutput(name, x));
+  }
+
+  /**
+   * `x`, made to depend on every cache output declared since the last call. onnxruntime orders
+   * nodes by a depth-first walk back from the graph's outputs, so a cache output that nothing
+   * reads would be made at the very end of the run, and every frame the caches are made from
+   * would be held until then (with int8 caches, four times the caches' own bytes). Here `x`
+   * goes through a Reshape to its own shape (an alias, no copy) whose target is computed from
+   * the caches' shapes, so each cache is made as soon as its frame exists.
+   */
+  afterCaches(x: Act): Act {
+    const caches = this.unsettled.splice(0);
+    if (caches.length === 0) return x;
+    const scope = `/vae/after_caches/${x.name}`;
+    const g = this.g;
+    // A symbolic dim of each (a static one would be constant-folded, and the dependency with it).
+    const dims = caches.map((cache, i) => this.op('Shape', [cache], `${scope}/Shape_${i}`, 'int64', null, { start: 1, end: 2 }));
+    const all = dims.length === 1 ? dims[0]! : this.op('Concat', dims, `${scope}/Concat`, 'int64', null, { axis: 0 });
+    const zeros = this.op('Sub', [all, all], `${scope}/Sub`, 'int64', null);
+    const zero = this.op('ReduceMin', [zeros], `${scope}/ReduceMin`, 'int64', null, { keepdims: 1 });
+    // Reshape's 0 keeps that dim of the input.
+    const keep = this.op('Expand', [zero, g.constant('int64', [1], [4])], `${scope}/Expand`, 'int64', null);
+    return this.actOp('Reshape', [x.name, keep], `${scope}/Reshape`, x.channels, x.scale, {}, x.dtype);
+  }
+
+  /**
+   * An int8 state input (channels-last, like {@link stateInput}) and its float32 scale per
+   * position, [1, s·H, s·W, 1]: x = q · scale, in the activation type and channels-first.
+   */
+  private int8StateInput(name: string, scaleName: string, like: Act): Act {
+    const { channels, scale } = like;
+    const [h, w] = [scaledDim('H', scale), scaledDim('W', scale)];
+    this.declareInput(name, 'int8', [1, h, w, channels], frameExtent(channels, scale));
+    this.declareInput(scaleName, 'float32', [1, h, w, 1], frameExtent(1, scale));
+    const scope = `/vae/state_in/${name}`;
+    const values = this.op('Cast', [name], `${scope}/Cast`, 'float32', frameExtent(channels, scale), { to: CAST_TO.float32 });
+    const scaled = this.op('Mul', [values, scaleName], `${scope}/Mul`, 'float32', frameExtent(channels, scale));
+    const typed = like.dtype === 'float32' ? scaled : this.op('Cast', [scaled], `${scope}/Cast_act`, like.dtype, frameExtent(channels, scale), { to: CAST_TO[like.dtype] });
+    return this.actOp('Transpose', [typed], `${scope}/Transpose`, channels, scale, { perm: [0, 3, 1, 2] }, like.dtype);
+  }
+
+  /**
+   * Declares `x` as int8 state: channels-last values q = round(x / scale) and, per position,
+   * scale = max(|x| over channels) / 127 (at least 1e-30, so an all-zero position stays zero).
+   * Positions are quantised independently, so row bands give the same bytes as whole frames.
+   * Returns the int8 tensor.
+   */
+  private int8StateOutput(name: string, scaleName: string, x: Act): string {
+    const { channels, scale } = x;
+    const [h, w] = [scaledDim('H', scale), scaledDim('W', scale)];
+    const scope = `/vae/state_out/${name}`;
+    const size = frameExtent(channels, scale);
+    const g = this.g;
+    const f32 = x.dtype === 'float32' ? x.name : this.op('Cast', [x.name], `${scope}/Cast_f32`, 'float32', size, { to: CAST_TO.float32 });
+    const nhwc = this.op('Transpose', [f32], `${scope}/Transpose`, 'float32', size, { perm: [0, 2, 3, 1] });
+    const magnitude = this.op('Abs', [nhwc], `${scope}/Abs`, 'float32', size);
+    const peak = this.op('ReduceMax', [magnitude, g.constant('int64', [1], [3])], `${scope}/ReduceMax`, 'float32', frameExtent(1, scale), { keepdims: 1 });
+    const step = this.op('Mul', [peak, g.constant('float32', [], [1 / 127])], `${scope}/step/Mul`, 'float32', frameExtent(1, scale));
+    const safeStep = this.op('Max', [step, g.constant('float32', [], [1e-30])], `${scope}/step/Max`, 'float32', frameExtent(1, scale));
+    const ratio = this.op('Div', [nhwc, safeStep], `${scope}/Div`, 'float32', size);
+    const rounded = this.op('Round', [ratio], `${scope}/Round`, 'float32', size);
+    const clipped = this.op('Clip', [rounded, g.constant('float32', [], [-127]), g.constant('float32', [], [127])], `${scope}/Clip`, 'float32', size);
+    const q = this.op('Cast', [clipped], `${scope}/Cast_int8`, 'int8', size, { to: CAST_TO.int8 });
+    for (const [output, source, dtype, extent] of [
+      [name, q, 'int8', size],
+      [scaleName, safeStep, 'float32', frameExtent(1, scale)],
+    ] as const) {
+      const dims = [1, h, w, output === name ? channels : 1];
+      g.output(output, dtype, dims, source);
+      this.outputs.push({ name: output, dtype, dims });
+      this.tracked.push({ name: output, dtype, extent, isInput: false });
+    }
+    return q;
   }
 
   /** Adds a node with one output whose size law is `extent` (null: a scalar-sized shape tensor). */

@@ -1,5 +1,5 @@
 import { GraphBuilder } from '../onnx/index.ts';
-import type { ActivationType } from '../quant/quant-config.ts';
+import type { ActivationType, VaeCacheFormat } from '../quant/quant-config.ts';
 import type { VaeConfig } from './vae-config.ts';
 import { decoderLayout, emitDecoderStage } from './vae-decoder-graphs.ts';
 import { emitEncoderStage, encoderLayout } from './vae-encoder-graphs.ts';
@@ -37,9 +37,10 @@ export function vaeTensorBudget(
   latentHeight: number,
   latentWidth: number,
   activations: ActivationType = 'fp32',
+  caches: VaeCacheFormat = 'float',
 ): VaeTensorBudget {
   const act = activations === 'fp16' ? 'float16' : 'float32';
-  const stages = stageTensors(config, half, act).map(({ graph, tracked }) => stageBudget(graph, tracked, latentHeight, latentWidth));
+  const stages = stageTensors(config, half, act, caches).map(({ graph, tracked }) => stageBudget(graph, tracked, latentHeight, latentWidth));
   const top = stages.reduce((a, b) => (b.largest.bytes > a.largest.bytes ? b : a));
   return {
     stages,
@@ -56,16 +57,16 @@ export function maxVaeTensorBytes(config: VaeConfig, latentHeight: number, laten
   );
 }
 
-function stageTensors(config: VaeConfig, half: 'decoder' | 'encoder', act: 'float32' | 'float16'): { graph: string; tracked: readonly TrackedTensor[] }[] {
+function stageTensors(config: VaeConfig, half: 'decoder' | 'encoder', act: 'float32' | 'float16', caches: VaeCacheFormat): { graph: string; tracked: readonly TrackedTensor[] }[] {
   if (half === 'decoder') {
     return decoderLayout(config).map((stage) => {
-      const s = new VaeStage(new GraphBuilder(stage.name), act, 'decoder');
+      const s = new VaeStage(new GraphBuilder(stage.name), act, 'decoder', 'float', caches);
       emitDecoderStage(s, config, stage);
       return { graph: stage.name, tracked: s.tracked };
     });
   }
   return encoderLayout(config).map((stage) => {
-    const s = new VaeStage(new GraphBuilder(stage.name), act, 'encoder');
+    const s = new VaeStage(new GraphBuilder(stage.name), act, 'encoder', 'float', caches);
     emitEncoderStage(s, config, stage);
     return { graph: stage.name, tracked: s.tracked };
   });

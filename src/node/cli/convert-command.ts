@@ -23,6 +23,9 @@ Options:
   --vae-weights float|int8        VAE convolution weights: in the activation type (default), or int8
                                   per output channel, dequantised at run time (a quarter of fp32's
                                   memory; for onnxruntime-node on the CPU)
+  --vae-cache float|int8          VAE causal-conv caches between frames: in the activation type
+                                  (default), or int8 with one scale per position (lossy, for
+                                  onnxruntime-node on the CPU with little memory; not for the browser)
   --repo NAME --revision REV      recorded in the manifest as the source
 
 An interrupted conversion (Ctrl+C, a lost connection) keeps its work in <out-dir>.partial;
@@ -37,6 +40,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       activations: { type: 'string' },
       'accuracy-level': { type: 'string' },
       'vae-weights': { type: 'string' },
+      'vae-cache': { type: 'string' },
       repo: { type: 'string' },
       revision: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -52,6 +56,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     ...(values.activations !== undefined ? { activations: values.activations } : {}),
     ...(values['accuracy-level'] !== undefined ? { accuracyLevel: Number(values['accuracy-level']) } : {}),
     ...(values['vae-weights'] !== undefined ? { vaeWeights: values['vae-weights'] } : {}),
+    ...(values['vae-cache'] !== undefined ? { vaeCache: values['vae-cache'] } : {}),
   });
   const isUrl = /^https?:\/\//.test(source);
   const local = isUrl ? null : nodeCheckpointFiles(resolve(source));

@@ -8,7 +8,7 @@ import { generateCommand } from './generate-command.ts';
 const USAGE = `wan-web: Wan2.2 TI2V-5B in the browser, and its tools.
 
 Commands:
-  wan-web convert <source> <out-dir> [--weights int4|int8|fp16|fp32] [--activations fp16|fp32] [--vae-weights float|int8]
+  wan-web convert <source> <out-dir> [--weights int4|int8|fp16|fp32] [--activations fp16|fp32] [--vae-weights float|int8] [--vae-cache float|int8]
       Build a bundle from a diffusers checkpoint (local folder or http(s) base URL).
   wan-web generate --bundle <dir> --prompt "…" [--image in.png] [--size 1280x704] [--frames 121] [--steps 50]
                    [--guidance 5] [--shift 5] [--sampler unipc|euler|dmd] [--seed N] --out <file.mp4>

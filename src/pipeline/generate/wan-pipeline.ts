@@ -1,3 +1,4 @@
+import { ModelNotInstalledError } from '../../errors.ts';
 import { parseDitConfig } from '../../convert/wan-dit/dit-config.ts';
 import type { DitConfig } from '../../convert/wan-dit/dit-config.ts';
 import { decoderGraphName, encoderGraphName, isDecoderGraph } from '../../convert/wan-vae/vae-names.ts';
@@ -89,6 +90,12 @@ export class WanPipeline {
 
   constructor(private readonly options: PipelineOptions) {
     const onDevice = options.tensorsOnDevice ?? false;
+    if (onDevice && options.bundle.manifest.precision.vaeCache === 'int8') {
+      // WebGPU has no int8 tensors: the decoder's caches could not stay on the device.
+      throw new ModelNotInstalledError(
+        `The model "${options.bundle.manifest.name}" keeps the VAE decoder's caches as int8 (wan-web convert --vae-cache int8), which runs on onnxruntime-node's CPU only. Install a bundle converted without --vae-cache int8 to generate on the GPU.`,
+      );
+    }
     this.sessions = new ModelSessions(options.bundle, {
       memory: options.memory ?? 'keep-loaded',
       ...(options.sessionOptions ? { sessionOptions: options.sessionOptions } : {}),

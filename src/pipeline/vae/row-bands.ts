@@ -26,7 +26,7 @@ export function planRowBands(rows: number, halo: number, count: number): RowBand
 }
 
 /** The element arrays a VAE state tensor can have. */
-export type RowData = Float32Array | Uint16Array;
+export type RowData = Float32Array | Uint16Array | Int8Array;
 
 /**
  * Copies `count` rows along `axis` of row-major `src` (shape `srcDims`, from row `srcRow`) into

@@ -41,22 +41,35 @@ function rowAxis(dims: readonly Dim[]): { readonly axis: number; readonly scale:
   return axis < 0 ? undefined : { axis, scale: parseScaledDim(dims[axis]!)!.scale };
 }
 
-/** A float32 or float16 array of `count` values over `buffer` (float16 as its bit patterns, as onnxruntime takes them). */
+const STATE_BYTES: Readonly<Partial<Record<TensorContract['dtype'], number>>> = { float32: 4, float16: 2, int8: 1 };
+
+const unsupportedState = (dtype: string) => new TypeError(`VAE state is float32, float16 or int8, not ${dtype}; the bundle was built by another version.`);
+
+/** Bytes per value of a VAE state type. */
+function stateBytes(dtype: TensorContract['dtype']): number {
+  const bytes = STATE_BYTES[dtype];
+  if (bytes === undefined) throw unsupportedState(dtype);
+  return bytes;
+}
+
+/** A float32, float16 or int8 array of `count` values over `buffer` (float16 as its bit patterns, as onnxruntime takes them). */
 function stateArray(dtype: TensorContract['dtype'], buffer: ArrayBuffer, count: number): RowData {
   if (dtype === 'float32') return new Float32Array(buffer, 0, count);
   if (dtype === 'float16') return new Uint16Array(buffer, 0, count);
-  throw new TypeError(`VAE state is float32 or float16, not ${dtype}.`);
+  if (dtype === 'int8') return new Int8Array(buffer, 0, count);
+  throw unsupportedState(dtype);
 }
 
 /** A zero-filled state array of its own, for a tensor of `dims`. */
 function newStateArray(dtype: TensorContract['dtype'], dims: readonly number[]): RowData {
   const count = dims.reduce((a, b) => a * b, 1);
-  return stateArray(dtype, new ArrayBuffer(count * (dtype === 'float16' ? 2 : 4)), count);
+  return stateArray(dtype, new ArrayBuffer(count * stateBytes(dtype)), count);
 }
 
 /** A CPU tensor over a state array. */
 function stateTensor(ort: OrtModule, data: RowData, dims: readonly number[]): OrtTensor {
-  return data instanceof Float32Array ? new ort.Tensor('float32', data, dims) : new ort.Tensor('float16', data, dims);
+  if (data instanceof Float32Array) return new ort.Tensor('float32', data, dims);
+  return data instanceof Int8Array ? new ort.Tensor('int8', data, dims) : new ort.Tensor('float16', data, dims);
 }
 
 /**
@@ -72,7 +85,7 @@ export class ZeroTensors {
 
   get(dtype: TensorContract['dtype'], dims: readonly number[]): OrtTensor {
     const count = dims.reduce((a, b) => a * b, 1);
-    const bytesPer = dtype === 'float16' ? 2 : 4;
+    const bytesPer = stateBytes(dtype);
     let buffer = this.buffers.get(dtype);
     if (!buffer || buffer.byteLength < count * bytesPer) {
       buffer = new ArrayBuffer(count * bytesPer);
