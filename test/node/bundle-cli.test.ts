@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { runCli } from '../../src/node/cli/run-cli.ts';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import { validateManifest } from '../../src/convert/bundle/manifest.ts';
@@ -65,7 +65,16 @@ describe('wan-web convert + debug on the tiny-a golden checkpoint (fp32)', () =>
 
   test('a bad source names what is missing and leaves no output behind', async () => {
     const out = join(work, 'never');
-    expect(await runCli(['convert', join(TINY, 'cases'), out])).toBe(1);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await runCli(['convert', join(TINY, 'cases'), out])).toBe(1);
+      const said = stderr.mock.calls.map(([text]) => String(text)).join('');
+      expect(said).toMatch(/No weights found for "transformer"/);
+      // Nothing was staged, so nothing is offered to continue from.
+      expect(said).not.toMatch(/kept in/);
+    } finally {
+      stderr.mockRestore();
+    }
     expect(await readdir(work)).not.toContain('never');
     expect((await readdir(work)).some((f) => f.startsWith('never.partial'))).toBe(false);
   });

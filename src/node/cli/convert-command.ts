@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertCheckpoint } from '../../convert/convert-checkpoint.ts';
@@ -80,12 +81,13 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof ConvertError) throw error;
-    const kept = `What was converted is kept in ${outDir}.partial: run the same command again to continue.`;
+    // A source that failed before anything was staged leaves no folder to continue from.
+    const kept = existsSync(`${resolve(outDir)}.partial`) ? ` What was converted is kept in ${outDir}.partial: run the same command again to continue.` : '';
     if (!(error instanceof ConversionCanceledError)) {
-      if (error instanceof Error) error.message += `\n${kept}`;
+      if (error instanceof Error) error.message += kept && `\n${kept.trimStart()}`;
       throw error;
     }
-    process.stderr.write(`\nStopped. ${kept}\n`);
+    process.stderr.write(`\nStopped.${kept}\n`);
     return 130;
   } finally {
     process.off('SIGINT', onSignal);
