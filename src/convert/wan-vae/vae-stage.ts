@@ -68,7 +68,7 @@ export class VaeStage {
   /** Int8 conv weights already emitted: weight name → the float tensor its DequantizeLinear makes. */
   private readonly dequantized = new Map<string, string>();
   private firstFlag: string | undefined;
-  /** Cache outputs declared since the last {@link afterCaches}. */
+  /** Int8 cache outputs declared since the last {@link afterCaches}. */
   private readonly unsettled: string[] = [];
   /** See {@link GraphContract.rowReach}; undefined once an op mixes whole frames. */
   private rowReach: number | undefined = 0;
@@ -118,12 +118,17 @@ export class VaeStage {
 
   /** Declares `x` as a channels-last state output (see {@link stateInput}); returns the tensor output. */
   stateOutput(name: string, x: Act): string {
-    const dims = [1, scaledDim('H', x.scale), scaledDim('W', x.scale), x.channels];
     const nhwc = this.op('Transpose', [x.name], `/vae/state_out/${name}/Transpose`, x.dtype, frameExtent(x.channels, x.scale), { perm: [0, 2, 3, 1] });
-    this.g.output(name, x.dtype, dims, nhwc);
-    this.outputs.push({ name, dtype: x.dtype, dims });
-    this.tracked.push({ name, dtype: x.dtype, extent: frameExtent(x.channels, x.scale), isInput: false });
+    this.declareStateOutput(name, nhwc, x.dtype, x.channels, x.scale);
     return nhwc;
+  }
+
+  /** Declares channels-last `source`, [1, s·H, s·W, channels], as the graph output `name`. */
+  private declareStateOutput(name: string, source: string, dtype: DataType, channels: number, scale: number): void {
+    const dims = [1, scaledDim('H', scale), scaledDim('W', scale), channels];
+    this.g.output(name, dtype, dims, source);
+    this.outputs.push({ name, dtype, dims });
+    this.tracked.push({ name, dtype, extent: frameExtent(channels, scale), isInput: false });
   }
 
   /**
@@ -154,16 +159,18 @@ export class VaeStage {
   }
 
   private cacheState(name: string, scaleName: string, x: Act): void {
-    this.unsettled.push(this.caches === 'int8' ? this.int8StateOutput(name, scaleName, x) : this.stateOutput(name, x));
+    if (this.caches === 'int8') this.unsettled.push(this.int8StateOutput(name, scaleName, x));
+    else this.stateOutput(name, x);
   }
 
   /**
-   * `x`, made to depend on every cache output declared since the last call. onnxruntime orders
-   * nodes by a depth-first walk back from the graph's outputs, so a cache output that nothing
-   * reads would be made at the very end of the run, and every frame the caches are made from
-   * would be held until then (with int8 caches, four times the caches' own bytes). Here `x`
-   * goes through a Reshape to its own shape (an alias, no copy) whose target is computed from
-   * the caches' shapes, so each cache is made as soon as its frame exists.
+   * `x`, made to depend on every int8 cache output declared since the last call. onnxruntime
+   * orders nodes by a depth-first walk back from the graph's outputs, so a cache output that
+   * nothing reads would be made at the very end of the run, and every float frame the caches
+   * are quantised from (four times their bytes) would be held until then. Here `x` goes through
+   * a Reshape to its own shape (an alias, no copy) whose target is computed from the caches'
+   * shapes, so each cache is made as soon as its frame exists. Float caches need none of this:
+   * their outputs are as large as their frames and are held to the end of the run either way.
    */
   afterCaches(x: Act): Act {
     const caches = this.unsettled.splice(0);
@@ -204,7 +211,6 @@ export class VaeStage {
    */
   private int8StateOutput(name: string, scaleName: string, x: Act): string {
     const { channels, scale } = x;
-    const [h, w] = [scaledDim('H', scale), scaledDim('W', scale)];
     const scope = `/vae/state_out/${name}`;
     const size = frameExtent(channels, scale);
     const g = this.g;
@@ -218,15 +224,8 @@ export class VaeStage {
     const rounded = this.op('Round', [ratio], `${scope}/Round`, 'float32', size);
     const clipped = this.op('Clip', [rounded, g.constant('float32', [], [-127]), g.constant('float32', [], [127])], `${scope}/Clip`, 'float32', size);
     const q = this.op('Cast', [clipped], `${scope}/Cast_int8`, 'int8', size, { to: CAST_TO.int8 });
-    for (const [output, source, dtype, extent] of [
-      [name, q, 'int8', size],
-      [scaleName, safeStep, 'float32', frameExtent(1, scale)],
-    ] as const) {
-      const dims = [1, h, w, output === name ? channels : 1];
-      g.output(output, dtype, dims, source);
-      this.outputs.push({ name: output, dtype, dims });
-      this.tracked.push({ name: output, dtype, extent, isInput: false });
-    }
+    this.declareStateOutput(name, q, 'int8', channels, scale);
+    this.declareStateOutput(scaleName, safeStep, 'float32', 1, scale);
     return q;
   }
 

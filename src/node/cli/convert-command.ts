@@ -82,12 +82,13 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof ConvertError) throw error;
     // A source that failed before anything was staged leaves no folder to continue from.
-    const kept = existsSync(`${resolve(outDir)}.partial`) ? ` What was converted is kept in ${outDir}.partial: run the same command again to continue.` : '';
+    const staged = existsSync(`${resolve(outDir)}.partial`);
+    const kept = `What was converted is kept in ${outDir}.partial: run the same command again to continue.`;
     if (!(error instanceof ConversionCanceledError)) {
-      if (error instanceof Error) error.message += kept && `\n${kept.trimStart()}`;
+      if (error instanceof Error && staged) error.message += `\n${kept}`;
       throw error;
     }
-    process.stderr.write(`\nStopped.${kept}\n`);
+    process.stderr.write(staged ? `\nStopped. ${kept}\n` : '\nStopped.\n');
     return 130;
   } finally {
     process.off('SIGINT', onSignal);

@@ -41,29 +41,18 @@ function rowAxis(dims: readonly Dim[]): { readonly axis: number; readonly scale:
   return axis < 0 ? undefined : { axis, scale: parseScaledDim(dims[axis]!)!.scale };
 }
 
-const STATE_BYTES: Readonly<Partial<Record<TensorContract['dtype'], number>>> = { float32: 4, float16: 2, int8: 1 };
+/** The array of each VAE state type (float16 as its bit patterns, as onnxruntime takes them). */
+const STATE_ARRAYS = { float32: Float32Array, float16: Uint16Array, int8: Int8Array } as const;
 
-const unsupportedState = (dtype: string) => new TypeError(`VAE state is float32, float16 or int8, not ${dtype}; the bundle was built by another version.`);
-
-/** Bytes per value of a VAE state type. */
-function stateBytes(dtype: TensorContract['dtype']): number {
-  const bytes = STATE_BYTES[dtype];
-  if (bytes === undefined) throw unsupportedState(dtype);
-  return bytes;
-}
-
-/** A float32, float16 or int8 array of `count` values over `buffer` (float16 as its bit patterns, as onnxruntime takes them). */
-function stateArray(dtype: TensorContract['dtype'], buffer: ArrayBuffer, count: number): RowData {
-  if (dtype === 'float32') return new Float32Array(buffer, 0, count);
-  if (dtype === 'float16') return new Uint16Array(buffer, 0, count);
-  if (dtype === 'int8') return new Int8Array(buffer, 0, count);
-  throw unsupportedState(dtype);
+/** The array class of a state type. */
+function stateArrayOf(dtype: TensorContract['dtype']): (typeof STATE_ARRAYS)[keyof typeof STATE_ARRAYS] {
+  if (dtype in STATE_ARRAYS) return STATE_ARRAYS[dtype as keyof typeof STATE_ARRAYS];
+  throw new TypeError(`VAE state is float32, float16 or int8, not ${dtype}; the bundle was built by another version.`);
 }
 
 /** A zero-filled state array of its own, for a tensor of `dims`. */
 function newStateArray(dtype: TensorContract['dtype'], dims: readonly number[]): RowData {
-  const count = dims.reduce((a, b) => a * b, 1);
-  return stateArray(dtype, new ArrayBuffer(count * stateBytes(dtype)), count);
+  return new (stateArrayOf(dtype))(dims.reduce((a, b) => a * b, 1));
 }
 
 /** A CPU tensor over a state array. */
@@ -85,13 +74,13 @@ export class ZeroTensors {
 
   get(dtype: TensorContract['dtype'], dims: readonly number[]): OrtTensor {
     const count = dims.reduce((a, b) => a * b, 1);
-    const bytesPer = stateBytes(dtype);
+    const array = stateArrayOf(dtype);
     let buffer = this.buffers.get(dtype);
-    if (!buffer || buffer.byteLength < count * bytesPer) {
-      buffer = new ArrayBuffer(count * bytesPer);
+    if (!buffer || buffer.byteLength < count * array.BYTES_PER_ELEMENT) {
+      buffer = new ArrayBuffer(count * array.BYTES_PER_ELEMENT);
       this.buffers.set(dtype, buffer);
     }
-    const tensor = stateTensor(this.ort, stateArray(dtype, buffer, count), dims);
+    const tensor = stateTensor(this.ort, new array(buffer, 0, count), dims);
     this.made.add(tensor);
     return tensor;
   }
