@@ -2,12 +2,14 @@
 import { expose, transfer } from 'comlink';
 import { probeCapabilities } from '../src/runtime/capabilities.ts';
 import { installErrorTransfer } from '../src/runtime/comlink-errors.ts';
+import { ASYNCIFY_WORKER } from '../src/runtime/ort-build.ts';
 import { GpuRuntime } from '../src/runtime/gpu-runtime.ts';
 import { explainGpuFailure } from '../src/runtime/gpu-failure.ts';
 import type { SelfCheckProgress, SelfCheckReport } from '../src/runtime/self-check/index.ts';
 import { COMPONENTS } from '../src/pipeline/components.ts';
 import type { ComponentName, TensorInputs, TensorOutputs } from '../src/pipeline/components.ts';
 import { openModel } from '../src/model/model-location.ts';
+import { webBundleAccess } from '../src/model/web-bundle-access.ts';
 import type { ModelLocation } from '../src/model/model-location.ts';
 import { ModelStore } from '../src/model/model-store.ts';
 import { opfsLatentRgbMaps } from '../src/model/opfs-latent-rgb-maps.ts';
@@ -23,6 +25,7 @@ import type { QuantConfig } from '../src/convert/quant/quant-config.ts';
 import { WanPipeline } from '../src/pipeline/generate/wan-pipeline.ts';
 import type { GenerationResult } from '../src/pipeline/generate/wan-pipeline.ts';
 import type { GenerationSettings } from '../src/pipeline/generate/generation-settings.ts';
+import type { MemoryMode } from '../src/pipeline/generate/memory-mode.ts';
 import type { FramesEvent, PipelineEvent } from '../src/pipeline/generate/pipeline-events.ts';
 import type { RgbImage } from '../src/pipeline/image/index.ts';
 import { VideoWriter } from '../src/video/video-writer.ts';
@@ -36,7 +39,7 @@ import type { EncodedVideo, VideoOutputOptions } from '../src/video/video-format
 installErrorTransfer();
 
 let runtime: Promise<GpuRuntime> | undefined;
-const gpuRuntime = () => (runtime ??= GpuRuntime.load(navigator.gpu));
+const gpuRuntime = () => (runtime ??= GpuRuntime.load(navigator.gpu, self.name === ASYNCIFY_WORKER ? 'asyncify' : 'best'));
 
 /**
  * The self-check runs once per worker and is shared: it picks (and replaces) the GPU
@@ -75,6 +78,8 @@ function exclusive<T>(job: () => Promise<T>): Promise<T> {
       const lostReason = (await runtime?.catch(() => null))?.lostReason ?? null;
       if (lostReason !== null) forgetGpu();
       throw explainGpuFailure(error, lostReason);
+    } finally {
+      await (await runtime?.catch(() => null))?.releaseFreedBuffers().catch(() => undefined);
     }
   };
   const run = modelWork.then(explained, explained);
@@ -132,7 +137,7 @@ async function pipelineFor(model: ModelLocation): Promise<WanPipeline> {
       pipeline: (async () => {
         await (await previous?.catch(() => null))?.dispose();
         const gpu = await checkedRuntime();
-        const bundle = await openModel(gpu.ort, model);
+        const bundle = webBundleAccess(gpu.sessionLoader(), await openModel(model));
         return new WanPipeline({ ...gpu.pipelineOptions(), bundle, previewMaps: opfsLatentRgbMaps() });
       })(),
     };
@@ -160,7 +165,7 @@ const api = {
   runComponent(model: ModelLocation, component: ComponentName, inputs: Readonly<Record<string, PostedTensor>>): Promise<TensorOutputs> {
     return exclusive(async () => {
       const gpu = await checkedRuntime();
-      const bundle = await openModel(gpu.ort, model);
+      const bundle = webBundleAccess(gpu.sessionLoader(), await openModel(model));
       return COMPONENTS[component](
         { ort: gpu.ort, bundle, sessionOptions: gpu.sessionOptions(), attentionChunk: (tokens, heads) => gpu.attentionChunk(tokens, heads) },
         postedInputs(inputs),
@@ -181,11 +186,11 @@ const api = {
     image: RgbImage | null,
     onEvent: (event: PipelineEvent) => void,
     onFrames: (event: FramesEvent) => Promise<void> | void,
-    output: { readonly video?: VideoOutputOptions; readonly preview?: boolean } = {},
+    output: { readonly video?: VideoOutputOptions; readonly preview?: boolean; readonly memory?: MemoryMode } = {},
   ): Promise<GenerationResult & { video: EncodedVideo | null; measurement: GenerationMeasurement; machine: MachineInfo | null }> {
     const controller = new AbortController();
     jobs.set(jobId, controller);
-    const { video, preview = false } = output;
+    const { video, preview = false, memory } = output;
     return exclusive(async () => {
       let writer: Promise<VideoWriter> | undefined;
       try {
@@ -206,7 +211,7 @@ const api = {
           recorder.observe(event);
           onEvent(event);
         };
-        const result = await wan.generate(settings, image, { onEvent: observe, onFrames: encodeAndForward, preview, signal: controller.signal });
+        const result = await wan.generate(settings, image, { onEvent: observe, onFrames: encodeAndForward, preview, signal: controller.signal, ...(memory ? { memory } : {}) });
         const measurement = recorder.finish(result, wan.ditWork);
         const encoded = writer ? await (await writer).finish() : null;
         return transfer({ ...result, video: encoded, measurement, machine: gpu.machine() }, encoded ? [encoded.bytes.buffer as ArrayBuffer] : []);
@@ -217,7 +222,25 @@ const api = {
     }).finally(() => jobs.delete(jobId));
   },
 
-  /** GPU buffer bytes held by onnxruntime on our device, and the worker's JS heap where the browser reports it. */
+  /**
+   * Loads one graph of a model (its weights onto the GPU) and releases it again: how long
+   * the load took and how many GPU bytes the graph holds, for finding slow or large loads.
+   */
+  loadGraph(model: ModelLocation, graph: string): Promise<{ ms: number; weightBytes: number; gpuBytes: number }> {
+    return exclusive(async () => {
+      const gpu = await checkedRuntime();
+      const bundle = webBundleAccess(gpu.sessionLoader(), await openModel(model));
+      const before = gpu.gpuMemory()!;
+      const started = performance.now();
+      const session = await bundle.createSession(graph, gpu.sessionOptions());
+      const ms = performance.now() - started;
+      const loaded = gpu.gpuMemory()!;
+      await session.release();
+      return { ms, weightBytes: loaded.weights.bytes - before.weights.bytes, gpuBytes: loaded.liveBytes - before.liveBytes };
+    });
+  },
+
+  /** GPU buffer bytes live on the device (all, and our weights' part), and the worker's JS heap where the browser reports it. */
   async memory() {
     const gpu = runtime ? await runtime : null;
     const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null;
@@ -233,9 +256,9 @@ const api = {
     let tokenizer = tokenizers.get(model);
     if (!tokenizer) {
       tokenizer = (async () => {
-        const bundle = await openModel((await gpuRuntime()).ort, model);
-        if (!bundle.manifest.tokenizer) throw new ModelNotInstalledError('This model has no tokenizer.json.');
-        return loadTokenizer(JSON.parse(await bundle.readText(bundle.manifest.tokenizer)));
+        const { manifest, files } = await openModel(model);
+        if (!manifest.tokenizer) throw new ModelNotInstalledError('This model has no tokenizer.json.');
+        return loadTokenizer(JSON.parse(await files.readText(manifest.tokenizer)));
       })();
       tokenizers.set(model, tokenizer);
       tokenizer.catch(() => tokenizers.delete(model));

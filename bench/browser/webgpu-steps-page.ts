@@ -6,9 +6,10 @@
 // after its progress event, so it counts in the next interval). Readbacks are counted at GPUBuffer.mapAsync(READ), which every
 // download from the GPU goes through.
 import { openModel } from '../../src/model/model-location.ts';
+import { webBundleAccess } from '../../src/model/web-bundle-access.ts';
 import { WanPipeline } from '../../src/pipeline/generate/wan-pipeline.ts';
 import type { PipelineEvent } from '../../src/pipeline/generate/pipeline-events.ts';
-import type { OrtModule } from '../../src/pipeline/ort-types.ts';
+import type { GraphSessionLoader } from '../../src/pipeline/weights/graph-session-loader.ts';
 import { GpuRuntime } from '../../src/runtime/gpu-runtime.ts';
 
 const params = new URLSearchParams(location.search);
@@ -38,13 +39,14 @@ GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, mode: GPUMapModeFlags,
   return mapAsync.call(this, mode, offset, size);
 };
 
-/** onnxruntime with session creation timed. */
-function timedOrt(ort: OrtModule, spent: { ms: number }): OrtModule {
-  const create = ((...args: Parameters<typeof ort.InferenceSession.create>) => {
-    const started = performance.now();
-    return ort.InferenceSession.create(...args).finally(() => (spent.ms += performance.now() - started));
-  }) as typeof ort.InferenceSession.create;
-  return { Tensor: ort.Tensor, InferenceSession: { ...ort.InferenceSession, create } as typeof ort.InferenceSession };
+/** A session loader with session creation (weights included) timed. */
+function timedLoader(loader: GraphSessionLoader, spent: { ms: number }): GraphSessionLoader {
+  return {
+    create(...args) {
+      const started = performance.now();
+      return loader.create(...args).finally(() => (spent.ms += performance.now() - started));
+    },
+  };
 }
 
 interface RunResult {
@@ -61,9 +63,8 @@ async function run(): Promise<{ settings: typeof settings; adapter: string | nul
   const gpu = await GpuRuntime.load(navigator.gpu);
   await gpu.selfCheck();
   const sessions = { ms: 0 };
-  const ort = timedOrt(gpu.ort, sessions);
-  const bundle = await openModel(ort, params.get('bundle')!);
-  const pipeline = new WanPipeline({ ...gpu.pipelineOptions(), ort, bundle });
+  const bundle = webBundleAccess(timedLoader(gpu.sessionLoader(), sessions), await openModel(params.get('bundle')!));
+  const pipeline = new WanPipeline({ ...gpu.pipelineOptions(), bundle });
   const results: RunResult[] = [];
   for (let i = 0; i < runs; i++) {
     sessions.ms = 0;

@@ -1,8 +1,7 @@
-import type { BundleAccess } from '../pipeline/bundle-access.ts';
-import type { OrtModule } from '../pipeline/ort-types.ts';
 import { ModelStore } from './model-store.ts';
 import { openInstalledBundle } from './opfs-bundle.ts';
 import { openUrlBundle } from './url-bundle.ts';
+import type { WebBundle } from './web-bundle-access.ts';
 
 const INSTALLED = 'installed:';
 
@@ -11,7 +10,7 @@ export type ModelLocation = string;
 
 export const installedModelLocation = (id: string): ModelLocation => `${INSTALLED}${id}`;
 
-export async function openModel(ort: OrtModule, location: ModelLocation): Promise<BundleAccess> {
-  if (location.startsWith(INSTALLED)) return openInstalledBundle(ort, await ModelStore.open(), location.slice(INSTALLED.length));
-  return openUrlBundle(ort, location);
+export async function openModel(location: ModelLocation): Promise<WebBundle> {
+  if (location.startsWith(INSTALLED)) return openInstalledBundle(await ModelStore.open(), location.slice(INSTALLED.length));
+  return openUrlBundle(location);
 }

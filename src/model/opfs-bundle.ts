@@ -1,33 +1,39 @@
 import { validateManifest } from '../convert/bundle/manifest.ts';
-import type { BundleAccess } from '../pipeline/bundle-access.ts';
-import type { OrtModule } from '../pipeline/ort-types.ts';
 import { ModelNotInstalledError } from '../errors.ts';
 import { MODEL_FILES } from './model-store.ts';
 import type { ModelStore } from './model-store.ts';
 import { existingFile, readJson } from './opfs-files.ts';
-import { webBundleAccess } from './web-bundle-access.ts';
+import { streamRange } from './byte-stream.ts';
+import type { WebBundle } from './web-bundle-access.ts';
 
-/**
- * An installed model read from OPFS. External weight files go to onnxruntime-web as File
- * objects, which its JSPI build streams to the GPU one initializer at a time, so multi-GB
- * weight files never sit whole in the JS heap.
- */
-export async function openInstalledBundle(ort: OrtModule, store: ModelStore, id: string): Promise<BundleAccess> {
+/** An installed model read from OPFS: weights are streamed from its files in slices, never read whole. */
+export async function openInstalledBundle(store: ModelStore, id: string): Promise<WebBundle> {
   const installed = await store.installed(id);
   if (!installed) throw new ModelNotInstalledError(`The model ${id} is not installed (or its install did not finish). Install it from the Models panel.`);
   const folder = await store.folder(id, false);
   const bundle = await store.bundleFolder(id, false);
   const manifest = validateManifest(await readJson(folder, MODEL_FILES.manifest));
+  const damaged = (path: string) => new ModelNotInstalledError(`${installed.name} is missing part of ${path}. Delete the model and install it again.`);
   const file = async (path: string) => {
     const found = await existingFile(bundle, path);
     if (!found) throw new ModelNotInstalledError(`${installed.name} is missing ${path}. Delete the model and install it again.`);
     return found;
   };
-  return webBundleAccess(ort, manifest, {
-    title: installed.name,
-    bytes: async (path) => new Uint8Array(await (await file(path)).arrayBuffer()),
-    externalData: file,
-    readRange: async (path, offset, length) => new Uint8Array(await (await file(path)).slice(offset, offset + length).arrayBuffer()),
-    readText: async (path) => (await file(path)).text(),
-  });
+  return {
+    manifest,
+    files: {
+      title: installed.name,
+      key: `installed:${id}`,
+      bytes: async (path) => new Uint8Array(await (await file(path)).arrayBuffer()),
+      async *stream(path, offset, length) {
+        yield* streamRange((await file(path)).slice(offset, offset + length).stream(), 0, length, () => damaged(path));
+      },
+      async readRange(path, offset, length) {
+        const bytes = new Uint8Array(await (await file(path)).slice(offset, offset + length).arrayBuffer());
+        if (bytes.length !== length) throw damaged(path);
+        return bytes;
+      },
+      readText: async (path) => (await file(path)).text(),
+    },
+  };
 }

@@ -1,15 +1,13 @@
 import { MANIFEST_FILE, validateManifest } from '../convert/bundle/manifest.ts';
-import type { BundleAccess } from '../pipeline/bundle-access.ts';
-import type { OrtModule } from '../pipeline/ort-types.ts';
 import { ModelNotInstalledError } from '../errors.ts';
-import { webBundleAccess } from './web-bundle-access.ts';
+import { streamRange } from './byte-stream.ts';
+import type { WebBundle } from './web-bundle-access.ts';
 
 /**
  * A bundle served over HTTP (a static host, or a local server in tests), read directly:
- * graphs are fetched, their external weight files handed to onnxruntime-web by URL, and
- * embedding rows read with range requests.
+ * graphs are fetched, and weights and embedding rows are read with range requests.
  */
-export async function openUrlBundle(ort: OrtModule, baseUrl: string, fetchFn: typeof fetch = fetch): Promise<BundleAccess> {
+export async function openUrlBundle(baseUrl: string, fetchFn: typeof fetch = fetch): Promise<WebBundle> {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   const url = (path: string) => new URL(path, base).href;
   const get = async (path: string, init?: RequestInit) => {
@@ -17,17 +15,35 @@ export async function openUrlBundle(ort: OrtModule, baseUrl: string, fetchFn: ty
     if (!response.ok) throw new ModelNotInstalledError(`${url(path)} answered ${response.status}: the bundle at ${base} is missing or incomplete.`);
     return response;
   };
+  const range = async (path: string, offset: number, length: number) => {
+    const response = await get(path, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
+    const sent = /^bytes (\d+)-/.exec(response.headers.get('Content-Range') ?? '');
+    if (response.status === 206 && sent && Number(sent[1]) !== offset) {
+      throw new ModelNotInstalledError(`${url(path)} sent bytes from ${sent[1]} when asked for ${offset}: the host's range requests are broken.`);
+    }
+    // A host that ignores Range sends the whole file.
+    return { response, skip: response.status === 206 ? 0 : offset };
+  };
   const manifest = validateManifest(await (await get(MANIFEST_FILE)).json());
-  return webBundleAccess(ort, manifest, {
-    title: `The bundle at ${base}`,
-    bytes: async (path) => new Uint8Array(await (await get(path)).arrayBuffer()),
-    externalData: async (path) => url(path),
-    async readRange(path, offset, length) {
-      const response = await get(path, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      // A host that ignores Range sends the whole file.
-      return response.status === 206 ? bytes : bytes.subarray(offset, offset + length);
+  const title = `The bundle at ${base}`;
+  return {
+    manifest,
+    files: {
+      title,
+      key: base,
+      bytes: async (path) => new Uint8Array(await (await get(path)).arrayBuffer()),
+      async *stream(path, offset, length) {
+        const { response, skip } = await range(path, offset, length);
+        if (!response.body) throw new ModelNotInstalledError(`${url(path)} sent no body.`);
+        yield* streamRange(response.body, skip, length, () => new ModelNotInstalledError(`${url(path)} ended before byte ${offset + length}: ${title} is incomplete.`));
+      },
+      async readRange(path, offset, length) {
+        const { response, skip } = await range(path, offset, length);
+        const bytes = new Uint8Array(await response.arrayBuffer()).subarray(skip, skip + length);
+        if (bytes.length !== length) throw new ModelNotInstalledError(`${url(path)} ended before byte ${offset + length}: ${title} is incomplete.`);
+        return bytes;
+      },
+      readText: async (path) => (await get(path)).text(),
     },
-    readText: async (path) => (await get(path)).text(),
-  });
+  };
 }

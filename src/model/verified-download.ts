@@ -18,11 +18,63 @@ export interface VerifiedDownloadOptions {
   readonly retries?: number;
   /** The first back-off; it doubles on each failure in a row. */
   readonly backoffMs?: number;
+  /** A request (or opening the file) that makes no progress for this long is given up and tried again. */
+  readonly stallMs?: number;
+}
+
+/** What stalled, and for how long: a retryable failure. */
+class StallError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} made no progress for ${Math.round(ms / 1000)} s`);
+  }
+}
+
+/** `promise`, or a StallError (after running `onStall`) if it has not settled within `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string, onStall: () => void = () => undefined): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onStall();
+      reject(new StallError(what, ms));
+    }, ms);
+  });
+  return Promise.race([promise, stalled]).finally(() => clearTimeout(timer));
+}
+
+/** Opening a file for writing, given up and tried again when the browser does not answer (a handle that comes late is closed). */
+async function openWithin(folder: FileSystemDirectoryHandle, path: string, ms: number, signal?: AbortSignal): Promise<SyncAccessHandle> {
+  for (let attempt = 1; ; attempt++) {
+    const opening = fileHandle(folder, path, true).then(openSyncAccess);
+    try {
+      return await within(opening, ms, `opening ${path} in the browser's storage`);
+    } catch (error) {
+      void opening.then((late) => late.close()).catch(() => undefined);
+      if (signal?.aborted) throw new InstallPausedError();
+      if (attempt === 3) throw new DownloadError(`The browser did not open ${path} in its storage: ${describe(error)}, three times. Pause the install and resume it; if it stops again, restart the browser.`);
+      await sleep(1000 * attempt, signal);
+    }
+  }
 }
 
 /** Written bytes are made durable this often, so a closed tab loses at most this much. */
 const FLUSH_EVERY = 2 ** 20;
 const READ_CHUNK = 4 * 2 ** 20;
+/**
+ * Bytes taken in before the worker's other tasks get a turn. From a fast host the body's
+ * next piece is always ready, so the read loop runs on microtasks alone: the other files'
+ * OPFS handles, fetches and progress saves then waited 20–45 s in chromium, and twice in
+ * four 11 GB installs one of them never came back.
+ */
+const YIELD_EVERY = 8 * 2 ** 20;
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * How long a request may deliver nothing (or the browser take to open a file) before it is
+ * given up and tried again. In headless chromium, one of a few hundred OPFS opens and fetches
+ * of an 11 GB install sometimes never answered, and the install waited for ever.
+ */
+const STALL_MS = 60_000;
 
 class HttpStatusError extends Error {
   constructor(readonly status: number) {
@@ -49,7 +101,7 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
  */
 export async function downloadVerified(options: VerifiedDownloadOptions): Promise<void> {
   const { file } = options;
-  const handle = await openSyncAccess(await fileHandle(options.folder, file.path, true));
+  const handle = await openWithin(options.folder, file.path, options.stallMs ?? STALL_MS, options.signal);
   try {
     for (let attempt = 1; ; ) {
       const hash = sha256.create();
@@ -94,12 +146,22 @@ function hashExisting(handle: SyncAccessHandle, expected: number, hash: ReturnTy
 async function fetchRest(handle: SyncAccessHandle, hash: ReturnType<typeof sha256.create>, options: VerifiedDownloadOptions): Promise<'complete' | 'restart'> {
   const { file, signal } = options;
   const retries = options.retries ?? 5;
+  const stallMs = options.stallMs ?? STALL_MS;
   let failures = 0;
   let offset = handle.getSize();
   while (offset < file.bytes) {
     let delivered = false;
+    // One request: given up when the user pauses, or when it stalls.
+    const request = new AbortController();
+    const giveUp = () => request.abort();
+    signal?.addEventListener('abort', giveUp, { once: true });
     try {
-      const response = await options.fetch(options.url, { signal, cache: 'no-store', headers: offset > 0 ? { Range: `bytes=${offset}-` } : {} });
+      const response = await within(
+        options.fetch(options.url, { signal: request.signal, cache: 'no-store', headers: offset > 0 ? { Range: `bytes=${offset}-` } : {} }),
+        stallMs,
+        `the request for ${file.path}`,
+        giveUp,
+      );
       if (!response.ok) throw new HttpStatusError(response.status);
       if (offset > 0 && response.status !== 206) {
         await response.body?.cancel();
@@ -109,8 +171,9 @@ async function fetchRest(handle: SyncAccessHandle, hash: ReturnType<typeof sha25
       }
       const reader = response.body!.getReader();
       let unflushed = 0;
+      let sinceYield = 0;
       for (;;) {
-        const { done, value } = await reader.read();
+        const { done, value } = await within(reader.read(), stallMs, `the download of ${file.path}`, giveUp);
         if (done) break;
         if (offset + value.byteLength > file.bytes) throw new DownloadError(`${file.path} from ${options.url} is longer than the manifest's ${file.bytes} bytes`);
         handle.write(value, { at: offset });
@@ -123,6 +186,11 @@ async function fetchRest(handle: SyncAccessHandle, hash: ReturnType<typeof sha25
           handle.flush();
           unflushed = 0;
         }
+        sinceYield += value.byteLength;
+        if (sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await nextTask();
+        }
       }
       if (offset < file.bytes) throw new Error(`the connection closed after ${offset} of ${file.bytes} bytes`);
     } catch (error) {
@@ -134,6 +202,8 @@ async function fetchRest(handle: SyncAccessHandle, hash: ReturnType<typeof sha25
       failures = delivered ? 1 : failures + 1;
       if (failures > retries) throw new DownloadError(`${file.path} could not be downloaded from ${options.url} after ${retries} retries: ${describe(error)}. Check the connection and resume the install.`);
       await sleep((options.backoffMs ?? 1000) * 2 ** (failures - 1), signal);
+    } finally {
+      signal?.removeEventListener('abort', giveUp);
     }
   }
   return 'complete';

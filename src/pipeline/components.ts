@@ -2,7 +2,7 @@ import { parseDitConfig } from '../convert/wan-dit/dit-config.ts';
 import { parseUmt5Config } from '../convert/umt5/umt5-config.ts';
 import { decoderGraphName, encoderGraphName } from '../convert/wan-vae/vae-names.ts';
 import type { BundleAccess } from './bundle-access.ts';
-import type { OrtModule, OrtSessionOptions } from './ort-types.ts';
+import type { OrtModule, OrtSession, OrtSessionOptions } from './ort-types.ts';
 import { computeCrossKv, perFrameTimesteps, runDitStep } from './dit/dit-runner.ts';
 import { chunkSelfAttention } from './dit/chunk-attention.ts';
 import { encodeText, padContext } from './text/text-encoder-runner.ts';
@@ -45,62 +45,68 @@ export const COMPONENTS = {
     const tokens = t.data.length;
     const chunk = attentionChunk?.(tokens, config.numHeads) ?? null;
     const rewrite = chunk === null ? undefined : (model: Uint8Array) => chunkSelfAttention(model, tokens, chunk);
-    const kv = await computeCrossKv(ort, await bundle.createSession('dit-context', sessionOptions), context.data, config.textDim);
-    const step = await bundle.createSession('dit', sessionOptions, rewrite);
-    try {
+    return withSessions(async (open) => {
+      const kv = await computeCrossKv(ort, await open(bundle.createSession('dit-context', sessionOptions)), context.data, config.textDim);
+      const step = await open(bundle.createSession('dit', sessionOptions, rewrite));
       return { v: { data: await runDitStep(ort, step, config, x.data, x.dims, perFrameTimesteps(t.data, x.dims[2]!), kv), dims: x.dims } };
-    } finally {
-      await step.release();
-    }
+    });
   },
 
   /** ids, mask [1, 512] (and long.ids, long.mask) → output [1, 512, d] trimmed to the mask and zero-padded (and long.output) */
   async 'text-encoder'({ ort, bundle, sessionOptions }: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
     const config = parseUmt5Config(bundle.manifest.configs.text_encoder);
-    const session = await bundle.createSession('text-encoder', sessionOptions);
     const embeddings = { table: bundle.manifest.textEmbedding, readRange: bundle.readRange };
-    const outputs: TensorOutputs = {};
-    for (const prefix of ['', 'long.']) {
-      if (!input.has(`${prefix}ids`)) continue;
-      const [ids, mask] = await Promise.all([input.int64(`${prefix}ids`), input.int64(`${prefix}mask`)]);
-      const n = mask.data.reduce((sum, m) => sum + Number(m), 0);
-      const hidden = await encodeText(ort, session, config, embeddings, ids.data.subarray(0, n));
-      outputs[`${prefix}output`] = { data: padContext(hidden, n, ids.dims[1]), dims: [1, ids.dims[1]!, config.dModel] };
-    }
-    await session.release();
-    return outputs;
+    return withSessions(async (open) => {
+      const session = await open(bundle.createSession('text-encoder', sessionOptions));
+      const outputs: TensorOutputs = {};
+      for (const prefix of ['', 'long.']) {
+        if (!input.has(`${prefix}ids`)) continue;
+        const [ids, mask] = await Promise.all([input.int64(`${prefix}ids`), input.int64(`${prefix}mask`)]);
+        const n = mask.data.reduce((sum, m) => sum + Number(m), 0);
+        const hidden = await encodeText(ort, session, config, embeddings, ids.data.subarray(0, n));
+        outputs[`${prefix}output`] = { data: padContext(hidden, n, ids.dims[1]), dims: [1, ids.dims[1]!, config.dModel] };
+      }
+      return outputs;
+    });
   },
 
   /** z [1, 48, F, H, W] → video [1, 3, 1 + 4(F − 1), 16H, 16W] clamped, and chunk0, chunk1, … unclamped */
   async 'vae-decode'({ ort, bundle, sessionOptions }: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
     const z = await input.float('z');
     const [, , frames, height, width] = z.dims as [number, number, number, number, number];
-    const decoder = createVaeDecoder(ort, await stageSessions(bundle, decoderGraphName, sessionOptions));
-    const outputs: TensorOutputs = {};
-    const chunks: Float32Array[] = [];
-    for await (const chunk of decoder.decodeLatents(z.data, { frames, height, width })) {
-      outputs[`chunk${chunk.index}`] = { data: chunk.data, dims: [1, 3, chunk.frames, chunk.height, chunk.width] };
-      chunks.push(chunk.data);
-    }
-    decoder.dispose();
-    const last = outputs[`chunk${frames - 1}`]!;
-    const totalFrames = 1 + 4 * (frames - 1);
-    outputs.video = { data: clampUnit(concatFrames(chunks, last.dims[3]! * last.dims[4]!)), dims: [1, 3, totalFrames, last.dims[3]!, last.dims[4]!] };
-    return outputs;
+    return withSessions(async (open) => {
+      const decoder = createVaeDecoder(ort, await stageSessions(bundle, decoderGraphName, sessionOptions, open));
+      const outputs: TensorOutputs = {};
+      const chunks: Float32Array[] = [];
+      try {
+        for await (const chunk of decoder.decodeLatents(z.data, { frames, height, width })) {
+          outputs[`chunk${chunk.index}`] = { data: chunk.data, dims: [1, 3, chunk.frames, chunk.height, chunk.width] };
+          chunks.push(chunk.data);
+        }
+      } finally {
+        decoder.dispose();
+      }
+      const last = outputs[`chunk${frames - 1}`]!;
+      const totalFrames = 1 + 4 * (frames - 1);
+      outputs.video = { data: clampUnit(concatFrames(chunks, last.dims[3]! * last.dims[4]!)), dims: [1, 3, totalFrames, last.dims[3]!, last.dims[4]!] };
+      return outputs;
+    });
   },
 
   /** image [1, 3, 1, H, W] (and video [1, 3, 1 + 4k, H, W]) in [-1, 1] → mu (and video_mu), normalised */
   async 'vae-encode'({ ort, bundle, sessionOptions }: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
-    const encoder = createVaeEncoder(ort, await stageSessions(bundle, encoderGraphName, sessionOptions));
-    const outputs: TensorOutputs = {};
-    for (const [inName, outName] of [['image', 'mu'], ['video', 'video_mu']] as const) {
-      if (!input.has(inName)) continue;
-      const pixels = await input.float(inName);
-      const [, , frames, height, width] = pixels.dims as [number, number, number, number, number];
-      const mu = await encoder.encodeVideo(pixels.data, { frames, height, width });
-      outputs[outName] = { data: mu.data, dims: [1, mu.channels, mu.frames, mu.height, mu.width] };
-    }
-    return outputs;
+    return withSessions(async (open) => {
+      const encoder = createVaeEncoder(ort, await stageSessions(bundle, encoderGraphName, sessionOptions, open));
+      const outputs: TensorOutputs = {};
+      for (const [inName, outName] of [['image', 'mu'], ['video', 'video_mu']] as const) {
+        if (!input.has(inName)) continue;
+        const pixels = await input.float(inName);
+        const [, , frames, height, width] = pixels.dims as [number, number, number, number, number];
+        const mu = await encoder.encodeVideo(pixels.data, { frames, height, width });
+        outputs[outName] = { data: mu.data, dims: [1, mu.channels, mu.frames, mu.height, mu.width] };
+      }
+      return outputs;
+    });
   },
 
   /**
@@ -117,31 +123,33 @@ export const COMPONENTS = {
     const config = parseDitConfig(bundle.manifest.configs.transformer);
     const [noise, cond, uncond] = await Promise.all([input.float('noise'), input.float('context_cond'), input.float('context_uncond')]);
     const dims = noise.dims as [number, number, number, number, number];
-    let firstFrame: Float32Array | null = null;
-    if (input.has('image')) {
-      const image = await input.float('image');
-      const encoder = createVaeEncoder(ort, await stageSessions(bundle, encoderGraphName, sessionOptions));
-      firstFrame = (await encoder.encodeVideo(image.data, { frames: 1, height: image.dims[3]!, width: image.dims[4]! })).data;
-    }
     const tokens = dims[2] * (dims[3] / 2) * (dims[4] / 2);
     const chunk = attentionChunk?.(tokens, config.numHeads) ?? null;
     const rewrite = chunk === null ? undefined : (model: Uint8Array) => chunkSelfAttention(model, tokens, chunk);
     const steps: Float32Array[] = [];
     const tensors = hostLatentTensors(ort);
-    const final = await denoise({
-      ort,
-      config,
-      contextSession: await bundle.createSession('dit-context', sessionOptions),
-      stepSession: await bundle.createSession('dit', sessionOptions, rewrite),
-      tensors,
-      noise: noise.data,
-      dims,
-      contextCond: cond.data,
-      contextUncond: uncond.data,
-      guidance: meta('guide_scale'),
-      sampler: createSampler('unipc', { steps: meta('steps'), shift: meta('shift') }, tensors),
-      firstFrame,
-      onStep: async (_, view) => void steps.push(await view.latents()),
+    const final = await withSessions(async (open) => {
+      let firstFrame: Float32Array | null = null;
+      if (input.has('image')) {
+        const image = await input.float('image');
+        const encoder = createVaeEncoder(ort, await stageSessions(bundle, encoderGraphName, sessionOptions, open));
+        firstFrame = (await encoder.encodeVideo(image.data, { frames: 1, height: image.dims[3]!, width: image.dims[4]! })).data;
+      }
+      return denoise({
+        ort,
+        config,
+        contextSession: await open(bundle.createSession('dit-context', sessionOptions)),
+        stepSession: await open(bundle.createSession('dit', sessionOptions, rewrite)),
+        tensors,
+        noise: noise.data,
+        dims,
+        contextCond: cond.data,
+        contextUncond: uncond.data,
+        guidance: meta('guide_scale'),
+        sampler: createSampler('unipc', { steps: meta('steps'), shift: meta('shift') }, tensors),
+        firstFrame,
+        onStep: async (_, view) => void steps.push(await view.latents()),
+      });
     });
     const latents = new Float32Array(steps.length * final.length);
     steps.forEach((x, i) => latents.set(x, i * final.length));
@@ -151,11 +159,27 @@ export const COMPONENTS = {
 
 export type ComponentName = keyof typeof COMPONENTS;
 
+type OpenSession = (session: Promise<OrtSession>) => Promise<OrtSession>;
+
+/** Runs `body` with the sessions it opens through `open`, and releases every one of them however it ends. */
+async function withSessions<T>(body: (open: OpenSession) => Promise<T>): Promise<T> {
+  const opened: OrtSession[] = [];
+  try {
+    return await body(async (session) => {
+      const ready = await session;
+      opened.push(ready);
+      return ready;
+    });
+  } finally {
+    await Promise.all(opened.map((session) => session.release()));
+  }
+}
+
 /** Sessions of every stage graph of a VAE half present in the bundle, in order. */
-async function stageSessions(bundle: BundleAccess, name: (stage: number) => string, options?: OrtSessionOptions): Promise<VaeStageSession[]> {
+async function stageSessions(bundle: BundleAccess, name: (stage: number) => string, options: OrtSessionOptions | undefined, open: OpenSession): Promise<VaeStageSession[]> {
   const stages: VaeStageSession[] = [];
   for (const graph of stageGraphNames(bundle.manifest.graphs, name)) {
-    stages.push({ session: await bundle.createSession(graph, options), contract: bundle.manifest.graphs[graph]!.contract });
+    stages.push({ session: await open(bundle.createSession(graph, options)), contract: bundle.manifest.graphs[graph]!.contract });
   }
   return stages;
 }

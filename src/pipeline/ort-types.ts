@@ -10,5 +10,13 @@ export interface OrtModule {
 }
 
 export type OrtSessionOptions = ort.InferenceSession.SessionOptions;
-export type OrtSession = ort.InferenceSession;
 export type OrtTensor = ort.Tensor;
+
+/**
+ * What the pipeline does with a session: run it and release it. An onnxruntime
+ * InferenceSession is one; so is a session whose weights are fed from GPU buffers.
+ */
+export interface OrtSession {
+  run(feeds: ort.InferenceSession.FeedsType): Promise<ort.InferenceSession.ReturnType>;
+  release(): Promise<void>;
+}

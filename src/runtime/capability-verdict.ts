@@ -92,8 +92,8 @@ export function capabilityVerdict(caps: Capabilities, selfCheck?: SelfCheckRepor
 
   notes.push(
     caps.jspi
-      ? { level: 'ok', text: 'JSPI present: weights stream from disk to the GPU without a RAM copy.' }
-      : { level: 'warn', text: 'No JSPI: the Asyncify build is used and weights pass through memory while loading.' },
+      ? { level: 'ok', text: 'JSPI present: onnxruntime-web runs its smaller, faster-calling JSPI build.' }
+      : { level: 'ok', text: 'No JSPI: onnxruntime-web runs its Asyncify build (a little more overhead per call; weights load the same way).' },
   );
   if (!caps.crossOriginIsolated) {
     notes.push({ level: 'warn', text: 'Not cross-origin isolated: CPU fallbacks run single-threaded (GPU work is unaffected).' });

@@ -1,4 +1,5 @@
-import { createGpuDevice, requestGpuAdapter } from './gpu-device.ts';
+import { createOrtDevice } from './ort-device.ts';
+import type { OrtDevice } from './ort-device.ts';
 import { loadOrtWeb } from './ort-web.ts';
 import type { OrtWebFlavor } from './ort-web.ts';
 import type { OrtModule, OrtSessionOptions } from '../pipeline/ort-types.ts';
@@ -13,6 +14,8 @@ import {
 import type { GpuConfigId, GpuConfigReport, SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
 import { UnsupportedEnvironmentError } from '../errors.ts';
 import { GpuMemoryMeter } from './gpu-memory-meter.ts';
+import { deviceWeightSessions } from './device-weights.ts';
+import type { FedWeightSessions, WeightStats } from '../pipeline/weights/fed-weight-sessions.ts';
 import type { GpuMemoryStats, GpuMemoryWindow } from './gpu-memory-meter.ts';
 import { queryChunkSize } from '../pipeline/dit/chunk-attention.ts';
 import type { PipelineOptions } from '../pipeline/generate/wan-pipeline.ts';
@@ -23,8 +26,10 @@ import type { PipelineOptions } from '../pipeline/generate/wan-pipeline.ts';
  */
 export class GpuRuntime {
   private device: GPUDevice | null = null;
+  private held: OrtDevice | null = null;
   private config: GpuConfigId | null = null;
   private meter: GpuMemoryMeter | null = null;
+  private weights: FedWeightSessions | null = null;
   private lost: string | null = null;
   private adapterName = '';
 
@@ -34,9 +39,10 @@ export class GpuRuntime {
     private readonly gpu: GPU,
   ) {}
 
-  static async load(gpu: GPU | undefined): Promise<GpuRuntime> {
+  /** `build: 'asyncify'` loads the Asyncify build even where JSPI exists (what browsers without JSPI get). */
+  static async load(gpu: GPU | undefined, build: 'best' | 'asyncify' = 'best'): Promise<GpuRuntime> {
     if (!gpu) throw new UnsupportedEnvironmentError('webgpu-missing', 'This browser does not expose WebGPU.');
-    const { ort, flavor } = await loadOrtWeb();
+    const { ort, flavor } = await loadOrtWeb(build);
     return new GpuRuntime(ort, flavor, gpu);
   }
 
@@ -58,41 +64,48 @@ export class GpuRuntime {
     for (const check of checks) step('reference', check.label);
     const reference = await runReference(checks, sessionRunner(this.ort, { executionProviders: ['wasm'] }));
 
-    this.releaseDevice();
+    await this.releaseDevice();
+    if (!(await this.gpu.requestAdapter())) throw new UnsupportedEnvironmentError('no-adapter', 'No GPU adapter is available.');
     const configs: GpuConfigReport[] = [];
     for (const config of GPU_CONFIGS) {
-      const adapter = await requestGpuAdapter(this.gpu);
-      if (!adapter) throw new UnsupportedEnvironmentError('no-adapter', 'No GPU adapter is available.');
-      const { device, features } = await createGpuDevice(adapter, config.exclude);
-      const runner = sessionRunner(this.ort, { executionProviders: [{ name: 'webgpu', device }] });
+      const ortDevice = await createOrtDevice(this.ort, config.exclude);
+      const { device, features } = ortDevice;
+      const runner = sessionRunner(this.ort, { executionProviders: ['webgpu'] });
       const results = await compareWithReference(checks, reference, runner, (result) => step(config.id, result.label));
       const passed = results.every((r) => r.passed);
       configs.push({ id: config.id, description: config.description, features, results, passed });
       if (passed) {
+        this.held = ortDevice;
         this.device = device;
         void device.lost.then((info) => {
           if (info.reason !== 'destroyed') this.lost = info.message || 'no reason given';
         });
         this.config = config.id;
         this.meter = new GpuMemoryMeter(device);
-        const { vendor, architecture, description } = adapter.info;
-        this.adapterName = [vendor, architecture, description].filter(Boolean).join(' ') || 'unknown GPU';
+        this.weights = deviceWeightSessions(this.ort, device);
+        this.adapterName = ortDevice.adapterName;
         break;
       }
-      device.destroy();
+      await ortDevice.release();
     }
     return { configs, chosen: this.config, tolerance: SELF_CHECK_TOLERANCE };
   }
 
-  /** Session options for model sessions on the chosen GPU configuration. */
+  /**
+   * Session options for model sessions on the chosen GPU configuration. MatMulNBits
+   * accumulates in fp32: with fp16 activations its partial sums over K (3,072 to 14,336
+   * in the DiT and the text encoder) can pass fp16's 65,504 and become Inf. Graphs with
+   * fp32 activations are unaffected.
+   */
   sessionOptions(): OrtSessionOptions {
-    if (!this.device) {
-      throw new UnsupportedEnvironmentError(
-        'gpu-check-failed',
-        'No GPU configuration passed the self-check, so models cannot run on this GPU.',
-      );
-    }
-    return { executionProviders: [{ name: 'webgpu', device: this.device }], logSeverityLevel: 3 };
+    this.checkedDevice();
+    return { executionProviders: [{ name: 'webgpu', enableMatmulFp32Accumulation: true }], logSeverityLevel: 3 };
+  }
+
+  /** Creates model sessions on the chosen device with their weights in GPU buffers we own (see FedWeightSessions). */
+  sessionLoader(): FedWeightSessions {
+    this.checkedDevice();
+    return this.weights!;
   }
 
   /**
@@ -118,14 +131,19 @@ export class GpuRuntime {
     };
   }
 
+  /** Destroys the GPU buffers onnxruntime freed since its last run: after a job, the device holds the loaded weights alone. */
+  async releaseFreedBuffers(): Promise<void> {
+    await this.held?.flush();
+  }
+
   /** The browser's message when it took the chosen device away (the runtime is then unusable), else null. */
   get lostReason(): string | null {
     return this.lost;
   }
 
   /** GPU buffer bytes held on the chosen device (for memory checks), or null before the self-check. */
-  gpuMemory(): GpuMemoryStats | null {
-    return this.meter?.stats() ?? null;
+  gpuMemory(): (GpuMemoryStats & { readonly weights: WeightStats }) | null {
+    return this.meter && this.weights ? { ...this.meter.stats(), weights: this.weights.stats() } : null;
   }
 
   /** GPU memory needed since the previous call (see GpuMemoryMeter.takeWindow), or null before the self-check. */
@@ -140,10 +158,24 @@ export class GpuRuntime {
     return { adapter: this.adapterName, bufferLimitBytes: Math.min(maxBufferSize, maxStorageBufferBindingSize) };
   }
 
-  private releaseDevice(): void {
-    this.device?.destroy();
+  private checkedDevice(): GPUDevice {
+    if (!this.device) {
+      throw new UnsupportedEnvironmentError(
+        'gpu-check-failed',
+        'No GPU configuration passed the self-check, so models cannot run on this GPU.',
+      );
+    }
+    return this.device;
+  }
+
+  /** Lets onnxruntime destroy its device: every session on it is released by then. */
+  private async releaseDevice(): Promise<void> {
+    const held = this.held;
+    this.held = null;
+    await held?.release();
     this.device = null;
     this.config = null;
     this.meter = null;
+    this.weights = null;
   }
 }

@@ -2,9 +2,9 @@ import jspiWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jspi.wasm?url';
 import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { hasJspi } from './capabilities.ts';
 import type { OrtModule } from '../pipeline/ort-types.ts';
+import type { OrtWebFlavor } from './ort-build.ts';
 
-/** Which build of onnxruntime-web's native WebGPU EP is loaded. */
-export type OrtWebFlavor = 'jspi' | 'asyncify';
+export type { OrtWebFlavor } from './ort-build.ts';
 
 export interface LoadedOrtWeb {
   readonly ort: OrtModule;
@@ -15,12 +15,12 @@ let loaded: Promise<LoadedOrtWeb> | undefined;
 
 /**
  * Loads onnxruntime-web's native WebGPU EP: the JSPI build where the browser has JSPI
- * (smaller, and it streams Blob external data), else the Asyncify build. Never the
+ * (smaller, lower call overhead), else (or when asked) the Asyncify build. Never the
  * default import, which is the deprecated JSEP. The .wasm comes from our own origin.
  */
-export function loadOrtWeb(): Promise<LoadedOrtWeb> {
+export function loadOrtWeb(build: 'best' | 'asyncify' = 'best'): Promise<LoadedOrtWeb> {
   loaded ??= (async () => {
-    const flavor: OrtWebFlavor = hasJspi() ? 'jspi' : 'asyncify';
+    const flavor: OrtWebFlavor = build === 'best' && hasJspi() ? 'jspi' : 'asyncify';
     const ort = flavor === 'jspi' ? await import('onnxruntime-web/jspi') : await import('onnxruntime-web/webgpu');
     ort.env.wasm.wasmPaths = { wasm: new URL(flavor === 'jspi' ? jspiWasmUrl : asyncifyWasmUrl, import.meta.url).href };
     // GPU work needs no CPU threads; one thread avoids spawning pthread workers from a bundled module.

@@ -2,6 +2,7 @@ import type { GenerationSettings } from '../pipeline/generate/generation-setting
 import type { FramesEvent, PipelineEvent } from '../pipeline/generate/pipeline-events.ts';
 import type { RgbImage } from '../pipeline/image/index.ts';
 import type { VideoOutputOptions } from '../video/video-format.ts';
+import type { MemoryMode } from '../pipeline/generate/memory-mode.ts';
 import { proxy, wanWorker } from './worker-client.ts';
 import type { WanWorker } from './worker-client.ts';
 
@@ -17,7 +18,7 @@ export async function runGeneration(
   bundleUrl: string,
   settings: GenerationSettings,
   image: RgbImage | null,
-  callbacks: { onEvent?: (event: PipelineEvent) => void; onFrames?: (event: FramesEvent) => void; video?: VideoOutputOptions; preview?: boolean } = {},
+  callbacks: { onEvent?: (event: PipelineEvent) => void; onFrames?: (event: FramesEvent) => void; video?: VideoOutputOptions; preview?: boolean; memory?: MemoryMode } = {},
   signal?: AbortSignal,
   worker: WanWorker = wanWorker(),
 ) {
@@ -32,7 +33,7 @@ export async function runGeneration(
       image,
       proxy((event: PipelineEvent) => callbacks.onEvent?.(event)),
       proxy((event: FramesEvent) => callbacks.onFrames?.(event)),
-      { ...(callbacks.video ? { video: callbacks.video } : {}), preview: callbacks.preview ?? false },
+      { ...(callbacks.video ? { video: callbacks.video } : {}), preview: callbacks.preview ?? false, ...(callbacks.memory ? { memory: callbacks.memory } : {}) },
     );
   } finally {
     signal?.removeEventListener('abort', cancel);

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import { GenerationCanceledError, WanError } from '../errors.ts';
 import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
-import type { ProgressEvent } from '../pipeline/generate/pipeline-events.ts';
+import type { LoadEvent, ProgressEvent } from '../pipeline/generate/pipeline-events.ts';
+import type { MemoryMode } from '../pipeline/generate/memory-mode.ts';
 import type { ModelLocation } from '../model/model-location.ts';
 import { FramePreview } from '../video/frame-preview.ts';
 import type { EncodedVideo, VideoOutputOptions } from '../video/video-format.ts';
@@ -34,6 +35,7 @@ export interface QueuedJob {
   readonly settings: GenerationSettings;
   readonly image: StartImage | null;
   readonly output: VideoOutputOptions;
+  readonly memory: MemoryMode;
 }
 
 interface GenerationState {
@@ -51,6 +53,10 @@ interface GenerationState {
   readonly preview: FramePreview | null;
   /** How long the last finished generation took, start to saved file. */
   readonly tookMs: number | null;
+  /** The models the running (or last) job loaded, and how long each took. */
+  readonly loads: readonly LoadEvent[];
+  /** The memory mode of the running (or last) job. */
+  readonly loadsMemory: MemoryMode | null;
   /** Queues a job from the current settings (a new seed first, when random); it starts at once if nothing runs. */
   generate(): Promise<void>;
   /** Stops the running job; the queue goes on. */
@@ -80,6 +86,7 @@ function snapshot(): QueuedJob | string {
     settings: generationSettings(current),
     image: useStartImageStore.getState().image,
     output: { container: current.container, fps: current.fps },
+    memory: current.memoryMode,
   };
 }
 
@@ -118,17 +125,22 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
     if (previous) URL.revokeObjectURL(previous.url);
     controller = new AbortController();
     const started = performance.now();
-    set({ status: 'running', running: job, progress: null, framesShown: 0, previewStep: 0, error: null, result: null, preview, tookMs: null });
+    set({ status: 'running', running: job, progress: null, framesShown: 0, previewStep: 0, error: null, result: null, preview, tookMs: null, loads: [], loadsMemory: job.memory });
     try {
       const result = await runGeneration(
         job.model,
         job.settings,
         job.image?.rgb ?? null,
         {
-          onEvent: (event) => (event.type === 'progress' ? set({ progress: event }) : preview.showLatents(event)),
+          onEvent: (event) => {
+            if (event.type === 'progress') set({ progress: event });
+            else if (event.type === 'load') set((state) => ({ loads: [...state.loads, event] }));
+            else preview.showLatents(event);
+          },
           onFrames: (event) => preview.push(event),
           video: job.output,
           preview: true,
+          memory: job.memory,
         },
         controller.signal,
       );
@@ -167,6 +179,8 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
     result: null,
     preview: null,
     tookMs: null,
+    loads: [],
+    loadsMemory: null,
 
     async generate() {
       const job = snapshot();

@@ -3,6 +3,8 @@ import { createJSONStorage, persist } from 'zustand/middleware';
 import { FPS, WAN_DEFAULTS } from '../pipeline/generate/generation-settings.ts';
 import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
 import type { VideoContainer } from '../video/video-format.ts';
+import { DEFAULT_MEMORY_MODE } from '../pipeline/generate/memory-mode.ts';
+import type { MemoryMode } from '../pipeline/generate/memory-mode.ts';
 import { installedModelLocation } from '../model/model-location.ts';
 import { modelDefaults } from '../model/model-defaults.ts';
 import type { InstalledModel } from '../model/model-store.ts';
@@ -21,6 +23,8 @@ export interface Settings extends Omit<GenerationSettings, 'negativePrompt'> {
   readonly randomSeed: boolean;
   readonly fps: number;
   readonly container: VideoContainer;
+  /** Which models stay on the GPU between phases and generations. */
+  readonly memoryMode: MemoryMode;
 }
 
 interface SettingsActions {
@@ -43,6 +47,7 @@ export const DEFAULT_SETTINGS: Settings = {
   randomSeed: false,
   fps: FPS,
   container: 'mp4',
+  memoryMode: DEFAULT_MEMORY_MODE,
 };
 
 /** The settings of one generation, as the pipeline takes them. */

@@ -74,12 +74,13 @@ export interface ReadyApp {
   close(): Promise<void>;
 }
 
-export async function openAppAfterSelfCheck(): Promise<ReadyApp> {
+/** `query` is appended to the app's address, e.g. `?ort=asyncify`. */
+export async function openAppAfterSelfCheck(query = ''): Promise<ReadyApp> {
   const app = await serveBuild();
   const browser = await launchChromium();
   const page = await browser.newPage();
   page.on('console', (m) => m.type() === 'error' && console.log(`[browser] ${m.text()}`));
-  await page.goto(app.url);
+  await page.goto(`${app.url}${query}`);
   await page.getByTestId('self-check').and(page.locator('[data-status="done"]')).waitFor({ timeout: 240_000 });
   return {
     page,

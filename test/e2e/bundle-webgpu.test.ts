@@ -49,8 +49,8 @@ async function caseInputs(caseName: string, names: Record<string, 'float32' | 'i
   return out;
 }
 
-async function inBrowser(component: ComponentName, inputs: Plain): Promise<Record<string, { data: number[]; dims: number[] }>> {
-  return page.evaluate(
+async function inBrowser(component: ComponentName, inputs: Plain, on: Page = page): Promise<Record<string, { data: number[]; dims: number[] }>> {
+  return on.evaluate(
     async ({ url, component, inputs }) => {
       const posted = Object.fromEntries(
         Object.entries(inputs).map(([name, t]) => [
@@ -83,20 +83,57 @@ const CASES: [string, ComponentName, Record<string, 'float32' | 'int64'>][] = [
   ['vae_encode', 'vae-encode', { image: 'float32', video: 'float32' }],
 ];
 
+async function expectSameAsNode(caseName: string, component: ComponentName, names: Record<string, 'float32' | 'int64'>, on: Page = page): Promise<void> {
+  const inputs = await caseInputs(caseName, names);
+  const [gpu, cpu] = await Promise.all([inBrowser(component, inputs, on), inNode(component, inputs)]);
+  expect(Object.keys(gpu).sort()).toEqual(Object.keys(cpu).sort());
+  for (const [name, expected] of Object.entries(cpu)) {
+    const actual = gpu[name]!;
+    expect(actual.dims).toEqual([...expected.dims]);
+    let max = 0;
+    for (let i = 0; i < expected.data.length; i++) max = Math.max(max, Math.abs(actual.data[i]! - expected.data[i]!));
+    console.log(`${caseName}/${name}: max |WebGPU − CPU| = ${max.toExponential(2)}`);
+    expect(max).toBeLessThan(1e-4);
+  }
+}
+
 describe('the same bundle on the WebGPU EP in chromium and on onnxruntime-node (CPU), fp32', () => {
   for (const [caseName, component, names] of CASES) {
-    test(`${component} on ${caseName}`, async () => {
-      const inputs = await caseInputs(caseName, names);
-      const [gpu, cpu] = await Promise.all([inBrowser(component, inputs), inNode(component, inputs)]);
-      expect(Object.keys(gpu).sort()).toEqual(Object.keys(cpu).sort());
-      for (const [name, expected] of Object.entries(cpu)) {
-        const actual = gpu[name]!;
-        expect(actual.dims).toEqual([...expected.dims]);
-        let max = 0;
-        for (let i = 0; i < expected.data.length; i++) max = Math.max(max, Math.abs(actual.data[i]! - expected.data[i]!));
-        console.log(`${caseName}/${name}: max |WebGPU − CPU| = ${max.toExponential(2)}`);
-        expect(max).toBeLessThan(1e-4);
-      }
-    });
+    test(`${component} on ${caseName}`, () => expectSameAsNode(caseName, component, names));
   }
+
+  test('a component run releases everything it loaded: only onnxruntime\'s few constants stay on the GPU', async () => {
+    const [caseName, component, names] = CASES[0]!;
+    const inputs = await caseInputs(caseName, names);
+    const after: { liveBytes: number; weights: { bytes: number } }[] = [];
+    for (let i = 0; i < 3; i++) {
+      await inBrowser(component, inputs);
+      after.push(
+        await page.evaluate(async () => {
+          const api = (globalThis as unknown as { wanWeb: { worker: { memory(): Promise<{ gpu: { liveBytes: number; weights: { bytes: number } } | null }> } } }).wanWeb;
+          return (await api.worker.memory()).gpu!;
+        }),
+      );
+    }
+    console.log(`GPU bytes live after each of 3 DiT component runs: ${after.map((m) => m.liveBytes).join(', ')}`);
+    for (const memory of after) {
+      expect(memory.weights.bytes).toBe(0);
+      expect(memory.liveBytes).toBeLessThan(256 * 1024);
+    }
+  });
+
+  test('the Asyncify build (what browsers without JSPI get) loads the weights the same way', async () => {
+    const asyncify = await openAppAfterSelfCheck('?ort=asyncify');
+    try {
+      const flavor = await asyncify.page.evaluate(async () => {
+        const api = (globalThis as unknown as { wanWeb: { worker: { selfCheck(): Promise<{ ortFlavor: string }> } } }).wanWeb;
+        return (await api.worker.selfCheck()).ortFlavor;
+      });
+      expect(flavor).toBe('asyncify');
+      const [caseName, component, names] = CASES[0]!;
+      await expectSameAsNode(caseName, component, names, asyncify.page);
+    } finally {
+      await asyncify.close();
+    }
+  });
 });

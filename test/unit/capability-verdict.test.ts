@@ -89,9 +89,10 @@ describe('capabilityVerdict', () => {
     expect(small.notes.find((n) => n.level === 'warn')!.text).toMatch(/free disk space/);
   });
 
-  test('no WebCodecs or no JSPI are caveats, not blockers', () => {
+  test('no WebCodecs or no isolation are caveats, not blockers; no JSPI is only a note (weights load the same way)', () => {
     const verdict = capabilityVerdict(caps({ encoders: null, jspi: false, crossOriginIsolated: false }));
     expect(verdict.level).toBe('limited');
-    expect(verdict.notes.filter((n) => n.level === 'warn')).toHaveLength(3);
+    expect(verdict.notes.filter((n) => n.level === 'warn')).toHaveLength(2);
+    expect(verdict.notes.find((n) => /Asyncify/.test(n.text))?.level).toBe('ok');
   });
 });

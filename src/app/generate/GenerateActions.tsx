@@ -3,6 +3,7 @@ import type { ProgressEvent } from '../../pipeline/generate/pipeline-events.ts';
 import { useGenerationStore } from '../../state/generation-store.ts';
 import { EstimateLine } from './EstimateLine.tsx';
 import { QueueList } from './QueueList.tsx';
+import { modelPartName } from './model-part-name.ts';
 
 const PHASES: Record<ProgressEvent['phase'], string> = {
   loading: 'Loading the model',
@@ -31,7 +32,7 @@ export function GenerateActions() {
       <p role="status" data-testid="generation-status" data-status={status}>
         {running && progress && (
           <>
-            {PHASES[progress.phase]} {progress.step}/{progress.steps} · {formatDuration(progress.elapsedMs)}
+            {progress.graph ? `Loading ${modelPartName(progress.graph)}` : PHASES[progress.phase]} {progress.step}/{progress.steps} · {formatDuration(progress.elapsedMs)}
             {progress.etaMs !== null && ` · about ${formatDuration(progress.etaMs)} left in this phase`}
           </>
         )}

@@ -3,11 +3,12 @@ import { useSettingsStore } from '../../state/settings-store.ts';
 import { useStartImageStore } from '../../state/start-image-store.ts';
 import type { Settings } from '../../state/settings-store.ts';
 import { LengthField } from './LengthField.tsx';
+import { MemoryModeField } from './MemoryModeField.tsx';
 import { NegativePromptField } from './NegativePromptField.tsx';
 import { NumberField } from './NumberField.tsx';
 import { SIZE_PRESETS } from './size-presets.ts';
 
-/** Model, negative prompt, size, length, steps, guidance, shift, sampler, seed and file format. */
+/** Model, negative prompt, size, length, steps, guidance, shift, sampler, seed, file format and GPU memory mode. */
 export function GeneratePanel() {
   const settings = useSettingsStore();
   const installed = useModelsStore((s) => s.installed);
@@ -91,6 +92,7 @@ export function GeneratePanel() {
           </select>
         </div>
         <NumberField id="fps" label="Frame rate" min={1} max={60} />
+        <MemoryModeField />
       </div>
       <label className="checkbox">
         <input type="checkbox" checked={settings.randomSeed} onChange={(event) => settings.update({ randomSeed: event.target.checked })} /> New random seed each time

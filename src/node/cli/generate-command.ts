@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { FPS, WAN_DEFAULTS, FASTWAN_DEFAULTS } from '../../pipeline/generate/generation-settings.ts';
 import type { GenerationSettings, SamplerName } from '../../pipeline/generate/generation-settings.ts';
 import { WanPipeline } from '../../pipeline/generate/wan-pipeline.ts';
-import type { MemoryMode } from '../../pipeline/generate/model-sessions.ts';
+import { DEFAULT_MEMORY_MODE, parseMemoryMode } from '../../pipeline/generate/memory-mode.ts';
 import { openDirBundle } from '../dir-bundle.ts';
 import { createFrameWriter } from '../frame-writer.ts';
 import type { FrameWriter } from '../frame-writer.ts';
@@ -19,7 +19,9 @@ Options (defaults: Wan2.2's official 50 UniPC steps, guidance 5, shift 5; with -
   --size WxH                  multiples of 32, at most 1280x704 in area (default 1280x704)
   --frames N                  4n+1, at most 121 (default 121 = 5 s at 24 fps)
   --steps N  --guidance G  --shift S  --sampler unipc|euler|dmd  --seed N
-  --memory keep-loaded|one-at-a-time   hold every model, or load each in turn (less memory)
+  --memory keep-loaded|balanced|one-at-a-time
+                              which models stay loaded: all of them, the DiT only (default:
+                              the text encoder and VAE load for their phase), or none
   --vae-bands N               decode each large frame in N horizontal bands (default 1): less
                               memory at 720p, for some rows computed twice
   --latents-out <file.safetensors>     also save the final latents
@@ -68,8 +70,7 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
     sampler,
     seed: number(values.seed, Math.floor(Math.random() * 2 ** 32)),
   };
-  const memory = (values.memory ?? 'keep-loaded') as MemoryMode;
-  if (memory !== 'keep-loaded' && memory !== 'one-at-a-time') throw new TypeError('--memory must be keep-loaded or one-at-a-time.');
+  const memory = parseMemoryMode(values.memory ?? DEFAULT_MEMORY_MODE);
   const vaeRowBands = number(values['vae-bands'], 1);
   if (!Number.isInteger(vaeRowBands) || vaeRowBands < 1) throw new TypeError(`--vae-bands must be a whole number of bands, 1 or more; got ${values['vae-bands']}.`);
   const image = values.image ? await readImageFile(values.image) : null;

@@ -1,25 +1,25 @@
 import type { BundleAccess } from '../bundle-access.ts';
 import type { OrtSession, OrtSessionOptions } from '../ort-types.ts';
 
-/**
- * keep-loaded: every session stays after first use (fast repeats, needs the GPU memory of
- * all models at once); one-at-a-time: each model is loaded for its phase and released
- * after it (for small GPUs).
- */
-export type MemoryMode = 'keep-loaded' | 'one-at-a-time';
+/** A graph's session being created (`ms` null), or created in `ms`. */
+export interface SessionLoad {
+  readonly graph: string;
+  readonly ms: number | null;
+}
 
-/** Sessions of a bundle's graphs, created on demand and released according to the memory mode. */
+/** Sessions of a bundle's graphs, created on demand and kept until they are released. */
 export class ModelSessions {
   private readonly sessions = new Map<string, Promise<OrtSession>>();
+  /** Told when a session starts and finishes loading. */
+  onLoad: ((load: SessionLoad) => void) | null = null;
 
   constructor(
     readonly bundle: BundleAccess,
     private readonly options: {
       readonly sessionOptions?: OrtSessionOptions;
-      readonly memory: MemoryMode;
       /** Graphs whose outputs stay in GPU buffers (`preferredOutputLocation: 'gpu-buffer'`). */
       readonly outputsOnDevice?: (graph: string) => boolean;
-    },
+    } = {},
   ) {}
 
   /**
@@ -32,7 +32,11 @@ export class ModelSessions {
     if (!session) {
       const { sessionOptions, outputsOnDevice } = this.options;
       const options: OrtSessionOptions | undefined = outputsOnDevice?.(graph) ? { ...sessionOptions, preferredOutputLocation: 'gpu-buffer' } : sessionOptions;
+      const listener = this.onLoad;
+      listener?.({ graph, ms: null });
+      const started = performance.now();
       session = this.bundle.createSession(graph, options, variant?.rewrite);
+      session.then(() => listener?.({ graph, ms: performance.now() - started })).catch(() => undefined);
       // A failed load must not poison later attempts.
       session.catch(() => this.sessions.delete(key));
       this.sessions.set(key, session);
@@ -40,19 +44,22 @@ export class ModelSessions {
     return session;
   }
 
-  /** Ends a phase: in one-at-a-time mode its sessions are released. */
-  async endPhase(graphs: readonly string[]): Promise<void> {
-    if (this.options.memory === 'keep-loaded') return;
-    await this.release((key) => graphs.some((graph) => key === graph || key.startsWith(`${graph}#`)));
+  /** Releases the sessions of these graphs (every variant), and the GPU memory they hold. */
+  release(graphs: readonly string[]): Promise<void> {
+    return this.releaseWhere((graph) => graphs.includes(graph));
+  }
+
+  /** Releases every session whose graph `drop` picks. */
+  releaseWhere(drop: (graph: string) => boolean): Promise<void> {
+    return this.releaseKeys([...this.sessions.keys()].filter((key) => drop(key.split('#')[0]!)));
   }
 
   /** Releases every session (and the GPU memory they hold). */
   dispose(): Promise<void> {
-    return this.release(() => true);
+    return this.releaseKeys([...this.sessions.keys()]);
   }
 
-  private async release(match: (key: string) => boolean): Promise<void> {
-    const keys = [...this.sessions.keys()].filter(match);
+  private async releaseKeys(keys: readonly string[]): Promise<void> {
     const pending = keys.map((key) => this.sessions.get(key)!);
     for (const key of keys) this.sessions.delete(key);
     await Promise.all(pending.map(async (session) => (await session.catch(() => null))?.release()));

@@ -9,6 +9,15 @@ export interface ProgressEvent {
   readonly steps: number;
   readonly elapsedMs: number;
   readonly etaMs: number | null;
+  /** In the loading phase: which graph is being loaded. */
+  readonly graph?: string;
+}
+
+/** A graph's session was created (its weights are on the GPU): how long it took. */
+export interface LoadEvent {
+  readonly type: 'load';
+  readonly graph: string;
+  readonly ms: number;
 }
 
 /**
@@ -36,7 +45,7 @@ export interface FramesEvent {
   readonly frames: readonly Uint8ClampedArray[];
 }
 
-export type PipelineEvent = ProgressEvent | PreviewEvent;
+export type PipelineEvent = ProgressEvent | PreviewEvent | LoadEvent;
 
 /** Times a phase's steps and estimates the rest from their mean. */
 export class PhaseClock {

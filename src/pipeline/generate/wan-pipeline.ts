@@ -16,7 +16,9 @@ import { denoise, throwIfAborted, usesGuidance } from './denoise-loop.ts';
 import { latentDims, validateSettings, WAN_NEGATIVE_PROMPT } from './generation-settings.ts';
 import type { GenerationSettings } from './generation-settings.ts';
 import { ModelSessions } from './model-sessions.ts';
-import type { MemoryMode } from './model-sessions.ts';
+import type { SessionLoad } from './model-sessions.ts';
+import { DEFAULT_MEMORY_MODE, staysLoaded } from './memory-mode.ts';
+import type { MemoryMode } from './memory-mode.ts';
 import { PhaseClock } from './pipeline-events.ts';
 import type { FramesEvent, PipelineEvent } from './pipeline-events.ts';
 import { fitLatentRgbMap } from '../preview/latent-rgb-map.ts';
@@ -36,6 +38,7 @@ export interface PipelineOptions {
   readonly ort: OrtModule;
   readonly bundle: BundleAccess;
   readonly sessionOptions?: OrtSessionOptions;
+  /** Which models stay loaded between phases and generations (default: balanced). */
   readonly memory?: MemoryMode;
   /** Query rows per self-attention chunk (devices without a correct flash kernel), or null. */
   readonly attentionChunk?: (tokens: number, heads: number) => number | null;
@@ -57,6 +60,8 @@ export interface GenerateOptions {
   readonly preview?: boolean;
   /** Receives each decoded chunk's frames in order; the next chunk waits for it (backpressure for encoders). */
   readonly onFrames?: (event: FramesEvent) => Promise<void> | void;
+  /** This generation's memory mode, instead of the pipeline's. */
+  readonly memory?: MemoryMode;
 }
 
 export interface GenerationResult {
@@ -73,6 +78,12 @@ export interface GenerationResult {
 
 const DIT_GRAPHS = ['dit-context', 'dit'];
 
+/** A session load as the caller sees it: the loading phase while it runs, then how long it took. */
+function loadEvent({ graph, ms }: SessionLoad): PipelineEvent {
+  if (ms === null) return { type: 'progress', phase: 'loading', step: 0, steps: 1, elapsedMs: 0, etaMs: null, graph };
+  return { type: 'load', graph, ms };
+}
+
 /** Graphs whose outputs only feed other graphs (or are read once at the end): kept on the GPU when the pipeline runs there. */
 const keepsOutputsOnDevice = (graph: string) => DIT_GRAPHS.includes(graph) || isDecoderGraph(graph);
 
@@ -87,6 +98,7 @@ export class WanPipeline {
   private readonly dit: DitConfig;
   private readonly tensors: LatentTensors;
   private previewMap: Promise<LatentRgbMap> | null = null;
+  private memory: MemoryMode;
 
   constructor(private readonly options: PipelineOptions) {
     const onDevice = options.tensorsOnDevice ?? false;
@@ -96,8 +108,8 @@ export class WanPipeline {
         `The model "${options.bundle.manifest.name}" keeps the VAE decoder's caches as int8 (wan-web convert --vae-cache int8), which runs on onnxruntime-node's CPU only. Install a bundle converted without --vae-cache int8 to generate on the GPU.`,
       );
     }
+    this.memory = options.memory ?? DEFAULT_MEMORY_MODE;
     this.sessions = new ModelSessions(options.bundle, {
-      memory: options.memory ?? 'keep-loaded',
       ...(options.sessionOptions ? { sessionOptions: options.sessionOptions } : {}),
       ...(onDevice ? { outputsOnDevice: keepsOutputsOnDevice } : {}),
     });
@@ -120,6 +132,20 @@ export class WanPipeline {
     const { onEvent, signal } = options;
     const emit = (event: PipelineEvent) => onEvent?.(event);
     let settings = validateSettings(requested);
+    this.memory = options.memory ?? this.options.memory ?? DEFAULT_MEMORY_MODE;
+    // Models a laxer mode kept from an earlier generation go now.
+    await this.sessions.releaseWhere((graph) => !staysLoaded(this.memory, graph));
+    this.sessions.onLoad = (load) => emit(loadEvent(load));
+    try {
+      return await this.run(settings, image, options, emit);
+    } finally {
+      this.sessions.onLoad = null;
+    }
+  }
+
+  private async run(requested: GenerationSettings, image: RgbImage | null, options: GenerateOptions, emit: (event: PipelineEvent) => void): Promise<GenerationResult> {
+    const { signal } = options;
+    let settings = requested;
 
     const textClock = new PhaseClock('encoding-text', 2);
     emit(textClock.progress(0));
@@ -131,7 +157,7 @@ export class WanPipeline {
     emit(textClock.progress(1));
     const contextUncond = guided ? await this.text.encode(settings.negativePrompt ?? WAN_NEGATIVE_PROMPT) : null;
     emit(textClock.progress(2));
-    await this.sessions.endPhase([TEXT_ENCODER_GRAPH]);
+    await this.endPhase([TEXT_ENCODER_GRAPH]);
     throwIfAborted(signal);
 
     let firstFrame: Float32Array | null = null;
@@ -173,7 +199,7 @@ export class WanPipeline {
         if (previewMap) emit({ type: 'preview', step: step + 1, steps: sampler.timesteps.length, ...previewFrames(await view.denoisedRgb(previewMap), dims) });
       },
     });
-    await this.sessions.endPhase(DIT_GRAPHS);
+    await this.endPhase(DIT_GRAPHS);
 
     const frames = await this.decode(latents, dims, { ...options, onEvent: emit });
     return { latents, latentDims: dims, frames, width: settings.width, height: settings.height, settings, ditPassesPerStep: guided ? 2 : 1 };
@@ -199,7 +225,7 @@ export class WanPipeline {
       }
     } finally {
       decoder.dispose();
-      await this.sessions.endPhase(this.stageNames(decoderGraphName));
+      await this.endPhase(this.stageNames(decoderGraphName));
     }
     return total;
   }
@@ -207,6 +233,11 @@ export class WanPipeline {
   /** Releases every session and the GPU memory they hold. */
   async dispose(): Promise<void> {
     await Promise.all([this.sessions.dispose(), this.tensors.dispose()]);
+  }
+
+  /** Ends a phase: its models go unless the memory mode keeps them. */
+  private endPhase(graphs: readonly string[]): Promise<void> {
+    return this.sessions.release(graphs.filter((graph) => !staysLoaded(this.memory, graph)));
   }
 
   /** The VAE's latent → RGB map for previews: stored, or fitted once and stored. */
@@ -230,7 +261,7 @@ export class WanPipeline {
     try {
       return (await encoder.encodeVideo(pixels, { frames: 1, height, width })).data;
     } finally {
-      await this.sessions.endPhase(this.stageNames(encoderGraphName));
+      await this.endPhase(this.stageNames(encoderGraphName));
     }
   }
 
