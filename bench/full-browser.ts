@@ -1,7 +1,8 @@
 /**
  * The full-size model in headless chromium (WebGPU on SwiftShader), the way a user meets it:
  * a bundle with the real 5B / UMT5-XXL / VAE shapes (random int4 weights, made once and
- * cached) is installed into OPFS through the app's install path from a local URL, every
+ * cached) is installed into OPFS through the app's install path from a local URL (and again
+ * from the same files picked as a folder), every
  * graph is loaded from each place a model can be read (the installed copy, and the URL
  * without installing) with each build of onnxruntime-web (JSPI, and the Asyncify build that
  * browsers without JSPI get), and then the smallest video is generated through the same
@@ -10,7 +11,7 @@
  * tree), GPU bytes, and the JS memory of the page and its workers after the step.
  *
  *   npm run bench:full-browser [-- --bundle DIR --builds jspi,asyncify --paths installed,url
- *                                 --graphs dit,text-encoder --size 64x64 --frames 5 --steps 2 --no-generate]
+ *                                 --graphs dit,text-encoder --size 64x64 --frames 5 --steps 2 --no-generate --no-folder-install]
  *
  * The first run writes and converts a 34 GB random checkpoint (deleted afterwards; the 11 GB
  * bundle stays in .cache/bench, or WAN_WEB_BENCH_CACHE). The profile's OPFS holds another copy.
@@ -40,8 +41,10 @@ const { values } = parseArgs({
     size: { type: 'string', default: '64x64' },
     frames: { type: 'string', default: '5' },
     steps: { type: 'string', default: '2' },
-    'no-generate': { type: 'boolean', default: false },
+    generate: { type: 'boolean', default: true },
+    'folder-install': { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -70,6 +73,7 @@ const memory = new ProcessTreeMemory(profile);
 type WorkerApi = {
   selfCheck(): Promise<{ ortFlavor: string; report: { chosen: string | null } }>;
   listModels(): Promise<{ installed: { id: string; name: string }[] }>;
+  deleteModel(id: string): Promise<void>;
   loadGraph(model: string, graph: string): Promise<{ ms: number; weightBytes: number; gpuBytes: number }>;
   memory(): Promise<{ gpu: { liveBytes: number; peakBytes: number; weights: { bytes: number; buffers: number } } | null; jsHeapBytes: number | null }>;
 };
@@ -99,6 +103,7 @@ async function openApp(build: string): Promise<Page> {
     page.on('console', (message) => ['error', 'warning'].includes(message.type()) && log(`[browser ${message.type()}] ${message.text()}`));
     page.on('pageerror', (error) => log(`[page error] ${error.message}`));
     page.on('crash', () => log('[page crashed]'));
+    await page.exposeFunction('benchLog', log);
   }
   await page.goto(`${app.url}${build === 'asyncify' ? '?ort=asyncify' : ''}`);
   const check = await page.evaluate(() => wanWeb.worker.selfCheck());
@@ -116,10 +121,14 @@ function jsMemory(page: Page): Promise<number | null> {
   });
 }
 
-/** Installs the bundle as a user does: its URL in the Models panel, Install, until it is listed as installed. */
-async function installThroughTheUi(page: Page): Promise<string> {
-  await page.getByTestId('install-url').fill(bundleUrl);
-  await page.getByTestId('install').click();
+/** Installs the bundle as a user does: its URL in the Models panel, Install (or the folder, picked), until it is listed as installed. */
+async function installThroughTheUi(page: Page, from: 'url' | 'folder'): Promise<string> {
+  if (from === 'url') {
+    await page.getByTestId('install-url').fill(bundleUrl);
+    await page.getByTestId('install').click();
+  } else {
+    await page.getByTestId('install-folder').setInputFiles(bundleDir);
+  }
   const status = page.getByTestId('install-status');
   for (;;) {
     const state = await status.getAttribute('data-status');
@@ -140,9 +149,18 @@ try {
   for (const build of builds) {
     const page = await openApp(build);
     if (!installedId) {
-      const started = performance.now();
-      installedId = await installThroughTheUi(page);
+      let started = performance.now();
+      installedId = await installThroughTheUi(page, 'url');
       record(`install into OPFS from a local URL, through the Models panel (${gb(bundleBytes)} GB)`, (performance.now() - started) / 1000, null, null);
+      if (values['folder-install']) {
+        await page.evaluate((id) => wanWeb.worker.deleteModel(id), installedId);
+        await page.reload();
+        await page.evaluate(() => wanWeb.worker.selfCheck());
+        memory.mark();
+        started = performance.now();
+        installedId = await installThroughTheUi(page, 'folder');
+        record(`install into OPFS from the same bundle as a picked folder (${gb(bundleBytes)} GB)`, (performance.now() - started) / 1000, null, null);
+      }
     }
     for (const path of values.paths.split(',')) {
       const location = path === 'installed' ? `installed:${installedId}` : bundleUrl;
@@ -154,7 +172,7 @@ try {
     }
   }
 
-  if (!values['no-generate']) {
+  if (values.generate) {
     const [width, height] = values.size.split('x').map(Number);
     const settings = { prompt: 'a red fox trotting through fresh snow', width, height, frames: Number(values.frames), steps: Number(values.steps), guidance: 1, shift: 5, sampler: 'unipc', seed: 42 };
     const page = await openApp('jspi');
@@ -168,6 +186,7 @@ try {
           onEvent: (event: { type: string; phase: string; step: number }) => {
             if (event.type !== 'progress') return;
             const now = performance.now() - start;
+            if (!phases[event.phase]) void (globalThis as unknown as { benchLog(line: string): Promise<void> }).benchLog(`${event.phase}…`);
             const phase = (phases[event.phase] ??= { first: now, last: now, steps: 0 });
             phase.last = now;
             phase.steps = event.step;

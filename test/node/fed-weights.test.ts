@@ -157,7 +157,9 @@ describe('weights streamed into buffers of ours and fed to every run (the browse
     const loaded = sessions.stats();
     expect(loaded.buffers).toBeGreaterThan(10);
     const chunked = await bundle.createSession('dit', {}, (model) => chunkSelfAttention(model, 16, 4));
-    expect(sessions.stats()).toEqual(loaded);
+    // The variant adds only its own copies of the graph's few GPU constants.
+    const both = sessions.stats();
+    expect(both.bytes - loaded.bytes).toBeLessThan(1024);
     await plain.release();
     expect(sessions.stats()).toEqual(loaded);
     await chunked.release();

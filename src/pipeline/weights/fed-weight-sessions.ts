@@ -1,8 +1,8 @@
 import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from '../ort-types.ts';
 import type { DataType } from '../../convert/onnx/tensor-types.ts';
 import { ModelNotInstalledError } from '../../errors.ts';
-import { externalWeightsAsInputs } from './weight-inputs.ts';
-import type { WeightInput } from './weight-inputs.ts';
+import { weightsAsInputs } from './weight-inputs.ts';
+import type { ConstantInput, WeightInput } from './weight-inputs.ts';
 import { weightSpans } from './weight-spans.ts';
 import type { BundleBytes, GraphSessionLoader } from './graph-session-loader.ts';
 
@@ -19,9 +19,12 @@ export interface WeightBuffer {
   destroy(): void;
 }
 
+/** What a buffer is made for: the tensor's type and shape, and its bytes. */
+export type BufferShape = Pick<WeightInput, 'dtype' | 'dims' | 'length'>;
+
 /** One batch of weights being loaded: their buffers, and whatever carries the bytes there. */
 export interface WeightLoad {
-  allocate(weight: WeightInput): WeightBuffer;
+  allocate(weight: BufferShape): WeightBuffer;
   /** Every weight of the batch is sealed: the buffers are usable once this settles. */
   finish(): Promise<void> | void;
   /** The batch failed: drop what is in flight (its buffers are destroyed by the caller). */
@@ -58,6 +61,8 @@ export class FedWeightSessions implements GraphSessionLoader {
   private readonly held = new Map<string, HeldWeight>();
   /** onnxruntime-web creates one WebGPU session at a time ("another … session is being created"). */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Constants belong to one session each: their keys are unique. */
+  private constantKeys = 0;
 
   constructor(
     private readonly ort: OrtModule,
@@ -77,7 +82,7 @@ export class FedWeightSessions implements GraphSessionLoader {
   }
 
   private async load(model: Uint8Array, options: OrtSessionOptions, bytes: BundleBytes): Promise<OrtSession> {
-    const graph = await externalWeightsAsInputs(model, {
+    const graph = await weightsAsInputs(model, {
       feedable: (dtype) => this.memory.feedable(dtype),
       readRange: (file, offset, length) => bytes.readRange(file, offset, length),
       fileSize: (file) => bytes.fileSize(file),
@@ -94,13 +99,14 @@ export class FedWeightSessions implements GraphSessionLoader {
     }
     try {
       const missing = [...unique].filter(([key]) => !acquired.has(key)).map(([, weight]) => weight);
-      for (const [weight, buffer] of await this.upload(missing, bytes)) {
-        const key = keyOf(weight);
+      const feeds: Record<string, OrtTensor> = {};
+      for (const [weight, buffer] of await this.upload(missing, graph.constants, bytes)) {
+        const key = 'file' in weight ? keyOf(weight) : `constant ${this.constantKeys++}`;
         this.held.set(key, { buffer, users: 1 });
         acquired.add(key);
+        if (!('file' in weight)) feeds[weight.name] = buffer.tensor();
       }
       const session = await this.ort.InferenceSession.create(graph.model, options);
-      const feeds: Record<string, OrtTensor> = {};
       for (const weight of graph.weights) feeds[weight.name] = this.held.get(keyOf(weight))!.buffer.tensor();
       let released = false;
       return {
@@ -121,9 +127,13 @@ export class FedWeightSessions implements GraphSessionLoader {
     }
   }
 
-  /** Streams each weight from its file into a new buffer, span by span; on failure none is kept. */
-  private async upload(weights: readonly WeightInput[], bytes: BundleBytes): Promise<[WeightInput, WeightBuffer][]> {
-    const uploaded: [WeightInput, WeightBuffer][] = [];
+  /** Streams each weight from its file into a new buffer, span by span, then the constants; on failure none is kept. */
+  private async upload(
+    weights: readonly WeightInput[],
+    constants: readonly ConstantInput[],
+    bytes: BundleBytes,
+  ): Promise<[WeightInput | ConstantInput, WeightBuffer][]> {
+    const uploaded: [WeightInput | ConstantInput, WeightBuffer][] = [];
     let open: { weight: WeightInput; buffer: WeightBuffer; written: number } | null = null;
     const load = this.memory.startLoad();
     try {
@@ -160,6 +170,12 @@ export class FedWeightSessions implements GraphSessionLoader {
         if (open || next < span.weights.length) {
           throw new ModelNotInstalledError(`${bytes.title}: ${span.file} ended before its weights did. The bundle is damaged; install or build it again.`);
         }
+      }
+      for (const constant of constants) {
+        const buffer = load.allocate({ ...constant, length: constant.bytes.length });
+        uploaded.push([constant, buffer]);
+        await buffer.write(constant.bytes);
+        await buffer.seal();
       }
       await load.finish();
       return uploaded;

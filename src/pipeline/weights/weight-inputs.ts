@@ -14,10 +14,19 @@ export interface WeightInput {
   readonly length: number;
 }
 
+/** A constant stored inside the graph that the GPU reads: fed like a weight, from these bytes. */
+export interface ConstantInput {
+  readonly name: string;
+  readonly dtype: DataType;
+  readonly dims: readonly number[];
+  readonly bytes: Uint8Array;
+}
+
 export interface WeightInputGraph {
-  /** The graph with those weights as inputs (and no external data left). */
+  /** The graph with those weights and constants as inputs (and no external data left). */
   readonly model: Uint8Array;
   readonly weights: readonly WeightInput[];
+  readonly constants: readonly ConstantInput[];
 }
 
 export interface WeightInputOptions {
@@ -40,14 +49,25 @@ const DATA_TYPE_BY_CODE = new Map(Object.entries(ONNX_DATA_TYPE).map(([dtype, co
  * file of a graph whole into JS memory (a URL in every build, and a Blob in the non-JSPI
  * build) and keep them all until the session exists. Weights of a type that a GPU tensor
  * cannot hold are read and stored inside the graph instead.
+ *
+ * The constants inside the graph that the GPU reads (per-channel scales and means, gather
+ * indices, small scalars) become inputs too: onnxruntime-web 1.31 never frees the GPU
+ * copies of a released session's initializers, so a graph loaded again for every
+ * generation (the VAE decoder in the balanced memory mode) would leak them each time.
+ * Constants onnxruntime reads on the CPU (shapes, axes, Resize scales, int64 arithmetic)
+ * stay where they are.
  */
-export async function externalWeightsAsInputs(model: Uint8Array, options: WeightInputOptions): Promise<WeightInputGraph> {
+export async function weightsAsInputs(model: Uint8Array, options: WeightInputOptions): Promise<WeightInputGraph> {
   const decoded = ModelProtoType.toObject(ModelProtoType.decode(model), { longs: Number, bytes: Uint8Array, defaults: true }) as unknown as ModelObject;
+  const readers = consumersOf(decoded);
   const kept: TensorProtoObject[] = [];
   const weights: WeightInput[] = [];
+  const constants: ConstantInput[] = [];
   for (const tensor of decoded.graph.initializer) {
     if (tensor.dataLocation !== 1) {
-      kept.push(tensor);
+      const constant = gpuConstant(tensor, readers.get(tensor.name) ?? []);
+      if (constant && options.feedable(constant.dtype)) constants.push(constant);
+      else kept.push(tensor);
       continue;
     }
     const weight = externalWeight(tensor, options);
@@ -59,8 +79,32 @@ export async function externalWeightsAsInputs(model: Uint8Array, options: Weight
     }
   }
   decoded.graph.initializer = kept;
-  decoded.graph.input = [...decoded.graph.input, ...weights.map(inputInfo)];
-  return { model: encodeModel(decoded), weights };
+  decoded.graph.input = [...decoded.graph.input, ...[...weights, ...constants].map(inputInfo)];
+  return { model: encodeModel(decoded), weights, constants };
+}
+
+/** Each value's readers in the graph, as `OpType[input index]`. */
+function consumersOf(model: ModelObject): Map<string, string[]> {
+  const readers = new Map<string, string[]>();
+  for (const node of model.graph.node) {
+    node.input.forEach((input, index) => readers.set(input, [...(readers.get(input) ?? []), `${node.opType}[${index}]`]));
+  }
+  return readers;
+}
+
+/** Float inputs that onnxruntime's WebGPU kernels read on the CPU. */
+const CPU_FLOAT_INPUTS = new Set(['Resize[1]', 'Resize[2]', 'Pad[2]', 'Upsample[1]']);
+/** Integer inputs that its WebGPU kernels read on the GPU (every other integer constant is shape arithmetic, done on the CPU). */
+const GPU_INDEX_INPUTS = new Set(['Gather[1]', 'GatherElements[1]']);
+
+/** An inline initializer the GPU reads, as a constant to feed; null for one read on the CPU (or not stored as raw bytes). */
+function gpuConstant(tensor: TensorProtoObject, readers: readonly string[]): ConstantInput | null {
+  const dtype = DATA_TYPE_BY_CODE.get(tensor.dataType);
+  const bytes = tensor.rawData;
+  if (!dtype || !bytes || bytes.length === 0 || readers.length === 0) return null;
+  const onGpu =
+    dtype === 'float32' || dtype === 'float16' ? readers.every((reader) => !CPU_FLOAT_INPUTS.has(reader)) : readers.every((reader) => GPU_INDEX_INPUTS.has(reader));
+  return onGpu ? { name: tensor.name, dtype, dims: tensor.dims, bytes } : null;
 }
 
 function externalWeight(tensor: TensorProtoObject, { fileSize, title }: WeightInputOptions): WeightInput {
@@ -83,7 +127,7 @@ function externalWeight(tensor: TensorProtoObject, { fileSize, title }: WeightIn
   return { name: tensor.name, dtype, dims: tensor.dims, file, offset, length };
 }
 
-function inputInfo(weight: WeightInput): ValueInfoObject {
+function inputInfo(weight: { readonly dtype: DataType; readonly dims: readonly number[]; readonly name: string }): ValueInfoObject {
   return {
     name: weight.name,
     type: { tensorType: { elemType: ONNX_DATA_TYPE[weight.dtype], shape: { dim: weight.dims.map((d) => ({ dimValue: d })) } } },
