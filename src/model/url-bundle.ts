@@ -26,6 +26,7 @@ export async function openUrlBundle(baseUrl: string, fetchFn: typeof fetch = fet
   };
   const manifest = validateManifest(await (await get(MANIFEST_FILE)).json());
   const title = `The bundle at ${base}`;
+  const incomplete = (path: string, end: number) => new ModelNotInstalledError(`${url(path)} ended before byte ${end}: ${title} is incomplete.`);
   return {
     manifest,
     files: {
@@ -35,12 +36,12 @@ export async function openUrlBundle(baseUrl: string, fetchFn: typeof fetch = fet
       async *stream(path, offset, length) {
         const { response, skip } = await range(path, offset, length);
         if (!response.body) throw new ModelNotInstalledError(`${url(path)} sent no body.`);
-        yield* streamRange(response.body, skip, length, () => new ModelNotInstalledError(`${url(path)} ended before byte ${offset + length}: ${title} is incomplete.`));
+        yield* streamRange(response.body, skip, length, () => incomplete(path, offset + length));
       },
       async readRange(path, offset, length) {
         const { response, skip } = await range(path, offset, length);
         const bytes = new Uint8Array(await response.arrayBuffer()).subarray(skip, skip + length);
-        if (bytes.length !== length) throw new ModelNotInstalledError(`${url(path)} ended before byte ${offset + length}: ${title} is incomplete.`);
+        if (bytes.length !== length) throw incomplete(path, offset + length);
         return bytes;
       },
       readText: async (path) => (await get(path)).text(),

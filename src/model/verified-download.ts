@@ -62,8 +62,7 @@ const READ_CHUNK = 4 * 2 ** 20;
 /**
  * Bytes taken in before the worker's other tasks get a turn. From a fast host the body's
  * next piece is always ready, so the read loop runs on microtasks alone: the other files'
- * OPFS handles, fetches and progress saves then waited 20–45 s in chromium, and twice in
- * four 11 GB installs one of them never came back.
+ * OPFS handles, fetches and progress saves then waited 18–45 s in chromium.
  */
 const YIELD_EVERY = 8 * 2 ** 20;
 

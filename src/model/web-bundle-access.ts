@@ -18,13 +18,7 @@ export interface WebBundle {
 /** A bundle for onnxruntime-web: each graph's session created by `loader`, which streams its weights from the files. */
 export function webBundleAccess(loader: GraphSessionLoader, { manifest, files }: WebBundle): BundleAccess {
   const sizes = new Map(manifest.files.map((file) => [file.path, file.bytes]));
-  const bytes: BundleBytes = {
-    title: files.title,
-    key: files.key,
-    fileSize: (path) => sizes.get(path),
-    readRange: (path, offset, length) => files.readRange(path, offset, length),
-    stream: (path, offset, length) => files.stream(path, offset, length),
-  };
+  const bytes: BundleBytes = { ...files, fileSize: (path) => sizes.get(path) };
   return {
     manifest,
     async createSession(graph, options = {}, rewrite) {

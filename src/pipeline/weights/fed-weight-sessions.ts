@@ -55,7 +55,8 @@ export interface WeightStats {
  * span of the file, whatever the source), so no more than a piece of a file is ever in JS
  * memory. A weight that several sessions use (the DiT and its chunked-attention variant) is
  * loaded once; a buffer is destroyed when the last session using it is released, so the
- * bytes held are exactly the loaded sessions' weights.
+ * bytes held are exactly the loaded sessions' weights (and the graph constants the GPU reads,
+ * one copy per session; see weightsAsInputs).
  */
 export class FedWeightSessions implements GraphSessionLoader {
   private readonly held = new Map<string, HeldWeight>();
