@@ -17,7 +17,7 @@
  * bundle stays in .cache/bench, or WAN_WEB_BENCH_CACHE). The profile's OPFS holds another copy.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,7 +52,8 @@ const gb = (bytes: number | null | undefined) => (bytes === null || bytes === un
 const s = (ms: number) => (ms / 1000).toFixed(1);
 
 const activations = values.activations === 'fp16' ? 'fp16' : 'fp32';
-const bundleDir = values.bundle ?? (await fullSizeBundle(activations, log));
+// Real path: a folder input picked through a symbolic link comes out empty.
+const bundleDir = realpathSync(values.bundle ?? (await fullSizeBundle(activations, log)));
 const manifest = JSON.parse(readFileSync(join(bundleDir, 'manifest.json'), 'utf8')) as BundleManifest;
 const graphs = values.graphs?.split(',') ?? Object.keys(manifest.graphs);
 const bundleBytes = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
@@ -162,7 +163,7 @@ try {
         record(`install into OPFS from the same bundle as a picked folder (${gb(bundleBytes)} GB)`, (performance.now() - started) / 1000, null, null);
       }
     }
-    for (const path of values.paths.split(',')) {
+    for (const path of values.paths.split(',').filter(Boolean)) {
       const location = path === 'installed' ? `installed:${installedId}` : bundleUrl;
       for (const graph of graphs) {
         const loaded = await page.evaluate(([model, name]) => wanWeb.worker.loadGraph(model!, name!), [location, graph]);
