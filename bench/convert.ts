@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { estimateBundleBytes } from '../src/convert/bundle-size-estimate.ts';
 import { convertCheckpoint, openSourceModel } from '../src/convert/convert-checkpoint.ts';
-import { resolveQuantConfig } from '../src/convert/quant/quant-config.ts';
+import { resolveQuantConfig } from '../src/bundle/quant-config.ts';
 import { WAN22_TI2V_5B_CONFIGS, WAN22_TI2V_5B_SHARD_BYTES } from '../src/convert/random-checkpoint/index.ts';
 import { dirBundleSink } from '../src/node/dir-bundle-sink.ts';
 import { nodeCheckpointFiles } from '../src/node/file-source.ts';

@@ -6,11 +6,11 @@
  */
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder } from '../src/convert/onnx/index.ts';
-import { resolveQuantConfig } from '../src/convert/quant/quant-config.ts';
+import { GraphBuilder } from '../src/onnx/index.ts';
+import { resolveQuantConfig } from '../src/bundle/quant-config.ts';
 import { inlineWeightStore } from '../src/convert/weights/weight-store.ts';
 import { WAN22_TI2V_5B_CONFIGS, ditTensorSpecs, randomWeightSource } from '../src/convert/random-checkpoint/index.ts';
-import { parseDitConfig } from '../src/convert/wan-dit/dit-config.ts';
+import { parseDitConfig } from '../src/bundle/dit-config.ts';
 import { buildDitContext } from '../src/convert/wan-dit/wan-dit-context.ts';
 import { buildDitStep } from '../src/convert/wan-dit/wan-dit-step.ts';
 import { GRAPH_OPSETS } from '../src/convert/convert-checkpoint.ts';

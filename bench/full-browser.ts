@@ -23,7 +23,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
-import type { BundleManifest } from '../src/convert/bundle/manifest.ts';
+import type { BundleManifest } from '../src/bundle/manifest.ts';
 import { CHROMIUM, CHROMIUM_ARGS, serveBuild } from '../test/e2e/browser.ts';
 import { startStaticServer } from '../test/e2e/static-server.ts';
 import { fullSizeBundle, BENCH_CACHE } from './full-size-bundle.ts';

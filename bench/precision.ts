@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { convertCheckpoint } from '../src/convert/convert-checkpoint.ts';
-import { resolveQuantConfig } from '../src/convert/quant/quant-config.ts';
+import { resolveQuantConfig } from '../src/bundle/quant-config.ts';
 import { dirBundleSink } from '../src/node/dir-bundle-sink.ts';
 import { openDirBundle } from '../src/node/dir-bundle.ts';
 import { nodeCheckpointFiles } from '../src/node/file-source.ts';

@@ -15,14 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder } from '../src/convert/onnx/index.ts';
-import { resolveQuantConfig } from '../src/convert/quant/quant-config.ts';
+import { GraphBuilder } from '../src/onnx/index.ts';
+import { resolveQuantConfig } from '../src/bundle/quant-config.ts';
 import { WAN22_TI2V_5B_CONFIGS, parameterCount, randomWeightSource, vaeTensorSpecs } from '../src/convert/random-checkpoint/index.ts';
 import { buildVaeDecoderGraphs, parseVaeConfig, vaeTensorBudget } from '../src/convert/wan-vae/index.ts';
 import { inlineWeightStore } from '../src/convert/weights/weight-store.ts';
 import { createVaeDecoder } from '../src/pipeline/vae/index.ts';
 import type { VaeStageSession } from '../src/pipeline/vae/index.ts';
-import type { GraphContract } from '../src/convert/bundle/graph-contract.ts';
+import type { GraphContract } from '../src/bundle/graph-contract.ts';
 import { LOW_FRAGMENTATION_MALLOC } from '../src/node/low-fragmentation-malloc.ts';
 import { printTable } from './table.ts';
 

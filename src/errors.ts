@@ -90,6 +90,29 @@ export class GpuMemoryError extends WanError {
   }
 }
 
+/**
+ * The model builder could not use its source: a missing or malformed file or tensor,
+ * an unsupported config. Names the file or tensor so the user can fix or re-download it.
+ */
+export class ConvertError extends WanError {
+  override name = 'ConvertError';
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly tensor?: string,
+  ) {
+    super('convert-failed', message);
+  }
+}
+
+/** The conversion was stopped on request. What a resumable sink holds is kept for the next run. */
+export class ConversionCanceledError extends WanError {
+  override name = 'ConversionCanceledError';
+  constructor(message = 'The conversion was cancelled.') {
+    super('canceled', message);
+  }
+}
+
 export interface SerializedError {
   readonly name: string;
   readonly code: WanErrorCode;
@@ -106,6 +129,8 @@ const CLASSES: Record<string, (code: WanErrorCode, message: string) => WanError>
   InstallPausedError: (_code, message) => new InstallPausedError(message),
   GpuDeviceLostError: (_code, message) => new GpuDeviceLostError(message),
   GpuMemoryError: (_code, message) => new GpuMemoryError(message),
+  ConvertError: (_code, message) => new ConvertError(message),
+  ConversionCanceledError: (_code, message) => new ConversionCanceledError(message),
 };
 
 /** Turns any thrown value into plain data that survives structured cloning. */

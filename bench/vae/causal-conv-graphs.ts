@@ -8,7 +8,7 @@
  * - `stacked`: the three windows stacked on channels, one Conv2D of 3C inputs per frame
  *   (K = 27·C, one GEMM instead of three and no partial sums), frames as the batch.
  */
-import { GraphBuilder } from '../../src/convert/onnx/index.ts';
+import { GraphBuilder } from '../../src/onnx/index.ts';
 import { temporalTap } from '../../src/convert/wan-vae/vae-layers.ts';
 
 export type ConvFormulation = 'conv3d' | 'per-frame' | 'batched' | 'stacked';

@@ -1,9 +1,9 @@
-import type { GraphBuilder } from './onnx/index.ts';
-import type { DataType } from './onnx/index.ts';
-import type { QuantConfig } from './quant/quant-config.ts';
+import type { GraphBuilder } from '../onnx/index.ts';
+import type { DataType } from '../onnx/index.ts';
+import type { QuantConfig } from '../bundle/quant-config.ts';
 import type { WeightSource } from './weights/weight-source.ts';
 import type { WeightStore } from './weights/weight-store.ts';
-import { float32ToFloat16Bits } from './safetensors/index.ts';
+import { float32ToFloat16Bits } from '../safetensors/index.ts';
 
 /** What every component builder works with: one graph, its source weights, where weights go, and the quantization. */
 export interface BuildContext {

@@ -1,6 +1,6 @@
-import type { QuantConfig } from './quant/quant-config.ts';
+import type { QuantConfig } from '../bundle/quant-config.ts';
 import type { SourceModel } from './convert-checkpoint.ts';
-import { EMBEDDING_TENSOR_NAMES } from './umt5/umt5-names.ts';
+import { EMBEDDING_TENSOR_NAMES } from '../bundle/umt5-names.ts';
 
 const FLOAT_BYTES = { fp16: 2, fp32: 4 } as const;
 

@@ -1,40 +1,34 @@
+import type { ConvertProgress } from '../bundle/convert-progress.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { GraphBuilder } from './onnx/index.ts';
+import { GraphBuilder } from '../onnx/index.ts';
 import type { BuildContext } from './build-context.ts';
-import type { QuantConfig } from './quant/quant-config.ts';
+import type { QuantConfig } from '../bundle/quant-config.ts';
 import type { WeightSource } from './weights/weight-source.ts';
 import { checkpointWeightSource } from './weights/weight-source.ts';
-import { SafetensorsError, openCheckpoint } from './safetensors/index.ts';
-import type { AbortSignalLike, Checkpoint, CheckpointFiles } from './safetensors/index.ts';
-import type { BundleSink } from './bundle/bundle-sink.ts';
+import { SafetensorsError, openCheckpoint } from '../safetensors/index.ts';
+import type { AbortSignalLike, Checkpoint, CheckpointFiles } from '../safetensors/index.ts';
+import type { BundleSink } from '../bundle/bundle-sink.ts';
 import { ExternalWeightStore } from './bundle/external-weight-store.ts';
-import { HashingWriter } from './bundle/hashing-writer.ts';
-import type { FileRecord } from './bundle/hashing-writer.ts';
-import type { GraphContract } from './bundle/graph-contract.ts';
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE } from './bundle/manifest.ts';
-import type { BundleManifest, GraphEntry } from './bundle/manifest.ts';
-import { ConversionCanceledError, ConvertError } from './convert-error.ts';
+import { HashingWriter } from '../bundle/hashing-writer.ts';
+import type { FileRecord } from '../bundle/hashing-writer.ts';
+import type { GraphContract } from '../bundle/graph-contract.ts';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE } from '../bundle/manifest.ts';
+import type { BundleManifest, GraphEntry } from '../bundle/manifest.ts';
+import { ConversionCanceledError, ConvertError } from '../errors.ts';
 import { ConversionJournal } from './bundle/conversion-journal.ts';
 import { estimateBundleBytes } from './bundle-size-estimate.ts';
 import type { CheckpointPolicy } from './bundle/conversion-journal.ts';
-import { parseDitConfig } from './wan-dit/dit-config.ts';
+import { parseDitConfig } from '../bundle/dit-config.ts';
 import { buildDitContext } from './wan-dit/wan-dit-context.ts';
 import { buildDitStep } from './wan-dit/wan-dit-step.ts';
-import { parseUmt5Config } from './umt5/umt5-config.ts';
+import { parseUmt5Config } from '../bundle/umt5-config.ts';
 import { buildUmt5Encoder } from './umt5/umt5-encoder.ts';
 import { writeEmbeddingTable } from './umt5/embedding-table.ts';
 import { buildVaeDecoderGraphs, buildVaeEncoderGraphs, parseVaeConfig } from './wan-vae/index.ts';
 
 /** Opsets every graph is written with. */
 export const GRAPH_OPSETS = { '': 21, 'com.microsoft': 1 } as const;
-
-export interface ConvertProgress {
-  /** What is being built, e.g. "dit" or "text embedding table". */
-  readonly phase: string;
-  readonly sourceBytesRead: number;
-  readonly sourceBytesTotal: number;
-}
 
 export interface ConvertOptions {
   readonly quant: QuantConfig;

@@ -1,4 +1,4 @@
-import { MANIFEST_FILE } from '../convert/bundle/manifest.ts';
+import { MANIFEST_FILE } from '../bundle/manifest.ts';
 import { ModelNotInstalledError } from '../errors.ts';
 
 /** Files the user picked, by path relative to the picked folder (its own name removed). */

@@ -1,6 +1,6 @@
-import type { BundleManifest } from '../convert/bundle/manifest.ts';
-import type { QuantConfig } from '../convert/quant/quant-config.ts';
-import { readJson, removeEntryIfPresent } from './opfs-files.ts';
+import type { BundleManifest } from '../bundle/manifest.ts';
+import type { QuantConfig } from '../bundle/quant-config.ts';
+import { readJson, removeEntryIfPresent } from '../opfs-files.ts';
 
 /** A model whose every file is present and verified against its manifest. */
 export interface InstalledModel {

@@ -1,6 +1,6 @@
-import type { BundleSink, FileWriter, ResumableStaging } from '../convert/bundle/bundle-sink.ts';
-import { existingFile, fileHandle, openSyncAccess, removeEntryIfPresent } from './opfs-files.ts';
-import type { SyncAccessHandle } from './opfs-files.ts';
+import type { BundleSink, FileWriter, ResumableStaging } from '../bundle/bundle-sink.ts';
+import { existingFile, fileHandle, openSyncAccess, removeEntryIfPresent } from '../opfs-files.ts';
+import type { SyncAccessHandle } from '../opfs-files.ts';
 
 /** The conversion journal, kept in the model's folder beside its bundle. */
 export const CONVERSION_JOURNAL = 'conversion-journal.jsonl';

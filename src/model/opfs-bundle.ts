@@ -1,8 +1,8 @@
-import { validateManifest } from '../convert/bundle/manifest.ts';
+import { validateManifest } from '../bundle/manifest.ts';
 import { ModelNotInstalledError } from '../errors.ts';
 import { MODEL_FILES } from './model-store.ts';
 import type { ModelStore } from './model-store.ts';
-import { existingFile, readJson } from './opfs-files.ts';
+import { existingFile, readJson } from '../opfs-files.ts';
 import { streamRange } from './byte-stream.ts';
 import type { WebBundle } from './web-bundle-access.ts';
 

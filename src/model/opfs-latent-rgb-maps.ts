@@ -1,6 +1,6 @@
 import { latentRgbMapFromJson, latentRgbMapToJson } from '../pipeline/preview/latent-rgb-map-store.ts';
 import type { LatentRgbMapStore } from '../pipeline/preview/latent-rgb-map-store.ts';
-import { readJson, writeJson } from './opfs-files.ts';
+import { readJson, writeJson } from '../opfs-files.ts';
 
 const FOLDER = 'preview-maps';
 

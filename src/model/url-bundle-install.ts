@@ -1,13 +1,13 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { MANIFEST_FILE, validateManifest } from '../convert/bundle/manifest.ts';
+import { MANIFEST_FILE, validateManifest } from '../bundle/manifest.ts';
 import { DownloadError, InstallPausedError } from '../errors.ts';
 import { formatBytes } from '../format-bytes.ts';
 import { MODEL_FILES, ModelStore } from './model-store.ts';
 import type { InstalledModel, PartialInstall, ResumeRequest } from './model-store.ts';
 import { ensureSpace, storageFull } from './storage-space.ts';
 import type { StorageQuota } from './storage-space.ts';
-import { existingFile, isQuotaError, readJson, writeBytes, writeJson } from './opfs-files.ts';
+import { existingFile, isQuotaError, readJson, writeBytes, writeJson } from '../opfs-files.ts';
 import { TransferRate } from './transfer-rate.ts';
 import type { TransferProgress } from './transfer-rate.ts';
 import { downloadVerified } from './verified-download.ts';

@@ -1,4 +1,4 @@
-import { MANIFEST_FILE, validateManifest } from '../convert/bundle/manifest.ts';
+import { MANIFEST_FILE, validateManifest } from '../bundle/manifest.ts';
 import { ModelNotInstalledError } from '../errors.ts';
 import { streamRange } from './byte-stream.ts';
 import type { WebBundle } from './web-bundle-access.ts';

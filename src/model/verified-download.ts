@@ -1,9 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { DownloadError, InstallPausedError } from '../errors.ts';
-import type { FileRecord } from '../convert/bundle/hashing-writer.ts';
-import { fileHandle, openSyncAccess } from './opfs-files.ts';
-import type { SyncAccessHandle } from './opfs-files.ts';
+import type { FileRecord } from '../bundle/hashing-writer.ts';
+import { fileHandle, openSyncAccess } from '../opfs-files.ts';
+import type { SyncAccessHandle } from '../opfs-files.ts';
 
 export interface VerifiedDownloadOptions {
   readonly url: string;

@@ -1,4 +1,4 @@
-import type { BundleManifest } from '../convert/bundle/manifest.ts';
+import type { BundleManifest } from '../bundle/manifest.ts';
 import type { BundleAccess } from '../pipeline/bundle-access.ts';
 import type { BundleBytes, GraphSessionLoader } from '../pipeline/weights/graph-session-loader.ts';
 import { ModelNotInstalledError } from '../errors.ts';

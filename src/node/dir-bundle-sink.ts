@@ -1,8 +1,8 @@
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { BundleSink, FileWriter, ResumableStaging } from '../convert/bundle/bundle-sink.ts';
-import { ConvertError } from '../convert/convert-error.ts';
+import type { BundleSink, FileWriter, ResumableStaging } from '../bundle/bundle-sink.ts';
+import { ConvertError } from '../errors.ts';
 
 const JOURNAL = '.conversion-journal.jsonl';
 

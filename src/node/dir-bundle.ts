@@ -1,7 +1,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { MANIFEST_FILE, validateManifest } from '../convert/bundle/manifest.ts';
+import { MANIFEST_FILE, validateManifest } from '../bundle/manifest.ts';
 import type { BundleAccess } from '../pipeline/bundle-access.ts';
 import { ModelNotInstalledError } from '../errors.ts';
 

@@ -1,10 +1,10 @@
 // Node-only: reads checkpoint files from disk, for the CLI and tests.
 import * as fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import type { AbortSignalLike, ByteSource } from '../convert/safetensors/byte-source.ts';
-import type { CheckpointFiles } from '../convert/safetensors/checkpoint-source.ts';
-import { checkRange, throwIfAborted } from '../convert/safetensors/read-checks.ts';
-import { SafetensorsError } from '../convert/safetensors/safetensors-error.ts';
+import type { AbortSignalLike, ByteSource } from '../safetensors/byte-source.ts';
+import type { CheckpointFiles } from '../safetensors/checkpoint-source.ts';
+import { checkRange, throwIfAborted } from '../safetensors/read-checks.ts';
+import { SafetensorsError } from '../safetensors/safetensors-error.ts';
 
 /** A {@link ByteSource} over a file on disk; call `close()` when done. */
 export interface FileByteSource extends ByteSource {

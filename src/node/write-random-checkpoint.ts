@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeRandomCheckpointTo } from '../convert/random-checkpoint/random-checkpoint-writer.ts';
 import type { RandomCheckpointOptions, WrittenFile } from '../convert/random-checkpoint/random-checkpoint-writer.ts';
 import type { WanCheckpointConfigs } from '../convert/random-checkpoint/wan22-ti2v-5b-configs.ts';
-import { ConvertError } from '../convert/convert-error.ts';
+import { ConvertError } from '../errors.ts';
 import { dirBundleSink } from './dir-bundle-sink.ts';
 
 /**

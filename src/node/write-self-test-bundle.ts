@@ -1,6 +1,6 @@
 import { convertCheckpoint } from '../convert/convert-checkpoint.ts';
-import { FP32_CONFIG } from '../convert/quant/quant-config.ts';
-import { selfTestCheckpoint } from '../model/self-test-model.ts';
+import { FP32_CONFIG } from '../bundle/quant-config.ts';
+import { selfTestCheckpoint } from '../convert-install/self-test-model.ts';
 import { dirBundleSink } from './dir-bundle-sink.ts';
 
 /** Writes the built-in self-test model, converted as the browser converts it (fp32), as a bundle folder at `dir`. */

@@ -1,4 +1,4 @@
-import type { BundleManifest } from '../convert/bundle/manifest.ts';
+import type { BundleManifest } from '../bundle/manifest.ts';
 import type { OrtSession, OrtSessionOptions } from './ort-types.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { parseDitConfig } from '../convert/wan-dit/dit-config.ts';
-import { parseUmt5Config } from '../convert/umt5/umt5-config.ts';
-import { decoderGraphName, encoderGraphName } from '../convert/wan-vae/vae-names.ts';
+import { parseDitConfig } from '../bundle/dit-config.ts';
+import { parseUmt5Config } from '../bundle/umt5-config.ts';
+import { decoderGraphName, encoderGraphName } from '../bundle/vae-names.ts';
 import type { BundleAccess } from './bundle-access.ts';
 import type { OrtModule, OrtSession, OrtSessionOptions } from './ort-types.ts';
 import { computeCrossKv, perFrameTimesteps, runDitStep } from './dit/dit-runner.ts';

@@ -1,7 +1,7 @@
 import type { OrtModule } from '../pipeline/ort-types.ts';
 import { FedWeightSessions } from '../pipeline/weights/fed-weight-sessions.ts';
 import type { WeightMemory } from '../pipeline/weights/fed-weight-sessions.ts';
-import type { DataType } from '../convert/onnx/tensor-types.ts';
+import type { DataType } from '../onnx/tensor-types.ts';
 import { StagingRing } from './staging-ring.ts';
 
 type GpuTensorType = 'float32' | 'float16' | 'int32' | 'int64' | 'uint8' | 'bool';

@@ -1,4 +1,4 @@
-import { GraphBuilder } from '../convert/onnx/index.ts';
+import { GraphBuilder } from '../onnx/index.ts';
 import type { OrtModule, OrtSession } from '../pipeline/ort-types.ts';
 
 /** Features onnxruntime's WebGPU kernels can use, and the ones that come with them. */

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { ConvertProgress } from '../convert/convert-checkpoint.ts';
-import type { QuantConfig } from '../convert/quant/quant-config.ts';
+import type { ConvertProgress } from '../bundle/convert-progress.ts';
+import type { QuantConfig } from '../bundle/quant-config.ts';
 import { InstallPausedError } from '../errors.ts';
 import type { InstalledModel, PartialInstall } from '../model/model-store.ts';
 import { TransferRate } from '../model/transfer-rate.ts';

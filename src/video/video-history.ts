@@ -1,5 +1,5 @@
 import { StorageFullError } from '../errors.ts';
-import { isQuotaError, readJson, writeBytes, writeJson } from '../model/opfs-files.ts';
+import { isQuotaError, readJson, writeBytes, writeJson } from '../opfs-files.ts';
 import type { EncodedVideo } from './video-format.ts';
 import type { VideoProvenance } from './video-metadata.ts';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { runCli } from '../../src/node/cli/run-cli.ts';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
-import { validateManifest } from '../../src/convert/bundle/manifest.ts';
-import type { BundleManifest } from '../../src/convert/bundle/manifest.ts';
+import { validateManifest } from '../../src/bundle/manifest.ts';
+import type { BundleManifest } from '../../src/bundle/manifest.ts';
 import { compareToGolden } from '../golden-compare.ts';
 
 const TINY = join(import.meta.dirname, '../fixtures/tiny-a');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { estimateBundleBytes } from '../../src/convert/bundle-size-estimate.ts';
 import { convertCheckpoint, openSourceModel } from '../../src/convert/convert-checkpoint.ts';
-import { resolveQuantConfig } from '../../src/convert/quant/quant-config.ts';
+import { resolveQuantConfig } from '../../src/bundle/quant-config.ts';
 import { dirBundleSink } from '../../src/node/dir-bundle-sink.ts';
 import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
 

@@ -7,7 +7,7 @@ import { runCli } from '../../src/node/cli/run-cli.ts';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/write-random-checkpoint.ts';
 import { hasFfmpeg } from '../../src/node/frame-writer.ts';
-import type { BundleManifest } from '../../src/convert/bundle/manifest.ts';
+import type { BundleManifest } from '../../src/bundle/manifest.ts';
 
 const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 let work: string;

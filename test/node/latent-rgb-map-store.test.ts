@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { BundleManifest } from '../../src/convert/bundle/manifest.ts';
+import type { BundleManifest } from '../../src/bundle/manifest.ts';
 import { openDirBundle } from '../../src/node/dir-bundle.ts';
 import { writeSelfTestBundle } from '../../src/node/write-self-test-bundle.ts';
 import type { BundleAccess } from '../../src/pipeline/bundle-access.ts';

@@ -1,12 +1,12 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, test } from 'vitest';
-import { GraphBuilder } from '../../src/convert/onnx/index.ts';
+import { GraphBuilder } from '../../src/onnx/index.ts';
 import { dequantizeBlockwise, quantizeBlockwise } from '../../src/convert/quant/quantize-blockwise.ts';
-import { resolveQuantConfig } from '../../src/convert/quant/quant-config.ts';
+import { resolveQuantConfig } from '../../src/bundle/quant-config.ts';
 import { linearFromValues } from '../../src/convert/ops/linear.ts';
 import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
 import type { WeightSource } from '../../src/convert/weights/weight-source.ts';
-import { seededRandom, uniformArray } from '../../src/convert/random-checkpoint/seeded-random.ts';
+import { seededRandom, uniformArray } from '../../src/seeded-random.ts';
 
 const [M, K, N] = [5, 80, 24]; // K not a multiple of the block: the last block is padded
 

@@ -9,8 +9,8 @@ import {
   vaeTensorSpecs,
 } from '../../src/convert/random-checkpoint/index.ts';
 import type { RandomTensorSpec, WanCheckpointConfigs } from '../../src/convert/random-checkpoint/index.ts';
-import { openCheckpoint } from '../../src/convert/safetensors/index.ts';
-import type { Checkpoint } from '../../src/convert/safetensors/index.ts';
+import { openCheckpoint } from '../../src/safetensors/index.ts';
+import type { Checkpoint } from '../../src/safetensors/index.ts';
 import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
 import type { NodeCheckpointFiles } from '../../src/node/file-source.ts';
 import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/write-random-checkpoint.ts';

@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { encodeSafetensors, openCheckpoint, SafetensorsError, toFloat32 } from '../../src/convert/safetensors/index.ts';
-import type { TensorWithData } from '../../src/convert/safetensors/index.ts';
+import { encodeSafetensors, openCheckpoint, SafetensorsError, toFloat32 } from '../../src/safetensors/index.ts';
+import type { TensorWithData } from '../../src/safetensors/index.ts';
 import { fileByteSource, nodeCheckpointFiles } from '../../src/node/file-source.ts';
 
 const FIXTURES = new URL('../fixtures/tiny-a/', import.meta.url).pathname;

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { openSafetensors, shapeElementCount, toBigInt64, toFloat32 } from '../../src/convert/safetensors/index.ts';
-import type { SafetensorsFile } from '../../src/convert/safetensors/index.ts';
+import { openSafetensors, shapeElementCount, toBigInt64, toFloat32 } from '../../src/safetensors/index.ts';
+import type { SafetensorsFile } from '../../src/safetensors/index.ts';
 import { fileByteSource } from '../../src/node/file-source.ts';
 import type { FileByteSource } from '../../src/node/file-source.ts';
 

@@ -10,7 +10,7 @@ import {
   openSafetensors,
   SafetensorsError,
   toFloat32,
-} from '../../src/convert/safetensors/index.ts';
+} from '../../src/safetensors/index.ts';
 
 const FIXTURES = new URL('../fixtures/tiny-a/', import.meta.url).pathname;
 const dit = readFileSync(FIXTURES + 'cases/dit_t2v.safetensors');

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { GraphBuilder } from '../../src/convert/onnx/index.ts';
-import { ConvertError } from '../../src/convert/convert-error.ts';
-import { FP32_CONFIG } from '../../src/convert/quant/quant-config.ts';
-import { openCheckpoint } from '../../src/convert/safetensors/index.ts';
+import { GraphBuilder } from '../../src/onnx/index.ts';
+import { ConvertError } from '../../src/errors.ts';
+import { FP32_CONFIG } from '../../src/bundle/quant-config.ts';
+import { openCheckpoint } from '../../src/safetensors/index.ts';
 import { checkpointWeightSource } from '../../src/convert/weights/weight-source.ts';
 import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
 import {

@@ -6,7 +6,7 @@ import { ditTokens, MeasurementRecorder } from '../../src/pipeline/estimate/gene
 import type { GenerationMeasurement } from '../../src/pipeline/estimate/generation-measurement.ts';
 import { fitNonNegativeLine } from '../../src/pipeline/estimate/nonnegative-fit.ts';
 import { ditPassMacs, ditWork } from '../../src/pipeline/estimate/dit-work.ts';
-import { parseDitConfig } from '../../src/convert/wan-dit/dit-config.ts';
+import { parseDitConfig } from '../../src/bundle/dit-config.ts';
 import { WAN22_TI2V_5B_CONFIGS } from '../../src/convert/random-checkpoint/index.ts';
 import type { PipelinePhase } from '../../src/pipeline/generate/pipeline-events.ts';
 import { WAN_DEFAULTS, FASTWAN_DEFAULTS } from '../../src/pipeline/generate/generation-settings.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { GraphBuilder, float } from '../../src/convert/onnx/index.ts';
-import { ModelProtoType } from '../../src/convert/onnx/onnx-proto.ts';
+import { GraphBuilder, float } from '../../src/onnx/index.ts';
+import { ModelProtoType } from '../../src/onnx/onnx-proto.ts';
 
 interface Decoded {
   irVersion: number;

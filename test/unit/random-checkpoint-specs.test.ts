@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ConvertError } from '../../src/convert/convert-error.ts';
+import { ConvertError } from '../../src/errors.ts';
 import {
   ditTensorSpecs,
   parameterCount,

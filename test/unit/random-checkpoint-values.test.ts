@@ -9,7 +9,7 @@ import {
   WAN22_TI2V_5B_CONFIGS as FULL,
 } from '../../src/convert/random-checkpoint/index.ts';
 import type { RandomTensorSpec } from '../../src/convert/random-checkpoint/index.ts';
-import { bfloat16BitsToFloat32, float32ToBfloat16Bits } from '../../src/convert/safetensors/index.ts';
+import { bfloat16BitsToFloat32, float32ToBfloat16Bits } from '../../src/safetensors/index.ts';
 
 const asFloat32 = (bytes: Uint8Array) => new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 const specNamed = (specs: readonly RandomTensorSpec[], name: string) => specs.find((s) => s.name === name)!;

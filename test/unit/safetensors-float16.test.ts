@@ -9,7 +9,7 @@ import {
   toFloat32,
   toInt32,
   toUint16Bits,
-} from '../../src/convert/safetensors/index.ts';
+} from '../../src/safetensors/index.ts';
 
 const bitsOf = (values: Float32Array) => [...new Uint32Array(values.buffer, values.byteOffset, values.length)];
 

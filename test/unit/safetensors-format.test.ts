@@ -11,8 +11,8 @@ import {
   SafetensorsError,
   toBigInt64,
   toFloat32,
-} from '../../src/convert/safetensors/index.ts';
-import type { ByteSource } from '../../src/convert/safetensors/index.ts';
+} from '../../src/safetensors/index.ts';
+import type { ByteSource } from '../../src/safetensors/index.ts';
 
 const memory = (bytes: Uint8Array<ArrayBuffer>, name = 'test.safetensors'): ByteSource => blobByteSource(new Blob([bytes]), name);
 

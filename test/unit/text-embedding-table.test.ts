@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import type { BundleSink, FileWriter } from '../../src/convert/bundle/bundle-sink.ts';
-import { ConvertError } from '../../src/convert/convert-error.ts';
-import { encodeSafetensors, openCheckpoint, toFloat32 } from '../../src/convert/safetensors/index.ts';
-import type { ByteSource, CheckpointFiles, SafetensorsDtype } from '../../src/convert/safetensors/index.ts';
+import type { BundleSink, FileWriter } from '../../src/bundle/bundle-sink.ts';
+import { ConvertError } from '../../src/errors.ts';
+import { encodeSafetensors, openCheckpoint, toFloat32 } from '../../src/safetensors/index.ts';
+import type { ByteSource, CheckpointFiles, SafetensorsDtype } from '../../src/safetensors/index.ts';
 import { writeEmbeddingTable } from '../../src/convert/umt5/embedding-table.ts';
 import { gatherEmbeddings } from '../../src/pipeline/text/embedding-gather.ts';
 

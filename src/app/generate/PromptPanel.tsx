@@ -1,4 +1,4 @@
-import { MAX_TEXT_TOKENS } from '../../convert/umt5/umt5-names.ts';
+import { MAX_TEXT_TOKENS } from '../../bundle/umt5-names.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
 import { GenerateActions } from './GenerateActions.tsx';
 import { LookChips } from './LookChips.tsx';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { ACTIVATION_TYPES, WEIGHT_FORMATS, resolveQuantConfig } from '../../convert/quant/quant-config.ts';
-import type { ActivationType, WeightFormat } from '../../convert/quant/quant-config.ts';
+import { ACTIVATION_TYPES, WEIGHT_FORMATS, resolveQuantConfig } from '../../bundle/quant-config.ts';
+import type { ActivationType, WeightFormat } from '../../bundle/quant-config.ts';
 import { MODEL_CATALOG } from '../../model/model-catalog.ts';
 import { useModelsStore } from '../../state/models-store.ts';
 import { useSystemStore } from '../../state/system-store.ts';

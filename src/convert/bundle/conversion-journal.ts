@@ -1,8 +1,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import type { ExternalData } from '../onnx/index.ts';
-import type { ResumableStaging } from './bundle-sink.ts';
-import { HashingWriter } from './hashing-writer.ts';
-import type { FileRecord } from './hashing-writer.ts';
+import type { ExternalData } from '../../onnx/index.ts';
+import type { ResumableStaging } from '../../bundle/bundle-sink.ts';
+import { HashingWriter } from '../../bundle/hashing-writer.ts';
+import type { FileRecord } from '../../bundle/hashing-writer.ts';
 
 /** A stored weight as the journal keeps it: where it is and what it is. */
 export interface JournaledWeight extends ExternalData {

@@ -1,10 +1,10 @@
-import type { DataType, ExternalData } from '../onnx/index.ts';
+import type { DataType, ExternalData } from '../../onnx/index.ts';
 import type { WeightStore } from '../weights/weight-store.ts';
-import { ConvertError } from '../convert-error.ts';
-import type { BundleSink } from './bundle-sink.ts';
+import { ConvertError } from '../../errors.ts';
+import type { BundleSink } from '../../bundle/bundle-sink.ts';
 import { ConversionJournal } from './conversion-journal.ts';
-import { HashingWriter } from './hashing-writer.ts';
-import type { FileRecord } from './hashing-writer.ts';
+import { HashingWriter } from '../../bundle/hashing-writer.ts';
+import type { FileRecord } from '../../bundle/hashing-writer.ts';
 
 /** External data files stay under this size (browsers handle < 2 GB ArrayBuffers and Blobs well). */
 export const MAX_WEIGHT_FILE_BYTES = 1.9e9;

@@ -1,4 +1,4 @@
-import type { GraphBuilder } from '../onnx/index.ts';
+import type { GraphBuilder } from '../../onnx/index.ts';
 
 /** ONNX TensorProto data type codes, for Cast. */
 export const CAST_TO = { float32: 1, float16: 10, int64: 7, int8: 3 } as const;

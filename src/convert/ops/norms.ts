@@ -1,6 +1,6 @@
 import type { BuildContext } from '../build-context.ts';
 import { floatParam, sourceParam } from '../build-context.ts';
-import { float } from '../onnx/index.ts';
+import { float } from '../../onnx/index.ts';
 
 /** A float parameter filled with one value, shared by every node that needs it. */
 async function filledParam(ctx: BuildContext, value: number, dim: number): Promise<string> {

@@ -1,4 +1,4 @@
-import { ConvertError } from '../convert-error.ts';
+import { ConvertError } from '../../errors.ts';
 
 // Approximately normal values, fast: one xoshiro128** draw per value, mapped through a
 // piecewise-linear inverse normal CDF. The top TABLE_BITS bits of the draw pick one of 4096

@@ -1,8 +1,8 @@
-import type { FileWriter } from '../bundle/bundle-sink.ts';
-import { ConvertError } from '../convert-error.ts';
-import type { AbortSignalLike } from '../safetensors/byte-source.ts';
-import { throwIfAborted } from '../safetensors/read-checks.ts';
-import { createSafetensorsWriter } from '../safetensors/safetensors-writer.ts';
+import type { FileWriter } from '../../bundle/bundle-sink.ts';
+import { ConvertError } from '../../errors.ts';
+import type { AbortSignalLike } from '../../safetensors/byte-source.ts';
+import { throwIfAborted } from '../../safetensors/read-checks.ts';
+import { createSafetensorsWriter } from '../../safetensors/safetensors-writer.ts';
 import { buildRandomTokenizerJson, MIN_RANDOM_VOCAB } from '../tokenizer/random-tokenizer.ts';
 import { ditTensorSpecs } from './dit-tensor-specs.ts';
 import { randomTensorByteStream } from './random-tensor-bytes.ts';

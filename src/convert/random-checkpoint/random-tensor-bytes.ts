@@ -1,4 +1,4 @@
-import { ConvertError } from '../convert-error.ts';
+import { ConvertError } from '../../errors.ts';
 import { NormalStream, tensorStreamState } from './normal-stream.ts';
 import type { RandomTensorSpec } from './random-tensor-spec.ts';
 

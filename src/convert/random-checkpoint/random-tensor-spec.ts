@@ -1,4 +1,4 @@
-import { ConvertError } from '../convert-error.ts';
+import { ConvertError } from '../../errors.ts';
 
 /**
  * One tensor of a random checkpoint: its diffusers/transformers name, its shape, and the normal

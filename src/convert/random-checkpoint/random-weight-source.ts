@@ -1,5 +1,5 @@
 import type { WeightSource } from '../weights/weight-source.ts';
-import { ConvertError } from '../convert-error.ts';
+import { ConvertError } from '../../errors.ts';
 import { randomTensorBytes } from './random-tensor-bytes.ts';
 import type { RandomTensorSpec } from './random-tensor-spec.ts';
 

@@ -1,4 +1,4 @@
-import { ConvertError } from '../convert-error.ts';
+import { ConvertError } from '../../errors.ts';
 import { RANDOM_DTYPE_BYTES } from './random-tensor-bytes.ts';
 import type { RandomCheckpointDtype } from './random-tensor-bytes.ts';
 import type { RandomTensorSpec } from './random-tensor-spec.ts';

@@ -1,4 +1,4 @@
-import { ConvertError } from '../convert-error.ts';
+import { ConvertError } from '../../errors.ts';
 import { configObject, fanInWeight, gain, normalTensor, positiveIntField } from './random-tensor-spec.ts';
 import type { RandomTensorSpec } from './random-tensor-spec.ts';
 

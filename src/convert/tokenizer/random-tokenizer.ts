@@ -1,4 +1,4 @@
-import { seededRandom } from '../random-checkpoint/seeded-random.ts';
+import { seededRandom } from '../../seeded-random.ts';
 
 /**
  * A small random tokenizer.json of the kind google/umt5-xxl ships: a SentencePiece

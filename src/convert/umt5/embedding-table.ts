@@ -1,12 +1,12 @@
-import type { AbortSignalLike, Checkpoint, SafetensorsFile, TensorInfo } from '../safetensors/index.ts';
-import type { BundleSink } from '../bundle/bundle-sink.ts';
-import type { EmbeddingTableEntry } from '../bundle/manifest.ts';
-import { HashingWriter } from '../bundle/hashing-writer.ts';
-import type { FileRecord } from '../bundle/hashing-writer.ts';
+import type { AbortSignalLike, Checkpoint, SafetensorsFile, TensorInfo } from '../../safetensors/index.ts';
+import type { BundleSink } from '../../bundle/bundle-sink.ts';
+import type { EmbeddingTableEntry } from '../../bundle/manifest.ts';
+import { HashingWriter } from '../../bundle/hashing-writer.ts';
+import type { FileRecord } from '../../bundle/hashing-writer.ts';
 import { MAX_WEIGHT_FILE_BYTES } from '../bundle/external-weight-store.ts';
 import { ConversionJournal } from '../bundle/conversion-journal.ts';
-import { ConversionCanceledError, ConvertError } from '../convert-error.ts';
-import { EMBEDDING_TENSOR_NAMES } from './umt5-names.ts';
+import { ConversionCanceledError, ConvertError } from '../../errors.ts';
+import { EMBEDDING_TENSOR_NAMES } from '../../bundle/umt5-names.ts';
 
 export interface EmbeddingTableOptions {
   /** Largest table file; the table is split there by whole rows. Default 1.9 GB. */

@@ -1,13 +1,13 @@
 import type { BuildContext } from '../build-context.ts';
 import { derivedParam, sourceParam } from '../build-context.ts';
-import type { GraphContract, TensorContract } from '../bundle/graph-contract.ts';
-import { float } from '../onnx/index.ts';
+import type { GraphContract, TensorContract } from '../../bundle/graph-contract.ts';
+import { float } from '../../onnx/index.ts';
 import { linear } from '../ops/linear.ts';
 import type { LinearOptions } from '../ops/linear.ts';
 import { geluTanh, reshape } from '../ops/graph-ops.ts';
 import { expectShape } from '../weights/weight-source.ts';
-import type { Umt5Config } from './umt5-config.ts';
-import { UMT5_FINAL_NORM, UMT5_IO, umt5BlockNames } from './umt5-names.ts';
+import type { Umt5Config } from '../../bundle/umt5-config.ts';
+import { UMT5_FINAL_NORM, UMT5_IO, umt5BlockNames } from '../../bundle/umt5-names.ts';
 
 /**
  * T5 overflows float16 (Wan clamps infinities when it runs in fp16), so the encoder

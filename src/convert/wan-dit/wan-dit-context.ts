@@ -1,11 +1,11 @@
 import type { BuildContext } from '../build-context.ts';
 import { activationType } from '../build-context.ts';
-import type { GraphContract } from '../bundle/graph-contract.ts';
+import type { GraphContract } from '../../bundle/graph-contract.ts';
 import { linear } from '../ops/linear.ts';
 import { rmsNorm } from '../ops/norms.ts';
 import { castIfNeeded, geluTanh } from '../ops/graph-ops.ts';
-import type { DitConfig } from './dit-config.ts';
-import { DIT_IO, TEXT_LEN } from './dit-names.ts';
+import type { DitConfig } from '../../bundle/dit-config.ts';
+import { DIT_IO, TEXT_LEN } from '../../bundle/dit-names.ts';
 
 /**
  * The per-prompt part of the DiT: the text MLP and every block's cross-attention keys

@@ -1,12 +1,12 @@
 import type { BuildContext } from '../build-context.ts';
 import { activationType, sourceParam } from '../build-context.ts';
-import type { GraphContract, TensorContract } from '../bundle/graph-contract.ts';
-import { float } from '../onnx/index.ts';
+import type { GraphContract, TensorContract } from '../../bundle/graph-contract.ts';
+import { float } from '../../onnx/index.ts';
 import { linear } from '../ops/linear.ts';
 import { layerNorm, rmsNorm } from '../ops/norms.ts';
 import { castIfNeeded, geluTanh, reshape, shapeSlice, silu } from '../ops/graph-ops.ts';
-import type { DitConfig } from './dit-config.ts';
-import { DIT_IO, TEXT_LEN } from './dit-names.ts';
+import type { DitConfig } from '../../bundle/dit-config.ts';
+import { DIT_IO, TEXT_LEN } from '../../bundle/dit-names.ts';
 
 type Float = 'float32' | 'float16';
 

@@ -1,11 +1,11 @@
 import type { BuildContext } from '../build-context.ts';
 import { activationType } from '../build-context.ts';
-import type { GraphContract } from '../bundle/graph-contract.ts';
-import { ConvertError } from '../convert-error.ts';
-import type { VaeConfig } from './vae-config.ts';
-import { decoderDims, decoderTemporalUpsample } from './vae-config.ts';
+import type { GraphContract } from '../../bundle/graph-contract.ts';
+import { ConvertError } from '../../errors.ts';
+import type { VaeConfig } from '../../bundle/vae-config.ts';
+import { decoderDims, decoderTemporalUpsample } from '../../bundle/vae-config.ts';
 import { add, cast, causalConv3, conv1x1, dupUpFrame, midBlock, residualBlock, rmsNorm, silu, timeUpsample, upsampleFrame } from './vae-layers.ts';
-import { VAE_IO, decoderGraphName } from './vae-names.ts';
+import { VAE_IO, decoderGraphName } from '../../bundle/vae-names.ts';
 import type { Act } from './vae-stage.ts';
 import { VaeStage, scopeOf } from './vae-stage.ts';
 

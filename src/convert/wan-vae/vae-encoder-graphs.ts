@@ -1,13 +1,13 @@
 import type { BuildContext } from '../build-context.ts';
 import { activationType } from '../build-context.ts';
-import type { GraphContract } from '../bundle/graph-contract.ts';
-import { ConvertError } from '../convert-error.ts';
-import type { VaeConfig } from './vae-config.ts';
-import { encoderDims, spatialCompression } from './vae-config.ts';
+import type { GraphContract } from '../../bundle/graph-contract.ts';
+import { ConvertError } from '../../errors.ts';
+import type { VaeConfig } from '../../bundle/vae-config.ts';
+import { encoderDims, spatialCompression } from '../../bundle/vae-config.ts';
 import type { VaeGraph, VaeGraphSet } from './vae-decoder-graphs.ts';
 import { VAE_OPSETS } from './vae-decoder-graphs.ts';
 import { add, avgDown, cast, causalConv3, conv1x1, downsampleFrame, midBlock, residualBlock, rmsNorm, silu, timeDownsample } from './vae-layers.ts';
-import { VAE_IO, encoderGraphName } from './vae-names.ts';
+import { VAE_IO, encoderGraphName } from '../../bundle/vae-names.ts';
 import type { Act } from './vae-stage.ts';
 import { VaeStage, scopeOf } from './vae-stage.ts';
 

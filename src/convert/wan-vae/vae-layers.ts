@@ -1,7 +1,7 @@
 // The Wan2.2 VAE's layers, one frame at a time: activations are [1, C, h, w] and every 3-D
 // convolution becomes 2-D convolutions over the current frame and the cached ones, which the
 // WebGPU EP runs with its tiled Conv2D kernels (its Conv3D is a naive loop).
-import { float } from '../onnx/index.ts';
+import { float } from '../../onnx/index.ts';
 import { CAST_TO } from '../ops/graph-ops.ts';
 import type { Act, Float, VaeStage } from './vae-stage.ts';
 import { frameExtent, scopeOf } from './vae-stage.ts';

@@ -1,14 +1,14 @@
 import type { BuildContext } from '../build-context.ts';
 import { derivedWeights, floatBytes } from '../build-context.ts';
-import type { GraphContract, TensorContract } from '../bundle/graph-contract.ts';
-import type { AttrValue, DataType, Dim, GraphBuilder } from '../onnx/index.ts';
-import { BYTES_PER_ELEMENT } from '../onnx/index.ts';
+import type { GraphContract, TensorContract } from '../../bundle/graph-contract.ts';
+import type { AttrValue, DataType, Dim, GraphBuilder } from '../../onnx/index.ts';
+import { BYTES_PER_ELEMENT } from '../../onnx/index.ts';
 import { CAST_TO } from '../ops/graph-ops.ts';
-import type { VaeCacheFormat, VaeWeightFormat } from '../quant/quant-config.ts';
+import type { VaeCacheFormat, VaeWeightFormat } from '../../bundle/quant-config.ts';
 import { quantizePerChannelInt8 } from '../quant/quantize-per-channel.ts';
 import { expectShape } from '../weights/weight-source.ts';
-import { ConvertError } from '../convert-error.ts';
-import { CACHE_NEW, CACHE_NEXT, CACHE_PREFIX, CACHE_SCALE, VAE_IO } from './vae-names.ts';
+import { ConvertError } from '../../errors.ts';
+import { CACHE_NEW, CACHE_NEXT, CACHE_PREFIX, CACHE_SCALE, VAE_IO } from '../../bundle/vae-names.ts';
 
 /** The float types a VAE graph computes in. */
 export type Float = 'float32' | 'float16';

@@ -1,9 +1,9 @@
-import { GraphBuilder } from '../onnx/index.ts';
-import type { ActivationType, VaeCacheFormat } from '../quant/quant-config.ts';
-import type { VaeConfig } from './vae-config.ts';
+import { GraphBuilder } from '../../onnx/index.ts';
+import type { ActivationType, VaeCacheFormat } from '../../bundle/quant-config.ts';
+import type { VaeConfig } from '../../bundle/vae-config.ts';
 import { decoderLayout, emitDecoderStage } from './vae-decoder-graphs.ts';
 import { emitEncoderStage, encoderLayout } from './vae-encoder-graphs.ts';
-import { CACHE_PREFIX } from './vae-names.ts';
+import { CACHE_PREFIX } from '../../bundle/vae-names.ts';
 import type { TrackedTensor } from './vae-stage.ts';
 import { VaeStage, trackedBytes } from './vae-stage.ts';
 

@@ -1,6 +1,6 @@
-import type { Checkpoint } from '../safetensors/index.ts';
-import { toFloat32 } from '../safetensors/index.ts';
-import { ConvertError } from '../convert-error.ts';
+import type { Checkpoint } from '../../safetensors/index.ts';
+import { toFloat32 } from '../../safetensors/index.ts';
+import { ConvertError } from '../../errors.ts';
 
 /** Shape and source dtype of one checkpoint tensor. */
 export interface SourceTensorInfo {

@@ -1,4 +1,4 @@
-import type { DataType, ExternalData } from '../onnx/index.ts';
+import type { DataType, ExternalData } from '../../onnx/index.ts';
 
 /**
  * Where initializer bytes go: inline in the .onnx (small test graphs) or appended to

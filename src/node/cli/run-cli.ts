@@ -1,6 +1,6 @@
 import { WanError } from '../../errors.ts';
-import { ManifestError } from '../../convert/bundle/manifest.ts';
-import { SafetensorsError } from '../../convert/safetensors/index.ts';
+import { ManifestError } from '../../bundle/manifest.ts';
+import { SafetensorsError } from '../../safetensors/index.ts';
 import { convertCommand } from './convert-command.ts';
 import { debugCommand } from './debug-command.ts';
 import { generateCommand } from './generate-command.ts';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { encodeSafetensors, openSafetensors, toBigInt64, toFloat32 } from '../../convert/safetensors/index.ts';
-import type { SafetensorsFile } from '../../convert/safetensors/index.ts';
+import { encodeSafetensors, openSafetensors, toBigInt64, toFloat32 } from '../../safetensors/index.ts';
+import type { SafetensorsFile } from '../../safetensors/index.ts';
 import { fileByteSource } from '../file-source.ts';
 
 /** A case file (golden convention): named tensors plus string metadata. */

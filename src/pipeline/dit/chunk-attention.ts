@@ -1,5 +1,5 @@
-import { ModelProtoType, encodeModel } from '../../convert/onnx/onnx-proto.ts';
-import type { ModelObject, NodeObject, TensorProtoObject } from '../../convert/onnx/onnx-proto.ts';
+import { ModelProtoType, encodeModel } from '../../onnx/onnx-proto.ts';
+import type { ModelObject, NodeObject, TensorProtoObject } from '../../onnx/onnx-proto.ts';
 
 /**
  * The largest query chunk whose unfused attention probabilities [heads, chunk, keys]

@@ -1,5 +1,5 @@
 import type { OrtModule, OrtSession, OrtTensor } from '../ort-types.ts';
-import { DIT_IO } from '../../convert/wan-dit/dit-names.ts';
+import { DIT_IO } from '../../bundle/dit-names.ts';
 import { ropeTables, timestepSinusoid } from './dit-conditioning.ts';
 
 /** The DiT hyper-parameters the runner needs (a subset of the bundle's DiT config). */

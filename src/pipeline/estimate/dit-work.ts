@@ -1,4 +1,4 @@
-import type { DitConfig } from '../../convert/wan-dit/dit-config.ts';
+import type { DitConfig } from '../../bundle/dit-config.ts';
 
 /** Multiply-adds in one DiT pass over N tokens: macsPerToken·N + macsPerTokenPair·N². */
 export interface DitWork {

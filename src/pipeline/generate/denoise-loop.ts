@@ -1,11 +1,11 @@
-import type { DitConfig } from '../../convert/wan-dit/dit-config.ts';
+import type { DitConfig } from '../../bundle/dit-config.ts';
 import { GenerationCanceledError } from '../../errors.ts';
 import type { OrtModule, OrtSession, OrtTensor } from '../ort-types.ts';
 import { computeCrossKv, ropeFeeds, runDitPass } from '../dit/dit-runner.ts';
 import type { CrossAttentionKv } from '../dit/dit-runner.ts';
 import { cleanEstimate } from '../sampling/index.ts';
 import type { FlowSampler, Term } from '../sampling/index.ts';
-import type { AbortSignalLike } from '../../convert/safetensors/index.ts';
+import type { AbortSignalLike } from '../../safetensors/index.ts';
 import type { LatentTensors } from './latent-tensors.ts';
 import type { LatentRgbMap } from '../preview/latent-rgb-map.ts';
 

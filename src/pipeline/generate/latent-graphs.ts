@@ -1,5 +1,5 @@
-import { GraphBuilder } from '../../convert/onnx/index.ts';
-import type { Dim } from '../../convert/onnx/index.ts';
+import { GraphBuilder } from '../../onnx/index.ts';
+import type { Dim } from '../../onnx/index.ts';
 
 const OPSETS = { '': 21 } as const;
 

@@ -1,5 +1,5 @@
-import { parseUmt5Config } from '../../convert/umt5/umt5-config.ts';
-import type { Umt5Config } from '../../convert/umt5/umt5-config.ts';
+import { parseUmt5Config } from '../../bundle/umt5-config.ts';
+import type { Umt5Config } from '../../bundle/umt5-config.ts';
 import type { OrtModule } from '../ort-types.ts';
 import { encodeText, padContext } from '../text/text-encoder-runner.ts';
 import { loadTokenizer, tokenizePrompt } from '../text/tokenizer.ts';

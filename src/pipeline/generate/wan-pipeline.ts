@@ -1,8 +1,8 @@
 import { ModelNotInstalledError } from '../../errors.ts';
-import { parseDitConfig } from '../../convert/wan-dit/dit-config.ts';
-import type { DitConfig } from '../../convert/wan-dit/dit-config.ts';
-import { decoderGraphName, encoderGraphName, isDecoderGraph } from '../../convert/wan-vae/vae-names.ts';
-import type { AbortSignalLike } from '../../convert/safetensors/index.ts';
+import { parseDitConfig } from '../../bundle/dit-config.ts';
+import type { DitConfig } from '../../bundle/dit-config.ts';
+import { decoderGraphName, encoderGraphName, isDecoderGraph } from '../../bundle/vae-names.ts';
+import type { AbortSignalLike } from '../../safetensors/index.ts';
 import type { BundleAccess } from '../bundle-access.ts';
 import type { OrtModule, OrtSessionOptions } from '../ort-types.ts';
 import { chunkSelfAttention } from '../dit/chunk-attention.ts';

@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import type { BundleManifest } from '../../convert/bundle/manifest.ts';
-import { encoderGraphName } from '../../convert/wan-vae/vae-names.ts';
+import type { BundleManifest } from '../../bundle/manifest.ts';
+import { encoderGraphName } from '../../bundle/vae-names.ts';
 import { stageGraphNames } from '../vae/index.ts';
 import type { LatentRgbMap } from './latent-rgb-map.ts';
 import { LATENT_RGB_FIT_VERSION } from './latent-rgb-map.ts';

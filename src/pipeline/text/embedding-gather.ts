@@ -1,5 +1,5 @@
-import type { EmbeddingTableEntry } from '../../convert/bundle/manifest.ts';
-import { DTYPE_BYTES, toFloat32 } from '../../convert/safetensors/index.ts';
+import type { EmbeddingTableEntry } from '../../bundle/manifest.ts';
+import { DTYPE_BYTES, toFloat32 } from '../../safetensors/index.ts';
 
 /**
  * Reads `length` bytes at `offset` of one bundle file (in the browser a `File.slice` of

@@ -1,6 +1,6 @@
 import type { OrtModule, OrtSession } from '../ort-types.ts';
-import type { EmbeddingTableEntry } from '../../convert/bundle/manifest.ts';
-import { MAX_TEXT_TOKENS, UMT5_IO } from '../../convert/umt5/umt5-names.ts';
+import type { EmbeddingTableEntry } from '../../bundle/manifest.ts';
+import { MAX_TEXT_TOKENS, UMT5_IO } from '../../bundle/umt5-names.ts';
 import { gatherEmbeddings } from './embedding-gather.ts';
 import type { ReadRange } from './embedding-gather.ts';
 import { relativeBucketTable } from './relative-buckets.ts';

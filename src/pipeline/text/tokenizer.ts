@@ -1,5 +1,5 @@
 import { Tokenizer } from '@huggingface/tokenizers';
-import { MAX_TEXT_TOKENS } from '../../convert/umt5/umt5-names.ts';
+import { MAX_TEXT_TOKENS } from '../../bundle/umt5-names.ts';
 import { cleanPrompt } from './prompt-clean.ts';
 
 /** The part of a `@huggingface/tokenizers` Tokenizer that {@link tokenize} uses. */

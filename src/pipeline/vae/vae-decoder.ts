@@ -1,4 +1,4 @@
-import { VAE_IO } from '../../convert/wan-vae/vae-names.ts';
+import { VAE_IO } from '../../bundle/vae-names.ts';
 import type { OrtModule, OrtTensor } from '../ort-types.ts';
 import type { LatentGrid, VaeStageSession } from './vae-stage-runner.ts';
 import { VaeStageRunner, ZeroTensors, resolveDim } from './vae-stage-runner.ts';

@@ -1,6 +1,6 @@
-import type { Dim } from '../../convert/onnx/index.ts';
-import type { GraphContract, TensorContract } from '../../convert/bundle/graph-contract.ts';
-import { CACHE_NEW, CACHE_NEXT, CACHE_PREFIX, VAE_IO } from '../../convert/wan-vae/vae-names.ts';
+import type { Dim } from '../../onnx/index.ts';
+import type { GraphContract, TensorContract } from '../../bundle/graph-contract.ts';
+import { CACHE_NEW, CACHE_NEXT, CACHE_PREFIX, VAE_IO } from '../../bundle/vae-names.ts';
 import type { OrtModule, OrtSession, OrtTensor } from '../ort-types.ts';
 import type { RowBand, RowData } from './row-bands.ts';
 import { copyRows, planRowBands, sliceRows } from './row-bands.ts';

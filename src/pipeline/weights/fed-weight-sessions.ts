@@ -1,5 +1,5 @@
 import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from '../ort-types.ts';
-import type { DataType } from '../../convert/onnx/tensor-types.ts';
+import type { DataType } from '../../onnx/tensor-types.ts';
 import { ModelNotInstalledError } from '../../errors.ts';
 import { weightsAsInputs } from './weight-inputs.ts';
 import type { ConstantInput, WeightInput } from './weight-inputs.ts';

@@ -1,7 +1,7 @@
-import { ModelProtoType, encodeModel } from '../../convert/onnx/onnx-proto.ts';
-import type { ModelObject, TensorProtoObject, ValueInfoObject } from '../../convert/onnx/onnx-proto.ts';
-import { BYTES_PER_ELEMENT, ONNX_DATA_TYPE, elementCount } from '../../convert/onnx/tensor-types.ts';
-import type { DataType } from '../../convert/onnx/tensor-types.ts';
+import { ModelProtoType, encodeModel } from '../../onnx/onnx-proto.ts';
+import type { ModelObject, TensorProtoObject, ValueInfoObject } from '../../onnx/onnx-proto.ts';
+import { BYTES_PER_ELEMENT, ONNX_DATA_TYPE, elementCount } from '../../onnx/tensor-types.ts';
+import type { DataType } from '../../onnx/tensor-types.ts';
 import { ModelNotInstalledError } from '../../errors.ts';
 
 /** A weight that a graph now takes as an input: its type and shape, and where its bytes are in the bundle. */

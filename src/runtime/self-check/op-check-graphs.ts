@@ -1,5 +1,5 @@
-import { GraphBuilder, float } from '../../convert/onnx/index.ts';
-import { randomBytes, seededRandom, uniformArray } from '../../convert/random-checkpoint/seeded-random.ts';
+import { GraphBuilder, float } from '../../onnx/index.ts';
+import { randomBytes, seededRandom, uniformArray } from '../../seeded-random.ts';
 
 /** One input tensor of a check, as plain data. */
 export interface CheckFeed {

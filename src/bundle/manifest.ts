@@ -1,4 +1,4 @@
-import type { ActivationType, VaeCacheFormat, VaeWeightFormat, WeightFormat } from '../quant/quant-config.ts';
+import type { ActivationType, VaeCacheFormat, VaeWeightFormat, WeightFormat } from './quant-config.ts';
 import type { GraphContract } from './graph-contract.ts';
 import type { FileRecord } from './hashing-writer.ts';
 

@@ -1,12 +1,12 @@
-import { FP32_CONFIG } from '../convert/quant/quant-config.ts';
+import { FP32_CONFIG } from '../bundle/quant-config.ts';
 import { WAN22_TI2V_5B_CONFIGS, writeRandomCheckpointTo } from '../convert/random-checkpoint/index.ts';
 import type { WanCheckpointConfigs } from '../convert/random-checkpoint/index.ts';
-import { blobCheckpointFiles } from '../convert/safetensors/index.ts';
-import type { BlobLike } from '../convert/safetensors/byte-source.ts';
-import type { CheckpointFiles } from '../convert/safetensors/index.ts';
+import { blobCheckpointFiles } from '../safetensors/index.ts';
+import type { BlobLike } from '../safetensors/byte-source.ts';
+import type { CheckpointFiles } from '../safetensors/index.ts';
 import { installFromCheckpoint } from './checkpoint-install.ts';
-import { SELF_TEST_MODEL_ID } from './model-catalog.ts';
-import type { ModelStore, InstalledModel } from './model-store.ts';
+import { SELF_TEST_MODEL_ID } from '../model/model-catalog.ts';
+import type { ModelStore, InstalledModel } from '../model/model-store.ts';
 
 export const SELF_TEST_MODEL_NAME = 'Self-test model (tiny random weights)';
 const SELF_TEST_SEED = 7;

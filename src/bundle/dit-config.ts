@@ -1,4 +1,4 @@
-import { ConvertError } from '../convert-error.ts';
+import { ConvertError } from '../errors.ts';
 
 /** The WanTransformer3DModel hyper-parameters our graphs depend on (diffusers config.json names). */
 export interface DitConfig {

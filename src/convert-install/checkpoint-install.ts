@@ -1,19 +1,18 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { convertCheckpoint } from '../convert/convert-checkpoint.ts';
-import type { ConvertProgress } from '../convert/convert-checkpoint.ts';
+import type { ConvertProgress } from '../bundle/convert-progress.ts';
 import type { CheckpointPolicy } from '../convert/bundle/conversion-journal.ts';
-import { ConvertError } from '../convert/convert-error.ts';
-import type { QuantConfig } from '../convert/quant/quant-config.ts';
-import { httpCheckpointFiles } from '../convert/safetensors/index.ts';
-import type { CheckpointFiles } from '../convert/safetensors/index.ts';
-import { InstallPausedError } from '../errors.ts';
-import { MODEL_FILES, ModelStore } from './model-store.ts';
-import type { InstalledModel, ModelSourceRef, PartialInstall, ResumeRequest } from './model-store.ts';
-import { isQuotaError, writeJson } from './opfs-files.ts';
-import { opfsBundleSink } from './opfs-bundle-sink.ts';
-import { ensureSpace, storageFull } from './storage-space.ts';
-import type { StorageQuota } from './storage-space.ts';
+import type { QuantConfig } from '../bundle/quant-config.ts';
+import { httpCheckpointFiles } from '../safetensors/index.ts';
+import type { CheckpointFiles } from '../safetensors/index.ts';
+import { ConvertError, InstallPausedError } from '../errors.ts';
+import { MODEL_FILES, ModelStore } from '../model/model-store.ts';
+import type { InstalledModel, ModelSourceRef, PartialInstall, ResumeRequest } from '../model/model-store.ts';
+import { isQuotaError, writeJson } from '../opfs-files.ts';
+import { opfsBundleSink } from '../model/opfs-bundle-sink.ts';
+import { ensureSpace, storageFull } from '../model/storage-space.ts';
+import type { StorageQuota } from '../model/storage-space.ts';
 
 export interface CheckpointInstallOptions {
   readonly store: ModelStore;

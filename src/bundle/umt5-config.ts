@@ -1,4 +1,4 @@
-import { ConvertError } from '../convert-error.ts';
+import { ConvertError } from '../errors.ts';
 
 const FILE = 'text_encoder/config.json';
 
