@@ -13,13 +13,14 @@ import { WAN22_TI2V_5B_CONFIGS, ditTensorSpecs, randomWeightSource } from '../sr
 import { parseDitConfig } from '../src/bundle/dit-config.ts';
 import { buildDitContext } from '../src/convert/wan-dit/wan-dit-context.ts';
 import { buildDitStep } from '../src/convert/wan-dit/wan-dit-step.ts';
-import { GRAPH_OPSETS } from '../src/convert/convert-checkpoint.ts';
+import { GRAPH_OPSETS } from '../src/convert/built-graph.ts';
 import { computeCrossKv, runDitStep } from '../src/pipeline/dit/dit-runner.ts';
+import { ditTokenCount } from '../src/pipeline/dit/dit-tokens.ts';
 
 const { values } = parseArgs({ options: { weights: { type: 'string', default: 'int4' }, frames: { type: 'string', default: '121' }, size: { type: 'string', default: '1280x704' } } });
 const [width, height] = values.size.split('x').map(Number) as [number, number];
 const latent = [1, 48, (Number(values.frames) - 1) / 4 + 1, height / 16, width / 16];
-const tokens = latent[2]! * (latent[3]! / 2) * (latent[4]! / 2);
+const tokens = ditTokenCount(latent);
 
 const transformer = { ...WAN22_TI2V_5B_CONFIGS.transformer, num_layers: 1 };
 const config = parseDitConfig(transformer);

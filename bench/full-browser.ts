@@ -30,6 +30,8 @@ import { fullSizeBundle, BENCH_CACHE } from './full-size-bundle.ts';
 import { ProcessTreeMemory } from './process-tree-memory.ts';
 import type { ProcessPeaks } from './process-tree-memory.ts';
 import { printTable } from './table.ts';
+import { bundleAtUrl, installedModel } from '../src/model/model-location.ts';
+import type { ModelLocation } from '../src/model/model-location.ts';
 
 const { values } = parseArgs({
   options: {
@@ -75,10 +77,10 @@ type WorkerApi = {
   selfCheck(): Promise<{ ortFlavor: string; report: { chosen: string | null } }>;
   listModels(): Promise<{ installed: { id: string; name: string }[] }>;
   deleteModel(id: string): Promise<void>;
-  loadGraph(model: string, graph: string): Promise<{ ms: number; weightBytes: number; gpuBytes: number }>;
+  loadGraph(request: { location: ModelLocation; graph: string }): Promise<{ ms: number; weightBytes: number; gpuBytes: number }>;
   memory(): Promise<{ gpu: { liveBytes: number; peakBytes: number; weights: { bytes: number; buffers: number } } | null; jsHeapBytes: number | null }>;
 };
-declare const wanWeb: { worker: WorkerApi; generate: (...args: unknown[]) => Promise<{ video: { bytes: Uint8Array; mimeType: string } | null; frames: number }> };
+declare const wanWeb: { worker: WorkerApi; generate: (run: Record<string, unknown>) => Promise<{ video: { bytes: Uint8Array; mimeType: string } | null; frames: number }> };
 
 interface Row {
   readonly step: string;
@@ -164,9 +166,9 @@ try {
       }
     }
     for (const path of values.paths.split(',').filter(Boolean)) {
-      const location = path === 'installed' ? `installed:${installedId}` : bundleUrl;
+      const location = path === 'installed' ? installedModel(installedId) : bundleAtUrl(bundleUrl);
       for (const graph of graphs) {
-        const loaded = await page.evaluate(([model, name]) => wanWeb.worker.loadGraph(model!, name!), [location, graph]);
+        const loaded = await page.evaluate(({ location, graph }) => wanWeb.worker.loadGraph({ location, graph }), { location, graph });
         const jsHeapBytes = await jsMemory(page);
         record(`${build} · ${path === 'installed' ? 'installed (OPFS)' : 'URL, not installed'} · ${graph}`, loaded.ms / 1000, loaded.gpuBytes, jsHeapBytes);
       }
@@ -180,10 +182,12 @@ try {
     log(`generating ${values.size}, ${settings.frames} frames, ${settings.steps} steps, guidance 1 with the installed model …`);
     const started = performance.now();
     const result = await page.evaluate(
-      async ({ model, settings }) => {
+      async ({ location, settings }) => {
         const phases: Record<string, { first: number; last: number; steps: number }> = {};
         const start = performance.now();
-        const done = await wanWeb.generate(model, settings, null, {
+        const done = await wanWeb.generate({
+          location,
+          settings,
           onEvent: (event: { type: string; phase: string; step: number }) => {
             if (event.type !== 'progress') return;
             const now = performance.now() - start;
@@ -196,7 +200,7 @@ try {
         });
         return { phases, frames: done.frames, video: done.video ? Array.from(done.video.bytes) : null, totalMs: performance.now() - start };
       },
-      { model: `installed:${installedId}`, settings },
+      { location: installedModel(installedId ?? ''), settings },
     );
     const after = await page.evaluate(() => wanWeb.worker.memory());
     record(`generate ${values.size}, ${settings.frames} frames, ${settings.steps} steps (whole job)`, (performance.now() - started) / 1000, after.gpu?.peakBytes ?? null, await jsMemory(page));

@@ -18,7 +18,7 @@ import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../src/onnx/index.ts';
 import { resolveQuantConfig } from '../src/bundle/quant-config.ts';
 import { WAN22_TI2V_5B_CONFIGS, parameterCount, randomWeightSource, vaeTensorSpecs } from '../src/convert/random-checkpoint/index.ts';
-import { buildVaeDecoderGraphs, parseVaeConfig, vaeTensorBudget } from '../src/convert/wan-vae/index.ts';
+import { buildVaeGraphs, parseVaeConfig, vaeTensorBudget } from '../src/convert/wan-vae/index.ts';
 import { inlineWeightStore } from '../src/convert/weights/weight-store.ts';
 import { createVaeDecoder } from '../src/pipeline/vae/index.ts';
 import type { VaeStageSession } from '../src/pipeline/vae/index.ts';
@@ -74,13 +74,14 @@ if (values.child) {
   const quant = resolveQuantConfig({ weights: 'fp32', activations: values.activations, vaeWeights: values['vae-weights'], vaeCache: values['vae-cache'] });
   const dir = await mkdtemp(join(tmpdir(), 'wan-bench-vae-'));
   try {
-    const built = await buildVaeDecoderGraphs(
+    const graphs = await buildVaeGraphs(
       (name) => ({ g: new GraphBuilder(name), weights: randomWeightSource(specs, 1, 'vae'), store: inlineWeightStore, quant }),
       config,
+      'decoder',
     );
-    for (const graph of built.graphs) await writeFile(join(dir, `${graph.name}.onnx`), graph.bytes);
-    await writeFile(join(dir, 'contracts.json'), JSON.stringify(built.graphs.map(({ name, contract }) => ({ name, contract }))));
-    const modelBytes = built.graphs.reduce((sum, graph) => sum + graph.bytes.byteLength, 0);
+    for (const graph of graphs) await writeFile(join(dir, `${graph.name}.onnx`), graph.bytes);
+    await writeFile(join(dir, 'contracts.json'), JSON.stringify(graphs.map(({ name, contract }) => ({ name, contract }))));
+    const modelBytes = graphs.reduce((sum, graph) => sum + graph.bytes.byteLength, 0);
     const output = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--child', dir], {
       encoding: 'utf8',
       maxBuffer: 1 << 20,

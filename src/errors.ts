@@ -17,6 +17,8 @@ export type WanErrorCode =
   | 'download-failed'
   | 'gpu-device-lost'
   | 'gpu-out-of-memory'
+  | 'invalid-input'
+  | 'unreadable-checkpoint'
   | 'unknown';
 
 export class WanError extends Error {
@@ -24,8 +26,9 @@ export class WanError extends Error {
   constructor(
     readonly code: WanErrorCode,
     message: string,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 }
 
@@ -90,6 +93,52 @@ export class GpuMemoryError extends WanError {
   }
 }
 
+/** A value the user gave (a setting, a command-line option, a file) cannot be used; the message says what would work. */
+export class InvalidInputError extends WanError {
+  override name = 'InvalidInputError';
+  constructor(message: string) {
+    super('invalid-input', message);
+  }
+}
+
+/** A bundle's manifest.json is not one this version can load; the message says how to rebuild it. */
+export class ManifestError extends WanError {
+  override name = 'ManifestError';
+  constructor(message: string) {
+    super('model-not-installed', message);
+  }
+}
+
+/** A bundle's tokenizer.json cannot serve as the UMT5 tokenizer; the message says to reinstall. */
+export class TokenizerError extends WanError {
+  override name = 'TokenizerError';
+  constructor(message: string) {
+    super('model-not-installed', message);
+  }
+}
+
+/** Why a checkpoint file could not be read, for callers that react differently (e.g. probing for optional files). */
+export type SafetensorsReason = 'not-found' | 'truncated' | 'malformed' | 'unsupported' | 'no-range-support' | 'io';
+
+/**
+ * A checkpoint file is missing, unreadable or malformed. The message says what is wrong and
+ * what the user can do; `file` names the file (path or URL) and `tensor` the tensor, if any.
+ */
+export class SafetensorsError extends WanError {
+  override name = 'SafetensorsError';
+  readonly reason: SafetensorsReason;
+
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly tensor?: string,
+    options: { readonly reason?: SafetensorsReason; readonly cause?: unknown } = {},
+  ) {
+    super('unreadable-checkpoint', message, options.cause);
+    this.reason = options.reason ?? 'malformed';
+  }
+}
+
 /**
  * The model builder could not use its source: a missing or malformed file or tensor,
  * an unsupported config. Names the file or tensor so the user can fix or re-download it.
@@ -117,33 +166,50 @@ export interface SerializedError {
   readonly name: string;
   readonly code: WanErrorCode;
   readonly message: string;
+  /** The class's own fields (the file, the tensor, the reason), so the page sees what the worker saw. */
+  readonly details?: Readonly<Record<string, string>>;
 }
 
-const CLASSES: Record<string, (code: WanErrorCode, message: string) => WanError> = {
-  WanError: (code, message) => new WanError(code, message),
-  UnsupportedEnvironmentError: (code, message) => new UnsupportedEnvironmentError(code, message),
-  ModelNotInstalledError: (_code, message) => new ModelNotInstalledError(message),
-  GenerationCanceledError: (_code, message) => new GenerationCanceledError(message),
-  StorageFullError: (_code, message) => new StorageFullError(message),
-  DownloadError: (_code, message) => new DownloadError(message),
-  InstallPausedError: (_code, message) => new InstallPausedError(message),
-  GpuDeviceLostError: (_code, message) => new GpuDeviceLostError(message),
-  GpuMemoryError: (_code, message) => new GpuMemoryError(message),
-  ConvertError: (_code, message) => new ConvertError(message),
-  ConversionCanceledError: (_code, message) => new ConversionCanceledError(message),
+/** Every user-facing error class, by name: how the page rebuilds what the worker threw. */
+export const ERROR_CLASSES: Readonly<Record<string, (data: SerializedError) => WanError>> = {
+  WanError: ({ code, message }) => new WanError(code, message),
+  UnsupportedEnvironmentError: ({ code, message }) => new UnsupportedEnvironmentError(code, message),
+  ModelNotInstalledError: ({ message }) => new ModelNotInstalledError(message),
+  GenerationCanceledError: ({ message }) => new GenerationCanceledError(message),
+  StorageFullError: ({ message }) => new StorageFullError(message),
+  DownloadError: ({ message }) => new DownloadError(message),
+  InstallPausedError: ({ message }) => new InstallPausedError(message),
+  GpuDeviceLostError: ({ message }) => new GpuDeviceLostError(message),
+  GpuMemoryError: ({ message }) => new GpuMemoryError(message),
+  InvalidInputError: ({ message }) => new InvalidInputError(message),
+  ManifestError: ({ message }) => new ManifestError(message),
+  TokenizerError: ({ message }) => new TokenizerError(message),
+  SafetensorsError: ({ message, details = {} }) =>
+    new SafetensorsError(message, details.file ?? '', details.tensor, { reason: details.reason as SafetensorsReason | undefined }),
+  ConvertError: ({ message, details = {} }) => new ConvertError(message, details.file, details.tensor),
+  ConversionCanceledError: ({ message }) => new ConversionCanceledError(message),
 };
 
 /** Turns any thrown value into plain data that survives structured cloning. */
 export function serializeError(error: unknown): SerializedError {
-  if (error instanceof WanError) return { name: error.name, code: error.code, message: error.message };
+  if (error instanceof WanError) return { name: error.name, code: error.code, message: error.message, details: ownDetails(error) };
   if (error instanceof Error) return { name: error.name, code: 'unknown', message: error.message };
   return { name: 'Error', code: 'unknown', message: String(error) };
 }
 
-/** Rebuilds a serialized error into its class. */
+/** Rebuilds a serialized error into its class; a foreign error becomes a WanError that keeps its name. */
 export function deserializeError(data: SerializedError): WanError {
-  const make = CLASSES[data.name] ?? CLASSES.WanError!;
-  const error = make(data.code, data.message);
-  if (!(data.name in CLASSES)) error.name = data.name;
+  const make = ERROR_CLASSES[data.name];
+  if (make) return make(data);
+  const error = new WanError(data.code, data.message);
+  error.name = data.name;
   return error;
+}
+
+function ownDetails(error: WanError): Record<string, string> {
+  const details: Record<string, string> = {};
+  for (const [key, value] of Object.entries(error)) {
+    if (key !== 'code' && key !== 'name' && typeof value === 'string') details[key] = value;
+  }
+  return details;
 }

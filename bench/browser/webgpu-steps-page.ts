@@ -5,7 +5,8 @@
 // chunk, and the peak GPU buffer bytes; with ?preview=1 the step previews too (a step's preview is read
 // after its progress event, so it counts in the next interval). Readbacks are counted at GPUBuffer.mapAsync(READ), which every
 // download from the GPU goes through.
-import { openModel } from '../../src/model/model-location.ts';
+import { bundleAtUrl } from '../../src/model/model-location.ts';
+import { openModel } from '../../src/model/open-model.ts';
 import { webBundleAccess } from '../../src/model/web-bundle-access.ts';
 import { WanPipeline } from '../../src/pipeline/generate/wan-pipeline.ts';
 import type { PipelineEvent } from '../../src/pipeline/generate/pipeline-events.ts';
@@ -63,7 +64,7 @@ async function run(): Promise<{ settings: typeof settings; adapter: string | nul
   const gpu = await GpuRuntime.load(navigator.gpu);
   await gpu.selfCheck();
   const sessions = { ms: 0 };
-  const bundle = webBundleAccess(timedLoader(gpu.sessionLoader(), sessions), await openModel(params.get('bundle')!));
+  const bundle = webBundleAccess(timedLoader(gpu.sessionLoader(), sessions), await openModel(bundleAtUrl(params.get('bundle')!)));
   const pipeline = new WanPipeline({ ...gpu.pipelineOptions(), bundle });
   const results: RunResult[] = [];
   for (let i = 0; i < runs; i++) {

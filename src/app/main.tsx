@@ -15,6 +15,6 @@ createRoot(root).render(
 );
 void runSystemCheck();
 
-// The console API for power users and automated checks: `await wanWeb.generate(bundleUrl, settings)`,
-// `await wanWeb.worker.runComponent(…)`.
+// The console API for power users and automated checks: `await wanWeb.generate({ location: { kind: 'url', url }, settings })`,
+// `await wanWeb.worker.runComponent({ location, component, inputs })`.
 Object.assign(globalThis, { wanWeb: { worker: wanWorker(), generate: runGeneration } });

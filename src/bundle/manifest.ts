@@ -1,6 +1,8 @@
+import { ManifestError } from '../errors.ts';
 import type { ActivationType, VaeCacheFormat, VaeWeightFormat, WeightFormat } from './quant-config.ts';
 import type { GraphContract } from './graph-contract.ts';
 import type { FileRecord } from './hashing-writer.ts';
+import type { ModelSource } from './model-source.ts';
 
 export const BUNDLE_FORMAT = 'wan-web-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;
@@ -26,7 +28,7 @@ export interface BundleManifest {
   readonly format: typeof BUNDLE_FORMAT;
   readonly formatVersion: typeof BUNDLE_FORMAT_VERSION;
   readonly name: string;
-  readonly source: { readonly repo: string; readonly revision: string };
+  readonly source: ModelSource;
   readonly createdBy: string;
   readonly precision: {
     readonly weights: WeightFormat;
@@ -45,10 +47,6 @@ export interface BundleManifest {
   readonly tokenizer: string | null;
   /** Every file of the bundle except manifest.json, with its size and SHA-256. */
   readonly files: readonly FileRecord[];
-}
-
-export class ManifestError extends Error {
-  override name = 'ManifestError';
 }
 
 /**

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors.ts';
 /** How linear-layer weights are stored. */
 export type WeightFormat = 'int4' | 'int8' | 'fp16' | 'fp32';
 /** How the VAE's convolution weights are stored: in the activation type, or int8 per output channel. */
@@ -44,23 +45,23 @@ export function resolveQuantConfig(options: {
   const weights = options.weights ?? 'int4';
   const activations = options.activations ?? 'fp16';
   if (!WEIGHT_FORMATS.includes(weights as WeightFormat)) {
-    throw new TypeError(`options.weights must be one of ${WEIGHT_FORMATS.join(', ')}; got "${weights}".`);
+    throw new InvalidInputError(`options.weights must be one of ${WEIGHT_FORMATS.join(', ')}; got "${weights}".`);
   }
   if (!ACTIVATION_TYPES.includes(activations as ActivationType)) {
-    throw new TypeError(`options.activations must be one of ${ACTIVATION_TYPES.join(', ')}; got "${activations}".`);
+    throw new InvalidInputError(`options.activations must be one of ${ACTIVATION_TYPES.join(', ')}; got "${activations}".`);
   }
   const vaeWeights = options.vaeWeights ?? 'float';
   if (!VAE_WEIGHT_FORMATS.includes(vaeWeights as VaeWeightFormat)) {
-    throw new TypeError(`options.vaeWeights must be one of ${VAE_WEIGHT_FORMATS.join(', ')}; got "${vaeWeights}".`);
+    throw new InvalidInputError(`options.vaeWeights must be one of ${VAE_WEIGHT_FORMATS.join(', ')}; got "${vaeWeights}".`);
   }
   const vaeCache = options.vaeCache ?? 'float';
   if (!VAE_CACHE_FORMATS.includes(vaeCache as VaeCacheFormat)) {
-    throw new TypeError(`options.vaeCache must be one of ${VAE_CACHE_FORMATS.join(', ')}; got "${vaeCache}".`);
+    throw new InvalidInputError(`options.vaeCache must be one of ${VAE_CACHE_FORMATS.join(', ')}; got "${vaeCache}".`);
   }
   const blockSize = options.blockSize ?? 32;
-  if (![16, 32, 64, 128].includes(blockSize)) throw new TypeError(`options.blockSize must be 16, 32, 64 or 128; got ${blockSize}.`);
+  if (![16, 32, 64, 128].includes(blockSize)) throw new InvalidInputError(`options.blockSize must be 16, 32, 64 or 128; got ${blockSize}.`);
   const accuracyLevel = options.accuracyLevel ?? 0;
-  if (![0, 1, 2, 3, 4].includes(accuracyLevel)) throw new TypeError(`options.accuracyLevel must be 0 to 4; got ${accuracyLevel}.`);
+  if (![0, 1, 2, 3, 4].includes(accuracyLevel)) throw new InvalidInputError(`options.accuracyLevel must be 0 to 4; got ${accuracyLevel}.`);
   return {
     weights: weights as WeightFormat,
     activations: activations as ActivationType,

@@ -8,7 +8,8 @@ import { httpCheckpointFiles } from '../safetensors/index.ts';
 import type { CheckpointFiles } from '../safetensors/index.ts';
 import { ConvertError, InstallPausedError } from '../errors.ts';
 import { MODEL_FILES, ModelStore } from '../model/model-store.ts';
-import type { InstalledModel, ModelSourceRef, PartialInstall, ResumeRequest } from '../model/model-store.ts';
+import type { InstalledModel, PartialInstall, ResumeRequest } from '../model/model-store.ts';
+import type { ModelSource } from '../bundle/model-source.ts';
 import { isQuotaError, writeJson } from '../opfs-files.ts';
 import { opfsBundleSink } from '../model/opfs-bundle-sink.ts';
 import { ensureSpace, storageFull } from '../model/storage-space.ts';
@@ -20,7 +21,7 @@ export interface CheckpointInstallOptions {
   readonly url: string;
   /** The checkpoint's files; by default read from `url` with range requests. */
   readonly files?: CheckpointFiles;
-  readonly source: ModelSourceRef;
+  readonly source: ModelSource;
   readonly name?: string;
   /** The model's folder name; by default a hash of the URL, source and precision. */
   readonly id?: string;
@@ -37,7 +38,7 @@ export interface CheckpointInstallOptions {
 const KEPT = 'the conversion so far is kept.';
 
 /** The folder name of a conversion: the same checkpoint at the same precision is the same install, so it resumes. */
-export function conversionId(url: string, source: ModelSourceRef, quant: QuantConfig): string {
+export function conversionId(url: string, source: ModelSource, quant: QuantConfig): string {
   return `convert-${bytesToHex(sha256(new TextEncoder().encode(JSON.stringify({ url, source, quant })))).slice(0, 16)}`;
 }
 
@@ -74,16 +75,7 @@ export async function installFromCheckpoint(options: CheckpointInstallOptions): 
       },
     });
     await writeJson(folder, MODEL_FILES.manifest, manifest);
-    const installed: InstalledModel = {
-      id,
-      name: manifest.name,
-      source: options.url,
-      precision: manifest.precision,
-      bytes: manifest.files.reduce((sum, file) => sum + file.bytes, 0),
-      installedAt: new Date().toISOString(),
-    };
-    await writeJson(folder, MODEL_FILES.installed, installed);
-    return installed;
+    return await store.recordInstalled(id, manifest, options.url);
   } catch (error) {
     // A source that cannot be converted leaves nothing behind; anything else can be resumed.
     if (error instanceof ConvertError) await store.remove(id).catch(() => undefined);

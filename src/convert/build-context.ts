@@ -5,6 +5,9 @@ import type { WeightSource } from './weights/weight-source.ts';
 import type { WeightStore } from './weights/weight-store.ts';
 import { float32ToFloat16Bits } from '../safetensors/index.ts';
 
+/** The float types graphs compute in. */
+export type FloatType = 'float32' | 'float16';
+
 /** What every component builder works with: one graph, its source weights, where weights go, and the quantization. */
 export interface BuildContext {
   readonly g: GraphBuilder;
@@ -14,12 +17,12 @@ export interface BuildContext {
 }
 
 /** The ONNX float type of activations (and of float parameters that meet them). */
-export function activationType(ctx: BuildContext): 'float32' | 'float16' {
+export function activationType(ctx: BuildContext): FloatType {
   return ctx.quant.activations === 'fp16' ? 'float16' : 'float32';
 }
 
 /** Bytes of float values in the given float type. */
-export function floatBytes(values: Float32Array, dtype: 'float32' | 'float16'): Uint8Array {
+export function floatBytes(values: Float32Array, dtype: FloatType): Uint8Array {
   if (dtype === 'float32') return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const halves = new Uint16Array(values.length);
   for (let i = 0; i < values.length; i++) halves[i] = float32ToFloat16Bits(values[i]!);
@@ -44,7 +47,7 @@ export async function floatParam(
   name: string,
   values: Float32Array,
   dims: readonly number[],
-  dtype: 'float32' | 'float16' = activationType(ctx),
+  dtype: FloatType = activationType(ctx),
 ): Promise<string> {
   return addWeight(ctx, name, dtype, dims, floatBytes(values, dtype));
 }
@@ -77,7 +80,7 @@ export async function derivedParam(
   ctx: BuildContext,
   name: string,
   dims: readonly number[],
-  dtype: 'float32' | 'float16',
+  dtype: FloatType,
   make: () => Promise<Float32Array>,
 ): Promise<string> {
   const [param] = await derivedWeights(ctx, [{ name, dtype, dims }], async () => [floatBytes(await make(), dtype)]);
@@ -89,7 +92,7 @@ export function sourceParam(
   ctx: BuildContext,
   tensor: string,
   dims: readonly number[],
-  dtype: 'float32' | 'float16' = activationType(ctx),
+  dtype: FloatType = activationType(ctx),
 ): Promise<string> {
   return derivedParam(ctx, tensor, dims, dtype, () => ctx.weights.read(tensor));
 }

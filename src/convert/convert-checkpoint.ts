@@ -2,7 +2,8 @@ import type { ConvertProgress } from '../bundle/convert-progress.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { GraphBuilder } from '../onnx/index.ts';
-import type { BuildContext } from './build-context.ts';
+import type { BuiltGraph, MakeContext } from './built-graph.ts';
+import { buildGraph } from './built-graph.ts';
 import type { QuantConfig } from '../bundle/quant-config.ts';
 import type { WeightSource } from './weights/weight-source.ts';
 import { checkpointWeightSource } from './weights/weight-source.ts';
@@ -12,7 +13,6 @@ import type { BundleSink } from '../bundle/bundle-sink.ts';
 import { ExternalWeightStore } from './bundle/external-weight-store.ts';
 import { HashingWriter } from '../bundle/hashing-writer.ts';
 import type { FileRecord } from '../bundle/hashing-writer.ts';
-import type { GraphContract } from '../bundle/graph-contract.ts';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE } from '../bundle/manifest.ts';
 import type { BundleManifest, GraphEntry } from '../bundle/manifest.ts';
 import { ConversionCanceledError, ConvertError } from '../errors.ts';
@@ -25,10 +25,7 @@ import { buildDitStep } from './wan-dit/wan-dit-step.ts';
 import { parseUmt5Config } from '../bundle/umt5-config.ts';
 import { buildUmt5Encoder } from './umt5/umt5-encoder.ts';
 import { writeEmbeddingTable } from './umt5/embedding-table.ts';
-import { buildVaeDecoderGraphs, buildVaeEncoderGraphs, parseVaeConfig } from './wan-vae/index.ts';
-
-/** Opsets every graph is written with. */
-export const GRAPH_OPSETS = { '': 21, 'com.microsoft': 1 } as const;
+import { buildVaeGraphs, parseVaeConfig } from './wan-vae/index.ts';
 
 export interface ConvertOptions {
   readonly quant: QuantConfig;
@@ -71,50 +68,27 @@ export async function openSourceModel(files: CheckpointFiles, signal?: AbortSign
   };
 }
 
-/** A built graph, serialised, with its I/O contract. */
-interface BuiltGraph {
-  readonly name: string;
-  readonly bytes: Uint8Array;
-  readonly contract: GraphContract;
-}
-
-type MakeContext = (graphName: string) => BuildContext;
-
 /** Graphs of one component: which checkpoint's weights they read and how they are built. */
 interface GraphRecipe {
   readonly component: 'transformer' | 'vae' | 'textEncoder';
   build(makeContext: MakeContext, source: SourceModel): Promise<readonly BuiltGraph[]>;
 }
 
-/** Builds one graph through a fresh context and serialises it. */
-async function single(
-  makeContext: MakeContext,
-  name: string,
-  build: (ctx: BuildContext) => Promise<GraphContract>,
-): Promise<BuiltGraph[]> {
-  const ctx = makeContext(name);
-  const contract = await build(ctx);
-  return [{ name, bytes: ctx.g.toModel({ opsets: GRAPH_OPSETS, producer: 'wan-web' }), contract }];
-}
-
 /** Every graph of a bundle, in build order. */
 const GRAPH_RECIPES: readonly GraphRecipe[] = [
   {
     component: 'textEncoder',
-    build: (make, s) => single(make, 'text-encoder', (ctx) => buildUmt5Encoder(ctx, parseUmt5Config(s.configs.text_encoder))),
+    build: async (make, s) => [await buildGraph(make, 'text-encoder', (ctx) => buildUmt5Encoder(ctx, parseUmt5Config(s.configs.text_encoder)))],
   },
   {
     component: 'transformer',
     build: async (make, s) => {
       const config = parseDitConfig(s.configs.transformer);
-      return [
-        ...(await single(make, 'dit-context', (ctx) => buildDitContext(ctx, config))),
-        ...(await single(make, 'dit', (ctx) => buildDitStep(ctx, config))),
-      ];
+      return [await buildGraph(make, 'dit-context', (ctx) => buildDitContext(ctx, config)), await buildGraph(make, 'dit', (ctx) => buildDitStep(ctx, config))];
     },
   },
-  { component: 'vae', build: async (make, s) => (await buildVaeEncoderGraphs(make, parseVaeConfig(s.configs.vae))).graphs },
-  { component: 'vae', build: async (make, s) => (await buildVaeDecoderGraphs(make, parseVaeConfig(s.configs.vae))).graphs },
+  { component: 'vae', build: (make, s) => buildVaeGraphs(make, parseVaeConfig(s.configs.vae), 'encoder') },
+  { component: 'vae', build: (make, s) => buildVaeGraphs(make, parseVaeConfig(s.configs.vae), 'decoder') },
 ];
 
 /** Counts source bytes as weights are read, for progress and ETA, and honours the abort signal. */
@@ -260,7 +234,7 @@ export async function readSourceTokenizer(files: CheckpointFiles, signal?: Abort
     const source = await files.open(path);
     return await source.read(0, await source.size(), signal);
   } catch (error) {
-    if (error instanceof SafetensorsError && error.code === 'not-found') return null;
+    if (error instanceof SafetensorsError && error.reason === 'not-found') return null;
     throw error;
   }
 }

@@ -1,16 +1,19 @@
-import { ModelStore } from './model-store.ts';
-import { openInstalledBundle } from './opfs-bundle.ts';
-import { openUrlBundle } from './url-bundle.ts';
-import type { WebBundle } from './web-bundle-access.ts';
+/** Where a generation's model is: a model installed in this browser, or a bundle read straight from a URL. */
+export type ModelLocation =
+  | { readonly kind: 'installed'; readonly id: string }
+  | { readonly kind: 'url'; readonly url: string };
 
-const INSTALLED = 'installed:';
+export const installedModel = (id: string): ModelLocation => ({ kind: 'installed', id });
 
-/** Where a generation's model is: an installed model (`installed:<id>`) or a bundle URL read directly. */
-export type ModelLocation = string;
+export const bundleAtUrl = (url: string): ModelLocation => ({ kind: 'url', url });
 
-export const installedModelLocation = (id: string): ModelLocation => `${INSTALLED}${id}`;
+const INSTALLED_PREFIX = 'installed:';
 
-export async function openModel(location: ModelLocation): Promise<WebBundle> {
-  if (location.startsWith(INSTALLED)) return openInstalledBundle(await ModelStore.open(), location.slice(INSTALLED.length));
-  return openUrlBundle(location);
+/**
+ * The location as one string, for keying caches and stored measurements. It is the string
+ * earlier versions used as the location itself, so measurements stored then still match.
+ */
+export function modelLocationKey(location: ModelLocation): string {
+  return location.kind === 'installed' ? `${INSTALLED_PREFIX}${location.id}` : location.url;
 }
+

@@ -1,6 +1,7 @@
 import type { BundleManifest } from '../bundle/manifest.ts';
+import type { ModelSource } from '../bundle/model-source.ts';
 import type { QuantConfig } from '../bundle/quant-config.ts';
-import { readJson, removeEntryIfPresent } from '../opfs-files.ts';
+import { readJson, removeEntryIfPresent, writeJson } from '../opfs-files.ts';
 
 /** A model whose every file is present and verified against its manifest. */
 export interface InstalledModel {
@@ -15,15 +16,13 @@ export interface InstalledModel {
 /** How an unfinished install is taken up again. */
 export type ResumeRequest =
   | { readonly kind: 'bundle-url'; readonly url: string }
-  | { readonly kind: 'checkpoint-url'; readonly url: string; readonly source: ModelSourceRef; readonly quant: QuantConfig; readonly name: string }
+  | { readonly kind: 'checkpoint-url'; readonly url: string; readonly source: ModelSource; readonly quant: QuantConfig; readonly name: string }
   /** Files the user picked: the same folder must be picked again. */
   | { readonly kind: 'local-folder'; readonly folderName: string }
   | { readonly kind: 'self-test' };
 
-export interface ModelSourceRef {
-  readonly repo: string;
-  readonly revision: string;
-}
+// Until src/runtime/model-host-api.ts imports ModelSource itself.
+export type { ModelSource as ModelSourceRef } from '../bundle/model-source.ts';
 
 /** A started install that has not finished: what is verified so far. */
 export interface PartialInstall {
@@ -84,6 +83,20 @@ export class ModelStore {
   async installed(id: string): Promise<InstalledModel | null> {
     const folder = await this.folder(id, false).catch(() => null);
     return folder ? readJson<InstalledModel>(folder, MODEL_FILES.installed) : null;
+  }
+
+  /** Marks a model whose every file is verified as installed (installed.json, written last) and returns its record. */
+  async recordInstalled(id: string, manifest: BundleManifest, source: string): Promise<InstalledModel> {
+    const installed: InstalledModel = {
+      id,
+      name: manifest.name,
+      source,
+      precision: manifest.precision,
+      bytes: manifest.files.reduce((sum, file) => sum + file.bytes, 0),
+      installedAt: new Date().toISOString(),
+    };
+    await writeJson(await this.folder(id, false), MODEL_FILES.installed, installed);
+    return installed;
   }
 
   folder(id: string, create: boolean): Promise<FileSystemDirectoryHandle> {

@@ -115,16 +115,7 @@ export async function installBundleFromUrl(options: UrlInstallOptions): Promise<
     throw error;
   }
 
-  const installed: InstalledModel = {
-    id,
-    name: manifest.name,
-    source: base,
-    precision: manifest.precision,
-    bytes: totalBytes,
-    installedAt: new Date().toISOString(),
-  };
-  await writeJson(folder, MODEL_FILES.installed, installed);
-  return installed;
+  return store.recordInstalled(id, manifest, base);
 }
 
 async function fetchManifest(fetchFn: typeof fetch, base: string, signal?: AbortSignal): Promise<string> {

@@ -4,7 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { AbortSignalLike, ByteSource } from '../safetensors/byte-source.ts';
 import type { CheckpointFiles } from '../safetensors/checkpoint-source.ts';
 import { checkRange, throwIfAborted } from '../safetensors/read-checks.ts';
-import { SafetensorsError } from '../safetensors/safetensors-error.ts';
+import { SafetensorsError } from '../errors.ts';
 
 /** A {@link ByteSource} over a file on disk; call `close()` when done. */
 export interface FileByteSource extends ByteSource {
@@ -40,7 +40,7 @@ export function fileByteSource(path: string): FileByteSource {
           `${path} is truncated: expected ${offset + target.byteLength} bytes, found ${offset + done}. Re-download the file.`,
           path,
           undefined,
-          { code: 'truncated' },
+          { reason: 'truncated' },
         );
       }
       done += bytesRead;
@@ -109,12 +109,12 @@ function fileError(path: string, error: unknown): SafetensorsError {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') {
     return new SafetensorsError(`${path} does not exist. Check the path.`, path, undefined, {
-      code: 'not-found',
+      reason: 'not-found',
       cause: error,
     });
   }
   return new SafetensorsError(`Cannot open ${path}: ${String(error)}.`, path, undefined, {
-    code: 'io',
+    reason: 'io',
     cause: error,
   });
 }

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors.ts';
 import { readFile } from 'node:fs/promises';
 import { decode as decodePng, hasPngSignature } from 'fast-png';
 import jpeg from 'jpeg-js';
@@ -9,7 +10,7 @@ export async function readImageFile(path: string): Promise<RgbImage> {
   if (hasPngSignature(bytes)) {
     const png = decodePng(bytes);
     if (png.depth !== 8 || (png.channels !== 3 && png.channels !== 4)) {
-      throw new TypeError(`${path}: only 8-bit RGB or RGBA PNGs are supported (this one has ${png.channels} channels at ${png.depth} bits). Convert it first.`);
+      throw new InvalidInputError(`${path}: only 8-bit RGB or RGBA PNGs are supported (this one has ${png.channels} channels at ${png.depth} bits). Convert it first.`);
     }
     return { data: png.data as Uint8Array, width: png.width, height: png.height, channels: png.channels };
   }
@@ -17,5 +18,5 @@ export async function readImageFile(path: string): Promise<RgbImage> {
     const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
     return { data: image.data, width: image.width, height: image.height, channels: 4 };
   }
-  throw new TypeError(`${path} is neither a PNG nor a JPEG image.`);
+  throw new InvalidInputError(`${path} is neither a PNG nor a JPEG image.`);
 }

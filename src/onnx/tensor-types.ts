@@ -12,6 +12,13 @@ export const ONNX_DATA_TYPE: Record<DataType, number> = {
   float16: 10,
 };
 
+const DATA_TYPE_BY_CODE = new Map(Object.entries(ONNX_DATA_TYPE).map(([dtype, code]) => [code, dtype as DataType]));
+
+/** The element type of an onnx.TensorProto.DataType code; undefined for a type our graphs do not use. */
+export function dataTypeOfCode(code: number): DataType | undefined {
+  return DATA_TYPE_BY_CODE.get(code);
+}
+
 /** Bytes per element. */
 export const BYTES_PER_ELEMENT: Record<DataType, number> = {
   float32: 4,

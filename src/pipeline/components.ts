@@ -4,10 +4,11 @@ import { decoderGraphName, encoderGraphName } from '../bundle/vae-names.ts';
 import type { BundleAccess } from './bundle-access.ts';
 import type { OrtModule, OrtSession, OrtSessionOptions } from './ort-types.ts';
 import { computeCrossKv, perFrameTimesteps, runDitStep } from './dit/dit-runner.ts';
-import { chunkSelfAttention } from './dit/chunk-attention.ts';
+import { chunkedAttentionVariant } from './dit/chunk-attention.ts';
+import type { AttentionChunkSize } from './dit/chunk-attention.ts';
+import { ditTokenCount } from './dit/dit-tokens.ts';
 import { encodeText, padContext } from './text/text-encoder-runner.ts';
-import { clampUnit, createVaeDecoder, createVaeEncoder, stageGraphNames } from './vae/index.ts';
-import type { VaeStageSession } from './vae/index.ts';
+import { clampUnit, createVaeDecoder, createVaeEncoder, stageSessions } from './vae/index.ts';
 import { denoise } from './generate/denoise-loop.ts';
 import { createSampler } from './sampling/index.ts';
 import { hostLatentTensors } from './generate/latent-tensors.ts';
@@ -28,8 +29,7 @@ export interface ComponentRuntime {
   readonly ort: OrtModule;
   readonly bundle: BundleAccess;
   readonly sessionOptions?: OrtSessionOptions;
-  /** Query rows per self-attention chunk for a token count and head count, or null to use the fused kernel. */
-  readonly attentionChunk?: (tokens: number, heads: number) => number | null;
+  readonly attentionChunk?: AttentionChunkSize;
 }
 
 /**
@@ -39,25 +39,25 @@ export interface ComponentRuntime {
  */
 export const COMPONENTS = {
   /** x [1, C, F, H, W], per-token t [1, L], context [1, 512, text_dim] → v */
-  async dit({ ort, bundle, sessionOptions, attentionChunk }: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+  async dit(runtime: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+    const { ort, bundle, attentionChunk } = runtime;
     const config = parseDitConfig(bundle.manifest.configs.transformer);
     const [x, t, context] = await Promise.all([input.float('x'), input.float('t'), input.float('context')]);
-    const tokens = t.data.length;
-    const chunk = attentionChunk?.(tokens, config.numHeads) ?? null;
-    const rewrite = chunk === null ? undefined : (model: Uint8Array) => chunkSelfAttention(model, tokens, chunk);
-    return withSessions(async (open) => {
-      const kv = await computeCrossKv(ort, await open(bundle.createSession('dit-context', sessionOptions)), context.data, config.textDim);
-      const step = await open(bundle.createSession('dit', sessionOptions, rewrite));
+    const chunked = chunkedAttentionVariant(attentionChunk, ditTokenCount(x.dims), config.numHeads);
+    return withSessions(runtime, async (open) => {
+      const kv = await computeCrossKv(ort, await open('dit-context'), context.data, config.textDim);
+      const step = await open('dit', chunked?.rewrite);
       return { v: { data: await runDitStep(ort, step, config, x.data, x.dims, perFrameTimesteps(t.data, x.dims[2]!), kv), dims: x.dims } };
     });
   },
 
   /** ids, mask [1, 512] (and long.ids, long.mask) → output [1, 512, d] trimmed to the mask and zero-padded (and long.output) */
-  async 'text-encoder'({ ort, bundle, sessionOptions }: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+  async 'text-encoder'(runtime: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+    const { ort, bundle } = runtime;
     const config = parseUmt5Config(bundle.manifest.configs.text_encoder);
     const embeddings = { table: bundle.manifest.textEmbedding, readRange: bundle.readRange };
-    return withSessions(async (open) => {
-      const session = await open(bundle.createSession('text-encoder', sessionOptions));
+    return withSessions(runtime, async (open) => {
+      const session = await open('text-encoder');
       const outputs: TensorOutputs = {};
       for (const prefix of ['', 'long.']) {
         if (!input.has(`${prefix}ids`)) continue;
@@ -71,11 +71,12 @@ export const COMPONENTS = {
   },
 
   /** z [1, 48, F, H, W] → video [1, 3, 1 + 4(F − 1), 16H, 16W] clamped, and chunk0, chunk1, … unclamped */
-  async 'vae-decode'({ ort, bundle, sessionOptions }: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+  async 'vae-decode'(runtime: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+    const { ort, bundle } = runtime;
     const z = await input.float('z');
     const [, , frames, height, width] = z.dims as [number, number, number, number, number];
-    return withSessions(async (open) => {
-      const decoder = createVaeDecoder(ort, await stageSessions(bundle, decoderGraphName, sessionOptions, open));
+    return withSessions(runtime, async (open) => {
+      const decoder = createVaeDecoder(ort, await stageSessions(bundle.manifest.graphs, decoderGraphName, open));
       const outputs: TensorOutputs = {};
       const chunks: Float32Array[] = [];
       try {
@@ -94,9 +95,10 @@ export const COMPONENTS = {
   },
 
   /** image [1, 3, 1, H, W] (and video [1, 3, 1 + 4k, H, W]) in [-1, 1] → mu (and video_mu), normalised */
-  async 'vae-encode'({ ort, bundle, sessionOptions }: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
-    return withSessions(async (open) => {
-      const encoder = createVaeEncoder(ort, await stageSessions(bundle, encoderGraphName, sessionOptions, open));
+  async 'vae-encode'(runtime: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+    const { ort, bundle } = runtime;
+    return withSessions(runtime, async (open) => {
+      const encoder = createVaeEncoder(ort, await stageSessions(bundle.manifest.graphs, encoderGraphName, open));
       const outputs: TensorOutputs = {};
       for (const [inName, outName] of [['image', 'mu'], ['video', 'video_mu']] as const) {
         if (!input.has(inName)) continue;
@@ -114,7 +116,8 @@ export const COMPONENTS = {
    * with `image` [1, 3, 1, H, W], I2V: noise, context_cond, context_uncond (image) and
    * metadata steps, shift, guide_scale → latents [N, 1, C, F, H, W] after every step, final.
    */
-  async sample({ ort, bundle, sessionOptions, attentionChunk }: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+  async sample(runtime: ComponentRuntime, input: TensorInputs): Promise<TensorOutputs> {
+    const { ort, bundle, attentionChunk } = runtime;
     const meta = (key: string) => {
       const value = Number(input.metadata?.[key]);
       if (!Number.isFinite(value)) throw new TypeError(`the case's metadata needs a numeric "${key}"`);
@@ -123,23 +126,21 @@ export const COMPONENTS = {
     const config = parseDitConfig(bundle.manifest.configs.transformer);
     const [noise, cond, uncond] = await Promise.all([input.float('noise'), input.float('context_cond'), input.float('context_uncond')]);
     const dims = noise.dims as [number, number, number, number, number];
-    const tokens = dims[2] * (dims[3] / 2) * (dims[4] / 2);
-    const chunk = attentionChunk?.(tokens, config.numHeads) ?? null;
-    const rewrite = chunk === null ? undefined : (model: Uint8Array) => chunkSelfAttention(model, tokens, chunk);
+    const chunked = chunkedAttentionVariant(attentionChunk, ditTokenCount(dims), config.numHeads);
     const steps: Float32Array[] = [];
     const tensors = hostLatentTensors(ort);
-    const final = await withSessions(async (open) => {
+    const final = await withSessions(runtime, async (open) => {
       let firstFrame: Float32Array | null = null;
       if (input.has('image')) {
         const image = await input.float('image');
-        const encoder = createVaeEncoder(ort, await stageSessions(bundle, encoderGraphName, sessionOptions, open));
+        const encoder = createVaeEncoder(ort, await stageSessions(bundle.manifest.graphs, encoderGraphName, open));
         firstFrame = (await encoder.encodeVideo(image.data, { frames: 1, height: image.dims[3]!, width: image.dims[4]! })).data;
       }
       return denoise({
         ort,
         config,
-        contextSession: await open(bundle.createSession('dit-context', sessionOptions)),
-        stepSession: await open(bundle.createSession('dit', sessionOptions, rewrite)),
+        contextSession: await open('dit-context'),
+        stepSession: await open('dit', chunked?.rewrite),
         tensors,
         noise: noise.data,
         dims,
@@ -159,29 +160,20 @@ export const COMPONENTS = {
 
 export type ComponentName = keyof typeof COMPONENTS;
 
-type OpenSession = (session: Promise<OrtSession>) => Promise<OrtSession>;
+type OpenSession = (graph: string, rewrite?: (model: Uint8Array) => Uint8Array) => Promise<OrtSession>;
 
-/** Runs `body` with the sessions it opens through `open`, and releases every one of them however it ends. */
-async function withSessions<T>(body: (open: OpenSession) => Promise<T>): Promise<T> {
+/** Runs `body` with the sessions of the bundle's graphs it opens through `open`, and releases every one of them however it ends. */
+async function withSessions<T>({ bundle, sessionOptions }: ComponentRuntime, body: (open: OpenSession) => Promise<T>): Promise<T> {
   const opened: OrtSession[] = [];
   try {
-    return await body(async (session) => {
-      const ready = await session;
-      opened.push(ready);
-      return ready;
+    return await body(async (graph, rewrite) => {
+      const session = await bundle.createSession(graph, sessionOptions, rewrite);
+      opened.push(session);
+      return session;
     });
   } finally {
     await Promise.all(opened.map((session) => session.release()));
   }
-}
-
-/** Sessions of every stage graph of a VAE half present in the bundle, in order. */
-async function stageSessions(bundle: BundleAccess, name: (stage: number) => string, options: OrtSessionOptions | undefined, open: OpenSession): Promise<VaeStageSession[]> {
-  const stages: VaeStageSession[] = [];
-  for (const graph of stageGraphNames(bundle.manifest.graphs, name)) {
-    stages.push({ session: await open(bundle.createSession(graph, options)), contract: bundle.manifest.graphs[graph]!.contract });
-  }
-  return stages;
 }
 
 /** Concatenates chunks [3, f_i, H, W] along time into [3, Σf_i, H, W]. */

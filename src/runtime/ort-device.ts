@@ -57,6 +57,7 @@ export async function createOrtDevice(ort: OrtModule, exclude: readonly GpuFeatu
     return requestAdapter.call(this, { ...options, powerPreference: 'high-performance' });
   };
   GPUAdapter.prototype.requestDevice = function (this: GPUAdapter, descriptor?: GPUDeviceDescriptor) {
+    // oxlint-disable-next-line typescript/no-this-alias -- the adapter is only known inside the patched method
     adapter = this;
     const requiredFeatures = [...(descriptor?.requiredFeatures ?? [])].filter((feature) => !removed.has(feature));
     return requestDevice.call(this, { ...descriptor, requiredFeatures });
@@ -86,7 +87,9 @@ export async function createOrtDevice(ort: OrtModule, exclude: readonly GpuFeatu
     device,
     features,
     adapterName,
-    flush: async () => void (await hold.run({ x: one })),
+    flush: async () => {
+      await hold.run({ x: one });
+    },
     release: () => hold.release(),
   };
 }

@@ -1,5 +1,6 @@
 import jspiWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jspi.wasm?url';
 import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { CachedPromise } from '../promise-cache.ts';
 import { hasJspi } from './capabilities.ts';
 import type { OrtModule } from '../pipeline/ort-types.ts';
 import type { OrtWebFlavor } from './ort-build.ts';
@@ -11,7 +12,7 @@ export interface LoadedOrtWeb {
   readonly flavor: OrtWebFlavor;
 }
 
-let loaded: Promise<LoadedOrtWeb> | undefined;
+const loaded = new CachedPromise<LoadedOrtWeb>();
 
 /**
  * Loads onnxruntime-web's native WebGPU EP: the JSPI build where the browser has JSPI
@@ -19,7 +20,7 @@ let loaded: Promise<LoadedOrtWeb> | undefined;
  * default import, which is the deprecated JSEP. The .wasm comes from our own origin.
  */
 export function loadOrtWeb(build: 'best' | 'asyncify' = 'best'): Promise<LoadedOrtWeb> {
-  loaded ??= (async () => {
+  return loaded.get(async () => {
     const flavor: OrtWebFlavor = build === 'best' && hasJspi() ? 'jspi' : 'asyncify';
     const ort = flavor === 'jspi' ? await import('onnxruntime-web/jspi') : await import('onnxruntime-web/webgpu');
     ort.env.wasm.wasmPaths = { wasm: new URL(flavor === 'jspi' ? jspiWasmUrl : asyncifyWasmUrl, import.meta.url).href };
@@ -27,6 +28,5 @@ export function loadOrtWeb(build: 'best' | 'asyncify' = 'best'): Promise<LoadedO
     ort.env.wasm.numThreads = 1;
     ort.env.logLevel = 'error';
     return { ort, flavor };
-  })();
-  return loaded;
+  });
 }

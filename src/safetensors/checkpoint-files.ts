@@ -1,7 +1,7 @@
 import { blobByteSource, httpByteSource } from './byte-source.ts';
 import type { BlobLike, ByteSource, HttpByteSourceOptions } from './byte-source.ts';
 import type { CheckpointFiles } from './checkpoint-source.ts';
-import { SafetensorsError } from './safetensors-error.ts';
+import { SafetensorsError } from '../errors.ts';
 
 /**
  * {@link CheckpointFiles} from files the user picked, keyed by path relative to the checkpoint
@@ -13,7 +13,7 @@ export function blobCheckpointFiles(files: ReadonlyMap<string, BlobLike>): Check
       const blob = files.get(relPath);
       if (blob === undefined) {
         throw new SafetensorsError(`${relPath} is not among the selected files. Select the whole checkpoint folder.`, relPath, undefined, {
-          code: 'not-found',
+          reason: 'not-found',
         });
       }
       return blobByteSource(blob, relPath);

@@ -1,5 +1,5 @@
 import type { AbortSignalLike, ByteSource } from './byte-source.ts';
-import { SafetensorsError } from './safetensors-error.ts';
+import { SafetensorsError } from '../errors.ts';
 import { openSafetensors } from './safetensors-reader.ts';
 import type { SafetensorsFile, TensorData, TensorInfo } from './safetensors-reader.ts';
 import { decodeUtf8 } from './utf8.ts';
@@ -51,7 +51,7 @@ export async function openCheckpoint(
       const shard = owners.get(name);
       if (shard === undefined) {
         const where = component === '' ? 'The checkpoint' : `Component "${component}"`;
-        const error = new SafetensorsError(`${where} has no tensor "${name}".`, component, name, { code: 'not-found' });
+        const error = new SafetensorsError(`${where} has no tensor "${name}".`, component, name, { reason: 'not-found' });
         return Promise.reject(error);
       }
       return shard.readTensor(name, readSignal);
@@ -79,7 +79,7 @@ export async function readCheckpointJson(
       `${source.name} is not valid JSON (${String(error)}). Re-download the file.`,
       source.name,
       undefined,
-      { code: 'malformed', cause: error },
+      { reason: 'malformed', cause: error },
     );
   }
 }
@@ -111,7 +111,7 @@ async function openComponentShards(
     `No weights found for "${component}": none of ${tried} exists. Check that the folder is a diffusers checkpoint and is complete.`,
     component,
     undefined,
-    { code: 'not-found' },
+    { reason: 'not-found' },
   );
 }
 
@@ -135,7 +135,7 @@ async function openSharded(
           'The index and the shards do not match; re-download the checkpoint folder.',
         shard.source.name,
         tensor,
-        { code: 'malformed' },
+        { reason: 'malformed' },
       );
     }
     owners.set(tensor, shard);
@@ -154,7 +154,7 @@ async function openShard(
       `Shard ${path} is missing (${indexPath} lists it). Download every file of the checkpoint folder.`,
       path,
       undefined,
-      { code: 'not-found' },
+      { reason: 'not-found' },
     );
   }
   return openSafetensors(await files.open(path), signal);
@@ -164,7 +164,7 @@ function parseWeightMap(indexPath: string, index: unknown): [string, string][] {
   const weightMap = (index as { weight_map?: unknown } | null)?.weight_map;
   const bad = (what: string) =>
     new SafetensorsError(`${indexPath} ${what}. Re-download the checkpoint folder.`, indexPath, undefined, {
-      code: 'malformed',
+      reason: 'malformed',
     });
   if (typeof weightMap !== 'object' || weightMap === null || Array.isArray(weightMap)) {
     throw bad('has no "weight_map" object');
@@ -189,7 +189,7 @@ async function fileExists(files: CheckpointFiles, relPath: string): Promise<bool
     await (await files.open(relPath)).size();
     return true;
   } catch (error) {
-    if (error instanceof SafetensorsError && error.code === 'not-found') return false;
+    if (error instanceof SafetensorsError && error.reason === 'not-found') return false;
     throw error;
   }
 }

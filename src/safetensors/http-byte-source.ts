@@ -1,7 +1,8 @@
 import type { AbortSignalLike, ByteSource } from './byte-source.ts';
 import { checkReadArgs, expectLength, throwIfAborted } from './read-checks.ts';
-import { SafetensorsError } from './safetensors-error.ts';
-import type { SafetensorsErrorCode } from './safetensors-error.ts';
+import { SafetensorsError } from '../errors.ts';
+import { CachedPromise } from '../promise-cache.ts';
+import type { SafetensorsReason } from '../errors.ts';
 
 /** The request options {@link httpByteSource} passes to `fetch`. */
 export interface FetchInitLike {
@@ -45,7 +46,8 @@ export interface HttpByteSourceOptions {
 export function httpByteSource(url: string, options: HttpByteSourceOptions = {}): ByteSource {
   const fetchFn = options.fetch ?? globalFetch();
   const headers = options.headers ?? {};
-  let sizePromise: Promise<number> | undefined;
+  // A failed attempt is forgotten, so that a later call can retry.
+  const size = new CachedPromise<number>();
 
   async function request(method: string, extra: Record<string, string>, signal?: AbortSignalLike) {
     try {
@@ -56,7 +58,7 @@ export function httpByteSource(url: string, options: HttpByteSourceOptions = {})
         `Could not download ${url}: ${String(error)}. Check the network connection and the URL.`,
         url,
         undefined,
-        { code: 'io', cause: error },
+        { reason: 'io', cause: error },
       );
     }
   }
@@ -77,12 +79,7 @@ export function httpByteSource(url: string, options: HttpByteSourceOptions = {})
   return {
     name: url,
     size() {
-      // A failed attempt is forgotten, so that a later call can retry.
-      sizePromise ??= fetchSize().catch((error: unknown) => {
-        sizePromise = undefined;
-        throw error;
-      });
-      return sizePromise;
+      return size.get(fetchSize);
     },
     async read(offset, length, signal) {
       checkReadArgs(url, offset, length);
@@ -142,6 +139,6 @@ function totalFromContentRange(url: string, header: string | null): number {
   return Number(total);
 }
 
-function httpError(url: string, message: string, code: SafetensorsErrorCode): SafetensorsError {
-  return new SafetensorsError(message, url, undefined, { code });
+function httpError(url: string, message: string, code: SafetensorsReason): SafetensorsError {
+  return new SafetensorsError(message, url, undefined, { reason: code });
 }

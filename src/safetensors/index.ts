@@ -21,8 +21,8 @@ export {
   float32ToBfloat16Bits,
   float32ToFloat16Bits,
 } from './float16.ts';
-export { SafetensorsError } from './safetensors-error.ts';
-export type { SafetensorsErrorCode, SafetensorsErrorOptions } from './safetensors-error.ts';
+export { SafetensorsError } from '../errors.ts';
+export type { SafetensorsReason } from '../errors.ts';
 export { MAX_HEADER_BYTES, openSafetensors } from './safetensors-reader.ts';
 export type { SafetensorsFile, TensorData, TensorInfo } from './safetensors-reader.ts';
 export { createSafetensorsWriter, encodeSafetensors } from './safetensors-writer.ts';

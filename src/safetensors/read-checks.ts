@@ -1,5 +1,5 @@
 import type { AbortSignalLike } from './byte-source.ts';
-import { SafetensorsError } from './safetensors-error.ts';
+import { SafetensorsError } from '../errors.ts';
 
 /**
  * Throws the signal's reason (an `AbortError` by default) when it has been aborted.
@@ -24,7 +24,7 @@ export function checkRange(name: string, offset: number, length: number, size: n
         `found ${size}. Re-download the file.`,
       name,
       undefined,
-      { code: 'truncated' },
+      { reason: 'truncated' },
     );
   }
 }
@@ -36,7 +36,7 @@ export function expectLength(name: string, bytes: Uint8Array, length: number): U
       `${name} is truncated: expected ${length} bytes, got ${bytes.byteLength}. Re-download the file.`,
       name,
       undefined,
-      { code: 'truncated' },
+      { reason: 'truncated' },
     );
   }
   return bytes;

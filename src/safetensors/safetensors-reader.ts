@@ -1,8 +1,8 @@
 import type { AbortSignalLike, ByteSource } from './byte-source.ts';
 import { DTYPE_BYTES, isSafetensorsDtype, shapeElementCount } from './dtype.ts';
 import type { SafetensorsDtype } from './dtype.ts';
-import { SafetensorsError } from './safetensors-error.ts';
-import type { SafetensorsErrorCode } from './safetensors-error.ts';
+import { SafetensorsError } from '../errors.ts';
+import type { SafetensorsReason } from '../errors.ts';
 import { decodeUtf8 } from './utf8.ts';
 
 /** Where one tensor lies in a safetensors file. */
@@ -62,7 +62,7 @@ export async function openSafetensors(source: ByteSource, signal?: AbortSignalLi
     async readTensor(name, readSignal) {
       const info = tensors.get(name);
       if (info === undefined) {
-        throw new SafetensorsError(`${file} has no tensor "${name}".`, file, name, { code: 'not-found' });
+        throw new SafetensorsError(`${file} has no tensor "${name}".`, file, name, { reason: 'not-found' });
       }
       return { info, bytes: await source.read(info.byteOffset, info.byteLength, readSignal) };
     },
@@ -122,7 +122,7 @@ function parseTensors(
       `${file} is truncated: expected ${needed} bytes, found ${size}. Re-download the file.`,
       file,
       furthest?.name,
-      { code: 'truncated' },
+      { reason: 'truncated' },
     );
   }
   return tensors;
@@ -134,7 +134,7 @@ function parseTensorEntry(file: string, name: string, entry: unknown, dataStart:
       `${file}: tensor "${name}" ${what}. The file is corrupted; re-download it.`,
       file,
       name,
-      { code: 'malformed' },
+      { reason: 'malformed' },
     );
   if (typeof entry !== 'object' || entry === null) throw bad('has no description');
   const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
@@ -144,7 +144,7 @@ function parseTensorEntry(file: string, name: string, entry: unknown, dataStart:
       `${file}: tensor "${name}" has dtype ${dtype}, which this reader does not know.`,
       file,
       name,
-      { code: 'unsupported' },
+      { reason: 'unsupported' },
     );
   }
   if (!isIntegerList(shape)) throw bad('has an invalid shape');
@@ -172,6 +172,6 @@ function parseMetadata(file: string, value: unknown): Record<string, string> {
   );
 }
 
-function fail(file: string, what: string, code: SafetensorsErrorCode, cause?: unknown): SafetensorsError {
-  return new SafetensorsError(`${file} ${what}`, file, undefined, { code, cause });
+function fail(file: string, what: string, code: SafetensorsReason, cause?: unknown): SafetensorsError {
+  return new SafetensorsError(`${file} ${what}`, file, undefined, { reason: code, cause });
 }

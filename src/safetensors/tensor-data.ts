@@ -3,7 +3,7 @@
 // otherwise values are copied out through a DataView.
 import type { SafetensorsDtype } from './dtype.ts';
 import { float16BitsToFloat32Bits } from './float16.ts';
-import { SafetensorsError } from './safetensors-error.ts';
+import { SafetensorsError } from '../errors.ts';
 
 /** The fields of a tensor description that the conversions need. */
 export interface TensorLayout {
@@ -69,7 +69,7 @@ export function toInt32(info: TensorLayout, bytes: Uint8Array): Int32Array {
         `Tensor "${info.name}" holds ${value}, which does not fit in 32 bits.`,
         info.file ?? '',
         info.name,
-        { code: 'unsupported' },
+        { reason: 'unsupported' },
       );
     }
     out[i] = Number(value);
@@ -109,6 +109,6 @@ function unsupported(info: TensorLayout, expected: string): SafetensorsError {
     `Tensor "${info.name}" has dtype ${info.dtype}; expected ${expected}.`,
     info.file ?? '',
     info.name,
-    { code: 'unsupported' },
+    { reason: 'unsupported' },
   );
 }

@@ -1,12 +1,13 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { GenerationCanceledError } from '../errors.ts';
+import { modelLocationKey } from '../model/model-location.ts';
 import type { ModelLocation } from '../model/model-location.ts';
 import { calibrationRuns } from '../pipeline/estimate/calibration-plan.ts';
 import { estimateGeneration } from '../pipeline/estimate/generation-estimate.ts';
 import type { EstimateQuery, GenerationEstimate, MachineProfile } from '../pipeline/estimate/generation-estimate.ts';
 import type { GenerationMeasurement } from '../pipeline/estimate/generation-measurement.ts';
-import type { MachineInfo } from '../../workers/wan.worker.ts';
+import type { MachineInfo } from '../runtime/model-host-api.ts';
 import { runGeneration } from './generation-client.ts';
 import { generationSettings, modelLocation, useSettingsStore } from './settings-store.ts';
 
@@ -19,14 +20,15 @@ export interface StoredProfile extends MachineProfile {
 const KEPT_MEASUREMENTS = 24;
 
 interface EstimateState {
-  readonly profiles: Readonly<Record<ModelLocation, StoredProfile>>;
+  /** By modelLocationKey (the key format of every version so far, so stored profiles keep matching). */
+  readonly profiles: Readonly<Record<string, StoredProfile>>;
   /** The calibration run in progress (1-based), or null. */
   readonly calibrating: { readonly run: number; readonly runs: number } | null;
   readonly calibrationError: string | null;
   /** Adds what a finished generation measured. */
-  record(model: ModelLocation, measurement: GenerationMeasurement, machine: MachineInfo | null): void;
+  record(location: ModelLocation, measurement: GenerationMeasurement, machine: MachineInfo | null): void;
   /** Remembers that settings with this estimated peak ran out of GPU memory. */
-  recordOutOfMemory(model: ModelLocation, peakBytes: number): void;
+  recordOutOfMemory(location: ModelLocation, peakBytes: number): void;
   /** Runs the short calibration generations for the current model and size. */
   calibrate(): Promise<void>;
   cancelCalibration(): void;
@@ -42,9 +44,10 @@ export const useEstimateStore = create<EstimateState>()(
       calibrating: null,
       calibrationError: null,
 
-      record(model, measurement, machine) {
+      record(location, measurement, machine) {
         if (!machine) return;
-        const previous = get().profiles[model];
+        const key = modelLocationKey(location);
+        const previous = get().profiles[key];
         const same = previous?.adapter === machine.adapter ? previous : null;
         const profile: StoredProfile = {
           adapter: machine.adapter,
@@ -52,21 +55,22 @@ export const useEstimateStore = create<EstimateState>()(
           outOfMemoryAtBytes: same?.outOfMemoryAtBytes ?? null,
           measurements: [...(same?.measurements ?? []), measurement].slice(-KEPT_MEASUREMENTS),
         };
-        set((state) => ({ profiles: { ...state.profiles, [model]: profile } }));
+        set((state) => ({ profiles: { ...state.profiles, [key]: profile } }));
       },
 
-      recordOutOfMemory(model, peakBytes) {
-        const profile = get().profiles[model];
+      recordOutOfMemory(location, peakBytes) {
+        const key = modelLocationKey(location);
+        const profile = get().profiles[key];
         if (!profile) return;
         const outOfMemoryAtBytes = Math.min(profile.outOfMemoryAtBytes ?? Infinity, peakBytes);
-        set((state) => ({ profiles: { ...state.profiles, [model]: { ...profile, outOfMemoryAtBytes } } }));
+        set((state) => ({ profiles: { ...state.profiles, [key]: { ...profile, outOfMemoryAtBytes } } }));
       },
 
       async calibrate() {
         if (get().calibrating) return;
         const settings = useSettingsStore.getState();
-        const model = modelLocation(settings);
-        if (!model) {
+        const location = modelLocation(settings);
+        if (!location) {
           set({ calibrationError: 'Choose an installed model first: estimates are measured with the model you will generate with.' });
           return;
         }
@@ -76,8 +80,8 @@ export const useEstimateStore = create<EstimateState>()(
         try {
           for (const [index, run] of runs.entries()) {
             set({ calibrating: { run: index + 1, runs: runs.length } });
-            const result = await runGeneration(model, run, null, { preview: true }, calibration.signal);
-            get().record(model, result.measurement, result.machine);
+            const result = await runGeneration({ location, settings: run, preview: true, signal: calibration.signal });
+            get().record(location, result.measurement, result.machine);
           }
         } catch (error) {
           if (!(error instanceof GenerationCanceledError)) set({ calibrationError: `Measuring stopped: ${(error as Error).message}` });
@@ -100,8 +104,8 @@ export const useEstimateStore = create<EstimateState>()(
   ),
 );
 
-/** The estimate for `query` with `model` on this machine, or null until enough has been measured. */
-export function estimateFor(profiles: EstimateState['profiles'], model: ModelLocation | null, query: EstimateQuery): GenerationEstimate | null {
-  const profile = model ? profiles[model] : undefined;
+/** The estimate for `query` with the model at `location` on this machine, or null until enough has been measured. */
+export function estimateFor(profiles: EstimateState['profiles'], location: ModelLocation | null, query: EstimateQuery): GenerationEstimate | null {
+  const profile = location ? profiles[modelLocationKey(location)] : undefined;
   return profile ? estimateGeneration(profile, query) : null;
 }

@@ -1,40 +1,27 @@
-import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
-import type { FramesEvent, PipelineEvent } from '../pipeline/generate/pipeline-events.ts';
-import type { RgbImage } from '../pipeline/image/index.ts';
-import type { VideoOutputOptions } from '../video/video-format.ts';
-import type { MemoryMode } from '../pipeline/generate/memory-mode.ts';
+import type { GenerateRequest, GenerationListener, GenerationOutcome } from '../runtime/model-host-api.ts';
 import { proxy, wanWorker } from './worker-client.ts';
 import type { WanWorker } from './worker-client.ts';
 
 let nextJob = 0;
 
+export interface GenerationRun extends Omit<GenerateRequest, 'jobId'>, GenerationListener {
+  /** Aborting cancels the generation in the worker (GenerationCanceledError). */
+  readonly signal?: AbortSignal;
+}
+
 /**
- * Runs one generation in the worker. Progress and frames arrive through the callbacks
- * while it runs; with `video` the worker also encodes the file, with `preview` it sends a
- * latent preview after every denoising step. Aborting `signal` cancels
- * it in the worker (GenerationCanceledError).
+ * Runs one generation in the worker. Progress and frames arrive through `onEvent` and
+ * `onFrames` while it runs; with `video` the worker also encodes the file, with `preview`
+ * it sends a latent preview after every denoising step.
  */
-export async function runGeneration(
-  bundleUrl: string,
-  settings: GenerationSettings,
-  image: RgbImage | null,
-  callbacks: { onEvent?: (event: PipelineEvent) => void; onFrames?: (event: FramesEvent) => void; video?: VideoOutputOptions; preview?: boolean; memory?: MemoryMode } = {},
-  signal?: AbortSignal,
-  worker: WanWorker = wanWorker(),
-) {
+export async function runGeneration(run: GenerationRun, worker: WanWorker = wanWorker()): Promise<GenerationOutcome> {
+  const { signal, onEvent, onFrames, ...request } = run;
   const jobId = `job-${++nextJob}`;
   const cancel = () => void worker.cancel(jobId);
   signal?.addEventListener('abort', cancel, { once: true });
   try {
-    return await worker.generate(
-      jobId,
-      bundleUrl,
-      settings,
-      image,
-      proxy((event: PipelineEvent) => callbacks.onEvent?.(event)),
-      proxy((event: FramesEvent) => callbacks.onFrames?.(event)),
-      { ...(callbacks.video ? { video: callbacks.video } : {}), preview: callbacks.preview ?? false, ...(callbacks.memory ? { memory: callbacks.memory } : {}) },
-    );
+    const listener: GenerationListener = { onEvent: (event) => onEvent?.(event), onFrames: (event) => onFrames?.(event) };
+    return await worker.generate({ ...request, jobId }, proxy(listener));
   } finally {
     signal?.removeEventListener('abort', cancel);
   }

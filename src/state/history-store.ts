@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { EncodedVideo } from '../video/video-format.ts';
+import { CachedPromise } from '../promise-cache.ts';
 import { VideoHistory } from '../video/video-history.ts';
 import type { HistoryEntry, StartImageFile } from '../video/video-history.ts';
 
@@ -15,8 +16,8 @@ interface HistoryState {
   startImage(entry: HistoryEntry): Promise<File | null>;
 }
 
-let history: Promise<VideoHistory> | undefined;
-const open = () => (history ??= VideoHistory.open());
+const history = new CachedPromise<VideoHistory>();
+const open = () => history.get(() => VideoHistory.open());
 
 /** The finished videos kept in this browser (OPFS), newest first. */
 export const useHistoryStore = create<HistoryState>()((set, get) => ({

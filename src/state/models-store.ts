@@ -75,10 +75,7 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
   const convertCheckpoint = (checkpoint: CheckpointInstall, onView: (view: InstallView) => void) => {
     const view = conversionView(checkpoint.name);
     return wanWorker().installFromCheckpoint(
-      checkpoint.url,
-      checkpoint.source,
-      checkpoint.quant,
-      checkpoint.name,
+      checkpoint,
       proxy((p: ConvertProgress) => onView(view(p))),
     );
   };
@@ -119,7 +116,7 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
       const absolute = new URL(url, location.href).href;
       await runInstall(absolute, (onView) =>
         wanWorker().installModel(
-          absolute,
+          { url: absolute },
           proxy((p: InstallProgress) => onView(downloadView(p))),
         ),
       );
@@ -141,9 +138,7 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
       const view = conversionView(folderName);
       await runInstall(`folder ${folderName}`, (onView) =>
         wanWorker().installFromFolder(
-          folderName,
-          files,
-          quant,
+          { folderName, entries: files, quant },
           proxy((p: InstallProgress | ConvertProgress) => onView('filesVerified' in p ? downloadView(p) : view(p))),
         ),
       );

@@ -5,7 +5,7 @@ import type { GenerationSettings } from '../pipeline/generate/generation-setting
 import type { VideoContainer } from '../video/video-format.ts';
 import { DEFAULT_MEMORY_MODE } from '../pipeline/generate/memory-mode.ts';
 import type { MemoryMode } from '../pipeline/generate/memory-mode.ts';
-import { installedModelLocation } from '../model/model-location.ts';
+import { bundleAtUrl, installedModel } from '../model/model-location.ts';
 import { modelDefaults } from '../model/model-defaults.ts';
 import type { InstalledModel } from '../model/model-store.ts';
 import type { ModelLocation } from '../model/model-location.ts';
@@ -56,10 +56,14 @@ export function generationSettings(settings: Settings): GenerationSettings {
   return { prompt, ...(negativePrompt.trim() ? { negativePrompt } : {}), width, height, frames, steps, guidance, shift, sampler, seed };
 }
 
+/** The settings that say which model is chosen. */
+export type ModelChoice = Pick<Settings, 'modelSource' | 'installedModelId' | 'bundleUrl'>;
+
 /** Where the chosen model is, as the worker takes it; null when none is chosen. */
-export function modelLocation(settings: Pick<Settings, 'modelSource' | 'installedModelId' | 'bundleUrl'>): ModelLocation | null {
-  if (settings.modelSource === 'installed') return settings.installedModelId ? installedModelLocation(settings.installedModelId) : null;
-  return settings.bundleUrl.trim() ? new URL(settings.bundleUrl.trim(), location.href).href : null;
+export function modelLocation(settings: ModelChoice): ModelLocation | null {
+  if (settings.modelSource === 'installed') return settings.installedModelId ? installedModel(settings.installedModelId) : null;
+  const url = settings.bundleUrl.trim();
+  return url ? bundleAtUrl(new URL(url, location.href).href) : null;
 }
 
 export const useSettingsStore = create<Settings & SettingsActions>()(

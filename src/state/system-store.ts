@@ -1,6 +1,5 @@
 import { create } from 'zustand';
 import type { Capabilities } from '../runtime/capabilities.ts';
-import type { OrtWebFlavor } from '../runtime/ort-web.ts';
 import type { SelfCheckProgress, SelfCheckReport } from '../runtime/self-check/index.ts';
 import { proxy, wanWorker } from './worker-client.ts';
 import type { WanWorker } from './worker-client.ts';
@@ -16,7 +15,7 @@ export interface SystemState {
   readonly selfCheckProgress: SelfCheckProgress | null;
   readonly selfCheck: SelfCheckReport | null;
   readonly selfCheckError: string | null;
-  readonly ortFlavor: OrtWebFlavor | null;
+  readonly ortFlavor: string | null;
 }
 
 const initialState: SystemState = {

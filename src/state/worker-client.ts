@@ -1,11 +1,11 @@
 import { proxy, wrap } from 'comlink';
 import type { Remote } from 'comlink';
-import type { WanWorkerApi } from '../../workers/wan.worker.ts';
+import type { ModelHostApi } from '../runtime/model-host-api.ts';
 import { installErrorTransfer } from '../runtime/comlink-errors.ts';
 import { ASYNCIFY_WORKER } from '../runtime/ort-build.ts';
 
 export { proxy };
-export type WanWorker = Remote<WanWorkerApi>;
+export type WanWorker = Remote<ModelHostApi>;
 
 let worker: WanWorker | undefined;
 
@@ -18,7 +18,7 @@ export function wanWorker(): WanWorker {
   if (!worker) {
     installErrorTransfer();
     const asyncify = new URLSearchParams(location.search).get('ort') === 'asyncify';
-    worker = wrap<WanWorkerApi>(
+    worker = wrap<ModelHostApi>(
       new Worker(new URL('../../workers/wan.worker.ts', import.meta.url), { type: 'module', name: asyncify ? ASYNCIFY_WORKER : 'wan-worker' }),
     );
   }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/node/cli/run-cli.ts';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import { openDirBundle } from '../../src/node/dir-bundle.ts';
 import { COMPONENTS } from '../../src/pipeline/components.ts';
@@ -13,8 +12,9 @@ import { openAppAfterSelfCheck } from './browser.ts';
 import type { ReadyApp } from './browser.ts';
 import { startStaticServer } from './static-server.ts';
 import type { StaticServer } from './static-server.ts';
+import { goldenCasePath } from '../helpers/golden-cases.ts';
+import { convertTinyA } from '../helpers/convert-tiny-a.ts';
 
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 let work: string;
 let bundleDir: string;
 let files: StaticServer;
@@ -24,7 +24,7 @@ let page: Page;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'wan-e2e-bundle-'));
   bundleDir = join(work, 'bundle');
-  expect(await runCli(['convert', TINY, bundleDir, '--weights', 'fp32', '--activations', 'fp32'])).toBe(0);
+  await convertTinyA(bundleDir);
   files = await startStaticServer(work);
   ready = await openAppAfterSelfCheck();
   page = ready.page;
@@ -39,7 +39,7 @@ afterAll(async () => {
 type Plain = Record<string, { dtype: 'float32' | 'int64'; data: number[]; dims: number[] }>;
 
 async function caseInputs(caseName: string, names: Record<string, 'float32' | 'int64'>): Promise<Plain> {
-  const file = await readCaseFile(join(TINY, 'cases', `${caseName}.safetensors`));
+  const file = await readCaseFile(goldenCasePath(caseName));
   const out: Plain = {};
   for (const [name, dtype] of Object.entries(names)) {
     const t = dtype === 'float32' ? await file.float(name) : await file.int64(name);
@@ -58,8 +58,8 @@ async function inBrowser(component: ComponentName, inputs: Plain, on: Page = pag
           { dtype: t.dtype, dims: t.dims, data: t.dtype === 'float32' ? Float32Array.from(t.data) : BigInt64Array.from(t.data, (v) => BigInt(v)) },
         ]),
       );
-      const api = (globalThis as unknown as { wanWeb: { worker: { runComponent(...args: unknown[]): Promise<Record<string, { data: Float32Array; dims: number[] }>> } } }).wanWeb;
-      const outputs = await api.worker.runComponent(url, component, posted);
+      const api = (globalThis as unknown as { wanWeb: { worker: { runComponent(request: Record<string, unknown>): Promise<Record<string, { data: Float32Array; dims: number[] }>> } } }).wanWeb;
+      const outputs = await api.worker.runComponent({ location: { kind: 'url', url }, component, inputs: posted });
       return Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, { data: Array.from(t.data), dims: [...t.dims] }]));
     },
     { url: `${files.url}bundle/`, component, inputs },

@@ -39,27 +39,24 @@ interface BrowserRun {
 function generateInBrowser(settings: object, cancelAt?: 'denoising' | 'decoding'): Promise<BrowserRun> {
   return page.evaluate(
     async ({ url, settings, cancelAt }) => {
-      const api = (globalThis as unknown as { wanWeb: { generate: (...args: unknown[]) => Promise<{ latents: Float32Array }> } }).wanWeb;
+      const api = (globalThis as unknown as { wanWeb: { generate: (run: Record<string, unknown>) => Promise<{ latents: Float32Array }> } }).wanWeb;
       const controller = new AbortController();
       const run: BrowserRun = { frameEvents: [], phases: [] };
       let done = false;
       try {
-        const result = await api.generate(
-          url,
+        const result = await api.generate({
+          location: { kind: 'url', url },
           settings,
-          null,
-          {
-            onEvent: (e: { type: string; phase: string; step: number }) => {
-              if (e.type === 'progress' && !run.phases.includes(e.phase)) run.phases.push(e.phase);
-              if (cancelAt && e.type === 'progress' && e.phase === cancelAt && e.step >= 1) controller.abort();
-            },
-            onFrames: (e: { chunk: number; frames: unknown[] }) => {
-              run.frameEvents.push({ chunk: e.chunk, frames: e.frames.length, beforeEnd: !done });
-              if (cancelAt === 'decoding' && e.chunk >= 1) controller.abort();
-            },
+          onEvent: (e: { type: string; phase: string; step: number }) => {
+            if (e.type === 'progress' && !run.phases.includes(e.phase)) run.phases.push(e.phase);
+            if (cancelAt && e.type === 'progress' && e.phase === cancelAt && e.step >= 1) controller.abort();
           },
-          controller.signal,
-        );
+          onFrames: (e: { chunk: number; frames: unknown[] }) => {
+            run.frameEvents.push({ chunk: e.chunk, frames: e.frames.length, beforeEnd: !done });
+            if (cancelAt === 'decoding' && e.chunk >= 1) controller.abort();
+          },
+          signal: controller.signal,
+        });
         done = true;
         run.latents = Array.from(result.latents);
       } catch (error) {

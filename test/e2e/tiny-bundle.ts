@@ -5,8 +5,8 @@ import { runCli } from '../../src/node/cli/run-cli.ts';
 import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/write-random-checkpoint.ts';
 import { startStaticServer } from './static-server.ts';
 import type { StaticServer } from './static-server.ts';
+import { TINY } from '../helpers/golden-cases.ts';
 
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 
 /** A tiny fp32 bundle (random weights with tiny-a's shapes, converted by the CLI) served over HTTP. */
 export interface ServedTinyBundle {

@@ -7,9 +7,10 @@ import { runCli } from '../../src/node/cli/run-cli.ts';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import { validateManifest } from '../../src/bundle/manifest.ts';
 import type { BundleManifest } from '../../src/bundle/manifest.ts';
-import { compareToGolden } from '../golden-compare.ts';
+import { goldenCasePath, TINY } from '../helpers/golden-cases.ts';
+import { compareToGolden } from '../helpers/golden-compare.ts';
+import { convertTinyA } from '../helpers/convert-tiny-a.ts';
 
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 let work: string;
 let bundle: string;
 let manifest: BundleManifest;
@@ -17,7 +18,7 @@ let manifest: BundleManifest;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'wan-bundle-'));
   bundle = join(work, 'tiny-fp32');
-  expect(await runCli(['convert', TINY, bundle, '--weights', 'fp32', '--activations', 'fp32'])).toBe(0);
+  await convertTinyA(bundle);
   manifest = validateManifest(JSON.parse(await readFile(join(bundle, 'manifest.json'), 'utf8')));
 });
 
@@ -51,7 +52,7 @@ describe('wan-web convert + debug on the tiny-a golden checkpoint (fp32)', () =>
   for (const [caseName, component, tolerances] of CASES) {
     test(`debug ${component} reproduces ${caseName}`, async () => {
       const out = join(work, `${caseName}.out.safetensors`);
-      const input = join(TINY, 'cases', `${caseName}.safetensors`);
+      const input = goldenCasePath(caseName);
       expect(await runCli(['debug', component, '--bundle', bundle, '--in', input, '--out', out])).toBe(0);
       const [ours, golden] = await Promise.all([readCaseFile(out), readCaseFile(input)]);
       for (const [name, [atol, rtol]] of Object.entries(tolerances)) {

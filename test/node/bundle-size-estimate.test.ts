@@ -7,8 +7,9 @@ import { convertCheckpoint, openSourceModel } from '../../src/convert/convert-ch
 import { resolveQuantConfig } from '../../src/bundle/quant-config.ts';
 import { dirBundleSink } from '../../src/node/dir-bundle-sink.ts';
 import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
+import { TINY } from '../helpers/golden-cases.ts';
 
-const files = nodeCheckpointFiles(join(import.meta.dirname, '../fixtures/tiny-a'));
+const files = nodeCheckpointFiles(TINY);
 const work = await mkdtemp(join(tmpdir(), 'wan-estimate-'));
 afterAll(async () => {
   await files.close();

@@ -16,8 +16,8 @@ import { openCheckpoint } from '../../src/safetensors/index.ts';
 import { writeEmbeddingTable } from '../../src/convert/umt5/embedding-table.ts';
 import { dirBundleSink } from '../../src/node/dir-bundle-sink.ts';
 import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
+import { TINY } from '../helpers/golden-cases.ts';
 
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 const INT4 = resolveQuantConfig({ weights: 'int4', activations: 'fp32' });
 const EVERY_WEIGHT = { everyMs: 0, everyBytes: 0 };
 const work = await mkdtemp(join(tmpdir(), 'wan-resume-'));

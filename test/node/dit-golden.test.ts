@@ -1,31 +1,24 @@
-import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GraphBuilder } from '../../src/onnx/index.ts';
 import type { BuildContext } from '../../src/convert/build-context.ts';
+import { GRAPH_OPSETS } from '../../src/convert/built-graph.ts';
 import { FP32_CONFIG } from '../../src/bundle/quant-config.ts';
 import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
 import { checkpointWeightSource } from '../../src/convert/weights/weight-source.ts';
-import { openCheckpoint, openSafetensors, toFloat32 } from '../../src/safetensors/index.ts';
-import { fileByteSource, nodeCheckpointFiles } from '../../src/node/file-source.ts';
+import { openCheckpoint } from '../../src/safetensors/index.ts';
+import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
 import { parseDitConfig } from '../../src/bundle/dit-config.ts';
 import type { DitConfig } from '../../src/bundle/dit-config.ts';
 import { buildDitContext } from '../../src/convert/wan-dit/wan-dit-context.ts';
 import { buildDitStep } from '../../src/convert/wan-dit/wan-dit-step.ts';
 import { computeCrossKv, perFrameTimesteps, runDitStep } from '../../src/pipeline/dit/dit-runner.ts';
 import { chunkSelfAttention, queryChunkSize } from '../../src/pipeline/dit/chunk-attention.ts';
+import { GoldenCases, TINY } from '../helpers/golden-cases.ts';
+import { maxAbsDiff } from '../helpers/golden-compare.ts';
 
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
-const OPSETS = { '': 21, 'com.microsoft': 1 };
-
-async function readCase(name: string) {
-  const file = await openSafetensors(fileByteSource(join(TINY, 'cases', `${name}.safetensors`)));
-  const tensor = async (key: string) => {
-    const { info, bytes } = await file.readTensor(key);
-    return { data: toFloat32(info, bytes), dims: info.shape };
-  };
-  return { tensor, metadata: file.metadata };
-}
+const goldenCases = new GoldenCases();
+afterAll(() => goldenCases.close());
 
 let config: DitConfig;
 let contextSession: ort.InferenceSession;
@@ -41,26 +34,19 @@ beforeAll(async () => {
   await buildDitContext(contextCtx, config);
   const stepCtx = context('dit');
   await buildDitStep(stepCtx, config);
-  contextSession = await ort.InferenceSession.create(contextCtx.g.toModel({ opsets: OPSETS }));
-  stepModel = stepCtx.g.toModel({ opsets: OPSETS });
+  contextSession = await ort.InferenceSession.create(contextCtx.g.toModel({ opsets: GRAPH_OPSETS }));
+  stepModel = stepCtx.g.toModel({ opsets: GRAPH_OPSETS });
   stepSession = await ort.InferenceSession.create(stepModel);
 });
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
 
 describe('DiT against the official implementation (tiny-a, fp32)', () => {
   for (const name of ['dit_t2v', 'dit_i2v']) {
     test(name, async () => {
-      const c = await readCase(name);
-      const x = await c.tensor('x');
-      const t = await c.tensor('t');
-      const context = await c.tensor('context');
-      const expected = await c.tensor('v');
+      const c = await goldenCases.read(name);
+      const x = await c.float('x');
+      const t = await c.float('t');
+      const context = await c.float('context');
+      const expected = await c.float('v');
       const kv = await computeCrossKv(ort, contextSession, context.data, config.textDim);
       const v = await runDitStep(ort, stepSession, config, x.data, x.dims, perFrameTimesteps(t.data, x.dims[2]!), kv);
       const diff = maxAbsDiff(v, expected.data);
@@ -72,16 +58,16 @@ describe('DiT against the official implementation (tiny-a, fp32)', () => {
 
 describe('query-chunked self-attention (the path for devices without a correct flash kernel)', () => {
   test('gives the same velocity as the fused graph', async () => {
-    const c = await readCase('dit_i2v');
-    const x = await c.tensor('x');
-    const t = await c.tensor('t');
-    const kv = await computeCrossKv(ort, contextSession, (await c.tensor('context')).data, config.textDim);
+    const c = await goldenCases.read('dit_i2v');
+    const x = await c.float('x');
+    const t = await c.float('t');
+    const kv = await computeCrossKv(ort, contextSession, (await c.float('context')).data, config.textDim);
     const tokens = t.dims[1]!;
     const chunked = await ort.InferenceSession.create(chunkSelfAttention(stepModel, tokens, 8));
     const fused = await runDitStep(ort, stepSession, config, x.data, x.dims, perFrameTimesteps(t.data, x.dims[2]!), kv);
     const split = await runDitStep(ort, chunked, config, x.data, x.dims, perFrameTimesteps(t.data, x.dims[2]!), kv);
     expect(maxAbsDiff(split, fused)).toBeLessThan(1e-5);
-    expect(maxAbsDiff(split, (await c.tensor('v')).data)).toBeLessThanOrEqual(1e-4);
+    expect(maxAbsDiff(split, (await c.float('v')).data)).toBeLessThanOrEqual(1e-4);
   });
 
   test('chunk sizes keep the probabilities under half a buffer', () => {

@@ -8,7 +8,6 @@ import type { BundleManifest } from '../../src/bundle/manifest.ts';
 import type { DataType } from '../../src/onnx/tensor-types.ts';
 import { webBundleAccess } from '../../src/model/web-bundle-access.ts';
 import type { WebBundle } from '../../src/model/web-bundle-access.ts';
-import { runCli } from '../../src/node/cli/run-cli.ts';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import { openDirBundle } from '../../src/node/dir-bundle.ts';
 import { COMPONENTS } from '../../src/pipeline/components.ts';
@@ -17,8 +16,9 @@ import type { BundleAccess } from '../../src/pipeline/bundle-access.ts';
 import { chunkSelfAttention } from '../../src/pipeline/dit/chunk-attention.ts';
 import { FedWeightSessions } from '../../src/pipeline/weights/fed-weight-sessions.ts';
 import type { WeightMemory } from '../../src/pipeline/weights/fed-weight-sessions.ts';
+import { goldenCasePath } from '../helpers/golden-cases.ts';
+import { convertTinyA } from '../helpers/convert-tiny-a.ts';
 
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 const work = await mkdtemp(join(tmpdir(), 'wan-fed-weights-'));
 afterAll(() => rm(work, { recursive: true, force: true }));
 
@@ -96,7 +96,7 @@ async function fedBundle(dir: string, sessions: FedWeightSessions, chunkBytes = 
 }
 
 async function runCase(bundle: BundleAccess, component: ComponentName, caseName: string): Promise<TensorOutputs> {
-  const inputs = await readCaseFile(join(TINY, 'cases', `${caseName}.safetensors`));
+  const inputs = await readCaseFile(goldenCasePath(caseName));
   try {
     return await COMPONENTS[component]({ ort, bundle }, inputs);
   } finally {
@@ -115,19 +115,13 @@ function maxRelDiff(a: Float32Array, b: Float32Array): number {
   return max / scale;
 }
 
-const convert = async (name: string, ...flags: string[]) => {
-  const dir = join(work, name);
-  expect(await runCli(['convert', TINY, dir, ...flags])).toBe(0);
-  return dir;
-};
-
 let fp32: string;
 let int4: string;
 let int8Vae: string;
 beforeAll(async () => {
-  fp32 = await convert('fp32', '--weights', 'fp32', '--activations', 'fp32');
-  int4 = await convert('int4', '--weights', 'int4', '--activations', 'fp32');
-  int8Vae = await convert('int8-vae', '--weights', 'fp32', '--activations', 'fp32', '--vae-weights', 'int8');
+  fp32 = await convertTinyA(join(work, 'fp32'));
+  int4 = await convertTinyA(join(work, 'int4'), ['--weights', 'int4', '--activations', 'fp32']);
+  int8Vae = await convertTinyA(join(work, 'int8-vae'), ['--weights', 'fp32', '--activations', 'fp32', '--vae-weights', 'int8']);
 });
 
 describe('weights streamed into buffers of ours and fed to every run (the browser’s loading), on onnxruntime-node', () => {
@@ -170,7 +164,7 @@ describe('weights streamed into buffers of ours and fed to every run (the browse
   test('a weights file cut short is refused by name, and nothing stays loaded', async () => {
     const damaged = join(work, 'damaged');
     await rm(damaged, { recursive: true, force: true });
-    await runCli(['convert', TINY, damaged, '--weights', 'fp32', '--activations', 'fp32']);
+    await convertTinyA(damaged);
     await truncate(join(damaged, 'weights-000.bin'), 4096);
     const memory = hostMemory();
     const sessions = new FedWeightSessions(ort, memory);
@@ -183,7 +177,7 @@ describe('weights streamed into buffers of ours and fed to every run (the browse
   test('a weight that reaches past its file’s size in the manifest is refused before anything is read', async () => {
     const dir = join(work, 'lying-manifest');
     await rm(dir, { recursive: true, force: true });
-    await runCli(['convert', TINY, dir, '--weights', 'fp32', '--activations', 'fp32']);
+    await convertTinyA(dir);
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as BundleManifest & { files: { path: string; bytes: number }[] };
     for (const file of manifest.files) if (file.path === 'weights-000.bin') file.bytes = 1000;
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));

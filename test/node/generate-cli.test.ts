@@ -8,8 +8,8 @@ import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/write-random-checkpoint.ts';
 import { hasFfmpeg } from '../../src/node/frame-writer.ts';
 import type { BundleManifest } from '../../src/bundle/manifest.ts';
+import { TINY } from '../helpers/golden-cases.ts';
 
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 let work: string;
 let bundle: string;
 

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BundleManifest } from '../../src/bundle/manifest.ts';
 import { openDirBundle } from '../../src/node/dir-bundle.ts';
 import { writeSelfTestBundle } from '../../src/node/write-self-test-bundle.ts';
-import type { BundleAccess } from '../../src/pipeline/bundle-access.ts';
 import { WanPipeline } from '../../src/pipeline/generate/wan-pipeline.ts';
 import { latentRgbMapFromJson, latentRgbMapKey, latentRgbMapToJson } from '../../src/pipeline/preview/latent-rgb-map-store.ts';
 import type { LatentRgbMapStore } from '../../src/pipeline/preview/latent-rgb-map-store.ts';
 import type { LatentRgbMap } from '../../src/pipeline/preview/latent-rgb-map.ts';
+import { recordingBundle } from '../helpers/recording-bundle.ts';
 
 let work: string;
 let bundleDir: string;
@@ -50,24 +50,16 @@ describe('stored preview maps', () => {
       get: async (key) => latentRgbMapFromJson(kept.get(key) ?? null),
       put: async (key, map) => void kept.set(key, latentRgbMapToJson(map)),
     };
-    const created: string[] = [];
-    const counted = (bundle: BundleAccess): BundleAccess => ({
-      ...bundle,
-      manifest: bundle.manifest,
-      createSession: (graph, options, rewrite) => (created.push(graph), bundle.createSession(graph, options, rewrite)),
-      readRange: (path, offset, length) => bundle.readRange(path, offset, length),
-      readText: (path) => bundle.readText(path),
-    });
     const settings = { prompt: 'a fox', width: 64, height: 64, frames: 1, steps: 1, guidance: 5, shift: 5, sampler: 'unipc' as const, seed: 3 };
     const previews: number[][] = [];
     for (let load = 0; load < 2; load++) {
-      created.length = 0;
-      const pipeline = new WanPipeline({ ort, bundle: counted(await openDirBundle(bundleDir)), previewMaps: store });
+      const bundle = recordingBundle(await openDirBundle(bundleDir));
+      const pipeline = new WanPipeline({ ort, bundle, previewMaps: store });
       const frames: Uint8ClampedArray[] = [];
       await pipeline.generate(settings, null, { preview: true, onEvent: (e) => e.type === 'preview' && frames.push(...e.frames) });
       await pipeline.dispose();
       previews.push(Array.from(frames[0]!));
-      expect(created.some((graph) => graph.startsWith('vae-encoder'))).toBe(load === 0);
+      expect(bundle.requests.some(({ graph }) => graph.startsWith('vae-encoder'))).toBe(load === 0);
     }
     expect(kept.size).toBe(1);
     expect(previews[1]).toEqual(previews[0]);

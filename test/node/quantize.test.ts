@@ -4,6 +4,7 @@ import { GraphBuilder } from '../../src/onnx/index.ts';
 import { dequantizeBlockwise, quantizeBlockwise } from '../../src/convert/quant/quantize-blockwise.ts';
 import { resolveQuantConfig } from '../../src/bundle/quant-config.ts';
 import { linearFromValues } from '../../src/convert/ops/linear.ts';
+import { GRAPH_OPSETS } from '../../src/convert/built-graph.ts';
 import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
 import type { WeightSource } from '../../src/convert/weights/weight-source.ts';
 import { seededRandom, uniformArray } from '../../src/seeded-random.ts';
@@ -46,7 +47,7 @@ describe('block quantization in the MatMulNBits layout', () => {
       const ctx = { g, weights: noWeights, store: inlineWeightStore, quant: resolveQuantConfig({ weights: `int${bits}`, activations: 'fp32' }) };
       const b = g.initializer('b', 'float32', [N], new Uint8Array(bias.buffer));
       g.output('y', 'float32', [M, N], await linearFromValues(ctx, '/linear', input, 'w', async () => w, N, K, b));
-      const session = await ort.InferenceSession.create(g.toModel({ opsets: { '': 21, 'com.microsoft': 1 } }));
+      const session = await ort.InferenceSession.create(g.toModel({ opsets: GRAPH_OPSETS }));
       const y = (await session.run({ x: new ort.Tensor('float32', x, [M, K]) })).y!.data as Float32Array;
       const expected = reference(x, dequantizeBlockwise(quantizeBlockwise(w, N, K, bits, 32), N, K, bits, 32), bias);
       for (let i = 0; i < y.length; i++) expect(Math.abs(y[i]! - expected[i]!)).toBeLessThan(1e-4);

@@ -14,8 +14,8 @@ import type { Checkpoint } from '../../src/safetensors/index.ts';
 import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
 import type { NodeCheckpointFiles } from '../../src/node/file-source.ts';
 import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/write-random-checkpoint.ts';
+import { TINY } from '../helpers/golden-cases.ts';
 
-const TINY_A = new URL('../fixtures/tiny-a/', import.meta.url).pathname;
 const COMPONENTS = [
   ['transformer', ditTensorSpecs, 'transformer'],
   ['vae', vaeTensorSpecs, 'vae'],
@@ -39,7 +39,7 @@ const shapes = (entries: Iterable<readonly [string, { readonly shape: readonly n
   Object.fromEntries([...entries].map(([name, { shape }]) => [name, [...shape]]));
 
 beforeAll(async () => {
-  configs = await readCheckpointConfigs(TINY_A);
+  configs = await readCheckpointConfigs(TINY);
   work = await mkdtemp(join(tmpdir(), 'random-checkpoint-'));
 });
 
@@ -51,7 +51,7 @@ afterAll(async () => {
 describe('tensor tables vs the tiny-a checkpoints', () => {
   for (const [component, specsOf, configKey] of COMPONENTS) {
     test(`${component}: exactly the names and shapes of the official tiny-a file`, async () => {
-      const checkpoint = await open(TINY_A, component);
+      const checkpoint = await open(TINY, component);
       const specs = specsOf(configs[configKey]);
       expect(specs.length).toBe(checkpoint.tensors.size);
       expect(shapes(specs.map((s) => [s.name, s] as const))).toEqual(shapes(checkpoint.tensors));
@@ -78,7 +78,7 @@ describe('writing', () => {
     expect(progress.at(-1)).toBe(1);
     for (const [component, specsOf, configKey] of COMPONENTS) {
       const file = written.find((f) => f.path.startsWith(`${component}/`) && f.path.endsWith('.safetensors'))!;
-      const fixture = await readFile(join(TINY_A, file.path));
+      const fixture = await readFile(join(TINY, file.path));
       const ours = await readFile(join(out, file.path));
       expect(ours.byteLength).toBe(fixture.byteLength);
       const headerLength = 8 + Number(fixture.readBigUint64LE(0));

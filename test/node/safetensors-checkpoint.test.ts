@@ -88,7 +88,7 @@ describe('openCheckpoint', () => {
       'Shard missing-shard/shard-3.safetensors is missing (missing-shard/diffusion_pytorch_model.safetensors.index.json lists it). ' +
         'Download every file of the checkpoint folder.',
     );
-    expect(error.code).toBe('not-found');
+    expect(error.reason).toBe('not-found');
   });
 
   test('a tensor listed in the index but absent from its shard', async () => {

@@ -1,14 +1,15 @@
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { openSafetensors, shapeElementCount, toBigInt64, toFloat32 } from '../../src/safetensors/index.ts';
 import type { SafetensorsFile } from '../../src/safetensors/index.ts';
 import { fileByteSource } from '../../src/node/file-source.ts';
 import type { FileByteSource } from '../../src/node/file-source.ts';
+import { TINY } from '../helpers/golden-cases.ts';
 
-const FIXTURES = new URL('../fixtures/tiny-a/', import.meta.url).pathname;
 const opened: FileByteSource[] = [];
 
 async function open(relPath: string): Promise<SafetensorsFile> {
-  const source = fileByteSource(FIXTURES + relPath);
+  const source = fileByteSource(join(TINY, relPath));
   opened.push(source);
   return openSafetensors(source);
 }

@@ -110,7 +110,7 @@ describe('httpByteSource', () => {
     const source = httpByteSource(`${base}/norange/cases/dit_t2v.safetensors`);
     const error: unknown = await openSafetensors(source).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SafetensorsError);
-    expect((error as SafetensorsError).code).toBe('no-range-support');
+    expect((error as SafetensorsError).reason).toBe('no-range-support');
     expect((error as SafetensorsError).message).toBe(
       `The host of ${base}/norange/cases/dit_t2v.safetensors does not support HTTP range requests (it answered 200 ` +
         'with the whole file). Download the file and open it from disk, or use a host that supports ranges.',
@@ -131,7 +131,7 @@ describe('httpByteSource', () => {
     const url = `${base}/cases/missing.safetensors`;
     const error: unknown = await httpByteSource(url).read(0, 8).catch((e: unknown) => e);
     expect((error as SafetensorsError).message).toBe(`Request for ${url} failed: HTTP 404 Not Found. Check the URL and the file name.`);
-    expect((error as SafetensorsError).code).toBe('not-found');
+    expect((error as SafetensorsError).reason).toBe('not-found');
     await expect(httpByteSource(`${base}/cases/dit_t2v.safetensors`).read(dit.length, 8)).rejects.toThrow(
       /is shorter than expected \(HTTP 416\)/,
     );

@@ -4,15 +4,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/node/cli/run-cli.ts';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
+import { goldenCasePath } from '../helpers/golden-cases.ts';
+import { convertTinyA } from '../helpers/convert-tiny-a.ts';
 
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 let work: string;
 let bundle: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'wan-sample-'));
   bundle = join(work, 'bundle');
-  expect(await runCli(['convert', TINY, bundle, '--weights', 'fp32', '--activations', 'fp32'])).toBe(0);
+  await convertTinyA(bundle);
 });
 
 afterAll(() => rm(work, { recursive: true, force: true }));
@@ -23,7 +24,7 @@ const CASES = { sample_t2v: { latents: [2e-4, 1e-3], final: [2e-4, 1e-3] }, samp
 describe('the official sampling loop (8 UniPC steps, CFG 5) from the golden noise and contexts', () => {
   for (const [name, tolerances] of Object.entries(CASES)) {
     test(name, async () => {
-      const input = join(TINY, 'cases', `${name}.safetensors`);
+      const input = goldenCasePath(name);
       const out = join(work, `${name}.out.safetensors`);
       expect(await runCli(['debug', 'sample', '--bundle', bundle, '--in', input, '--out', out])).toBe(0);
       const [ours, golden] = await Promise.all([readCaseFile(out), readCaseFile(input)]);

@@ -5,11 +5,11 @@ import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import { arrayLatentMath, combineArrays, createUniPcSampler, createEulerSampler, createDmdSampler, wanFlowSchedule, wanSamplingSigmas, flowMatchSigmaAt } from '../../src/pipeline/sampling/index.ts';
 import { guidanceTerms } from '../../src/pipeline/generate/denoise-loop.ts';
 import { imposeFirstFrame } from '../../src/pipeline/generate/latent-tensors.ts';
+import { goldenCasePath, TINY } from '../helpers/golden-cases.ts';
 
-const CASES = join(import.meta.dirname, '../fixtures/tiny-a/cases');
 
 describe('schedules match the official tables bit for bit', () => {
-  const schedule = JSON.parse(readFileSync(join(CASES, 'schedule.json'), 'utf8'));
+  const schedule = JSON.parse(readFileSync(join(TINY, 'cases', 'schedule.json'), 'utf8'));
   for (const table of schedule.unipc.tables) {
     test(`UniPC ${table.steps} steps, shift ${table.shift}`, () => {
       const ours = wanFlowSchedule(table.steps, table.shift);
@@ -29,7 +29,7 @@ describe('UniPC driven with the official velocities reproduces every step', () =
   const tolerances = { sample_t2v: [2e-4, 1e-3], sample_i2v: [5e-4, 2e-3] } as const;
   for (const [name, [atol, rtol]] of Object.entries(tolerances)) {
     test(name, async () => {
-      const file = await readCaseFile(join(CASES, `${name}.safetensors`));
+      const file = await readCaseFile(goldenCasePath(name));
       const [noise, vCond, vUncond, latents] = await Promise.all(['noise', 'v_cond', 'v_uncond', 'latents'].map((n) => file.float(n)));
       const z0 = file.has('z0') ? (await file.float('z0')).data : null;
       const steps = Number(file.metadata.steps);

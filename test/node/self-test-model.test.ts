@@ -9,8 +9,8 @@ import { SELF_TEST_CONFIGS, selfTestCheckpoint } from '../../src/convert-install
 import { dirBundleSink } from '../../src/node/dir-bundle-sink.ts';
 import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
 import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/write-random-checkpoint.ts';
+import { TINY } from '../helpers/golden-cases.ts';
 
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 const work = await mkdtemp(join(tmpdir(), 'wan-self-test-'));
 afterAll(() => rm(work, { recursive: true, force: true }));
 

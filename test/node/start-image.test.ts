@@ -1,7 +1,7 @@
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import { bestOutputSize, prepareStartImage } from '../../src/pipeline/image/index.ts';
+import { goldenCasePath } from '../helpers/golden-cases.ts';
 
 describe('image-to-video start image', () => {
   test("Wan's best_output_size", () => {
@@ -15,7 +15,7 @@ describe('image-to-video start image', () => {
   });
 
   test('resize (Lanczos), centre crop and scaling match what the official pipeline gave the VAE', async () => {
-    const file = await readCaseFile(join(import.meta.dirname, '../fixtures/tiny-a/cases/sample_i2v.safetensors'));
+    const file = await readCaseFile(goldenCasePath('sample_i2v'));
     const rgb = await file.float('image_rgb');
     const golden = await file.float('image');
     await file.close();

@@ -1,57 +1,35 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GraphBuilder } from '../../src/onnx/index.ts';
 import type { BuildContext } from '../../src/convert/build-context.ts';
-import type { BundleSink, FileWriter } from '../../src/bundle/bundle-sink.ts';
+import { GRAPH_OPSETS } from '../../src/convert/built-graph.ts';
 import { FP32_CONFIG, resolveQuantConfig } from '../../src/bundle/quant-config.ts';
 import type { QuantConfig } from '../../src/bundle/quant-config.ts';
 import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
 import { checkpointWeightSource } from '../../src/convert/weights/weight-source.ts';
-import { openCheckpoint, openSafetensors, toBigInt64, toFloat32 } from '../../src/safetensors/index.ts';
+import { openCheckpoint } from '../../src/safetensors/index.ts';
 import type { Checkpoint } from '../../src/safetensors/index.ts';
-import { fileByteSource, nodeCheckpointFiles } from '../../src/node/file-source.ts';
-import type { FileByteSource } from '../../src/node/file-source.ts';
+import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
 import { parseUmt5Config } from '../../src/bundle/umt5-config.ts';
 import type { Umt5Config } from '../../src/bundle/umt5-config.ts';
 import { buildUmt5Encoder } from '../../src/convert/umt5/umt5-encoder.ts';
 import { writeEmbeddingTable } from '../../src/convert/umt5/embedding-table.ts';
 import type { TextEmbeddings } from '../../src/pipeline/text/text-encoder-runner.ts';
 import { encodeText, padContext } from '../../src/pipeline/text/text-encoder-runner.ts';
-
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
-const OPSETS = { '': 21, 'com.microsoft': 1 };
-
-/** Keeps written files in memory. */
-function memorySink(files: Map<string, Uint8Array>): Pick<BundleSink, 'create'> {
-  return {
-    async create(path): Promise<FileWriter> {
-      const chunks: Uint8Array[] = [];
-      return {
-        write: async (bytes) => void chunks.push(bytes.slice()),
-        flush: async () => undefined,
-        close: async () => {
-          const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-          let at = 0;
-          for (const c of chunks) (out.set(c, at), (at += c.byteLength));
-          files.set(path, out);
-        },
-      };
-    },
-  };
-}
+import { GoldenCases, TINY } from '../helpers/golden-cases.ts';
+import { maxAbsDiff } from '../helpers/golden-compare.ts';
+import { memorySink } from '../helpers/memory-sink.ts';
 
 const checkpointFiles = nodeCheckpointFiles(TINY);
-const caseFile = fileByteSource(join(TINY, 'cases', 'text_encoder.safetensors'));
-const sampleFiles = { t2v: fileByteSource(join(TINY, 'cases', 'sample_t2v.safetensors')), i2v: fileByteSource(join(TINY, 'cases', 'sample_i2v.safetensors')) };
+const goldenCases = new GoldenCases();
 let checkpoint: Checkpoint;
 let config: Umt5Config;
 let session: ort.InferenceSession;
 let embeddings: TextEmbeddings;
 
 afterAll(async () => {
-  await Promise.all([checkpointFiles.close(), caseFile.close(), sampleFiles.t2v.close(), sampleFiles.i2v.close(), session?.release()]);
+  await Promise.all([checkpointFiles.close(), goldenCases.close(), session?.release()]);
 });
 
 beforeAll(async () => {
@@ -72,29 +50,7 @@ beforeAll(async () => {
 async function buildSession(quant: QuantConfig, options: ort.InferenceSession.SessionOptions = {}) {
   const ctx: BuildContext = { g: new GraphBuilder('text-encoder'), weights: checkpointWeightSource(checkpoint), store: inlineWeightStore, quant };
   const contract = await buildUmt5Encoder(ctx, config);
-  return { contract, session: await ort.InferenceSession.create(ctx.g.toModel({ opsets: OPSETS }), options) };
-}
-
-async function readCase(source: FileByteSource = caseFile) {
-  const file = await openSafetensors(source);
-  const read = async (key: string) => file.readTensor(key);
-  return {
-    floats: async (key: string) => {
-      const { info, bytes } = await read(key);
-      return toFloat32(info, bytes);
-    },
-    ints: async (key: string) => {
-      const { info, bytes } = await read(key);
-      return toBigInt64(info, bytes);
-    },
-  };
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
+  return { contract, session: await ort.InferenceSession.create(ctx.g.toModel({ opsets: GRAPH_OPSETS }), options) };
 }
 
 describe('UMT5 text encoder against the official implementation (tiny-a, fp32)', () => {
@@ -104,19 +60,19 @@ describe('UMT5 text encoder against the official implementation (tiny-a, fp32)',
   ];
   for (const { prefix, mask, n: expectedN, atolRaw, atolOut } of cases) {
     test(`${prefix || 'short.'}output (n = ${expectedN})`, async () => {
-      const c = await readCase();
-      const ids = await c.ints(`${prefix}ids`);
-      const maskValues = await c.ints(mask);
+      const c = await goldenCases.read('text_encoder');
+      const ids = (await c.int64(`${prefix}ids`)).data;
+      const maskValues = (await c.int64(mask)).data;
       const n = maskValues.reduce((sum, m) => sum + Number(m), 0);
       expect(n).toBe(expectedN);
       const d = config.dModel;
 
       const hidden = await encodeText(ort, session, config, embeddings, ids.subarray(0, n));
-      const raw = (await c.floats(`${prefix}output_raw`)).subarray(0, n * d);
+      const raw = (await c.float(`${prefix}output_raw`)).data.subarray(0, n * d);
       const rawDiff = maxAbsDiff(hidden, raw);
 
       const context = padContext(hidden, n);
-      const official = await c.floats(`${prefix}output`);
+      const official = (await c.float(`${prefix}output`)).data;
       const outDiff = maxAbsDiff(context, official);
       console.log(`${prefix}output n=${n}: max |raw − official| = ${rawDiff.toExponential(4)} (atol ${atolRaw}), max |padded − official| = ${outDiff.toExponential(4)} (atol ${atolOut})`);
       expect(rawDiff).toBeLessThanOrEqual(atolRaw);
@@ -138,11 +94,11 @@ describe('the prompt contexts of the official sampling runs (tiny-a, fp32)', () 
   ] as const;
   for (const { file, branch, atol } of cases) {
     test(`sample_${file} context_${branch}`, async () => {
-      const c = await readCase(sampleFiles[file]);
-      const ids = await c.ints(`ids_${branch}`);
-      const n = (await c.ints(`mask_${branch}`)).reduce((sum, m) => sum + Number(m), 0);
+      const c = await goldenCases.read(`sample_${file}`);
+      const ids = (await c.int64(`ids_${branch}`)).data;
+      const n = (await c.int64(`mask_${branch}`)).data.reduce((sum, m) => sum + Number(m), 0);
       const context = padContext(await encodeText(ort, session, config, embeddings, ids.subarray(0, n)), n);
-      const diff = maxAbsDiff(context, await c.floats(`context_${branch}`));
+      const diff = maxAbsDiff(context, (await c.float(`context_${branch}`)).data);
       console.log(`sample_${file} context_${branch} n=${n}: max |ours − official| = ${diff.toExponential(4)} (atol ${atol})`);
       expect(diff).toBeLessThanOrEqual(atol);
     });
@@ -158,10 +114,10 @@ describe('quantized weights: activations stay float32 (T5 overflows float16)', (
       const { contract, session: quantized } = await buildSession(resolveQuantConfig({ weights, activations: 'fp16', blockSize: 32 }));
       try {
         expect([...contract.inputs, ...contract.outputs].map((t) => t.dtype)).toEqual(['float32', 'int64', 'float32']);
-        const c = await readCase();
+        const c = await goldenCases.read('text_encoder');
         const n = 200;
-        const hidden = await encodeText(ort, quantized, config, embeddings, (await c.ints('long.ids')).subarray(0, n));
-        const diff = maxAbsDiff(hidden, (await c.floats('long.output_raw')).subarray(0, n * config.dModel));
+        const hidden = await encodeText(ort, quantized, config, embeddings, (await c.int64('long.ids')).data.subarray(0, n));
+        const diff = maxAbsDiff(hidden, (await c.float('long.output_raw')).data.subarray(0, n * config.dModel));
         console.log(`${weights} weights: max |ours − official fp32| = ${diff.toExponential(2)} (bound ${bound})`);
         expect(diff).toBeGreaterThan(0);
         expect(diff).toBeLessThanOrEqual(bound);
@@ -179,10 +135,10 @@ describe.skipIf(!existsSync(swiftshaderIcd) || process.env.VK_ICD_FILENAMES !== 
   test('every node runs on WebGPU and long.output (n = 200) matches', async () => {
     const { session: gpu } = await buildSession(FP32_CONFIG, { executionProviders: ['webgpu'], extra: { session: { disable_cpu_ep_fallback: '1' } } });
     try {
-      const c = await readCase();
+      const c = await goldenCases.read('text_encoder');
       const n = 200;
-      const hidden = await encodeText(ort, gpu, config, embeddings, (await c.ints('long.ids')).subarray(0, n));
-      const diff = maxAbsDiff(padContext(hidden, n), await c.floats('long.output'));
+      const hidden = await encodeText(ort, gpu, config, embeddings, (await c.int64('long.ids')).data.subarray(0, n));
+      const diff = maxAbsDiff(padContext(hidden, n), (await c.float('long.output')).data);
       console.log(`WebGPU long.output: max |ours − official| = ${diff.toExponential(4)} (atol 2e-5)`);
       expect(diff).toBeLessThanOrEqual(2e-5);
     } finally {

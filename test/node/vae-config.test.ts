@@ -8,7 +8,7 @@ import { openCheckpoint } from '../../src/safetensors/index.ts';
 import { checkpointWeightSource } from '../../src/convert/weights/weight-source.ts';
 import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
 import {
-  buildVaeDecoderStage,
+  buildVaeStage,
   decoderDims,
   decoderLayout,
   encoderDims,
@@ -17,8 +17,8 @@ import {
   spatialCompression,
 } from '../../src/convert/wan-vae/index.ts';
 import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
+import { TINY } from '../helpers/golden-cases.ts';
 
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 const tinyJson = JSON.parse(readFileSync(join(TINY, 'vae/config.json'), 'utf8')) as Record<string, unknown>;
 /** The real Wan2.2-TI2V-5B vae/config.json differs from the tiny one only in its widths. */
 const realJson = { ...tinyJson, base_dim: 160, decoder_base_dim: 256 };
@@ -73,7 +73,7 @@ describe('parseVaeConfig', () => {
     const weights = checkpointWeightSource(checkpoint);
     const wrong = parseVaeConfig({ ...tinyJson, decoder_base_dim: 32 });
     const ctx = { g: new GraphBuilder('vae-decoder-0'), weights, store: inlineWeightStore, quant: FP32_CONFIG };
-    await expect(buildVaeDecoderStage(ctx, wrong, 0)).rejects.toThrow(/Tensor "decoder\.conv_in\.weight" of vae has shape \[64, 48, 3, 3, 3\], expected \[128, 48, 3, 3, 3\]: the weights do not match/);
-    await expect(buildVaeDecoderStage(ctx, parseVaeConfig(tinyJson), 3)).rejects.toThrow(/3 stage graphs; there is no stage 3/);
+    await expect(buildVaeStage(ctx, wrong, 'decoder', 0)).rejects.toThrow(/Tensor "decoder\.conv_in\.weight" of vae has shape \[64, 48, 3, 3, 3\], expected \[128, 48, 3, 3, 3\]: the weights do not match/);
+    await expect(buildVaeStage(ctx, parseVaeConfig(tinyJson), 'decoder', 3)).rejects.toThrow(/3 stage graphs; there is no stage 3/);
   });
 });

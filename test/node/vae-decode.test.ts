@@ -1,23 +1,12 @@
-import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { BuildContext } from '../../src/convert/build-context.ts';
-import { GraphBuilder } from '../../src/onnx/index.ts';
 import { FP32_CONFIG } from '../../src/bundle/quant-config.ts';
-import type { QuantConfig } from '../../src/bundle/quant-config.ts';
-import { openCheckpoint, openSafetensors, toFloat32 } from '../../src/safetensors/index.ts';
-import { checkpointWeightSource } from '../../src/convert/weights/weight-source.ts';
-import type { WeightSource } from '../../src/convert/weights/weight-source.ts';
-import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
-import { buildVaeDecoderGraphs, parseVaeConfig } from '../../src/convert/wan-vae/index.ts';
-import type { VaeConfig, VaeGraphSet } from '../../src/convert/wan-vae/index.ts';
+import type { BuiltGraph } from '../../src/convert/built-graph.ts';
 import { clampUnit, createVaeDecoder } from '../../src/pipeline/vae/index.ts';
 import type { DecodedChunk, VaeStageSession } from '../../src/pipeline/vae/index.ts';
-import { fileByteSource, nodeCheckpointFiles } from '../../src/node/file-source.ts';
-import type { FileByteSource, NodeCheckpointFiles } from '../../src/node/file-source.ts';
-import { compareToGolden } from '../golden-compare.ts';
-
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
+import { GoldenCases } from '../helpers/golden-cases.ts';
+import { compareToGolden } from '../helpers/golden-compare.ts';
+import { FP16_CONFIG, stageSessionsOf, TinyVae } from '../helpers/tiny-vae.ts';
 
 /** README "VAE" tolerance table. */
 const TOLERANCE = {
@@ -27,33 +16,10 @@ const TOLERANCE = {
   video: { atol: 5e-5, rtol: 5e-4 },
 } as const;
 
-const FP16_CONFIG: QuantConfig = { weights: 'fp16', activations: 'fp16', blockSize: 32, accuracyLevel: 0 };
-
-let files: NodeCheckpointFiles;
-const opened: FileByteSource[] = [];
-let config: VaeConfig;
-let weights: WeightSource;
-let fp32: VaeGraphSet;
+let vae: TinyVae;
+const goldenCases = new GoldenCases();
+let fp32: readonly BuiltGraph[];
 let fp32Sessions: VaeStageSession[];
-
-async function build(quant: QuantConfig): Promise<VaeGraphSet> {
-  return buildVaeDecoderGraphs((name): BuildContext => ({ g: new GraphBuilder(name), weights, store: inlineWeightStore, quant }), config);
-}
-
-async function sessionsOf(set: VaeGraphSet): Promise<VaeStageSession[]> {
-  return Promise.all(set.graphs.map(async (graph) => ({ session: await ort.InferenceSession.create(graph.bytes), contract: graph.contract })));
-}
-
-async function readCase(name: string) {
-  const source = fileByteSource(join(TINY, 'cases', `${name}.safetensors`));
-  opened.push(source);
-  const file = await openSafetensors(source);
-  return async (key: string) => {
-    const { info, bytes } = await file.readTensor(key);
-    return { data: toFloat32(info, bytes), dims: info.shape };
-  };
-}
-
 
 async function collect(generator: AsyncGenerator<DecodedChunk>): Promise<DecodedChunk[]> {
   const chunks: DecodedChunk[] = [];
@@ -73,17 +39,14 @@ function concatTime(chunks: readonly DecodedChunk[]): Float32Array {
 }
 
 beforeAll(async () => {
-  files = nodeCheckpointFiles(TINY);
-  const checkpoint = await openCheckpoint(files, 'vae');
-  config = parseVaeConfig(await checkpoint.readJson('config.json'));
-  weights = checkpointWeightSource(checkpoint);
-  fp32 = await build(FP32_CONFIG);
-  fp32Sessions = await sessionsOf(fp32);
+  vae = await TinyVae.open();
+  fp32 = await vae.build('decoder');
+  fp32Sessions = await stageSessionsOf(fp32);
 });
 
 afterAll(async () => {
-  await files.close();
-  await Promise.all(opened.map((source) => source.close()));
+  await vae.close();
+  await goldenCases.close();
 });
 
 /** A seeded N(0, 1)-ish latent (sum of uniforms), [C, F, H, W]. */
@@ -95,10 +58,10 @@ function randomLatent(count: number, seed: number): Float32Array {
 
 describe('VAE decoder against the official implementation (tiny-a, fp32)', () => {
   test('chunk by chunk (unclamped) and the clamped video', async () => {
-    expect(fp32.graphs.map((g) => g.name)).toEqual(['vae-decoder-0', 'vae-decoder-1', 'vae-decoder-2']);
+    expect(fp32.map((g) => g.name)).toEqual(['vae-decoder-0', 'vae-decoder-1', 'vae-decoder-2']);
     const decoder = createVaeDecoder(ort, fp32Sessions);
-    const tensor = await readCase('vae_decode');
-    const z = await tensor('z');
+    const c = await goldenCases.read('vae_decode');
+    const z = await c.float('z');
     const [, , frames, height, width] = z.dims as number[];
     const started = performance.now();
     const chunks = await collect(decoder.decodeLatents(z.data, { frames: frames!, height: height!, width: width! }));
@@ -109,14 +72,14 @@ describe('VAE decoder against the official implementation (tiny-a, fp32)', () =>
       [2, 5, 4, 64, 96],
     ]);
     for (const [i, key] of (['chunk0', 'chunk1', 'chunk2'] as const).entries()) {
-      const golden = await tensor(key);
+      const golden = await c.float(key);
       const { maxAbs, worstExcess } = compareToGolden(chunks[i]!.data, golden.data, TOLERANCE[key].atol, TOLERANCE[key].rtol);
       console.log(`vae_decode ${key}: max |ours − official| = ${maxAbs.toExponential(2)} (atol ${TOLERANCE[key].atol})`);
       expect(maxAbs).toBeLessThanOrEqual(TOLERANCE[key].atol);
       expect(worstExcess).toBeLessThanOrEqual(0);
     }
     const video = clampUnit(concatTime(chunks));
-    const { maxAbs } = compareToGolden(video, (await tensor('video')).data, TOLERANCE.video.atol, TOLERANCE.video.rtol);
+    const { maxAbs } = compareToGolden(video, (await c.float('video')).data, TOLERANCE.video.atol, TOLERANCE.video.rtol);
     console.log(`vae_decode video: max |ours − official| = ${maxAbs.toExponential(2)} (atol ${TOLERANCE.video.atol}); decode ${ms.toFixed(0)} ms`);
     expect(maxAbs).toBeLessThanOrEqual(TOLERANCE.video.atol);
   });
@@ -124,7 +87,7 @@ describe('VAE decoder against the official implementation (tiny-a, fp32)', () =>
 
 describe('VAE decoder graphs', () => {
   test('have symbolic H/W: the same graphs decode a 2×3 latent', async () => {
-    const [stage0, stage1, stage2] = fp32.graphs.map((g) => g.contract);
+    const [stage0, stage1, stage2] = fp32.map((g) => g.contract);
     expect(stage0!.inputs.find((i) => i.name === 'latent')!.dims).toEqual([1, 48, 'H', 'W']);
     // Frames between stages and cache frames are channels-last (see VaeStage.stateInput).
     expect(stage0!.outputs.find((o) => o.name === 'hidden.1')!.dims).toEqual([1, '2*H', '2*W', 64]);
@@ -143,7 +106,7 @@ describe('VAE decoder graphs', () => {
   });
 
   test('a conv that narrows the width caches partial sums at its output width (conv_out: 12 channels, not 16)', () => {
-    const stage2 = fp32.graphs[2]!.contract;
+    const stage2 = fp32[2]!.contract;
     const cacheOf = (conv: string) => stage2.inputs.filter((i) => i.name.startsWith(`cache.${conv}.`)).map((i) => [i.name, i.dims.at(-1)]);
     expect(cacheOf('conv_out')).toEqual([
       ['cache.conv_out.0', 12],
@@ -191,29 +154,29 @@ describe('VAE decoder graphs', () => {
   });
 
   test('fp16 activations build and run (Cast at entry and exit; graph I/O stays float32)', async () => {
-    const set = await build(FP16_CONFIG);
-    const contract = set.graphs[1]!.contract;
+    const graphs = await vae.build('decoder', FP16_CONFIG);
+    const contract = graphs[1]!.contract;
     expect(contract.inputs.find((i) => i.name === 'hidden')!.dtype).toBe('float16');
-    expect(set.graphs[0]!.contract.inputs.find((i) => i.name === 'latent')!.dtype).toBe('float32');
-    expect(set.graphs[2]!.contract.outputs.find((o) => o.name === 'video')!.dtype).toBe('float32');
-    const decoder = createVaeDecoder(ort, await sessionsOf(set));
-    const tensor = await readCase('vae_decode');
-    const z = await tensor('z');
+    expect(graphs[0]!.contract.inputs.find((i) => i.name === 'latent')!.dtype).toBe('float32');
+    expect(graphs[2]!.contract.outputs.find((o) => o.name === 'video')!.dtype).toBe('float32');
+    const decoder = createVaeDecoder(ort, await stageSessionsOf(graphs));
+    const c = await goldenCases.read('vae_decode');
+    const z = await c.float('z');
     const chunks = await collect(decoder.decodeLatents(z.data, { frames: 3, height: 4, width: 6 }));
-    const { maxAbs } = compareToGolden(clampUnit(concatTime(chunks)), (await tensor('video')).data, 0, 0);
+    const { maxAbs } = compareToGolden(clampUnit(concatTime(chunks)), (await c.float('video')).data, 0, 0);
     console.log(`vae_decode video, fp16 activations and weights: max |ours − official| = ${maxAbs.toExponential(2)}`);
     expect(maxAbs).toBeLessThan(2e-2);
   });
 
   test('int8 conv weights: a quarter of the bytes, dequantised at run time, close to the official video', async () => {
-    const set = await build({ ...FP32_CONFIG, vaeWeights: 'int8' });
-    const bytes = (graphs: VaeGraphSet) => graphs.graphs.reduce((sum, g) => sum + g.bytes.byteLength, 0);
-    const ratio = bytes(set) / bytes(fp32);
+    const graphs = await vae.build('decoder', { ...FP32_CONFIG, vaeWeights: 'int8' });
+    const bytes = (graphs: readonly BuiltGraph[]) => graphs.reduce((sum, g) => sum + g.bytes.byteLength, 0);
+    const ratio = bytes(graphs) / bytes(fp32);
     console.log(`int8 VAE decoder graphs: ${(ratio * 100).toFixed(1)} % of the fp32 bytes`);
     expect(ratio).toBeLessThan(0.3);
-    const decoder = createVaeDecoder(ort, await sessionsOf(set));
-    const tensor = await readCase('vae_decode');
-    const z = await tensor('z');
+    const decoder = createVaeDecoder(ort, await stageSessionsOf(graphs));
+    const c = await goldenCases.read('vae_decode');
+    const z = await c.float('z');
     const chunks = await collect(decoder.decodeLatents(z.data, { frames: 3, height: 4, width: 6 }));
     const { maxAbs, psnr } = await againstOfficialVideo(chunks, 'int8 conv weights');
     expect(maxAbs).toBeGreaterThan(0);
@@ -221,8 +184,8 @@ describe('VAE decoder graphs', () => {
   });
 
   test('int8 caches: int8 state with one scale per position, close to the official video, the same on row bands', async () => {
-    const set = await build({ ...FP32_CONFIG, vaeCache: 'int8' });
-    const stage2 = set.graphs[2]!.contract;
+    const graphs = await vae.build('decoder', { ...FP32_CONFIG, vaeCache: 'int8' });
+    const stage2 = graphs[2]!.contract;
     const declared = (name: string) => [...stage2.inputs, ...stage2.outputs].find((t) => t.name === name);
     expect(declared('cache.up_blocks.3.resnets.1.conv1.0')).toEqual({ name: 'cache.up_blocks.3.resnets.1.conv1.0', dtype: 'int8', dims: [1, '8*H', '8*W', 16] });
     expect(declared('cache.up_blocks.3.resnets.1.conv1.scale.1')).toEqual({ name: 'cache.up_blocks.3.resnets.1.conv1.scale.1', dtype: 'float32', dims: [1, '8*H', '8*W', 1] });
@@ -230,9 +193,9 @@ describe('VAE decoder graphs', () => {
     expect(declared('cache.conv_out.scale.0.next')?.dtype).toBe('float32');
     expect(declared('hidden')?.dtype).toBe('float32');
 
-    const sessions = await sessionsOf(set);
-    const tensor = await readCase('vae_decode');
-    const z = await tensor('z');
+    const sessions = await stageSessionsOf(graphs);
+    const c = await goldenCases.read('vae_decode');
+    const z = await c.float('z');
     const dims = { frames: 3, height: 4, width: 6 };
     const chunks = await collect(createVaeDecoder(ort, sessions).decodeLatents(z.data, dims));
     const { maxAbs, psnr } = await againstOfficialVideo(chunks, 'int8 caches');
@@ -250,7 +213,7 @@ describe('VAE decoder graphs', () => {
 /** Compares a decoded video with the official one of vae_decode: max |difference| and PSNR over the [-1, 1] range (above 40 dB is not visible). */
 async function againstOfficialVideo(chunks: readonly DecodedChunk[], what: string): Promise<{ maxAbs: number; psnr: number }> {
   const video = clampUnit(concatTime(chunks));
-  const official = (await (await readCase('vae_decode'))('video')).data;
+  const official = (await (await goldenCases.read('vae_decode')).float('video')).data;
   const { maxAbs } = compareToGolden(video, official, 0, 0);
   const rms = Math.sqrt(video.reduce((sum, v, i) => sum + (v - official[i]!) ** 2, 0) / video.length);
   const psnr = 20 * Math.log10(2 / rms);

@@ -1,79 +1,44 @@
-import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { BuildContext } from '../../src/convert/build-context.ts';
-import { GraphBuilder } from '../../src/onnx/index.ts';
-import { FP32_CONFIG } from '../../src/bundle/quant-config.ts';
-import type { QuantConfig } from '../../src/bundle/quant-config.ts';
-import { openCheckpoint, openSafetensors, toFloat32 } from '../../src/safetensors/index.ts';
-import { checkpointWeightSource } from '../../src/convert/weights/weight-source.ts';
-import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
-import { buildVaeEncoderGraphs, parseVaeConfig } from '../../src/convert/wan-vae/index.ts';
+import type { BuiltGraph } from '../../src/convert/built-graph.ts';
 import { createVaeEncoder } from '../../src/pipeline/vae/index.ts';
 import type { VaeEncoder } from '../../src/pipeline/vae/index.ts';
-import { fileByteSource, nodeCheckpointFiles } from '../../src/node/file-source.ts';
-import type { FileByteSource, NodeCheckpointFiles } from '../../src/node/file-source.ts';
-import type { VaeConfig, VaeGraphSet } from '../../src/convert/wan-vae/index.ts';
-import type { WeightSource } from '../../src/convert/weights/weight-source.ts';
-import { compareToGolden } from '../golden-compare.ts';
-
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
+import { GoldenCases } from '../helpers/golden-cases.ts';
+import { compareToGolden } from '../helpers/golden-compare.ts';
+import { FP16_CONFIG, stageSessionsOf, TinyVae } from '../helpers/tiny-vae.ts';
 
 /** README "VAE" tolerance table. */
 const TOLERANCE = { mu: { atol: 2e-5, rtol: 2e-4 }, video_mu: { atol: 5e-5, rtol: 5e-4 } } as const;
 
-const FP16_CONFIG: QuantConfig = { weights: 'fp16', activations: 'fp16', blockSize: 32, accuracyLevel: 0 };
-
-let files: NodeCheckpointFiles;
-const opened: FileByteSource[] = [];
-let config: VaeConfig;
-let weights: WeightSource;
-let fp32: VaeGraphSet;
+let vae: TinyVae;
+const goldenCases = new GoldenCases();
+let fp32: readonly BuiltGraph[];
 let encoder: VaeEncoder;
 
-async function build(quant: QuantConfig): Promise<VaeGraphSet> {
-  return buildVaeEncoderGraphs((name): BuildContext => ({ g: new GraphBuilder(name), weights, store: inlineWeightStore, quant }), config);
-}
-
-async function encoderOf(set: VaeGraphSet): Promise<VaeEncoder> {
-  const sessions = await Promise.all(set.graphs.map(async (graph) => ({ session: await ort.InferenceSession.create(graph.bytes), contract: graph.contract })));
-  return createVaeEncoder(ort, sessions);
+async function encoderOf(graphs: readonly BuiltGraph[]): Promise<VaeEncoder> {
+  return createVaeEncoder(ort, await stageSessionsOf(graphs));
 }
 
 beforeAll(async () => {
-  files = nodeCheckpointFiles(TINY);
-  const checkpoint = await openCheckpoint(files, 'vae');
-  config = parseVaeConfig(await checkpoint.readJson('config.json'));
-  weights = checkpointWeightSource(checkpoint);
-  fp32 = await build(FP32_CONFIG);
+  vae = await TinyVae.open();
+  fp32 = await vae.build('encoder');
   encoder = await encoderOf(fp32);
 });
 
 afterAll(async () => {
-  await files.close();
-  await Promise.all(opened.map((source) => source.close()));
+  await vae.close();
+  await goldenCases.close();
 });
-
-async function readCase(name: string) {
-  const source = fileByteSource(join(TINY, 'cases', `${name}.safetensors`));
-  opened.push(source);
-  const file = await openSafetensors(source);
-  return async (key: string) => {
-    const { info, bytes } = await file.readTensor(key);
-    return { data: toFloat32(info, bytes), dims: info.shape };
-  };
-}
-
 
 describe('VAE encoder against the official implementation (tiny-a, fp32)', () => {
   test.each([
     ['image', 'mu'],
     ['video', 'video_mu'],
   ] as const)('%s → %s', async (input, output) => {
-    expect(fp32.graphs.map((g) => g.name)).toEqual(['vae-encoder-0', 'vae-encoder-1', 'vae-encoder-2']);
-    const tensor = await readCase('vae_encode');
-    const x = await tensor(input);
-    const golden = await tensor(output);
+    expect(fp32.map((g) => g.name)).toEqual(['vae-encoder-0', 'vae-encoder-1', 'vae-encoder-2']);
+    const c = await goldenCases.read('vae_encode');
+    const x = await c.float(input);
+    const golden = await c.float(output);
     const [, , frames, height, width] = x.dims as number[];
     const started = performance.now();
     const latent = await encoder.encodeVideo(x.data, { frames: frames!, height: height!, width: width! });
@@ -94,7 +59,7 @@ describe('VAE encoder against the official implementation (tiny-a, fp32)', () =>
 
 describe('VAE encoder graphs', () => {
   test('have symbolic H/W: the same graphs encode a 5-frame 32×48 video', async () => {
-    const [stage0, stage1, stage2] = fp32.graphs.map((g) => g.contract);
+    const [stage0, stage1, stage2] = fp32.map((g) => g.contract);
     expect(stage0!.inputs.find((i) => i.name === 'video')!.dims).toEqual([1, 3, '16*H', '16*W']);
     expect(stage1!.inputs.filter((i) => !i.name.startsWith('cache.')).map((i) => [i.name, i.dims])).toEqual([
       // State the runner passes along unread is channels-last (see VaeStage.stateInput).
@@ -112,8 +77,8 @@ describe('VAE encoder graphs', () => {
   });
 
   test('frame 0 encodes alone: the image latent equals the first latent frame of a video starting with it', async () => {
-    const tensor = await readCase('vae_encode');
-    const video = await tensor('video');
+    const c = await goldenCases.read('vae_encode');
+    const video = await c.float('video');
     const [, , frames, height, width] = video.dims as number[];
     const plane = height! * width!;
     const firstFrame = Float32Array.from({ length: 3 * plane }, (_, i) => video.data[(Math.floor(i / plane) * frames! + 0) * plane + (i % plane)]!);
@@ -126,13 +91,13 @@ describe('VAE encoder graphs', () => {
   });
 
   test('fp16 activations build and run', async () => {
-    const set = await build(FP16_CONFIG);
-    expect(set.graphs[1]!.contract.inputs.find((i) => i.name === 'hidden.0')!.dtype).toBe('float16');
-    const tensor = await readCase('vae_encode');
-    const video = await tensor('video');
+    const graphs = await vae.build('encoder', FP16_CONFIG);
+    expect(graphs[1]!.contract.inputs.find((i) => i.name === 'hidden.0')!.dtype).toBe('float16');
+    const c = await goldenCases.read('vae_encode');
+    const video = await c.float('video');
     const [, , frames, height, width] = video.dims as number[];
-    const latent = await (await encoderOf(set)).encodeVideo(video.data, { frames: frames!, height: height!, width: width! });
-    const golden = (await tensor('video_mu')).data;
+    const latent = await (await encoderOf(graphs)).encodeVideo(video.data, { frames: frames!, height: height!, width: width! });
+    const golden = (await c.float('video_mu')).data;
     const maxAbs = latent.data.reduce((m, v, i) => Math.max(m, Math.abs(v - golden[i]!)), 0);
     console.log(`vae_encode video_mu, fp16 activations and weights: max |ours − official| = ${maxAbs.toExponential(2)}`);
     expect(maxAbs).toBeLessThan(2e-2);

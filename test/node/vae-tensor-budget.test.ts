@@ -3,21 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { BuildContext } from '../../src/convert/build-context.ts';
-import { GraphBuilder } from '../../src/onnx/index.ts';
 import { FP32_CONFIG } from '../../src/bundle/quant-config.ts';
-import { openCheckpoint } from '../../src/safetensors/index.ts';
-import { checkpointWeightSource } from '../../src/convert/weights/weight-source.ts';
-import type { WeightSource } from '../../src/convert/weights/weight-source.ts';
-import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
-import { buildVaeDecoderGraphs, buildVaeEncoderGraphs, maxVaeTensorBytes, parseVaeConfig, vaeTensorBudget } from '../../src/convert/wan-vae/index.ts';
-import type { VaeConfig, VaeGraph } from '../../src/convert/wan-vae/index.ts';
+import { maxVaeTensorBytes, vaeTensorBudget } from '../../src/convert/wan-vae/index.ts';
+import type { VaeConfig } from '../../src/convert/wan-vae/index.ts';
+import type { BuiltGraph } from '../../src/convert/built-graph.ts';
 import { resolveDims } from '../../src/pipeline/vae/index.ts';
 import { ModelProtoType } from '../../src/onnx/onnx-proto.ts';
-import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
-import type { NodeCheckpointFiles } from '../../src/node/file-source.ts';
+import { TinyVae } from '../helpers/tiny-vae.ts';
 
-const TINY = join(import.meta.dirname, '../fixtures/tiny-a');
 const GIB = 1024 ** 3;
 
 /** The real Wan2.2-TI2V-5B vae/config.json, as the tiny one but at full width. */
@@ -25,25 +18,21 @@ function realConfig(tiny: VaeConfig): VaeConfig {
   return { ...tiny, baseDim: 160, decoderBaseDim: 256 };
 }
 
-let files: NodeCheckpointFiles;
+let vae: TinyVae;
 let tiny: VaeConfig;
-let decoderGraphs: readonly VaeGraph[];
-let encoderGraphs: readonly VaeGraph[];
-let weights: WeightSource;
+let decoderGraphs: readonly BuiltGraph[];
+let encoderGraphs: readonly BuiltGraph[];
 const profileDir = mkdtempSync(join(tmpdir(), 'vae-profile-'));
 
 beforeAll(async () => {
-  files = nodeCheckpointFiles(TINY);
-  const checkpoint = await openCheckpoint(files, 'vae');
-  tiny = parseVaeConfig(await checkpoint.readJson('config.json'));
-  weights = checkpointWeightSource(checkpoint);
-  const context = (name: string): BuildContext => ({ g: new GraphBuilder(name), weights, store: inlineWeightStore, quant: FP32_CONFIG });
-  decoderGraphs = (await buildVaeDecoderGraphs(context, tiny)).graphs;
-  encoderGraphs = (await buildVaeEncoderGraphs(context, tiny)).graphs;
+  vae = await TinyVae.open();
+  tiny = vae.config;
+  decoderGraphs = await vae.build('decoder');
+  encoderGraphs = await vae.build('encoder');
 });
 
 afterAll(async () => {
-  await files.close();
+  await vae.close();
   rmSync(profileDir, { recursive: true, force: true });
 });
 
@@ -54,7 +43,7 @@ type ProfiledNode = { readonly name: string; readonly outputBytes: number };
  * Runs a graph once with onnxruntime's profiler, graph optimisations off (so every node we
  * emitted runs as written), and returns its nodes in the order they ran.
  */
-async function profiledRun(graph: VaeGraph, grid: { height: number; width: number }): Promise<ProfiledNode[]> {
+async function profiledRun(graph: BuiltGraph, grid: { height: number; width: number }): Promise<ProfiledNode[]> {
   const prefix = join(profileDir, graph.name);
   const session = await ort.InferenceSession.create(graph.bytes, { enableProfiling: true, profileFilePrefix: prefix, graphOptimizationLevel: 'disabled' });
   const feeds: Record<string, ort.Tensor> = {};
@@ -78,7 +67,7 @@ async function profiledRun(graph: VaeGraph, grid: { height: number; width: numbe
 }
 
 /** The most bytes of node outputs alive at once when the nodes run in `order` (each freed after its last reader; graph outputs kept). */
-function peakLiveBytes(graph: VaeGraph, order: readonly ProfiledNode[]): number {
+function peakLiveBytes(graph: BuiltGraph, order: readonly ProfiledNode[]): number {
   const model = ModelProtoType.decode(graph.bytes) as unknown as { graph: { node: { name: string; input: string[]; output: string[] }[]; output: { name: string }[] } };
   const nodes = new Map(model.graph.node.map((n) => [n.name, n]));
   const kept = new Set(model.graph.output.map((o) => o.name));
@@ -134,10 +123,10 @@ describe('VAE tensor sizes', () => {
 
   test("in onnxruntime's order int8 cache outputs are made as soon as their frame exists, not at the end of the run", async () => {
     const grid = { height: 4, width: 6 };
-    const context = (name: string): BuildContext => ({ g: new GraphBuilder(name), weights, store: inlineWeightStore, quant: { ...FP32_CONFIG, vaeCache: 'int8' } });
+    const quant = { ...FP32_CONFIG, vaeCache: 'int8' } as const;
     for (const [half, graphs] of [
-      ['decoder', (await buildVaeDecoderGraphs(context, tiny)).graphs],
-      ['encoder', (await buildVaeEncoderGraphs(context, tiny)).graphs],
+      ['decoder', await vae.build('decoder', quant)],
+      ['encoder', await vae.build('encoder', quant)],
     ] as const) {
       const budget = vaeTensorBudget(tiny, half, grid.height, grid.width, 'fp32', 'int8');
       for (const [k, graph] of graphs.entries()) {

@@ -7,6 +7,7 @@ import { TorchGenerator, torchRandn } from '../../src/pipeline/noise/index.ts';
 import type { RandnVariant } from '../../src/pipeline/noise/index.ts';
 import { fma32 } from '../../src/pipeline/noise/fma32.ts';
 import { fma64 } from '../../src/pipeline/noise/fma64.ts';
+import { TINY } from '../helpers/golden-cases.ts';
 
 interface RandnCase {
   seed: number;
@@ -20,7 +21,7 @@ interface RandnCase {
   sum_of_squares?: number;
 }
 
-const golden = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/tiny-a/cases/randn.json'), 'utf8')) as {
+const golden = JSON.parse(readFileSync(join(TINY, 'cases', 'randn.json'), 'utf8')) as {
   cases: Record<RandnVariant, { cases: RandnCase[] }>;
 };
 

@@ -129,7 +129,7 @@ describe('reader errors', () => {
     expect(error.message).toBe(
       `test.safetensors is truncated: expected ${good.length} bytes, found ${good.length - 3}. Re-download the file.`,
     );
-    expect(error.code).toBe('truncated');
+    expect(error.reason).toBe('truncated');
     expect(error.tensor).toBe('b');
   });
 
@@ -152,7 +152,7 @@ describe('reader errors', () => {
     new DataView(bytes.buffer).setBigUint64(0, 2n ** 40n, true);
     const error = await openError(bytes);
     expect(error.message).toMatch(/is not a safetensors file: its header length field says 1099511627776 bytes/);
-    expect(error.code).toBe('malformed');
+    expect(error.reason).toBe('malformed');
   });
 
   test('tensor offsets outside the file', async () => {

@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import type { BundleSink, FileWriter } from '../../src/bundle/bundle-sink.ts';
 import { ConvertError } from '../../src/errors.ts';
 import { encodeSafetensors, openCheckpoint, toFloat32 } from '../../src/safetensors/index.ts';
 import type { ByteSource, CheckpointFiles, SafetensorsDtype } from '../../src/safetensors/index.ts';
 import { writeEmbeddingTable } from '../../src/convert/umt5/embedding-table.ts';
 import { gatherEmbeddings } from '../../src/pipeline/text/embedding-gather.ts';
+import { concatBytes } from '../helpers/bytes.ts';
+import { memorySink } from '../helpers/memory-sink.ts';
 
 const ROWS = 37;
 const DIM = 6;
@@ -23,29 +24,6 @@ function memoryCheckpoint(file: Uint8Array, reads: number[]): CheckpointFiles {
     open: () => source,
     exists: async (path) => path === source.name,
   };
-}
-
-function memorySink(files: Map<string, Uint8Array>): Pick<BundleSink, 'create'> {
-  return {
-    async create(path): Promise<FileWriter> {
-      const chunks: Uint8Array[] = [];
-      return {
-        write: async (bytes) => void chunks.push(bytes.slice()),
-        flush: async () => undefined,
-        close: async () => void files.set(path, concat(chunks)),
-      };
-    },
-  };
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 /** Random table bytes of the dtype: finite values, every bit pattern of the mantissa used. */
@@ -94,7 +72,7 @@ describe('the text embedding table: written as raw rows, gathered by byte range'
       // Read in blocks of at most 3 rows, never whole; together the files are the source bytes.
       expect(Math.max(...reads)).toBe(3 * rowBytes);
       expect(copied.reduce((a, b) => a + b, 0)).toBe(bytes.byteLength);
-      expect(concat(written.entry.files.map((f) => files.get(f.path)!))).toEqual(bytes);
+      expect(concatBytes(written.entry.files.map((f) => files.get(f.path)!))).toEqual(bytes);
 
       const requested: string[] = [];
       const ids = [5, 0, 36, 5, 12, 29, 30];

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { MIN_RANDOM_VOCAB, buildRandomTokenizerJson } from '../../src/convert/tokenizer/random-tokenizer.ts';
-import { TokenizerError, countPromptTokens, loadTokenizer, tokenize, tokenizePrompt } from '../../src/pipeline/text/tokenizer.ts';
+import { TokenizerError } from '../../src/errors.ts';
+import { countPromptTokens, loadTokenizer, tokenize, tokenizePrompt } from '../../src/pipeline/text/tokenizer.ts';
 
 const VOCAB = 384;
 

@@ -3,7 +3,7 @@ import { formatDuration } from '../../format-duration.ts';
 import type { FitVerdict } from '../../pipeline/estimate/generation-estimate.ts';
 import { useEstimateStore } from '../../state/estimate-store.ts';
 import { useGenerationStore } from '../../state/generation-store.ts';
-import { useGenerationEstimate } from './use-generation-estimate.ts';
+import { useGenerationEstimate } from '../../state/use-generation-estimate.ts';
 
 function fitWarning(fit: FitVerdict): string | null {
   switch (fit.kind) {

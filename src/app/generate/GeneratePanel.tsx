@@ -6,6 +6,7 @@ import { LengthField } from './LengthField.tsx';
 import { MemoryModeField } from './MemoryModeField.tsx';
 import { NegativePromptField } from './NegativePromptField.tsx';
 import { NumberField } from './NumberField.tsx';
+import { SETTING_RANGES } from '../../pipeline/generate/generation-settings.ts';
 import { SIZE_PRESETS } from './size-presets.ts';
 
 /** Model, negative prompt, size, length, steps, guidance, shift, sampler, seed, file format and GPU memory mode. */
@@ -72,9 +73,10 @@ export function GeneratePanel() {
           {hasImage && <span className="hint">With a start image, the video takes the image's shape within this size's area.</span>}
         </div>
         <LengthField />
-        <NumberField id="steps" label="Steps" min={1} max={200} />
-        <NumberField id="guidance" label="Guidance" min={0} max={30} step={0.5} />
-        <NumberField id="shift" label="Shift" min={0.5} max={50} step={0.5} />
+        <NumberField id="steps" label="Steps" {...SETTING_RANGES.steps} />
+        <NumberField id="guidance" label="Guidance" {...SETTING_RANGES.guidance} step={0.5} />
+        {/* Shift must be above its minimum: the input starts one step over it. */}
+        <NumberField id="shift" label="Shift" min={SETTING_RANGES.shift.min + 0.5} max={SETTING_RANGES.shift.max} step={0.5} />
         <div className="field">
           <label htmlFor="sampler">Sampler</label>
           <select id="sampler" value={settings.sampler} onChange={(event) => settings.update({ sampler: event.target.value as Settings['sampler'] })}>
@@ -83,7 +85,7 @@ export function GeneratePanel() {
             <option value="dmd">DMD (FastWan, 3 steps)</option>
           </select>
         </div>
-        <NumberField id="seed" label="Seed" min={0} max={2 ** 53 - 1} />
+        <NumberField id="seed" label="Seed" {...SETTING_RANGES.seed} />
         <div className="field">
           <label htmlFor="container">File</label>
           <select id="container" value={settings.container} onChange={(event) => settings.update({ container: event.target.value as Settings['container'] })}>

@@ -1,8 +1,8 @@
-import { FPS, MAX_FRAMES } from '../../pipeline/generate/generation-settings.ts';
+import { FPS, SETTING_RANGES } from '../../pipeline/generate/generation-settings.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
 
 /** Whole seconds at 24 fps as Wan counts frames: 4n + 1 (1 s → 25 frames … 5 s → 121). */
-const LENGTHS = [1, 2, 3, 4, 5].map((seconds) => ({ seconds, frames: seconds * FPS + 1 })).filter((length) => length.frames <= MAX_FRAMES);
+const LENGTHS = [1, 2, 3, 4, 5].map((seconds) => ({ seconds, frames: seconds * FPS + 1 })).filter((length) => length.frames <= SETTING_RANGES.frames.max);
 
 /** The clip's length, in seconds or in frames (4n + 1, as the model needs). */
 export function LengthField() {
@@ -26,8 +26,8 @@ export function LengthField() {
         id="frames"
         data-testid="frames"
         type="number"
-        min={1}
-        max={MAX_FRAMES}
+        min={SETTING_RANGES.frames.min}
+        max={SETTING_RANGES.frames.max}
         step={4}
         value={frames}
         aria-describedby="frames-hint"

@@ -1,13 +1,14 @@
+import { InvalidInputError } from '../../errors.ts';
 import type { StartImage } from '../../state/start-image-store.ts';
 
 /** Decodes a picked, dropped or pasted image file into RGBA pixels (EXIF orientation applied, as browsers show it). */
 export async function readImage(file: Blob, name: string): Promise<StartImage> {
-  if (!file.type.startsWith('image/')) throw new TypeError(`${name} is not an image. Use a PNG, JPEG or WebP picture.`);
+  if (!file.type.startsWith('image/')) throw new InvalidInputError(`${name} is not an image. Use a PNG, JPEG or WebP picture.`);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image', colorSpaceConversion: 'default' });
   } catch {
-    throw new TypeError(`${name} could not be read as an image. It may be damaged or in a format this browser does not decode; try a PNG or JPEG.`);
+    throw new InvalidInputError(`${name} could not be read as an image. It may be damaged or in a format this browser does not decode; try a PNG or JPEG.`);
   }
   try {
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);

@@ -1,22 +1,22 @@
 import { useEffect, useState } from 'react';
-import { modelLocation, useSettingsStore } from '../../state/settings-store.ts';
+import { useModelLocation } from '../../state/use-model-location.ts';
 import { wanWorker } from '../../state/worker-client.ts';
 
 const DEBOUNCE_MS = 300;
 
 /** The prompt's token count with the chosen model's tokenizer, a moment after typing stops; null while unknown (no model yet). */
 export function usePromptTokens(prompt: string): number | null {
-  const model = useSettingsStore(modelLocation);
+  const location = useModelLocation();
   const [tokens, setTokens] = useState<number | null>(null);
   useEffect(() => {
-    if (!model) {
+    if (!location) {
       setTokens(null);
       return;
     }
     let current = true;
     const timer = setTimeout(() => {
       wanWorker()
-        .promptTokens(model, prompt)
+        .promptTokens({ location, prompt })
         .then(
           (count) => current && setTokens(count),
           () => current && setTokens(null),
@@ -26,6 +26,6 @@ export function usePromptTokens(prompt: string): number | null {
       current = false;
       clearTimeout(timer);
     };
-  }, [model, prompt]);
+  }, [location, prompt]);
   return tokens;
 }

@@ -1,15 +1,17 @@
 import { useGenerationStore } from '../../state/generation-store.ts';
 import { ShareButton } from './ShareButton.tsx';
+import { usePreviewCanvas } from './use-preview-canvas.ts';
 
 /** Frames as they decode, then the finished video with download and share. */
 export function PreviewPanel() {
-  const { status, framesShown, previewStep, preview, result } = useGenerationStore();
+  const { status, result } = useGenerationStore();
+  const { ref, framesShown, previewStep } = usePreviewCanvas();
   return (
     <section className="panel" aria-labelledby="preview-heading">
       <h2 id="preview-heading">Video</h2>
       {status !== 'done' && (
         <canvas
-          ref={(canvas) => preview?.attach(canvas)}
+          ref={ref}
           className="preview"
           data-testid="preview-canvas"
           data-frames-shown={framesShown}

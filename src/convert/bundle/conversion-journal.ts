@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { ExternalData } from '../../onnx/index.ts';
+import { assert } from '../../assert.ts';
 import type { ResumableStaging } from '../../bundle/bundle-sink.ts';
 import { HashingWriter } from '../../bundle/hashing-writer.ts';
 import type { FileRecord } from '../../bundle/hashing-writer.ts';
@@ -179,7 +180,7 @@ export class ConversionJournal {
   }
 
   private async append(line: JournalLine): Promise<void> {
-    if (this.startKey !== null) throw new Error('ConversionJournal.begin() must come before the first file is written');
+    assert(this.startKey === null, 'ConversionJournal.begin() must come before the first file is written');
     const lines = [...this.pending, line];
     this.pending = [];
     await this.staging!.appendJournal(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));

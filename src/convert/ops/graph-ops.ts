@@ -1,11 +1,10 @@
+import type { FloatType } from '../build-context.ts';
 import type { GraphBuilder } from '../../onnx/index.ts';
-
-/** ONNX TensorProto data type codes, for Cast. */
-export const CAST_TO = { float32: 1, float16: 10, int64: 7, int8: 3 } as const;
+import { ONNX_DATA_TYPE } from '../../onnx/index.ts';
 
 /** Casts `x` when `from` and `to` differ; otherwise returns it unchanged. */
-export function castIfNeeded(g: GraphBuilder, x: string, from: 'float32' | 'float16', to: 'float32' | 'float16', name: string): string {
-  return from === to ? x : g.op('Cast', [x], name, { attrs: { to: CAST_TO[to] } });
+export function castIfNeeded(g: GraphBuilder, x: string, from: FloatType, to: FloatType, name: string): string {
+  return from === to ? x : g.op('Cast', [x], name, { attrs: { to: ONNX_DATA_TYPE[to] } });
 }
 
 /** Reshape with a constant target shape (0 copies the input dim, −1 infers one). */

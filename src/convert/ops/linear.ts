@@ -1,6 +1,7 @@
-import type { BuildContext } from '../build-context.ts';
+import type { BuildContext, FloatType } from '../build-context.ts';
 import { activationType, derivedParam, derivedWeights, floatBytes, sourceParam } from '../build-context.ts';
 import { quantizeBlockwise } from '../quant/quantize-blockwise.ts';
+import { castIfNeeded } from './graph-ops.ts';
 
 /**
  * y = x·Wᵀ (+ b) for a weight in PyTorch layout [N = out, K = in], stored as the
@@ -48,21 +49,21 @@ export async function linearFromValues(
     });
   }
   const stored = quant.weights === 'fp16' ? 'float16' : 'float32';
-  let w = await derivedParam(ctx, `${name}.T`, [k, n], stored, async () => {
+  const transposedWeight = await derivedParam(ctx, `${name}.T`, [k, n], stored, async () => {
     const weight = await readWeight();
     const transposed = new Float32Array(n * k);
     for (let row = 0; row < n; row++) for (let col = 0; col < k; col++) transposed[col * n + row] = weight[row * k + col]!;
     return transposed;
   });
   // fp16 storage under fp32 activations: the file stays half size, the runtime folds the Cast.
-  if (stored !== floatType) w = g.op('Cast', [w], `${scope}/CastWeight`, { attrs: { to: floatType === 'float32' ? 1 : 10 } });
+  const w = castIfNeeded(g, transposedWeight, stored, floatType, `${scope}/CastWeight`);
   const y = g.op('MatMul', [x, w], `${scope}/MatMul`);
   return bias === undefined ? y : g.op('Add', [y, bias], `${scope}/Add`);
 }
 
 export interface LinearOptions {
   /** The float type of this layer's input and output, when it differs from the activation type (fp32 islands). */
-  readonly floatType?: 'float32' | 'float16';
+  readonly floatType?: FloatType;
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { BuildContext } from '../build-context.ts';
-import { floatParam, sourceParam } from '../build-context.ts';
+import type { BuildContext, FloatType } from '../build-context.ts';
+import { activationType, floatParam, sourceParam } from '../build-context.ts';
 import { float } from '../../onnx/index.ts';
 
 /** A float parameter filled with one value, shared by every node that needs it. */
@@ -28,9 +28,20 @@ export async function layerNorm(
   });
 }
 
-/** RMSNorm over the last axis with a learned gain `<weightName>`: x / sqrt(mean(x²) + eps) · w. */
-export async function rmsNorm(ctx: BuildContext, scope: string, x: string, dim: number, eps: number, weightName: string): Promise<string> {
-  const weight = await sourceParam(ctx, weightName, [dim]);
+/**
+ * RMSNorm over the last axis with a learned gain `<weightName>`: x / √(mean(x²) + ε) · w, the
+ * gain stored in `dtype` (the activation type by default).
+ */
+export async function lastAxisRmsNorm(
+  ctx: BuildContext,
+  scope: string,
+  x: string,
+  dim: number,
+  eps: number,
+  weightName: string,
+  dtype: FloatType = activationType(ctx),
+): Promise<string> {
+  const weight = await sourceParam(ctx, weightName, [dim], dtype);
   return ctx.g.op('SimplifiedLayerNormalization', [x, weight], `${scope}/SimplifiedLayerNormalization`, {
     attrs: { axis: -1, epsilon: float(eps), stash_type: 1 },
   });

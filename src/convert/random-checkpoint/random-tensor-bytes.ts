@@ -1,4 +1,4 @@
-import { ConvertError } from '../../errors.ts';
+import { assert } from '../../assert.ts';
 import { NormalStream, tensorStreamState } from './normal-stream.ts';
 import type { RandomTensorSpec } from './random-tensor-spec.ts';
 
@@ -42,7 +42,7 @@ export function randomTensorByteStream(
   return {
     byteLength: elements * elementBytes,
     read(target) {
-      if (target.byteOffset % 4 !== 0) throw new ConvertError('randomTensorByteStream.read needs a target aligned to 4 bytes.');
+      assert(target.byteOffset % 4 === 0, 'randomTensorByteStream.read needs a target aligned to 4 bytes.');
       const count = Math.min(elements - produced, Math.floor(target.byteLength / elementBytes));
       if (count <= 0) return 0;
       if (dtype === 'F32') {

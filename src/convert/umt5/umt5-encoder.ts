@@ -1,8 +1,8 @@
 import type { BuildContext } from '../build-context.ts';
-import { derivedParam, sourceParam } from '../build-context.ts';
+import { derivedParam } from '../build-context.ts';
 import type { GraphContract, TensorContract } from '../../bundle/graph-contract.ts';
-import { float } from '../../onnx/index.ts';
 import { linear } from '../ops/linear.ts';
+import { lastAxisRmsNorm } from '../ops/norms.ts';
 import type { LinearOptions } from '../ops/linear.ts';
 import { geluTanh, reshape } from '../ops/graph-ops.ts';
 import { expectShape } from '../weights/weight-source.ts';
@@ -111,13 +111,10 @@ async function relativeBias(ctx: BuildContext, config: Umt5Config, tensor: strin
   return ctx.g.op('Gather', [byHead, UMT5_IO.relativeBuckets], `${s}/relative_bias/Gather`, { attrs: { axis: 1 } });
 }
 
-/** T5LayerNorm: x / √(mean(x²) + ε) · w, no mean subtraction and no bias, in float32. */
+/** T5LayerNorm (no mean subtraction, no bias) is RMSNorm over the last axis; in float32. */
 async function t5LayerNorm(ctx: BuildContext, scope: string, x: string, config: Umt5Config, weightName: string): Promise<string> {
   expectShape(ctx.weights, weightName, [config.dModel]);
-  const weight = await sourceParam(ctx, weightName, [config.dModel], 'float32');
-  return ctx.g.op('SimplifiedLayerNormalization', [x, weight], `${scope}/SimplifiedLayerNormalization`, {
-    attrs: { axis: -1, epsilon: float(config.eps), stash_type: 1 },
-  });
+  return lastAxisRmsNorm(ctx, scope, x, config.dModel, config.eps, weightName, 'float32');
 }
 
 function checkLinear(ctx: BuildContext, prefix: string, out: number, inp: number): void {

@@ -2,7 +2,7 @@ import type { BuildContext } from '../build-context.ts';
 import { activationType } from '../build-context.ts';
 import type { GraphContract } from '../../bundle/graph-contract.ts';
 import { linear } from '../ops/linear.ts';
-import { rmsNorm } from '../ops/norms.ts';
+import { lastAxisRmsNorm } from '../ops/norms.ts';
 import { castIfNeeded, geluTanh } from '../ops/graph-ops.ts';
 import type { DitConfig } from '../../bundle/dit-config.ts';
 import { DIT_IO, TEXT_LEN } from '../../bundle/dit-names.ts';
@@ -27,7 +27,7 @@ export async function buildDitContext(ctx: BuildContext, config: DitConfig): Pro
   const outputs = [];
   for (let i = 0; i < config.numLayers; i++) {
     const scope = `/blocks.${i}/attn2`;
-    const key = await rmsNorm(ctx, `${scope}/norm_k`, await linear(ctx, `${scope}/to_k`, h, `blocks.${i}.attn2.to_k`), config.dim, config.eps, `blocks.${i}.attn2.norm_k.weight`);
+    const key = await lastAxisRmsNorm(ctx, `${scope}/norm_k`, await linear(ctx, `${scope}/to_k`, h, `blocks.${i}.attn2.to_k`), config.dim, config.eps, `blocks.${i}.attn2.norm_k.weight`);
     const value = await linear(ctx, `${scope}/to_v`, h, `blocks.${i}.attn2.to_v`);
     for (const [name, tensor] of [[DIT_IO.crossKey(i), key], [DIT_IO.crossValue(i), value]] as const) {
       const dims = [1, TEXT_LEN, config.dim];

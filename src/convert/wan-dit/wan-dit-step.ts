@@ -1,14 +1,12 @@
-import type { BuildContext } from '../build-context.ts';
+import type { BuildContext, FloatType } from '../build-context.ts';
 import { activationType, sourceParam } from '../build-context.ts';
 import type { GraphContract, TensorContract } from '../../bundle/graph-contract.ts';
 import { float } from '../../onnx/index.ts';
 import { linear } from '../ops/linear.ts';
-import { layerNorm, rmsNorm } from '../ops/norms.ts';
+import { lastAxisRmsNorm, layerNorm } from '../ops/norms.ts';
 import { castIfNeeded, geluTanh, reshape, shapeSlice, silu } from '../ops/graph-ops.ts';
 import type { DitConfig } from '../../bundle/dit-config.ts';
 import { DIT_IO, TEXT_LEN } from '../../bundle/dit-names.ts';
-
-type Float = 'float32' | 'float16';
 
 /**
  * One denoising step of the Wan2.2 DiT: latent x → velocity v. Cross-attention keys and
@@ -93,7 +91,7 @@ interface Rope {
 }
 
 /** The rotary tables [L, pairs] reshaped once to broadcast over [1, L, heads, pairs, 1]. */
-function ropeInputs(ctx: BuildContext, act: Float, pairs: number): Rope {
+function ropeInputs(ctx: BuildContext, act: FloatType, pairs: number): Rope {
   const { g } = ctx;
   const prepare = (input: string, name: string) =>
     reshape(g, castIfNeeded(g, input, 'float32', act, `/rope/${name}/Cast`), [1, -1, 1, pairs, 1], `/rope/${name}/Reshape`);
@@ -173,8 +171,8 @@ async function block(ctx: BuildContext, config: DitConfig, i: number, xIn: strin
 
   // Self-attention.
   let h = modulate(g, await layerNorm(ctx, `${s}/norm1`, xIn, dim, eps), shift1, scale1, dim, `${s}/norm1/modulate`);
-  const q = applyRope(g, await rmsNorm(ctx, `${s}/attn1/norm_q`, await linear(ctx, `${s}/attn1/to_q`, h, `${p}.attn1.to_q`), dim, eps, `${p}.attn1.norm_q.weight`), rope, config, `${s}/attn1/rope_q`);
-  const k = applyRope(g, await rmsNorm(ctx, `${s}/attn1/norm_k`, await linear(ctx, `${s}/attn1/to_k`, h, `${p}.attn1.to_k`), dim, eps, `${p}.attn1.norm_k.weight`), rope, config, `${s}/attn1/rope_k`);
+  const q = applyRope(g, await lastAxisRmsNorm(ctx, `${s}/attn1/norm_q`, await linear(ctx, `${s}/attn1/to_q`, h, `${p}.attn1.to_q`), dim, eps, `${p}.attn1.norm_q.weight`), rope, config, `${s}/attn1/rope_q`);
+  const k = applyRope(g, await lastAxisRmsNorm(ctx, `${s}/attn1/norm_k`, await linear(ctx, `${s}/attn1/to_k`, h, `${p}.attn1.to_k`), dim, eps, `${p}.attn1.norm_k.weight`), rope, config, `${s}/attn1/rope_k`);
   const v = await linear(ctx, `${s}/attn1/to_v`, h, `${p}.attn1.to_v`);
   const attn = attention(g, q, k, v, config, `${s}/attn1`);
   const selfOut = await linear(ctx, `${s}/attn1/to_out`, attn, `${p}.attn1.to_out.0`);
@@ -182,7 +180,7 @@ async function block(ctx: BuildContext, config: DitConfig, i: number, xIn: strin
 
   // Cross-attention: no modulation, no gate.
   h = await layerNorm(ctx, `${s}/norm2`, x, dim, eps, `${p}.norm2`);
-  const cq = await rmsNorm(ctx, `${s}/attn2/norm_q`, await linear(ctx, `${s}/attn2/to_q`, h, `${p}.attn2.to_q`), dim, eps, `${p}.attn2.norm_q.weight`);
+  const cq = await lastAxisRmsNorm(ctx, `${s}/attn2/norm_q`, await linear(ctx, `${s}/attn2/to_q`, h, `${p}.attn2.to_q`), dim, eps, `${p}.attn2.norm_q.weight`);
   const act = activationType(ctx);
   const ck = castIfNeeded(g, DIT_IO.crossKey(i), 'float32', act, `${s}/attn2/CastK`);
   const cv = castIfNeeded(g, DIT_IO.crossValue(i), 'float32', act, `${s}/attn2/CastV`);

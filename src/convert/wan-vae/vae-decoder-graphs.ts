@@ -1,28 +1,11 @@
-import type { BuildContext } from '../build-context.ts';
-import { activationType } from '../build-context.ts';
-import type { GraphContract } from '../../bundle/graph-contract.ts';
-import { ConvertError } from '../../errors.ts';
 import type { VaeConfig } from '../../bundle/vae-config.ts';
 import { decoderDims, decoderTemporalUpsample } from '../../bundle/vae-config.ts';
-import { add, cast, causalConv3, conv1x1, dupUpFrame, midBlock, residualBlock, rmsNorm, silu, timeUpsample, upsampleFrame } from './vae-layers.ts';
 import { VAE_IO, decoderGraphName } from '../../bundle/vae-names.ts';
-import type { Act } from './vae-stage.ts';
-import { VaeStage, scopeOf } from './vae-stage.ts';
-
-/** Opsets of the VAE graphs (standard ops only). */
-export const VAE_OPSETS = { '': 21 } as const;
-
-/** One built graph: its bundle name, the ONNX model, and its I/O contract. */
-export interface VaeGraph {
-  readonly name: string;
-  readonly bytes: Uint8Array;
-  readonly contract: GraphContract;
-}
-
-/** The graphs of one VAE half, in the order the runner chains them. */
-export interface VaeGraphSet {
-  readonly graphs: readonly VaeGraph[];
-}
+import { add, cast, causalConv3, channelRmsNorm, conv1x1, dupUpFrame, inlineFloats, midBlock, residualBlock, silu, timeUpsample, upsampleFrame } from './vae-layers.ts';
+import { scopeOf } from './vae-scope.ts';
+import type { VaeStage, VaeStagePlan } from './vae-stage.ts';
+import { stateInput, stateOutput } from './vae-state-io.ts';
+import type { Act } from './vae-tensors.ts';
 
 /**
  * Which part of the decoder one stage graph runs. The decoder is cut after every up block that
@@ -70,8 +53,8 @@ export function decoderLayout(config: VaeConfig): DecoderStageLayout[] {
 function latentEntry(s: VaeStage, config: VaeConfig): Act {
   const z = config.zDim;
   const latent = s.input(VAE_IO.latent, z, 1, 'float32');
-  const invStd = s.inlineFloats('vae.latents_inv_std', config.latentsStd.map((v) => 1 / Math.fround(v)), [z, 1, 1]);
-  const mean = s.inlineFloats('vae.latents_mean', config.latentsMean, [z, 1, 1]);
+  const invStd = inlineFloats(s, 'vae.latents_inv_std', config.latentsStd.map((v) => 1 / Math.fround(v)), [z, 1, 1]);
+  const mean = inlineFloats(s, 'vae.latents_mean', config.latentsMean, [z, 1, 1]);
   const scaled = s.actOp('Div', [latent.name, invStd], '/vae/denormalize/Div', z, 1, {}, 'float32');
   const shifted = s.actOp('Add', [scaled.name, mean], '/vae/denormalize/Add', z, 1, {}, 'float32');
   const raw = conv1x1(s, scopeOf('post_quant_conv'), shifted, 'post_quant_conv', [z, z, 1, 1, 1], z, 'float32');
@@ -93,7 +76,7 @@ function unpatchifyOrder(channels: number, patch: number): number[] {
 function head(s: VaeStage, config: VaeConfig, x: Act): void {
   const p = config.patchSize;
   const out = config.imageChannels * p * p;
-  const normed = rmsNorm(s, scopeOf('decoder.norm_out'), x, 'decoder.norm_out.gamma', [x.channels, 1, 1, 1]);
+  const normed = channelRmsNorm(s, scopeOf('decoder.norm_out'), x, 'decoder.norm_out.gamma', [x.channels, 1, 1, 1]);
   const activated = silu(s, '/vae/decoder/head/act', normed);
   const patches = causalConv3(s, scopeOf('decoder.conv_out'), activated, 'decoder.conv_out', out, unpatchifyOrder(config.imageChannels, p));
   const rgb = cast(s, '/vae/decoder/output', patches, 'float32');
@@ -124,7 +107,7 @@ function upBlock(s: VaeStage, config: VaeConfig, j: number, x: Act): Act[] {
 }
 
 /** Emits one decoder stage's structure (weights are only named; see {@link VaeStage}). */
-export function emitDecoderStage(s: VaeStage, config: VaeConfig, stage: DecoderStageLayout): void {
+function emitDecoderStage(s: VaeStage, config: VaeConfig, stage: DecoderStageLayout): void {
   const dims = decoderDims(config);
   let x: Act;
   if (stage.entry) {
@@ -132,13 +115,13 @@ export function emitDecoderStage(s: VaeStage, config: VaeConfig, stage: DecoderS
     x = midBlock(s, 'decoder.mid_block', x);
   } else {
     const j = stage.blocks[0]!;
-    x = s.stateInput(VAE_IO.hidden, dims[j]!, 2 ** j);
+    x = stateInput(s, VAE_IO.hidden, dims[j]!, 2 ** j);
   }
   for (const j of stage.blocks) {
     const frames = upBlock(s, config, j, x);
     if (frames.length === 2) {
-      s.stateOutput(VAE_IO.hiddenFrame(0), frames[0]!);
-      s.stateOutput(VAE_IO.hiddenFrame(1), frames[1]!);
+      stateOutput(s, VAE_IO.hiddenFrame(0), frames[0]!);
+      stateOutput(s, VAE_IO.hiddenFrame(1), frames[1]!);
       return;
     }
     x = frames[0]!;
@@ -146,30 +129,7 @@ export function emitDecoderStage(s: VaeStage, config: VaeConfig, stage: DecoderS
   head(s, config, x);
 }
 
-/**
- * Builds decoder stage `index` into `ctx.g` (weights through `ctx.store`) and returns its
- * contract. Convolution weights are float in the activation type, or int8 (`quant.vaeWeights`).
- */
-export async function buildVaeDecoderStage(ctx: BuildContext, config: VaeConfig, index: number): Promise<GraphContract> {
-  const layout = decoderLayout(config);
-  const stage = layout[index];
-  if (!stage) throw new ConvertError(`The VAE decoder has ${layout.length} stage graphs; there is no stage ${index}.`);
-  const s = new VaeStage(ctx.g, activationType(ctx), 'decoder', ctx.quant.vaeWeights, ctx.quant.vaeCache);
-  emitDecoderStage(s, config, stage);
-  await s.loadWeights(ctx);
-  return s.contract();
-}
-
-/**
- * Builds every decoder stage graph. `makeContext(name)` gives each graph its own builder;
- * weights go through the context's store (external data in a bundle, inline in tests).
- */
-export async function buildVaeDecoderGraphs(makeContext: (graphName: string) => BuildContext, config: VaeConfig): Promise<VaeGraphSet> {
-  const graphs: VaeGraph[] = [];
-  for (const stage of decoderLayout(config)) {
-    const ctx = makeContext(stage.name);
-    const contract = await buildVaeDecoderStage(ctx, config, stage.index);
-    graphs.push({ name: stage.name, bytes: ctx.g.toModel({ opsets: VAE_OPSETS, producer: 'wan-web' }), contract });
-  }
-  return { graphs };
+/** The decoder's stage graphs for a config, in the order the runner chains them. */
+export function decoderStagePlans(config: VaeConfig): VaeStagePlan[] {
+  return decoderLayout(config).map((stage) => ({ name: stage.name, emit: (s) => emitDecoderStage(s, config, stage) }));
 }

@@ -1,15 +1,11 @@
-import type { BuildContext } from '../build-context.ts';
-import { activationType } from '../build-context.ts';
-import type { GraphContract } from '../../bundle/graph-contract.ts';
-import { ConvertError } from '../../errors.ts';
 import type { VaeConfig } from '../../bundle/vae-config.ts';
 import { encoderDims, spatialCompression } from '../../bundle/vae-config.ts';
-import type { VaeGraph, VaeGraphSet } from './vae-decoder-graphs.ts';
-import { VAE_OPSETS } from './vae-decoder-graphs.ts';
-import { add, avgDown, cast, causalConv3, conv1x1, downsampleFrame, midBlock, residualBlock, rmsNorm, silu, timeDownsample } from './vae-layers.ts';
 import { VAE_IO, encoderGraphName } from '../../bundle/vae-names.ts';
-import type { Act } from './vae-stage.ts';
-import { VaeStage, scopeOf } from './vae-stage.ts';
+import { add, avgDown, cast, causalConv3, channelRmsNorm, conv1x1, downsampleFrame, inlineFloats, midBlock, residualBlock, silu, timeDownsample } from './vae-layers.ts';
+import { scopeOf } from './vae-scope.ts';
+import type { VaeStage, VaeStagePlan } from './vae-stage.ts';
+import { stateInput, stateOutput } from './vae-state-io.ts';
+import type { Act } from './vae-tensors.ts';
 
 /**
  * Which part of the encoder one stage graph runs. The encoder is cut before every time
@@ -88,8 +84,8 @@ function mergePair(s: VaeStage, config: VaeConfig, i: number): Act {
   const dims = encoderDims(config);
   const prefix = `encoder.down_blocks.${i}`;
   const scale = blockScale(config, i);
-  const hidden = [0, 1].map((f) => s.stateInput(VAE_IO.hiddenFrame(f as 0 | 1), dims[i + 1]!, scale / 2)) as [Act, Act];
-  const skip = [0, 1].map((f) => s.stateInput(VAE_IO.skipFrame(f as 0 | 1), dims[i]!, scale)) as [Act, Act];
+  const hidden = [0, 1].map((f) => stateInput(s, VAE_IO.hiddenFrame(f as 0 | 1), dims[i + 1]!, scale / 2)) as [Act, Act];
+  const skip = [0, 1].map((f) => stateInput(s, VAE_IO.skipFrame(f as 0 | 1), dims[i]!, scale)) as [Act, Act];
   const main = timeDownsample(s, scopeOf(`${prefix}.downsampler.time_conv`), hidden, `${prefix}.downsampler.time_conv`);
   const shortcut = avgDown(s, `${scopeOf(prefix)}/shortcut`, skip, dims[i + 1]!, 2);
   return add(s, scopeOf(prefix), main, shortcut);
@@ -108,8 +104,8 @@ function downBlock(s: VaeStage, config: VaeConfig, i: number, x: Act): Act | nul
   const spatial = i < config.dimMult.length - 1;
   if (spatial) x = downsampleFrame(s, `${scopeOf(prefix)}/downsampler`, x, `${prefix}.downsampler.resample.1`);
   if (config.temporalDownsample[i]) {
-    s.stateOutput(VAE_IO.hidden, x);
-    s.stateOutput(VAE_IO.skip, input);
+    stateOutput(s, VAE_IO.hidden, x);
+    stateOutput(s, VAE_IO.skip, input);
     return null;
   }
   return add(s, scopeOf(prefix), x, avgDown(s, `${scopeOf(prefix)}/shortcut`, [input], dims[i + 1]!, spatial ? 2 : 1));
@@ -119,18 +115,18 @@ function downBlock(s: VaeStage, config: VaeConfig, i: number, x: Act): Act | nul
 function tail(s: VaeStage, config: VaeConfig, x: Act): void {
   const z = config.zDim;
   x = midBlock(s, 'encoder.mid_block', x);
-  const normed = rmsNorm(s, scopeOf('encoder.norm_out'), x, 'encoder.norm_out.gamma', [x.channels, 1, 1, 1]);
+  const normed = channelRmsNorm(s, scopeOf('encoder.norm_out'), x, 'encoder.norm_out.gamma', [x.channels, 1, 1, 1]);
   const moments = causalConv3(s, scopeOf('encoder.conv_out'), silu(s, '/vae/encoder/head/act', normed), 'encoder.conv_out', 2 * z);
   const momentsF32 = cast(s, '/vae/encoder/output', moments, 'float32');
   const mu = conv1x1(s, scopeOf('quant_conv'), momentsF32, 'quant_conv', [2 * z, 2 * z, 1, 1, 1], z, 'float32');
-  const mean = s.inlineFloats('vae.latents_mean', config.latentsMean, [z, 1, 1]);
-  const invStd = s.inlineFloats('vae.latents_inv_std', config.latentsStd.map((v) => 1 / Math.fround(v)), [z, 1, 1]);
+  const mean = inlineFloats(s, 'vae.latents_mean', config.latentsMean, [z, 1, 1]);
+  const invStd = inlineFloats(s, 'vae.latents_inv_std', config.latentsStd.map((v) => 1 / Math.fround(v)), [z, 1, 1]);
   const centred = s.actOp('Sub', [mu.name, mean], '/vae/normalize/Sub', z, mu.scale, {}, 'float32');
   s.output(VAE_IO.latent, s.actOp('Mul', [centred.name, invStd], '/vae/normalize/Mul', z, mu.scale, {}, 'float32'));
 }
 
 /** Emits one encoder stage's structure (weights are only named; see {@link VaeStage}). */
-export function emitEncoderStage(s: VaeStage, config: VaeConfig, stage: EncoderStageLayout): void {
+function emitEncoderStage(s: VaeStage, config: VaeConfig, stage: EncoderStageLayout): void {
   const dims = encoderDims(config);
   let x: Act | null = stage.entry
     ? causalConv3(s, scopeOf('encoder.conv_in'), patchify(s, config), 'encoder.conv_in', dims[0]!)
@@ -142,24 +138,7 @@ export function emitEncoderStage(s: VaeStage, config: VaeConfig, stage: EncoderS
   tail(s, config, x!);
 }
 
-/** Builds encoder stage `index` into `ctx.g` and returns its contract. */
-export async function buildVaeEncoderStage(ctx: BuildContext, config: VaeConfig, index: number): Promise<GraphContract> {
-  const layout = encoderLayout(config);
-  const stage = layout[index];
-  if (!stage) throw new ConvertError(`The VAE encoder has ${layout.length} stage graphs; there is no stage ${index}.`);
-  const s = new VaeStage(ctx.g, activationType(ctx), 'encoder', ctx.quant.vaeWeights, ctx.quant.vaeCache);
-  emitEncoderStage(s, config, stage);
-  await s.loadWeights(ctx);
-  return s.contract();
-}
-
-/** Builds every encoder stage graph (see {@link buildVaeDecoderGraphs}). */
-export async function buildVaeEncoderGraphs(makeContext: (graphName: string) => BuildContext, config: VaeConfig): Promise<VaeGraphSet> {
-  const graphs: VaeGraph[] = [];
-  for (const stage of encoderLayout(config)) {
-    const ctx = makeContext(stage.name);
-    const contract = await buildVaeEncoderStage(ctx, config, stage.index);
-    graphs.push({ name: stage.name, bytes: ctx.g.toModel({ opsets: VAE_OPSETS, producer: 'wan-web' }), contract });
-  }
-  return { graphs };
+/** The encoder's stage graphs for a config, in the order the runner chains them. */
+export function encoderStagePlans(config: VaeConfig): VaeStagePlan[] {
+  return encoderLayout(config).map((stage) => ({ name: stage.name, emit: (s) => emitEncoderStage(s, config, stage) }));
 }

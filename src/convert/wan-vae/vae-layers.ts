@@ -1,10 +1,12 @@
 // The Wan2.2 VAE's layers, one frame at a time: activations are [1, C, h, w] and every 3-D
 // convolution becomes 2-D convolutions over the current frame and the cached ones, which the
 // WebGPU EP runs with its tiled Conv2D kernels (its Conv3D is a naive loop).
-import { float } from '../../onnx/index.ts';
-import { CAST_TO } from '../ops/graph-ops.ts';
-import type { Act, Float, VaeStage } from './vae-stage.ts';
-import { frameExtent, scopeOf } from './vae-stage.ts';
+import type { FloatType } from '../build-context.ts';
+import { ONNX_DATA_TYPE, float } from '../../onnx/index.ts';
+import { scopeOf } from './vae-scope.ts';
+import type { VaeStage } from './vae-stage.ts';
+import type { Act } from './vae-tensors.ts';
+import { frameExtent } from './vae-tensors.ts';
 
 /** Tap `t` of a temporal kernel: [cout, cin, kt, k, k] → [cout, cin, k, k]. */
 export function temporalTap(values: Float32Array, coutTimesCin: number, kt: number, spatial: number, t: number): Float32Array {
@@ -33,10 +35,24 @@ const convAttrs = (k: number, stride = 1, pads?: number[]) => ({
   pads: pads ?? [(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2],
 });
 
+/** A small float32 tensor kept inline in the graph (not a checkpoint weight), e.g. latent statistics. */
+export function inlineFloats(s: VaeStage, name: string, values: readonly number[], dims: readonly number[]): string {
+  if (s.g.hasInitializer(name)) return name;
+  return s.g.initializer(name, 'float32', dims, new Uint8Array(Float32Array.from(values).buffer));
+}
+
+/** Int64 indices kept inline in the graph (not checkpoint weights). */
+function inlineInt64(s: VaeStage, name: string, values: readonly number[]): string {
+  const bytes = new Uint8Array(values.length * 8);
+  const view = new DataView(bytes.buffer);
+  values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+  return s.g.initializer(name, 'int64', [values.length], bytes);
+}
+
 /** Casts between float types when they differ. */
-export function cast(s: VaeStage, scope: string, x: Act, to: Float): Act {
+export function cast(s: VaeStage, scope: string, x: Act, to: FloatType): Act {
   if (x.dtype === to) return x;
-  return s.actOp('Cast', [x.name], `${scope}/Cast`, x.channels, x.scale, { to: CAST_TO[to] }, to);
+  return s.actOp('Cast', [x.name], `${scope}/Cast`, x.channels, x.scale, { to: ONNX_DATA_TYPE[to] }, to);
 }
 
 /** a + b. */
@@ -51,16 +67,16 @@ export function silu(s: VaeStage, scope: string, x: Act): Act {
 }
 
 /**
- * Wan's RMS_norm: F.normalize over channels (x / max(‖x‖₂, 1e-12)) · √C · γ, with √C·γ folded
- * into one gain. The norm is taken in float32 even in fp16 graphs (Σx² over 1024 channels
+ * Wan's RMS_norm over the channel axis: F.normalize (x / max(‖x‖₂, 1e-12)) · √C · γ, with √C·γ
+ * folded into one gain. The norm is taken in float32 even in fp16 graphs (Σx² over 1024 channels
  * overflows fp16).
  *
  *   x ─┬─ [Cast f32] ─ Mul(x,x) ─ ReduceSum(C) ─ Sqrt ─ Max(1e-12) ─ [Cast] ─┐
  *      └──────────────────────────────────────────────────────────── Div ──┴─ Mul(√C·γ) ─ y
  */
-export function rmsNorm(s: VaeStage, scope: string, x: Act, gamma: string, gammaShape: readonly number[]): Act {
+export function channelRmsNorm(s: VaeStage, scope: string, x: Act, gamma: string, gammaShape: readonly number[]): Act {
   const c = x.channels;
-  const gain = s.weight(gamma, gammaShape, `${gamma}.scaled`, [c, 1, 1], (v) => v.map((g) => g * Math.sqrt(c)));
+  const gain = s.weights.float(gamma, gammaShape, `${gamma}.scaled`, [c, 1, 1], (v) => v.map((g) => g * Math.sqrt(c)));
   const xf = cast(s, `${scope}/norm_in`, x, 'float32');
   const squared = s.actOp('Mul', [xf.name, xf.name], `${scope}/square/Mul`, c, x.scale, {}, 'float32');
   const axes = s.g.constant('int64', [1], [1]);
@@ -78,9 +94,9 @@ function tapConv(s: VaeStage, scope: string, frame: Act, prefix: string, cout: n
   const shape = [cout, cin, 3, k, k];
   const suffix = rowOrder ? '.reordered' : '';
   const reorder = (v: Float32Array) => (rowOrder ? permuteRows(v, rowOrder) : v);
-  const w = s.convWeight(`${prefix}.weight`, shape, `${prefix}.weight.t${t}${suffix}`, [cout, cin, k, k], (v) => reorder(temporalTap(v, cout * cin, 3, k * k, t)));
+  const w = s.weights.conv(`${prefix}.weight`, shape, `${prefix}.weight.t${t}${suffix}`, [cout, cin, k, k], (v) => reorder(temporalTap(v, cout * cin, 3, k * k, t)));
   const inputs = [frame.name, w];
-  if (t === 2) inputs.push(s.weight(`${prefix}.bias`, [cout], `${prefix}.bias${suffix}`, [cout], reorder));
+  if (t === 2) inputs.push(s.weights.float(`${prefix}.bias`, [cout], `${prefix}.bias${suffix}`, [cout], reorder));
   return s.actOp('Conv', inputs, `${scope}/tap${t}/Conv`, cout, frame.scale, convAttrs(k));
 }
 
@@ -117,9 +133,9 @@ export function temporalConv(
  */
 export function causalConv3(s: VaeStage, scope: string, x: Act, prefix: string, cout: number, rowOrder?: readonly number[]): Act {
   if (cout < x.channels) return partialSumConv3(s, scope, x, prefix, cout, rowOrder);
-  const [c0, c1] = s.cacheInputs(prefix, 2, x) as [Act, Act];
-  s.cacheOutput(prefix, x);
-  return s.afterCaches(temporalConv(s, scope, [c0, c1, x], prefix, cout, 3, rowOrder));
+  const [c0, c1] = s.caches.inputs(prefix, 2, x) as [Act, Act];
+  s.caches.output(prefix, x);
+  return s.caches.flushBefore(temporalConv(s, scope, [c0, c1, x], prefix, cout, 3, rowOrder));
 }
 
 /**
@@ -133,12 +149,12 @@ export function causalConv3(s: VaeStage, scope: string, x: Act, prefix: string, 
  *   x ─ Conv(W₀) ────────────▶ Q.next
  */
 export function partialSumConv3(s: VaeStage, scope: string, x: Act, prefix: string, cout: number, rowOrder?: readonly number[]): Act {
-  const [pending, later] = s.cacheInputs(prefix, 2, { ...x, channels: cout }) as [Act, Act];
+  const [pending, later] = s.caches.inputs(prefix, 2, { ...x, channels: cout }) as [Act, Act];
   s.reachRows(1, x.scale);
   const [w0x, w1x, w2x] = ([0, 1, 2] as const).map((t) => tapConv(s, scope, x, prefix, cout, 3, t, rowOrder)) as [Act, Act, Act];
-  s.cacheReplacement(prefix, 0, add(s, `${scope}/pending`, later, w1x));
-  s.cacheReplacement(prefix, 1, w0x);
-  return s.afterCaches(add(s, `${scope}/out`, pending, w2x));
+  s.caches.replacement(prefix, 0, add(s, `${scope}/pending`, later, w1x));
+  s.caches.replacement(prefix, 1, w0x);
+  return s.caches.flushBefore(add(s, `${scope}/out`, pending, w2x));
 }
 
 /**
@@ -149,9 +165,9 @@ export function residualBlock(s: VaeStage, prefix: string, x: Act, cout: number)
   const scope = scopeOf(prefix);
   const cin = x.channels;
   const shortcut = cin === cout ? x : conv1x1(s, `${scope}/conv_shortcut`, x, `${prefix}.conv_shortcut`, [cout, cin, 1, 1, 1]);
-  let y = silu(s, `${scope}/act1`, rmsNorm(s, `${scope}/norm1`, x, `${prefix}.norm1.gamma`, [cin, 1, 1, 1]));
+  let y = silu(s, `${scope}/act1`, channelRmsNorm(s, `${scope}/norm1`, x, `${prefix}.norm1.gamma`, [cin, 1, 1, 1]));
   y = causalConv3(s, `${scope}/conv1`, y, `${prefix}.conv1`, cout);
-  y = silu(s, `${scope}/act2`, rmsNorm(s, `${scope}/norm2`, y, `${prefix}.norm2.gamma`, [cout, 1, 1, 1]));
+  y = silu(s, `${scope}/act2`, channelRmsNorm(s, `${scope}/norm2`, y, `${prefix}.norm2.gamma`, [cout, 1, 1, 1]));
   y = causalConv3(s, `${scope}/conv2`, y, `${prefix}.conv2`, cout);
   return add(s, `${scope}/residual`, y, shortcut);
 }
@@ -167,10 +183,10 @@ export function midBlock(s: VaeStage, prefix: string, x: Act): Act {
  * A 1×1 convolution from a Conv3d [cout, cin, 1, 1, 1] or Conv2d [cout, cin, 1, 1] weight;
  * `rows` keeps only the first output channels (the encoder's mu half of quant_conv).
  */
-export function conv1x1(s: VaeStage, scope: string, x: Act, prefix: string, shape: readonly number[], rows = shape[0]!, dtype: Float = s.act): Act {
+export function conv1x1(s: VaeStage, scope: string, x: Act, prefix: string, shape: readonly number[], rows = shape[0]!, dtype: FloatType = s.act): Act {
   const [cout, cin] = shape as [number, number];
-  const w = s.convWeight(`${prefix}.weight`, shape, `${prefix}.weight.${rows === cout ? '1x1' : `rows${rows}`}`, [rows, cin, 1, 1], (v) => leadingRows(v, rows, cout), dtype);
-  const b = s.weight(`${prefix}.bias`, [cout], rows === cout ? `${prefix}.bias` : `${prefix}.bias.rows${rows}`, [rows], (v) => leadingRows(v, rows, cout), dtype);
+  const w = s.weights.conv(`${prefix}.weight`, shape, `${prefix}.weight.${rows === cout ? '1x1' : `rows${rows}`}`, [rows, cin, 1, 1], (v) => leadingRows(v, rows, cout), dtype);
+  const b = s.weights.float(`${prefix}.bias`, [cout], rows === cout ? `${prefix}.bias` : `${prefix}.bias.rows${rows}`, [rows], (v) => leadingRows(v, rows, cout), dtype);
   return s.actOp('Conv', [x.name, w, b], `${scope}/Conv`, rows, x.scale, convAttrs(1), dtype);
 }
 
@@ -186,16 +202,16 @@ export function upsampleFrame(s: VaeStage, scope: string, x: Act, prefix: string
     nearest_mode: 'floor',
   });
   const c = x.channels;
-  const w = s.convWeight(`${prefix}.weight`, [c, c, 3, 3], `${prefix}.weight`, [c, c, 3, 3], (v) => v);
-  const b = s.sourceWeight(`${prefix}.bias`, [c]);
+  const w = s.weights.conv(`${prefix}.weight`, [c, c, 3, 3], `${prefix}.weight`, [c, c, 3, 3], (v) => v);
+  const b = s.weights.asStored(`${prefix}.bias`, [c]);
   return s.actOp('Conv', [up.name, w, b], `${scope}/Conv`, c, x.scale * 2, convAttrs(3));
 }
 
 /** downsample2d: ZeroPad2d(0, 1, 0, 1) then Conv2d 3×3 stride 2, as one Conv with end padding. */
 export function downsampleFrame(s: VaeStage, scope: string, x: Act, prefix: string): Act {
   const c = x.channels;
-  const w = s.convWeight(`${prefix}.weight`, [c, c, 3, 3], `${prefix}.weight`, [c, c, 3, 3], (v) => v);
-  const b = s.sourceWeight(`${prefix}.bias`, [c]);
+  const w = s.weights.conv(`${prefix}.weight`, [c, c, 3, 3], `${prefix}.weight`, [c, c, 3, 3], (v) => v);
+  const b = s.weights.asStored(`${prefix}.bias`, [c]);
   s.reachRows(1, x.scale);
   return s.actOp('Conv', [x.name, w, b], `${scope}/Conv`, c, x.scale / 2, convAttrs(3, 2, [0, 0, 1, 1]));
 }
@@ -213,13 +229,13 @@ export function downsampleFrame(s: VaeStage, scope: string, x: Act, prefix: stri
 export function timeUpsample(s: VaeStage, scope: string, x: Act, prefix: string): [Act, Act] {
   const c = x.channels;
   const first = s.first();
-  const [c0, c1] = s.cacheInputs(prefix, 2, x) as [Act, Act];
+  const [c0, c1] = s.caches.inputs(prefix, 2, x) as [Act, Act];
   const both = temporalConv(s, scope, [c0, c1, x], prefix, 2 * c, 1);
   const halves = s.multiOp('Split', [both.name], `${scope}/Split`, s.act, [frameExtent(c, x.scale), frameExtent(c, x.scale)], { axis: 1, num_outputs: 2 });
   const frame0: Act = { name: halves[0]!, channels: c, scale: x.scale, dtype: s.act };
   const frame1 = s.actOp('Where', [first, x.name, halves[1]!], `${scope}/frame1/Where`, c, x.scale);
-  s.cacheOutput(prefix, s.actOp('Where', [first, c1.name, x.name], `${scope}/cache/Where`, c, x.scale));
-  return [frame0, s.afterCaches(frame1)];
+  s.caches.output(prefix, s.actOp('Where', [first, c1.name, x.name], `${scope}/cache/Where`, c, x.scale));
+  return [frame0, s.caches.flushBefore(frame1)];
 }
 
 /**
@@ -229,19 +245,12 @@ export function timeUpsample(s: VaeStage, scope: string, x: Act, prefix: string)
  */
 export function timeDownsample(s: VaeStage, scope: string, frames: readonly [Act, Act], prefix: string): Act {
   const [h0, h1] = frames;
-  const [last] = s.cacheInputs(prefix, 1, h1) as [Act];
-  s.cacheOutput(prefix, h1);
+  const [last] = s.caches.inputs(prefix, 1, h1) as [Act];
+  s.caches.output(prefix, h1);
   const merged = temporalConv(s, scope, [last, h0, h1], prefix, h1.channels, 1);
-  return s.afterCaches(s.actOp('Where', [s.first(), h1.name, merged.name], `${scope}/Where`, h1.channels, h1.scale));
+  return s.caches.flushBefore(s.actOp('Where', [s.first(), h1.name, merged.name], `${scope}/Where`, h1.channels, h1.scale));
 }
 
-/** Int64 indices stored inline in the graph (they are not checkpoint weights). */
-function int64Initializer(s: VaeStage, name: string, values: readonly number[]): string {
-  const bytes = new Uint8Array(values.length * 8);
-  const view = new DataView(bytes.buffer);
-  values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
-  return s.g.initializer(name, 'int64', [values.length], bytes);
-}
 
 /**
  * Frame `a` of DupUp3D(cin → cout, factor_t ft, factor_s 2) applied to one input frame:
@@ -254,7 +263,7 @@ export function dupUpFrame(s: VaeStage, scope: string, x: Act, cout: number, ft:
   const repeats = (cout * ft * 4) / x.channels;
   const indices: number[] = [];
   for (let o = 0; o < cout; o++) for (let pq = 0; pq < 4; pq++) indices.push(Math.floor((o * ft * 4 + a * 4 + pq) / repeats));
-  const gathered = s.actOp('Gather', [x.name, int64Initializer(s, `${scope}/channels`, indices)], `${scope}/Gather`, cout * 4, x.scale, { axis: 1 });
+  const gathered = s.actOp('Gather', [x.name, inlineInt64(s, `${scope}/channels`, indices)], `${scope}/Gather`, cout * 4, x.scale, { axis: 1 });
   return s.actOp('DepthToSpace', [gathered.name], `${scope}/DepthToSpace`, cout, x.scale * 2, { blocksize: 2, mode: 'CRD' });
 }
 
@@ -300,7 +309,7 @@ export function attention(s: VaeStage, scope: string, x: Act, prefix: string): A
   const c = x.channels;
   const hw = (h: number, w: number) => x.scale * h * x.scale * w;
   s.mixWholeFrame();
-  const normed = rmsNorm(s, `${scope}/norm`, x, `${prefix}.norm.gamma`, [c, 1, 1]);
+  const normed = channelRmsNorm(s, `${scope}/norm`, x, `${prefix}.norm.gamma`, [c, 1, 1]);
   const qkv = cast(s, `${scope}/qkv_f32`, conv1x1(s, `${scope}/to_qkv`, normed, `${prefix}.to_qkv`, [3 * c, c, 1, 1]), 'float32');
   const flat = s.op('Reshape', [qkv.name, s.g.constant('int64', [2], [3 * c, -1])], `${scope}/qkv/Reshape`, 'float32', frameExtent(3 * c, x.scale));
   const [q, k, v] = s.multiOp('Split', [flat], `${scope}/qkv/Split`, 'float32', [0, 1, 2].map(() => frameExtent(c, x.scale)), { axis: 0, num_outputs: 3 }) as [string, string, string];

@@ -1,11 +1,13 @@
+import type { FloatType } from '../build-context.ts';
 import { GraphBuilder } from '../../onnx/index.ts';
 import type { ActivationType, VaeCacheFormat } from '../../bundle/quant-config.ts';
 import type { VaeConfig } from '../../bundle/vae-config.ts';
-import { decoderLayout, emitDecoderStage } from './vae-decoder-graphs.ts';
-import { emitEncoderStage, encoderLayout } from './vae-encoder-graphs.ts';
 import { CACHE_PREFIX } from '../../bundle/vae-names.ts';
-import type { TrackedTensor } from './vae-stage.ts';
-import { VaeStage, trackedBytes } from './vae-stage.ts';
+import type { VaeHalf } from './vae-graphs.ts';
+import { vaeStagePlans } from './vae-graphs.ts';
+import { VaeStage } from './vae-stage.ts';
+import type { TrackedTensor } from './vae-tensors.ts';
+import { trackedBytes } from './vae-tensors.ts';
 
 /** The largest tensors of one stage graph at a given latent grid. */
 export interface StageTensorBudget {
@@ -33,7 +35,7 @@ export interface VaeTensorBudget {
  */
 export function vaeTensorBudget(
   config: VaeConfig,
-  half: 'decoder' | 'encoder',
+  half: VaeHalf,
   latentHeight: number,
   latentWidth: number,
   activations: ActivationType = 'fp32',
@@ -57,18 +59,11 @@ export function maxVaeTensorBytes(config: VaeConfig, latentHeight: number, laten
   );
 }
 
-function stageTensors(config: VaeConfig, half: 'decoder' | 'encoder', act: 'float32' | 'float16', caches: VaeCacheFormat): { graph: string; tracked: readonly TrackedTensor[] }[] {
-  if (half === 'decoder') {
-    return decoderLayout(config).map((stage) => {
-      const s = new VaeStage(new GraphBuilder(stage.name), act, 'decoder', 'float', caches);
-      emitDecoderStage(s, config, stage);
-      return { graph: stage.name, tracked: s.tracked };
-    });
-  }
-  return encoderLayout(config).map((stage) => {
-    const s = new VaeStage(new GraphBuilder(stage.name), act, 'encoder', 'float', caches);
-    emitEncoderStage(s, config, stage);
-    return { graph: stage.name, tracked: s.tracked };
+function stageTensors(config: VaeConfig, half: VaeHalf, act: FloatType, caches: VaeCacheFormat): { graph: string; tracked: readonly TrackedTensor[] }[] {
+  return vaeStagePlans(config, half).map((plan) => {
+    const s = new VaeStage(new GraphBuilder(plan.name), act, half, 'float', caches);
+    plan.emit(s);
+    return { graph: plan.name, tracked: s.tracked };
   });
 }
 

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../errors.ts';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { COMPONENTS } from '../../pipeline/components.ts';
@@ -22,11 +23,11 @@ wan-web debug randn --seed N --shape 1,48,31,44,80 [--variant avx2|default] --ou
 
 /** Our noise, bit for bit torch's CPU randn: for checking seeds against PyTorch. */
 async function randnCommand(values: { seed?: string | undefined; shape?: string | undefined; variant?: string | undefined; out?: string | undefined }): Promise<number> {
-  if (values.seed === undefined || !values.shape || !values.out) throw new TypeError('debug randn needs --seed, --shape and --out.');
+  if (values.seed === undefined || !values.shape || !values.out) throw new InvalidInputError('debug randn needs --seed, --shape and --out.');
   const shape = values.shape.split(',').map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 1)) throw new TypeError(`--shape must be positive integers separated by commas; got ${values.shape}.`);
+  if (shape.some((d) => !Number.isInteger(d) || d < 1)) throw new InvalidInputError(`--shape must be positive integers separated by commas; got ${values.shape}.`);
   const variant = values.variant ?? 'avx2';
-  if (variant !== 'avx2' && variant !== 'default') throw new TypeError('--variant must be avx2 (x86-64 PyTorch) or default (the portable kernel).');
+  if (variant !== 'avx2' && variant !== 'default') throw new InvalidInputError('--variant must be avx2 (x86-64 PyTorch) or default (the portable kernel).');
   const data = torchRandn(shape, BigInt(values.seed), variant);
   await writeFloatTensors(values.out, { randn: { data, dims: shape } });
   process.stderr.write(`wrote randn ${JSON.stringify(shape)} for seed ${values.seed} to ${values.out}\n`);
@@ -53,8 +54,8 @@ export async function debugCommand(args: readonly string[]): Promise<number> {
     return values.help ? 0 : 1;
   }
   if (name === 'randn') return randnCommand(values);
-  if (!(name in COMPONENTS)) throw new TypeError(`Unknown component "${name}"; choose one of ${Object.keys(COMPONENTS).join(', ')}.`);
-  if (!values.bundle || !values.in || !values.out) throw new TypeError('--bundle, --in and --out are all required.');
+  if (!(name in COMPONENTS)) throw new InvalidInputError(`Unknown component "${name}"; choose one of ${Object.keys(COMPONENTS).join(', ')}.`);
+  if (!values.bundle || !values.in || !values.out) throw new InvalidInputError('--bundle, --in and --out are all required.');
   const bundle = await openDirBundle(values.bundle);
   const input = await readCaseFile(values.in);
   const outputs = await COMPONENTS[name as ComponentName]({ ort, bundle }, input).finally(() => input.close());

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../errors.ts';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { FPS, WAN_DEFAULTS, FASTWAN_DEFAULTS } from '../../pipeline/generate/generation-settings.ts';
@@ -72,7 +73,7 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
   };
   const memory = parseMemoryMode(values.memory ?? DEFAULT_MEMORY_MODE);
   const vaeRowBands = number(values['vae-bands'], 1);
-  if (!Number.isInteger(vaeRowBands) || vaeRowBands < 1) throw new TypeError(`--vae-bands must be a whole number of bands, 1 or more; got ${values['vae-bands']}.`);
+  if (!Number.isInteger(vaeRowBands) || vaeRowBands < 1) throw new InvalidInputError(`--vae-bands must be a whole number of bands, 1 or more; got ${values['vae-bands']}.`);
   const image = values.image ? await readImageFile(values.image) : null;
 
   const pipeline = new WanPipeline({ ort, bundle: await openDirBundle(values.bundle), memory, vaeRowBands });

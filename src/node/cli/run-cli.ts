@@ -1,6 +1,4 @@
 import { WanError } from '../../errors.ts';
-import { ManifestError } from '../../bundle/manifest.ts';
-import { SafetensorsError } from '../../safetensors/index.ts';
 import { convertCommand } from './convert-command.ts';
 import { debugCommand } from './debug-command.ts';
 import { generateCommand } from './generate-command.ts';
@@ -47,7 +45,7 @@ export async function runCli(args: readonly string[]): Promise<number> {
   }
 }
 
-/** Errors whose message tells the user what to do; anything else is a bug and keeps its stack. */
+/** Our errors, and node:util parseArgs's, say what to do; anything else is a bug and keeps its stack. */
 function isUserFacing(error: unknown): error is Error {
-  return error instanceof WanError || error instanceof SafetensorsError || error instanceof ManifestError || error instanceof TypeError;
+  return error instanceof WanError || (error instanceof TypeError && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS'));
 }

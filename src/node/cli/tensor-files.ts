@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../errors.ts';
 import { writeFile } from 'node:fs/promises';
 import { encodeSafetensors, openSafetensors, toBigInt64, toFloat32 } from '../../safetensors/index.ts';
 import type { SafetensorsFile } from '../../safetensors/index.ts';
@@ -16,7 +17,7 @@ export async function readCaseFile(path: string): Promise<CaseFile> {
   const source = fileByteSource(path);
   const file: SafetensorsFile = await openSafetensors(source);
   const read = async (name: string) => {
-    if (!file.tensors.has(name)) throw new TypeError(`${path} has no tensor "${name}" (it has: ${[...file.tensors.keys()].join(', ')}).`);
+    if (!file.tensors.has(name)) throw new InvalidInputError(`${path} has no tensor "${name}" (it has: ${[...file.tensors.keys()].join(', ')}).`);
     return file.readTensor(name);
   };
   return {

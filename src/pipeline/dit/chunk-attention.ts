@@ -11,6 +11,23 @@ export function queryChunkSize(keys: number, heads: number, maxBufferBytes: numb
   return rows >= 16 ? rows - (rows % 16) : rows;
 }
 
+/** Query rows per self-attention chunk for a token count and head count, or null to use the fused kernel. */
+export type AttentionChunkSize = (tokens: number, heads: number) => number | null;
+
+/** The DiT graph with its self-attention chunked for one token count: a session of its own. */
+export interface ChunkedAttentionVariant {
+  /** Tells this variant's session apart from the plain graph's and other token counts'. */
+  readonly key: string;
+  readonly rewrite: (model: Uint8Array) => Uint8Array;
+}
+
+/** The chunked variant of the DiT graph for `tokens`, or null where the fused kernel runs them whole. */
+export function chunkedAttentionVariant(chunkSize: AttentionChunkSize | undefined, tokens: number, heads: number): ChunkedAttentionVariant | null {
+  const chunk = chunkSize?.(tokens, heads) ?? null;
+  if (chunk === null || chunk >= tokens) return null;
+  return { key: `${tokens}/${chunk}`, rewrite: (model) => chunkSelfAttention(model, tokens, chunk) };
+}
+
 /**
  * Rewrites a graph so that every self-attention node (com.microsoft MultiHeadAttention
  * named `…/attn1/…`) runs over query chunks of at most `chunk` rows, for a fixed token

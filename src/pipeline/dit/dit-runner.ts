@@ -1,6 +1,7 @@
 import type { OrtModule, OrtSession, OrtTensor } from '../ort-types.ts';
 import { DIT_IO } from '../../bundle/dit-names.ts';
 import { ropeTables, timestepSinusoid } from './dit-conditioning.ts';
+import { ditTokenGrid } from './dit-tokens.ts';
 
 /** The DiT hyper-parameters the runner needs (a subset of the bundle's DiT config). */
 export interface DitShape {
@@ -47,9 +48,7 @@ function distinctTimesteps(frameTimesteps: readonly number[]): { values: number[
 
 /** Inputs of a step that stay fixed for a whole generation: the rotary tables of the latent grid. */
 export function ropeFeeds(ort: OrtModule, latentDims: readonly number[], headDim: number): Record<string, OrtTensor> {
-  const [, , frames, height, width] = latentDims as [number, number, number, number, number];
-  const grid: [number, number, number] = [frames, height / 2, width / 2];
-  const { cos, sin } = ropeTables(grid, headDim);
+  const { cos, sin } = ropeTables(ditTokenGrid(latentDims), headDim);
   const dims = [cos.length / (headDim / 2), headDim / 2];
   return { [DIT_IO.ropeCos]: new ort.Tensor('float32', cos, dims), [DIT_IO.ropeSin]: new ort.Tensor('float32', sin, dims) };
 }

@@ -1,5 +1,6 @@
 import type { PipelineEvent, PipelinePhase } from '../generate/pipeline-events.ts';
 import { latentDims } from '../generate/generation-settings.ts';
+import { ditTokenCount } from '../dit/dit-tokens.ts';
 import type { GenerationSettings } from '../generate/generation-settings.ts';
 import type { DitWork } from './dit-work.ts';
 
@@ -39,8 +40,7 @@ export interface GenerationMeasurement {
 
 /** DiT tokens for a size: the VAE's 16× and the DiT's 2×2 patches make one token per 32×32 pixels per latent frame. */
 export function ditTokens(settings: Pick<GenerationSettings, 'width' | 'height' | 'frames'>): number {
-  const [, , frames, height, width] = latentDims(settings);
-  return frames * (height / 2) * (width / 2);
+  return ditTokenCount(latentDims(settings));
 }
 
 const PHASE_OF: Partial<Record<PipelinePhase, MeasuredPhase>> = {

@@ -1,3 +1,4 @@
+import { PromiseCache } from '../../promise-cache.ts';
 import type { Term } from '../sampling/index.ts';
 import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from '../ort-types.ts';
 import { combineGraph, combineInputs, firstFrameGraph, rgbGraph } from './latent-graphs.ts';
@@ -11,7 +12,7 @@ import type { LatentTensors } from './latent-tensors.ts';
  * nothing back until {@link read}. Tensors it returns are released with {@link release}.
  */
 export class DeviceLatentTensors implements LatentTensors {
-  private readonly sessions = new Map<string, Promise<OrtSession>>();
+  private readonly sessions = new PromiseCache<string, OrtSession>();
 
   constructor(
     private readonly ort: OrtModule,
@@ -69,18 +70,11 @@ export class DeviceLatentTensors implements LatentTensors {
   }
 
   async dispose(): Promise<void> {
-    const pending = [...this.sessions.values()];
-    this.sessions.clear();
+    const pending = this.sessions.takeAll();
     await Promise.all(pending.map(async (session) => (await session.catch(() => null))?.release()));
   }
 
   private session(key: string, model: () => Uint8Array): Promise<OrtSession> {
-    let session = this.sessions.get(key);
-    if (!session) {
-      session = this.ort.InferenceSession.create(model(), { ...this.sessionOptions, preferredOutputLocation: 'gpu-buffer' });
-      session.catch(() => this.sessions.delete(key));
-      this.sessions.set(key, session);
-    }
-    return session;
+    return this.sessions.get(key, () => this.ort.InferenceSession.create(model(), { ...this.sessionOptions, preferredOutputLocation: 'gpu-buffer' }));
   }
 }

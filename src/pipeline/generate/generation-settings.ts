@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../errors.ts';
 /** Which sampler runs the denoising loop. */
 export type SamplerName = 'unipc' | 'euler' | 'dmd';
 
@@ -26,10 +27,18 @@ export const WAN_NEGATIVE_PROMPT =
 export const WAN_NEGATIVE_PROMPT_ENGLISH =
   'Bright tones, overexposed, static, blurred details, subtitles, style, works, paintings, images, static, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards';
 
-export const MAX_FRAMES = 121;
 export const FPS = 24;
 /** Wan2.2 TI2V's largest trained area (1280×704); larger sizes are refused. */
 export const MAX_AREA = 1280 * 704;
+
+/** What {@link validateSettings} allows of each numeric setting (the UI's inputs offer the same); shift must be above its min. */
+export const SETTING_RANGES = {
+  frames: { min: 1, max: 121 },
+  steps: { min: 1, max: 200 },
+  guidance: { min: 0, max: 30 },
+  shift: { min: 0, max: 50 },
+  seed: { min: 0, max: Number.MAX_SAFE_INTEGER },
+} as const;
 
 /** The official defaults: 50 UniPC steps, guidance 5, shift 5; 1280x704, 121 frames. */
 export const WAN_DEFAULTS: Omit<GenerationSettings, 'prompt' | 'seed'> = {
@@ -46,7 +55,7 @@ export const WAN_DEFAULTS: Omit<GenerationSettings, 'prompt' | 'seed'> = {
 export const FASTWAN_DEFAULTS: Omit<GenerationSettings, 'prompt' | 'seed'> = { ...WAN_DEFAULTS, steps: 3, guidance: 1, sampler: 'dmd' };
 
 const fail = (message: string): never => {
-  throw new TypeError(message);
+  throw new InvalidInputError(message);
 };
 
 /**
@@ -55,18 +64,21 @@ const fail = (message: string): never => {
  */
 export function validateSettings(settings: GenerationSettings): GenerationSettings {
   const { width, height, frames, steps, guidance, shift, sampler, seed } = settings;
+  const { frames: frameRange, steps: stepRange, guidance: guidanceRange, shift: shiftRange, seed: seedRange } = SETTING_RANGES;
   for (const [name, value] of [['width', width], ['height', height]] as const) {
     if (!Number.isInteger(value) || value < 32 || value % 32 !== 0) fail(`settings.${name} must be a multiple of 32 (at least 32); got ${value}.`);
   }
   if (width * height > MAX_AREA) fail(`settings.width × settings.height must be at most 1280×704 (${MAX_AREA} pixels); got ${width}×${height}.`);
-  if (!Number.isInteger(frames) || frames < 1 || frames > MAX_FRAMES || (frames - 1) % 4 !== 0) {
-    fail(`settings.frames must be 4n + 1 between 1 and ${MAX_FRAMES} (e.g. 49 = 2 s, 121 = 5 s at 24 fps); got ${frames}.`);
+  if (!Number.isInteger(frames) || frames < frameRange.min || frames > frameRange.max || (frames - 1) % 4 !== 0) {
+    fail(`settings.frames must be 4n + 1 between ${frameRange.min} and ${frameRange.max} (e.g. 49 = 2 s, 121 = 5 s at 24 fps); got ${frames}.`);
   }
-  if (!Number.isInteger(steps) || steps < 1 || steps > 200) fail(`settings.steps must be an integer from 1 to 200; got ${steps}.`);
-  if (!Number.isFinite(guidance) || guidance < 0 || guidance > 30) fail(`settings.guidance must be between 0 and 30; got ${guidance}.`);
-  if (!Number.isFinite(shift) || shift <= 0 || shift > 50) fail(`settings.shift must be above 0 and at most 50; got ${shift}.`);
+  if (!Number.isInteger(steps) || steps < stepRange.min || steps > stepRange.max) fail(`settings.steps must be an integer from ${stepRange.min} to ${stepRange.max}; got ${steps}.`);
+  if (!Number.isFinite(guidance) || guidance < guidanceRange.min || guidance > guidanceRange.max) {
+    fail(`settings.guidance must be between ${guidanceRange.min} and ${guidanceRange.max}; got ${guidance}.`);
+  }
+  if (!Number.isFinite(shift) || shift <= shiftRange.min || shift > shiftRange.max) fail(`settings.shift must be above ${shiftRange.min} and at most ${shiftRange.max}; got ${shift}.`);
   if (!['unipc', 'euler', 'dmd'].includes(sampler)) fail(`settings.sampler must be unipc, euler or dmd; got ${String(sampler)}.`);
-  if (!Number.isSafeInteger(seed) || seed < 0) fail(`settings.seed must be a non-negative integer below 2^53; got ${seed}.`);
+  if (!Number.isInteger(seed) || seed < seedRange.min || seed > seedRange.max) fail(`settings.seed must be a non-negative integer below 2^53; got ${seed}.`);
   if (typeof settings.prompt !== 'string') fail('settings.prompt must be text.');
   return settings;
 }

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../errors.ts';
 /**
  * Which models stay loaded on the GPU between the phases of a generation, and between
  * generations:
@@ -30,5 +31,5 @@ export function staysLoaded(mode: MemoryMode, graph: string): boolean {
 /** Checks a mode named outside the code (CLI option, stored setting). */
 export function parseMemoryMode(value: string): MemoryMode {
   if ((MEMORY_MODES as readonly string[]).includes(value)) return value as MemoryMode;
-  throw new TypeError(`The memory mode must be ${MEMORY_MODES.join(', ')}; got "${value}".`);
+  throw new InvalidInputError(`The memory mode must be ${MEMORY_MODES.join(', ')}; got "${value}".`);
 }

@@ -1,3 +1,4 @@
+import { PromiseCache } from '../../promise-cache.ts';
 import type { BundleAccess } from '../bundle-access.ts';
 import type { OrtSession, OrtSessionOptions } from '../ort-types.ts';
 
@@ -9,7 +10,8 @@ export interface SessionLoad {
 
 /** Sessions of a bundle's graphs, created on demand and kept until they are released. */
 export class ModelSessions {
-  private readonly sessions = new Map<string, Promise<OrtSession>>();
+  /** A failed load is forgotten, so it does not poison later attempts. */
+  private readonly sessions = new PromiseCache<string, OrtSession>();
   /** Told when a session starts and finishes loading. */
   onLoad: ((load: SessionLoad) => void) | null = null;
 
@@ -28,20 +30,16 @@ export class ModelSessions {
    */
   get(graph: string, variant?: { key: string; rewrite: (model: Uint8Array) => Uint8Array }): Promise<OrtSession> {
     const key = variant ? `${graph}#${variant.key}` : graph;
-    let session = this.sessions.get(key);
-    if (!session) {
+    return this.sessions.get(key, () => {
       const { sessionOptions, outputsOnDevice } = this.options;
       const options: OrtSessionOptions | undefined = outputsOnDevice?.(graph) ? { ...sessionOptions, preferredOutputLocation: 'gpu-buffer' } : sessionOptions;
       const listener = this.onLoad;
       listener?.({ graph, ms: null });
       const started = performance.now();
-      session = this.bundle.createSession(graph, options, variant?.rewrite);
+      const session = this.bundle.createSession(graph, options, variant?.rewrite);
       session.then(() => listener?.({ graph, ms: performance.now() - started })).catch(() => undefined);
-      // A failed load must not poison later attempts.
-      session.catch(() => this.sessions.delete(key));
-      this.sessions.set(key, session);
-    }
-    return session;
+      return session;
+    });
   }
 
   /** Releases the sessions of these graphs (every variant), and the GPU memory they hold. */
@@ -51,17 +49,15 @@ export class ModelSessions {
 
   /** Releases every session whose graph `drop` picks. */
   releaseWhere(drop: (graph: string) => boolean): Promise<void> {
-    return this.releaseKeys([...this.sessions.keys()].filter((key) => drop(key.split('#')[0]!)));
+    return releaseAll(this.sessions.takeWhere((key) => drop(key.split('#')[0]!)));
   }
 
   /** Releases every session (and the GPU memory they hold). */
   dispose(): Promise<void> {
-    return this.releaseKeys([...this.sessions.keys()]);
+    return releaseAll(this.sessions.takeAll());
   }
+}
 
-  private async releaseKeys(keys: readonly string[]): Promise<void> {
-    const pending = keys.map((key) => this.sessions.get(key)!);
-    for (const key of keys) this.sessions.delete(key);
-    await Promise.all(pending.map(async (session) => (await session.catch(() => null))?.release()));
-  }
+async function releaseAll(sessions: readonly Promise<OrtSession>[]): Promise<void> {
+  await Promise.all(sessions.map(async (session) => (await session.catch(() => null))?.release()));
 }

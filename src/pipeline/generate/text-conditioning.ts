@@ -6,6 +6,7 @@ import { loadTokenizer, tokenizePrompt } from '../text/tokenizer.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 import { cleanPrompt } from '../text/prompt-clean.ts';
 import { ModelNotInstalledError } from '../../errors.ts';
+import { CachedPromise } from '../../promise-cache.ts';
 import type { ModelSessions } from './model-sessions.ts';
 
 export const TEXT_ENCODER_GRAPH = 'text-encoder';
@@ -17,7 +18,7 @@ export const TEXT_ENCODER_GRAPH = 'text-encoder';
  */
 export class TextConditioning {
   private readonly cache = new Map<string, Float32Array>();
-  private tokenizer: Promise<TextTokenizer> | undefined;
+  private readonly tokenizer = new CachedPromise<TextTokenizer>();
   private readonly config: Umt5Config;
 
   constructor(
@@ -53,11 +54,10 @@ export class TextConditioning {
   }
 
   private loadTokenizer(): Promise<TextTokenizer> {
-    this.tokenizer ??= (async () => {
+    return this.tokenizer.get(async () => {
       const file = this.sessions.bundle.manifest.tokenizer;
       if (!file) throw new ModelNotInstalledError('This bundle has no tokenizer.json, so it cannot encode prompts. Rebuild it from a checkpoint with tokenizer/.');
       return loadTokenizer(JSON.parse(await this.sessions.bundle.readText(file)));
-    })();
-    return this.tokenizer;
+    });
   }
 }

@@ -1,12 +1,15 @@
 import { ModelNotInstalledError } from '../../errors.ts';
+import { CachedPromise } from '../../promise-cache.ts';
 import { parseDitConfig } from '../../bundle/dit-config.ts';
 import type { DitConfig } from '../../bundle/dit-config.ts';
 import { decoderGraphName, encoderGraphName, isDecoderGraph } from '../../bundle/vae-names.ts';
 import type { AbortSignalLike } from '../../safetensors/index.ts';
 import type { BundleAccess } from '../bundle-access.ts';
 import type { OrtModule, OrtSessionOptions } from '../ort-types.ts';
-import { chunkSelfAttention } from '../dit/chunk-attention.ts';
-import { createVaeDecoder, createVaeEncoder, stageGraphNames } from '../vae/index.ts';
+import { chunkedAttentionVariant } from '../dit/chunk-attention.ts';
+import type { AttentionChunkSize } from '../dit/chunk-attention.ts';
+import { ditTokenCount } from '../dit/dit-tokens.ts';
+import { createVaeDecoder, createVaeEncoder, stageGraphNames, stageSessions } from '../vae/index.ts';
 import type { VaeStageSession } from '../vae/index.ts';
 import { TorchGenerator } from '../noise/index.ts';
 import { createSampler } from '../sampling/index.ts';
@@ -41,7 +44,7 @@ export interface PipelineOptions {
   /** Which models stay loaded between phases and generations (default: balanced). */
   readonly memory?: MemoryMode;
   /** Query rows per self-attention chunk (devices without a correct flash kernel), or null. */
-  readonly attentionChunk?: (tokens: number, heads: number) => number | null;
+  readonly attentionChunk?: AttentionChunkSize;
   /**
    * Keep the denoising loop's tensors and the VAE decoder's frames and caches in GPU buffers
    * (onnxruntime-web on WebGPU): nothing is read back inside the loop but an asked-for preview.
@@ -97,7 +100,7 @@ export class WanPipeline {
   private readonly sessions: ModelSessions;
   private readonly dit: DitConfig;
   private readonly tensors: LatentTensors;
-  private previewMap: Promise<LatentRgbMap> | null = null;
+  private readonly previewMap = new CachedPromise<LatentRgbMap>();
   private memory: MemoryMode;
 
   constructor(private readonly options: PipelineOptions) {
@@ -129,7 +132,7 @@ export class WanPipeline {
   }
 
   async generate(requested: GenerationSettings, image: RgbImage | null = null, options: GenerateOptions = {}): Promise<GenerationResult> {
-    const { onEvent, signal } = options;
+    const { onEvent } = options;
     const emit = (event: PipelineEvent) => onEvent?.(event);
     let settings = validateSettings(requested);
     this.memory = options.memory ?? this.options.memory ?? DEFAULT_MEMORY_MODE;
@@ -242,7 +245,7 @@ export class WanPipeline {
 
   /** The VAE's latent → RGB map for previews: stored, or fitted once and stored. */
   private latentRgbMap(): Promise<LatentRgbMap> {
-    this.previewMap ??= (async () => {
+    return this.previewMap.get(async () => {
       const store = this.options.previewMaps;
       const key = latentRgbMapKey(this.options.bundle.manifest);
       const stored = await store?.get(key).catch(() => null);
@@ -251,9 +254,7 @@ export class WanPipeline {
       // A map that cannot be stored is fitted again next time; the preview works either way.
       await store?.put(key, map).catch(() => undefined);
       return map;
-    })();
-    this.previewMap.catch(() => (this.previewMap = null));
-    return this.previewMap;
+    });
   }
 
   private async encodeImage(pixels: Float32Array, width: number, height: number): Promise<Float32Array> {
@@ -266,22 +267,14 @@ export class WanPipeline {
   }
 
   private stepSession(dims: readonly number[]) {
-    const tokens = dims[2]! * (dims[3]! / 2) * (dims[4]! / 2);
-    const chunk = this.options.attentionChunk?.(tokens, this.dit.numHeads) ?? null;
-    return chunk === null || chunk >= tokens
-      ? this.sessions.get('dit')
-      : this.sessions.get('dit', { key: `${tokens}/${chunk}`, rewrite: (model) => chunkSelfAttention(model, tokens, chunk) });
+    return this.sessions.get('dit', chunkedAttentionVariant(this.options.attentionChunk, ditTokenCount(dims), this.dit.numHeads) ?? undefined);
   }
 
   private stageNames(name: (stage: number) => string): string[] {
     return stageGraphNames(this.options.bundle.manifest.graphs, name);
   }
 
-  private async stageSessions(name: (stage: number) => string): Promise<VaeStageSession[]> {
-    const stages: VaeStageSession[] = [];
-    for (const graph of this.stageNames(name)) {
-      stages.push({ session: await this.sessions.get(graph), contract: this.options.bundle.manifest.graphs[graph]!.contract });
-    }
-    return stages;
+  private stageSessions(name: (stage: number) => string): Promise<VaeStageSession[]> {
+    return stageSessions(this.options.bundle.manifest.graphs, name, (graph) => this.sessions.get(graph));
   }
 }

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../errors.ts';
 import { bestOutputSize } from './best-output-size.ts';
 import { lanczosResize } from './lanczos-resize.ts';
 
@@ -50,7 +51,7 @@ export function startImageCrop(imageWidth: number, imageHeight: number, maxArea 
  */
 export function prepareStartImage(image: RgbImage, maxArea = 704 * 1280): PreparedImage {
   if (image.width < 1 || image.height < 1 || image.data.length !== image.width * image.height * image.channels) {
-    throw new TypeError(`The start image is malformed: ${image.width}x${image.height} with ${image.channels} channels but ${image.data.length} values.`);
+    throw new InvalidInputError(`The start image is malformed: ${image.width}x${image.height} with ${image.channels} channels but ${image.data.length} values.`);
   }
   const { width, height, resizedWidth, resizedHeight, left, top } = startImageCrop(image.width, image.height, maxArea);
   const resized = lanczosResize(image.data, image.width, image.height, image.channels, resizedWidth, resizedHeight);

@@ -1,3 +1,4 @@
+import { TokenizerError } from '../../errors.ts';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { MAX_TEXT_TOKENS } from '../../bundle/umt5-names.ts';
 import { cleanPrompt } from './prompt-clean.ts';
@@ -10,11 +11,6 @@ export interface TextTokenizer {
 
 /** The T5 end-of-sequence token; its id is 1 in google/umt5-xxl. */
 export const EOS_TOKEN = '</s>';
-
-/** Thrown when a tokenizer.json cannot serve as the UMT5 tokenizer. */
-export class TokenizerError extends Error {
-  override name = 'TokenizerError';
-}
 
 /**
  * Loads a tokenizer.json (parsed JSON) such as google/umt5-xxl's. The bundle carries no

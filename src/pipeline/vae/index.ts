@@ -4,4 +4,4 @@ export { createVaeEncoder } from './vae-encoder.ts';
 export type { EncodedLatents, VaeEncoder, VideoDims } from './vae-encoder.ts';
 export { VaeStageRunner, ZeroTensors, resolveDim, resolveDims } from './vae-stage-runner.ts';
 export type { LatentGrid, VaeStageSession } from './vae-stage-runner.ts';
-export { stageGraphNames } from './stage-graphs.ts';
+export { stageGraphNames, stageSessions } from './stage-graphs.ts';

@@ -1,6 +1,6 @@
 import { ModelProtoType, encodeModel } from '../../onnx/onnx-proto.ts';
 import type { ModelObject, TensorProtoObject, ValueInfoObject } from '../../onnx/onnx-proto.ts';
-import { BYTES_PER_ELEMENT, ONNX_DATA_TYPE, elementCount } from '../../onnx/tensor-types.ts';
+import { BYTES_PER_ELEMENT, ONNX_DATA_TYPE, dataTypeOfCode, elementCount } from '../../onnx/tensor-types.ts';
 import type { DataType } from '../../onnx/tensor-types.ts';
 import { ModelNotInstalledError } from '../../errors.ts';
 
@@ -39,8 +39,6 @@ export interface WeightInputOptions {
   /** For messages: which graph of which bundle. */
   readonly title: string;
 }
-
-const DATA_TYPE_BY_CODE = new Map(Object.entries(ONNX_DATA_TYPE).map(([dtype, code]) => [code, dtype as DataType]));
 
 /**
  * Rewrites a graph so that its external weights become graph inputs. The caller uploads
@@ -99,7 +97,7 @@ const GPU_INDEX_INPUTS = new Set(['Gather[1]', 'GatherElements[1]']);
 
 /** An inline initializer the GPU reads, as a constant to feed; null for one read on the CPU (or not stored as raw bytes). */
 function gpuConstant(tensor: TensorProtoObject, readers: readonly string[]): ConstantInput | null {
-  const dtype = DATA_TYPE_BY_CODE.get(tensor.dataType);
+  const dtype = dataTypeOfCode(tensor.dataType);
   const bytes = tensor.rawData;
   if (!dtype || !bytes || bytes.length === 0 || readers.length === 0) return null;
   const onGpu =
@@ -114,7 +112,7 @@ function externalWeight(tensor: TensorProtoObject, { fileSize, title }: WeightIn
   const entry = (key: string) => tensor.externalData?.find((e) => e.key === key)?.value;
   const file = entry('location')?.replace(/^\.\//, '');
   if (!file) return damaged('names no external data file');
-  const dtype = DATA_TYPE_BY_CODE.get(tensor.dataType) ?? damaged(`has an unsupported element type (${tensor.dataType})`);
+  const dtype = dataTypeOfCode(tensor.dataType) ?? damaged(`has an unsupported element type (${tensor.dataType})`);
   const expected = elementCount(tensor.dims) * BYTES_PER_ELEMENT[dtype];
   const offset = Number(entry('offset') ?? 0);
   const length = Number(entry('length') ?? expected);

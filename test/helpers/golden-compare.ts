@@ -15,3 +15,11 @@ export function compareToGolden(actual: ArrayLike<number>, expected: ArrayLike<n
   }
   return { maxAbs, worstExcess };
 }
+
+/** The largest |a − b| over two arrays of the same length. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}

@@ -1,0 +1,33 @@
+import { LOCAL_FOLDER_URL, localFilesFetch, localFolderKind } from '../model/local-folder.ts';
+import type { LocalFiles } from '../model/local-folder.ts';
+import { ModelStore } from '../model/model-store.ts';
+import { installBundleFromUrl } from '../model/url-bundle-install.ts';
+import type { ModelInstalls } from '../runtime/model-host-parts.ts';
+import { blobCheckpointFiles } from '../safetensors/index.ts';
+import { installFromCheckpoint } from './checkpoint-install.ts';
+import { installSelfTestModel } from './self-test-model.ts';
+
+/** Models installed into this browser's OPFS: downloaded bundles, and checkpoints converted here. */
+export const opfsModelInstalls: ModelInstalls = {
+  list: async () => (await ModelStore.open()).list(),
+
+  fromUrl: async ({ url }, signal, onProgress) => installBundleFromUrl({ store: await ModelStore.open(), url, signal, onProgress }),
+
+  fromCheckpoint: async ({ url, source, quant, name }, signal, onProgress) =>
+    installFromCheckpoint({ store: await ModelStore.open(), url, source, quant, ...(name ? { name } : {}), signal, onProgress }),
+
+  async fromFolder({ folderName, entries, quant }, signal, onProgress) {
+    const files: LocalFiles = new Map(entries.map((entry) => [entry.path, entry.file]));
+    const store = await ModelStore.open();
+    const resume = { kind: 'local-folder', folderName } as const;
+    if (localFolderKind(files) === 'bundle') {
+      return installBundleFromUrl({ store, url: LOCAL_FOLDER_URL, fetch: localFilesFetch(files), signal, onProgress, retries: 0, resume });
+    }
+    const source = { repo: folderName, revision: 'local' };
+    return installFromCheckpoint({ store, url: `local:${folderName}`, files: blobCheckpointFiles(files), source, quant, signal, onProgress, resume });
+  },
+
+  selfTest: async (signal) => installSelfTestModel(await ModelStore.open(), signal),
+
+  remove: async (id) => (await ModelStore.open()).remove(id),
+};

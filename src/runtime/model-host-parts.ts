@@ -1,0 +1,72 @@
+import type { BundleManifest } from '../bundle/manifest.ts';
+import type { ConvertProgress } from '../bundle/convert-progress.ts';
+import type { ModelLocation } from '../model/model-location.ts';
+import type { InstalledModel, PartialInstall } from '../model/model-store.ts';
+import type { InstallProgress } from '../model/url-bundle-install.ts';
+import type { BundleAccess } from '../pipeline/bundle-access.ts';
+import type { PipelineOptions } from '../pipeline/generate/wan-pipeline.ts';
+import type { LatentRgbMapStore } from '../pipeline/preview/latent-rgb-map-store.ts';
+import type { WeightStats } from '../pipeline/weights/fed-weight-sessions.ts';
+import type { EncodedVideo, VideoOutputOptions } from '../video/video-format.ts';
+import type { VideoProvenance } from '../video/video-metadata.ts';
+import type { Capabilities } from './capabilities.ts';
+import type { GpuMemoryStats, GpuMemoryWindow } from './gpu-memory-meter.ts';
+import type { CheckpointInstallRequest, FolderInstallRequest, MachineInfo, UrlInstallRequest } from './model-host-api.ts';
+import type { SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
+
+/** What the model host needs of a GPU runtime (GpuRuntime in the browser). */
+export interface ModelRuntime {
+  /** The onnxruntime build, for display. */
+  readonly flavor: string;
+  /** Picks the GPU configuration whose results match the CPU's. */
+  selfCheck(onProgress?: (progress: SelfCheckProgress) => void): Promise<SelfCheckReport>;
+  /** onnxruntime, session options and attention path for model sessions on the checked device. */
+  pipelineOptions(): Pick<PipelineOptions, 'ort' | 'sessionOptions' | 'attentionChunk' | 'tensorsOnDevice'>;
+  /** The platform's message when the device was taken away (the runtime is then unusable), else null. */
+  readonly lostReason: string | null;
+  /** Frees what onnxruntime released during the last job. */
+  releaseFreedBuffers(): Promise<void>;
+  gpuMemory(): (GpuMemoryStats & { readonly weights: WeightStats }) | null;
+  /** GPU memory needed since the previous call, or null where it cannot be measured. */
+  takeMemoryWindow(): GpuMemoryWindow | null;
+  machine(): MachineInfo | null;
+}
+
+/** A model's manifest and text files, read without the GPU (for its tokenizer). */
+export interface ModelText {
+  readonly manifest: BundleManifest;
+  readText(path: string): Promise<string>;
+}
+
+/** Encodes decoded frames into a video file as they arrive. */
+export interface VideoEncoding {
+  add(frames: readonly Uint8ClampedArray[]): Promise<void>;
+  finish(): Promise<EncodedVideo>;
+  cancel(): Promise<void>;
+}
+
+/** Installing and removing models in this platform's model storage. */
+export interface ModelInstalls {
+  list(): Promise<{ installed: InstalledModel[]; partial: PartialInstall[] }>;
+  fromUrl(request: UrlInstallRequest, signal: AbortSignal, onProgress: (progress: InstallProgress) => void): Promise<InstalledModel>;
+  fromCheckpoint(request: CheckpointInstallRequest, signal: AbortSignal, onProgress: (progress: ConvertProgress) => void): Promise<InstalledModel>;
+  fromFolder(request: FolderInstallRequest, signal: AbortSignal, onProgress: (progress: InstallProgress | ConvertProgress) => void): Promise<InstalledModel>;
+  selfTest(signal: AbortSignal): Promise<InstalledModel>;
+  remove(id: string): Promise<void>;
+}
+
+/** What a model host is built from. */
+export interface ModelHostParts<Runtime extends ModelRuntime> {
+  /** Loads onnxruntime and the GPU; called again after the device was lost. */
+  loadRuntime(): Promise<Runtime>;
+  /** A model's bundle with sessions on `runtime`. */
+  openBundle(location: ModelLocation, runtime: Runtime): Promise<BundleAccess>;
+  openText(location: ModelLocation): Promise<ModelText>;
+  installs: ModelInstalls;
+  createVideoEncoding(width: number, height: number, options: VideoOutputOptions, provenance: VideoProvenance): Promise<VideoEncoding>;
+  probeCapabilities(): Promise<Capabilities>;
+  /** Where fitted preview maps are kept between loads. */
+  previewMaps?: LatentRgbMapStore;
+  /** Marks buffers to be moved to the caller rather than copied (Comlink's `transfer` in a worker). */
+  transfer?<T>(value: T, buffers: ArrayBuffer[]): T;
+}

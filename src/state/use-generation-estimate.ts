@@ -1,0 +1,19 @@
+import { useShallow } from 'zustand/react/shallow';
+import { estimateQuery } from '../pipeline/estimate/generation-estimate.ts';
+import type { GenerationEstimate } from '../pipeline/estimate/generation-estimate.ts';
+import { estimateFor, useEstimateStore } from './estimate-store.ts';
+import { useSettingsStore } from './settings-store.ts';
+import { useStartImageStore } from './start-image-store.ts';
+import { useModelLocation } from './use-model-location.ts';
+
+/** The estimate for the current settings (at the start image's crop size when there is one), or null. */
+export function useGenerationEstimate(): GenerationEstimate | null {
+  // Only what the estimate depends on: typing a prompt does not refit it.
+  const settings = useSettingsStore(
+    useShallow(({ width, height, frames, steps, guidance, shift, sampler }) => ({ width, height, frames, steps, guidance, shift, sampler })),
+  );
+  const location = useModelLocation();
+  const image = useStartImageStore((state) => state.image?.rgb ?? null);
+  const profiles = useEstimateStore((state) => state.profiles);
+  return estimateFor(profiles, location, estimateQuery(settings, image));
+}

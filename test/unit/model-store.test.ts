@@ -1,0 +1,61 @@
+import { describe, expect, test } from 'vitest';
+import type { BundleManifest } from '../../src/bundle/manifest.ts';
+import { ModelStore } from '../../src/model/model-store.ts';
+
+/** An OPFS folder in memory, with what ModelStore and the small-file helpers use. */
+function memoryDirectory(): FileSystemDirectoryHandle {
+  const files = new Map<string, Uint8Array<ArrayBuffer>>();
+  const folders = new Map<string, FileSystemDirectoryHandle>();
+  const notFound = () => new DOMException('not found', 'NotFoundError');
+  const folder = {
+    kind: 'directory',
+    async getDirectoryHandle(name: string, options?: { create?: boolean }) {
+      if (!folders.has(name)) {
+        if (!options?.create) throw notFound();
+        folders.set(name, memoryDirectory());
+      }
+      return folders.get(name)!;
+    },
+    async getFileHandle(name: string, options?: { create?: boolean }) {
+      if (!files.has(name) && !options?.create) throw notFound();
+      return {
+        getFile: async () => new File([files.get(name) ?? new Uint8Array(0)], name),
+        createWritable: async () => {
+          let written = new Uint8Array(0);
+          return {
+            write: async (bytes: Uint8Array) => void (written = Uint8Array.from([...written, ...bytes])),
+            close: async () => void files.set(name, written),
+            abort: async () => undefined,
+          };
+        },
+      };
+    },
+    async *entries() {
+      yield* folders.entries();
+    },
+  };
+  return folder as unknown as FileSystemDirectoryHandle;
+}
+
+const manifest = {
+  name: 'Tiny',
+  precision: { weights: 'int4', activations: 'fp16', blockSize: 32, accuracyLevel: 4 },
+  files: [
+    { path: 'dit.onnx', bytes: 10, sha256: '0'.repeat(64) },
+    { path: 'weights-000.bin', bytes: 20, sha256: '1'.repeat(64) },
+  ],
+} as unknown as BundleManifest;
+
+describe('ModelStore.recordInstalled', () => {
+  test('writes the record that marks a model installed, with the bundle size, and returns it', async () => {
+    const store = await ModelStore.open(memoryDirectory());
+    await store.folder('abc', true);
+    expect(await store.installed('abc')).toBeNull();
+
+    const record = await store.recordInstalled('abc', manifest, 'https://example.com/tiny/');
+    expect(record).toMatchObject({ id: 'abc', name: 'Tiny', source: 'https://example.com/tiny/', precision: manifest.precision, bytes: 30 });
+    expect(Number.isNaN(Date.parse(record.installedAt))).toBe(false);
+    expect(await store.installed('abc')).toEqual(record);
+    expect((await store.list()).installed).toEqual([record]);
+  });
+});
