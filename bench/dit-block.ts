@@ -13,7 +13,7 @@ import { WAN22_TI2V_5B_CONFIGS, ditTensorSpecs, randomWeightSource } from '../sr
 import { parseDitConfig } from '../src/bundle/dit-config.ts';
 import { buildDitContext } from '../src/convert/wan-dit/wan-dit-context.ts';
 import { buildDitStep } from '../src/convert/wan-dit/wan-dit-step.ts';
-import { GRAPH_OPSETS } from '../src/convert/built-graph.ts';
+import { GRAPH_OPSETS } from '../src/onnx/index.ts';
 import { computeCrossKv, runDitStep } from '../src/pipeline/dit/dit-runner.ts';
 import { ditTokenCount } from '../src/pipeline/dit/dit-tokens.ts';
 

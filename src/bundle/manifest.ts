@@ -4,6 +4,9 @@ import type { GraphContract } from './graph-contract.ts';
 import type { FileRecord } from './hashing-writer.ts';
 import type { ModelSource } from './model-source.ts';
 
+/** What to do about a bundle this version cannot run. */
+export const REBUILD_ADVICE = 'Rebuild the bundle with this version of wan-web (wan-web convert), or reinstall the model.';
+
 export const BUNDLE_FORMAT = 'wan-web-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
@@ -55,7 +58,7 @@ export interface BundleManifest {
  */
 export function validateManifest(json: unknown): BundleManifest {
   const fail = (what: string): never => {
-    throw new ManifestError(`manifest.json ${what}. Rebuild the bundle with this version of wan-web (wan-web convert).`);
+    throw new ManifestError(`manifest.json ${what}. ${REBUILD_ADVICE}`);
   };
   if (typeof json !== 'object' || json === null) fail('is not a JSON object');
   const m = json as Record<string, unknown>;

@@ -1,11 +1,6 @@
 import type { GraphContract } from '../bundle/graph-contract.ts';
 import type { BuildContext } from './build-context.ts';
-
-/** The opset of each operator domain the builder emits into: standard ONNX, and onnxruntime's contrib ops. */
-export const GRAPH_OPSETS = { '': 21, 'com.microsoft': 1 } as const;
-
-/** The opsets of a graph made of standard ONNX ops only (the VAE stages declare no contrib domain). */
-export const STANDARD_OPSETS = { '': GRAPH_OPSETS[''] } as const;
+import { GRAPH_OPSETS } from '../onnx/index.ts';
 
 /** One built graph: its bundle name, the serialised ONNX model, and its I/O contract. */
 export interface BuiltGraph {

@@ -7,6 +7,8 @@ import { buildGraph } from './built-graph.ts';
 import type { QuantConfig } from '../bundle/quant-config.ts';
 import type { WeightSource } from './weights/weight-source.ts';
 import { checkpointWeightSource } from './weights/weight-source.ts';
+import { checkSourceShapes } from './weights/source-shapes.ts';
+import { ditTensorSpecs, umt5TensorSpecs, vaeTensorSpecs } from './random-checkpoint/index.ts';
 import { SafetensorsError, openCheckpoint } from '../safetensors/index.ts';
 import type { AbortSignalLike, Checkpoint, CheckpointFiles } from '../safetensors/index.ts';
 import type { BundleSink } from '../bundle/bundle-sink.ts';
@@ -60,12 +62,11 @@ export async function openSourceModel(files: CheckpointFiles, signal?: AbortSign
     if (typeof json !== 'object' || json === null) throw new ConvertError(`${checkpoint.component}/config.json is not a JSON object.`, `${checkpoint.component}/config.json`);
     return json as Record<string, unknown>;
   };
-  return {
-    transformer: transformer!,
-    vae: vae!,
-    textEncoder: textEncoder!,
-    configs: { transformer: await config(transformer!), vae: await config(vae!), text_encoder: await config(textEncoder!) },
-  };
+  const configs = { transformer: await config(transformer!), vae: await config(vae!), text_encoder: await config(textEncoder!) };
+  checkSourceShapes(transformer!, ditTensorSpecs(configs.transformer));
+  checkSourceShapes(vae!, vaeTensorSpecs(configs.vae));
+  checkSourceShapes(textEncoder!, umt5TensorSpecs(configs.text_encoder));
+  return { transformer: transformer!, vae: vae!, textEncoder: textEncoder!, configs };
 }
 
 /** Graphs of one component: which checkpoint's weights they read and how they are built. */

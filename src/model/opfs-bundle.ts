@@ -1,3 +1,4 @@
+import { checkBundleFiles } from '../bundle/bundle-files-check.ts';
 import { validateManifest } from '../bundle/manifest.ts';
 import { ModelNotInstalledError } from '../errors.ts';
 import { MODEL_FILES } from './model-store.ts';
@@ -13,10 +14,12 @@ export async function openInstalledBundle(store: ModelStore, id: string): Promis
   const folder = await store.folder(id, false);
   const bundle = await store.bundleFolder(id, false);
   const manifest = validateManifest(await readJson(folder, MODEL_FILES.manifest));
-  const damaged = (path: string) => new ModelNotInstalledError(`${installed.name} is missing part of ${path}. Delete the model and install it again.`);
+  const reinstall = 'Delete the model in the Models panel and install it again.';
+  await checkBundleFiles(manifest, async (path) => (await existingFile(bundle, path))?.size ?? null, { title: installed.name, advice: reinstall });
+  const damaged = (path: string) => new ModelNotInstalledError(`${installed.name} is missing part of ${path}. ${reinstall}`);
   const file = async (path: string) => {
     const found = await existingFile(bundle, path);
-    if (!found) throw new ModelNotInstalledError(`${installed.name} is missing ${path}. Delete the model and install it again.`);
+    if (!found) throw new ModelNotInstalledError(`${installed.name} is missing ${path}. ${reinstall}`);
     return found;
   };
   return {

@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { MANIFEST_FILE, validateManifest } from '../bundle/manifest.ts';
+import { MANIFEST_FILE } from '../bundle/manifest.ts';
+import { manifestFromText } from './manifest-text.ts';
 import { DownloadError, InstallPausedError } from '../errors.ts';
 import { formatBytes } from '../format-bytes.ts';
 import { MODEL_FILES, ModelStore } from './model-store.ts';
@@ -49,7 +50,7 @@ export async function installBundleFromUrl(options: UrlInstallOptions): Promise<
   const fetchFn = options.fetch ?? fetch.bind(globalThis);
   const base = options.url.endsWith('/') ? options.url : `${options.url}/`;
   const manifestText = await fetchManifest(fetchFn, base, signal);
-  const manifest = validateManifest(JSON.parse(manifestText));
+  const manifest = manifestFromText(manifestText, `${base}${MANIFEST_FILE}`);
   const id = bytesToHex(sha256(new TextEncoder().encode(manifestText))).slice(0, 16);
   const already = await store.installed(id);
   if (already) return already;

@@ -1,7 +1,24 @@
-import { MANIFEST_FILE, validateManifest } from '../bundle/manifest.ts';
+import { checkBundleFiles } from '../bundle/bundle-files-check.ts';
+import { MANIFEST_FILE } from '../bundle/manifest.ts';
+import { manifestFromText } from './manifest-text.ts';
 import { ModelNotInstalledError } from '../errors.ts';
 import { streamRange } from './byte-stream.ts';
 import type { WebBundle } from './web-bundle-access.ts';
+
+/**
+ * Whether a hosted file has its listed size, from a request for its last byte: a size from the
+ * headers would be the compressed one on hosts that compress, and a range is never compressed.
+ * 416 means the file is shorter; the total in Content-Range, when the host exposes it, is exact.
+ */
+async function probeSize(fetchFn: typeof fetch, href: string, expected: number): Promise<number | null | 'short' | undefined> {
+  if (expected === 0) return undefined;
+  const response = await fetchFn(href, { headers: { Range: `bytes=${expected - 1}-${expected - 1}` } });
+  await response.body?.cancel();
+  if (response.status === 404) return null;
+  const total = /\/(\d+)$/.exec(response.headers.get('Content-Range') ?? '');
+  if (total && (response.status === 206 || response.status === 416)) return Number(total[1]);
+  return response.status === 416 ? 'short' : undefined;
+}
 
 /**
  * A bundle served over HTTP (a static host, or a local server in tests), read directly:
@@ -24,8 +41,10 @@ export async function openUrlBundle(baseUrl: string, fetchFn: typeof fetch = fet
     // A host that ignores Range sends the whole file.
     return { response, skip: response.status === 206 ? 0 : offset };
   };
-  const manifest = validateManifest(await (await get(MANIFEST_FILE)).json());
+  const manifestText = await (await get(MANIFEST_FILE)).text();
+  const manifest = manifestFromText(manifestText, url(MANIFEST_FILE));
   const title = `The bundle at ${base}`;
+  await checkBundleFiles(manifest, (path, expected) => probeSize(fetchFn, url(path), expected), { title, advice: 'Upload the whole bundle folder again, or ask its host to.' });
   const incomplete = (path: string, end: number) => new ModelNotInstalledError(`${url(path)} ended before byte ${end}: ${title} is incomplete.`);
   return {
     manifest,

@@ -1,7 +1,9 @@
+import { REBUILD_ADVICE } from '../bundle/manifest.ts';
 import type { BundleManifest } from '../bundle/manifest.ts';
 import type { BundleAccess } from '../pipeline/bundle-access.ts';
 import type { BundleBytes, GraphSessionLoader } from '../pipeline/weights/graph-session-loader.ts';
 import { ModelNotInstalledError } from '../errors.ts';
+import { GraphDecodeError } from '../onnx/onnx-proto.ts';
 
 /** How a bundle's files are reached in the browser (OPFS or HTTP). */
 export interface WebBundleFiles extends Omit<BundleBytes, 'fileSize'> {
@@ -25,7 +27,12 @@ export function webBundleAccess(loader: GraphSessionLoader, { manifest, files }:
       const entry = manifest.graphs[graph];
       if (!entry) throw new ModelNotInstalledError(`${files.title} has no "${graph}" graph.`);
       const model = await files.bytes(entry.file);
-      return loader.create(rewrite ? rewrite(model) : model, options, bytes);
+      try {
+        return await loader.create(rewrite ? rewrite(model) : model, options, bytes);
+      } catch (error) {
+        if (!(error instanceof GraphDecodeError)) throw error;
+        throw new ModelNotInstalledError(`${files.title}: ${entry.file} is ${error.message}. ${REBUILD_ADVICE}`);
+      }
     },
     readRange: (path, offset, length) => files.readRange(path, offset, length),
     readText: (path) => files.readText(path),

@@ -16,7 +16,9 @@ export async function dirBundleSink(outDir: string): Promise<BundleSink> {
     throw new ConvertError(`${outDir} already exists. Choose another output folder or delete it first.`, outDir);
   }
   const staging = `${outDir}.partial`;
-  await mkdir(staging, { recursive: true });
+  await mkdir(staging, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new ConvertError(`Cannot create the output folder ${staging} (${error.code ?? error.message}). Choose an output folder in a place you can write to.`, outDir);
+  });
   const journal = join(staging, JOURNAL);
   const resumable: ResumableStaging = {
     readJournal: () => readFile(journal, 'utf8').catch(() => ''),

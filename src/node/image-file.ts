@@ -6,7 +6,21 @@ import type { RgbImage } from '../pipeline/image/index.ts';
 
 /** Reads a PNG or JPEG file as 8-bit RGB(A) pixels (pure JavaScript decoders: fast-png, jpeg-js). */
 export async function readImageFile(path: string): Promise<RgbImage> {
-  const bytes = new Uint8Array(await readFile(path));
+  const bytes = await readFile(path).then(
+    (buffer) => new Uint8Array(buffer),
+    (error: NodeJS.ErrnoException) => {
+      throw new InvalidInputError(error.code === 'ENOENT' ? `The image ${path} does not exist.` : `The image ${path} cannot be read (${error.code ?? error.message}).`);
+    },
+  );
+  try {
+    return decodeImage(path, bytes);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw error;
+    throw new InvalidInputError(`${path} is damaged or not a PNG or JPEG image (${(error as Error).message}).`);
+  }
+}
+
+function decodeImage(path: string, bytes: Uint8Array): RgbImage {
   if (hasPngSignature(bytes)) {
     const png = decodePng(bytes);
     if (png.depth !== 8 || (png.channels !== 3 && png.channels !== 4)) {

@@ -149,6 +149,23 @@ export interface ModelObject {
   };
 }
 
+/** Bytes that are not an ONNX model (a damaged or foreign file). */
+export class GraphDecodeError extends Error {
+  override name = 'GraphDecodeError';
+}
+
+/** Parses ONNX protobuf bytes (the subset above; other fields are dropped). */
+export function decodeModel(bytes: Uint8Array): ModelObject {
+  let model: ModelObject;
+  try {
+    model = ModelProtoType.toObject(ModelProtoType.decode(bytes), { longs: Number, bytes: Uint8Array, defaults: true }) as unknown as ModelObject;
+  } catch (error) {
+    throw new GraphDecodeError(`not an ONNX model (${(error as Error).message})`);
+  }
+  if (!model.graph) throw new GraphDecodeError('not an ONNX model (it has no graph)');
+  return model;
+}
+
 /** Serialises a model to ONNX protobuf bytes. */
 export function encodeModel(model: ModelObject): Uint8Array {
   const message = ModelProtoType.fromObject(model);

@@ -7,7 +7,8 @@ import type { TensorOutputs } from '../pipeline/components.ts';
 import { MeasurementRecorder } from '../pipeline/estimate/generation-measurement.ts';
 import type { FramesEvent, PipelineEvent } from '../pipeline/generate/pipeline-events.ts';
 import { WanPipeline } from '../pipeline/generate/wan-pipeline.ts';
-import { countPromptTokens, loadTokenizer } from '../pipeline/text/tokenizer.ts';
+import { countPromptTokens } from '../pipeline/text/tokenizer.ts';
+import { tokenizerFromText } from '../pipeline/text/tokenizer-file.ts';
 import type { TextTokenizer } from '../pipeline/text/tokenizer.ts';
 import type { ConvertProgress } from '../bundle/convert-progress.ts';
 import type { InstallProgress } from '../model/url-bundle-install.ts';
@@ -105,7 +106,7 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
     const tokenizer = this.tokenizers.get(modelLocationKey(location), async () => {
       const { manifest, readText } = await this.parts.openText(location);
       if (!manifest.tokenizer) throw new ModelNotInstalledError('This model has no tokenizer.json.');
-      return loadTokenizer(JSON.parse(await readText(manifest.tokenizer)));
+      return tokenizerFromText(await readText(manifest.tokenizer), manifest.tokenizer);
     });
     return countPromptTokens(await tokenizer, prompt);
   }

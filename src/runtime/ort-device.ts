@@ -1,4 +1,4 @@
-import { GraphBuilder } from '../onnx/index.ts';
+import { GraphBuilder, STANDARD_OPSETS } from '../onnx/index.ts';
 import type { OrtModule, OrtSession } from '../pipeline/ort-types.ts';
 
 /** Features onnxruntime's WebGPU kernels can use, and the ones that come with them. */
@@ -97,5 +97,5 @@ export async function createOrtDevice(ort: OrtModule, exclude: readonly GpuFeatu
 function keepAliveGraph(): Uint8Array {
   const g = new GraphBuilder('keep-device');
   g.output('y', 'float32', [1], g.input('x', 'float32', [1]));
-  return g.toModel({ opsets: { '': 21 } });
+  return g.toModel({ opsets: STANDARD_OPSETS });
 }

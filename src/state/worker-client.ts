@@ -3,6 +3,7 @@ import type { Remote } from 'comlink';
 import type { ModelHostApi } from '../runtime/model-host-api.ts';
 import { installErrorTransfer } from '../runtime/comlink-errors.ts';
 import { ASYNCIFY_WORKER } from '../runtime/ort-build.ts';
+import { failFast, workerFailure } from '../runtime/worker-failure.ts';
 
 export { proxy };
 export type WanWorker = Remote<ModelHostApi>;
@@ -18,9 +19,11 @@ export function wanWorker(): WanWorker {
   if (!worker) {
     installErrorTransfer();
     const asyncify = new URLSearchParams(location.search).get('ort') === 'asyncify';
-    worker = wrap<ModelHostApi>(
-      new Worker(new URL('../../workers/wan.worker.ts', import.meta.url), { type: 'module', name: asyncify ? ASYNCIFY_WORKER : 'wan-worker' }),
-    );
+    const started = new Worker(new URL('../../workers/wan.worker.ts', import.meta.url), { type: 'module', name: asyncify ? ASYNCIFY_WORKER : 'wan-worker' });
+    const failed = workerFailure(started);
+    // The next use after a failure starts a new worker.
+    failed.catch(() => (worker = undefined));
+    worker = failFast(wrap<ModelHostApi>(started), failed);
   }
   return worker;
 }

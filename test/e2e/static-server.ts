@@ -49,6 +49,10 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
     }
     let [start, end] = [0, info.size - 1];
     const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (range && Number(range[1]) >= info.size) {
+      res.writeHead(416, { 'Content-Range': `bytes */${info.size}` }).end();
+      return;
+    }
     if (range) {
       start = Number(range[1]);
       end = range[2] ? Math.min(Number(range[2]), end) : end;

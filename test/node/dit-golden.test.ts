@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GraphBuilder } from '../../src/onnx/index.ts';
 import type { BuildContext } from '../../src/convert/build-context.ts';
-import { GRAPH_OPSETS } from '../../src/convert/built-graph.ts';
+import { GRAPH_OPSETS } from '../../src/onnx/index.ts';
 import { FP32_CONFIG } from '../../src/bundle/quant-config.ts';
 import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
 import { checkpointWeightSource } from '../../src/convert/weights/weight-source.ts';

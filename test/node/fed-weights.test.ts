@@ -55,7 +55,9 @@ function hostMemory(): WeightMemory & { live: number } {
         },
         seal: () => undefined,
         tensor: () => new ort.Tensor(weight.dtype as 'float32', view() as Float32Array, weight.dims),
-        destroy: () => void memory.live--,
+        destroy: () => {
+          memory.live--;
+        },
       };
     },
   };

@@ -4,7 +4,7 @@ import { GraphBuilder } from '../../src/onnx/index.ts';
 import { dequantizeBlockwise, quantizeBlockwise } from '../../src/convert/quant/quantize-blockwise.ts';
 import { resolveQuantConfig } from '../../src/bundle/quant-config.ts';
 import { linearFromValues } from '../../src/convert/ops/linear.ts';
-import { GRAPH_OPSETS } from '../../src/convert/built-graph.ts';
+import { GRAPH_OPSETS } from '../../src/onnx/index.ts';
 import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
 import type { WeightSource } from '../../src/convert/weights/weight-source.ts';
 import { seededRandom, uniformArray } from '../../src/seeded-random.ts';

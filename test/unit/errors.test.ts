@@ -49,7 +49,7 @@ const exportedClasses = Object.entries(errors)
   .sort();
 
 /** What a page can act on: class, name, code, message and the class's own fields. */
-const visible = (error: Error) => ({ ...error, class: error.constructor.name, name: error.name, message: error.message });
+const visible = (error: Error) => ({ ...Object.fromEntries(Object.entries(error)), class: error.constructor.name, name: error.name, message: error.message });
 
 describe('the error table', () => {
   test('every error class the module exports is in the table, and this test has an example of each', () => {

@@ -33,7 +33,7 @@ describe('PromiseCache', () => {
     const cache = new PromiseCache<string, number>();
     const first = deferred<number>();
     const failed = cache.get('a', () => first.promise);
-    cache.delete('a');
+    void cache.delete('a');
     const second = cache.get('a', async () => 2);
     first.reject(new Error('late failure'));
     await expect(failed).rejects.toThrow('late failure');

@@ -9,6 +9,7 @@ import type { CheckpointFiles } from '../../safetensors/index.ts';
 import { dirBundleSink } from '../dir-bundle-sink.ts';
 import { nodeCheckpointFiles } from '../file-source.ts';
 import { formatBytes } from '../../format-bytes.ts';
+import { integerOption } from './cli-options.ts';
 import { ProgressBar } from './progress-bar.ts';
 
 const USAGE = `wan-web convert <source> <out-dir> [options]
@@ -55,7 +56,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   const quant = resolveQuantConfig({
     ...(values.weights !== undefined ? { weights: values.weights } : {}),
     ...(values.activations !== undefined ? { activations: values.activations } : {}),
-    ...(values['accuracy-level'] !== undefined ? { accuracyLevel: Number(values['accuracy-level']) } : {}),
+    ...(values['accuracy-level'] !== undefined ? { accuracyLevel: integerOption('accuracy-level', values['accuracy-level'], 0) } : {}),
     ...(values['vae-weights'] !== undefined ? { vaeWeights: values['vae-weights'] } : {}),
     ...(values['vae-cache'] !== undefined ? { vaeCache: values['vae-cache'] } : {}),
   });

@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { COMPONENTS } from '../../pipeline/components.ts';
 import type { ComponentName } from '../../pipeline/components.ts';
 import { openDirBundle } from '../dir-bundle.ts';
+import { integerOption } from './cli-options.ts';
 import { readCaseFile, writeFloatTensors } from './tensor-files.ts';
 import { torchRandn } from '../../pipeline/noise/index.ts';
 
@@ -24,11 +25,12 @@ wan-web debug randn --seed N --shape 1,48,31,44,80 [--variant avx2|default] --ou
 /** Our noise, bit for bit torch's CPU randn: for checking seeds against PyTorch. */
 async function randnCommand(values: { seed?: string | undefined; shape?: string | undefined; variant?: string | undefined; out?: string | undefined }): Promise<number> {
   if (values.seed === undefined || !values.shape || !values.out) throw new InvalidInputError('debug randn needs --seed, --shape and --out.');
-  const shape = values.shape.split(',').map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 1)) throw new InvalidInputError(`--shape must be positive integers separated by commas; got ${values.shape}.`);
+  const shape = values.shape.split(',').map((d) => (/^\s*\d+\s*$/.test(d) ? Number(d) : Number.NaN));
+  if (shape.some((d) => !Number.isInteger(d) || d < 1)) throw new InvalidInputError(`--shape must be positive integers separated by commas; got "${values.shape}".`);
+  const seed = integerOption('seed', values.seed, 0);
   const variant = values.variant ?? 'avx2';
   if (variant !== 'avx2' && variant !== 'default') throw new InvalidInputError('--variant must be avx2 (x86-64 PyTorch) or default (the portable kernel).');
-  const data = torchRandn(shape, BigInt(values.seed), variant);
+  const data = torchRandn(shape, BigInt(seed), variant);
   await writeFloatTensors(values.out, { randn: { data, dims: shape } });
   process.stderr.write(`wrote randn ${JSON.stringify(shape)} for seed ${values.seed} to ${values.out}\n`);
   return 0;

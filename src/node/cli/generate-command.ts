@@ -1,4 +1,3 @@
-import { InvalidInputError } from '../../errors.ts';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { FPS, WAN_DEFAULTS, FASTWAN_DEFAULTS } from '../../pipeline/generate/generation-settings.ts';
@@ -9,8 +8,11 @@ import { openDirBundle } from '../dir-bundle.ts';
 import { createFrameWriter } from '../frame-writer.ts';
 import type { FrameWriter } from '../frame-writer.ts';
 import { readImageFile } from '../image-file.ts';
+import { choiceOption, integerOption, numberOption, sizeOption } from './cli-options.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { writeFloatTensors } from './tensor-files.ts';
+
+const SAMPLERS: readonly SamplerName[] = ['unipc', 'euler', 'dmd'];
 
 const USAGE = `wan-web generate --bundle <dir> --prompt "…" --out <file.mp4 | folder> [options]
 
@@ -55,25 +57,23 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
     process.stdout.write(`${USAGE}\n`);
     return values.help ? 0 : 1;
   }
-  const sampler = (values.sampler ?? 'unipc') as SamplerName;
+  const sampler = choiceOption<SamplerName>('sampler', values.sampler, SAMPLERS, 'unipc');
   const defaults = sampler === 'dmd' ? FASTWAN_DEFAULTS : WAN_DEFAULTS;
-  const [width, height] = values.size ? values.size.split('x').map(Number) : [defaults.width, defaults.height];
-  const number = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
+  const [width, height] = sizeOption(values.size, [defaults.width, defaults.height]);
   const settings: GenerationSettings = {
     prompt: values.prompt,
     ...(values.negative !== undefined ? { negativePrompt: values.negative } : {}),
-    width: width!,
-    height: height!,
-    frames: number(values.frames, defaults.frames),
-    steps: number(values.steps, defaults.steps),
-    guidance: number(values.guidance, defaults.guidance),
-    shift: number(values.shift, defaults.shift),
+    width,
+    height,
+    frames: integerOption('frames', values.frames, defaults.frames, 1),
+    steps: integerOption('steps', values.steps, defaults.steps, 1),
+    guidance: numberOption('guidance', values.guidance, defaults.guidance),
+    shift: numberOption('shift', values.shift, defaults.shift),
     sampler,
-    seed: number(values.seed, Math.floor(Math.random() * 2 ** 32)),
+    seed: integerOption('seed', values.seed, Math.floor(Math.random() * 2 ** 32)),
   };
   const memory = parseMemoryMode(values.memory ?? DEFAULT_MEMORY_MODE);
-  const vaeRowBands = number(values['vae-bands'], 1);
-  if (!Number.isInteger(vaeRowBands) || vaeRowBands < 1) throw new InvalidInputError(`--vae-bands must be a whole number of bands, 1 or more; got ${values['vae-bands']}.`);
+  const vaeRowBands = integerOption('vae-bands', values['vae-bands'], 1, 1);
   const image = values.image ? await readImageFile(values.image) : null;
 
   const pipeline = new WanPipeline({ ort, bundle: await openDirBundle(values.bundle), memory, vaeRowBands });

@@ -1,5 +1,5 @@
-import { ModelProtoType, encodeModel } from '../../onnx/onnx-proto.ts';
-import type { ModelObject, NodeObject, TensorProtoObject } from '../../onnx/onnx-proto.ts';
+import { decodeModel, encodeModel } from '../../onnx/onnx-proto.ts';
+import type { NodeObject, TensorProtoObject } from '../../onnx/onnx-proto.ts';
 
 /**
  * The largest query chunk whose unfused attention probabilities [heads, chunk, keys]
@@ -39,7 +39,7 @@ export function chunkedAttentionVariant(chunkSize: AttentionChunkSize | undefine
  */
 export function chunkSelfAttention(model: Uint8Array, tokens: number, chunk: number): Uint8Array {
   if (chunk >= tokens) return model;
-  const decoded = ModelProtoType.toObject(ModelProtoType.decode(model), { longs: Number, bytes: Uint8Array, defaults: true }) as unknown as ModelObject;
+  const decoded = decodeModel(model);
   const sizes: number[] = [];
   for (let start = 0; start < tokens; start += chunk) sizes.push(Math.min(chunk, tokens - start));
   const splitName = `/constants/attention_chunks/${tokens}/${chunk}`;

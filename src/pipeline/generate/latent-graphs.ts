@@ -1,7 +1,6 @@
-import { GraphBuilder } from '../../onnx/index.ts';
+import { GraphBuilder, STANDARD_OPSETS } from '../../onnx/index.ts';
 import type { Dim } from '../../onnx/index.ts';
 
-const OPSETS = { '': 21 } as const;
 
 /** Symbolic dims of a float tensor of rank `rank` (its shape is fixed only at run time). */
 const anyShape = (rank: number, prefix = 'd'): Dim[] => Array.from({ length: rank }, (_, i) => `${prefix}${i}`);
@@ -21,7 +20,7 @@ export function combineGraph(terms: number, rank: number): Uint8Array {
     sum = sum === undefined ? scaled : g.op('Add', [sum, scaled], `/term${i}/Add`);
   }
   g.output('y', 'float32', anyShape(rank), sum);
-  return g.toModel({ opsets: OPSETS });
+  return g.toModel({ opsets: STANDARD_OPSETS });
 }
 
 /** y = x [1, C, F, H, W] with frame 0 replaced by first [1, C, 1, H, W]: Concat(first, x[:, :, 1:]). */
@@ -33,7 +32,7 @@ export function firstFrameGraph(): Uint8Array {
   const later = g.op('Slice', [x, g.constant('int64', [1], [1]), g.constant('int64', [1], [2 ** 31 - 1]), g.constant('int64', [1], [2])], '/later/Slice');
   const y = g.op('Concat', [first, later], '/Concat', { attrs: { axis: 2 } });
   g.output('y', 'float32', dims, y);
-  return g.toModel({ opsets: OPSETS });
+  return g.toModel({ opsets: STANDARD_OPSETS });
 }
 
 /** rgb [1, 3, F, H, W] = weights [3, C] · x [1, C, F, H, W] + bias [3, 1], over each position: the preview's latent → RGB map. */
@@ -49,5 +48,5 @@ export function rgbGraph(): Uint8Array {
   const grid = g.op('Shape', [x], '/grid/Shape', { attrs: { start: 2 } });
   const shape = g.op('Concat', [g.constant('int64', [2], [1, 3]), grid], '/shape/Concat', { attrs: { axis: 0 } });
   g.output('rgb', 'float32', [1, 3, dims[2]!, dims[3]!, dims[4]!], g.op('Reshape', [mixed, shape], '/Reshape'));
-  return g.toModel({ opsets: OPSETS });
+  return g.toModel({ opsets: STANDARD_OPSETS });
 }

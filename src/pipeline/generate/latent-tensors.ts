@@ -3,6 +3,7 @@ import { combineArrays } from '../sampling/index.ts';
 import type { OrtModule, OrtTensor } from '../ort-types.ts';
 import { projectLatents } from '../preview/latent-preview.ts';
 import type { LatentRgbMap } from '../preview/latent-rgb-map.ts';
+import { assert } from '../../assert.ts';
 
 /**
  * Where the denoising loop keeps its latent-sized tensors, and the arithmetic it does on
@@ -33,7 +34,7 @@ export function imposeFirstFrame(x: Float32Array, firstFrame: Float32Array, dims
 /** Latent tensors as CPU arrays (onnxruntime-node, and the CPU path in general). */
 export function hostLatentTensors(ort: OrtModule): LatentTensors {
   const values = (tensor: OrtTensor) => {
-    if (tensor.location !== 'cpu') throw new TypeError(`hostLatentTensors takes CPU tensors, not ${tensor.location} ones.`);
+    assert(tensor.location === 'cpu', `hostLatentTensors takes CPU tensors, not ${tensor.location} ones.`);
     return tensor.data as Float32Array;
   };
   const make = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('float32', data, dims);

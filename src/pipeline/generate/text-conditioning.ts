@@ -2,7 +2,8 @@ import { parseUmt5Config } from '../../bundle/umt5-config.ts';
 import type { Umt5Config } from '../../bundle/umt5-config.ts';
 import type { OrtModule } from '../ort-types.ts';
 import { encodeText, padContext } from '../text/text-encoder-runner.ts';
-import { loadTokenizer, tokenizePrompt } from '../text/tokenizer.ts';
+import { tokenizePrompt } from '../text/tokenizer.ts';
+import { tokenizerFromText } from '../text/tokenizer-file.ts';
 import type { TextTokenizer } from '../text/tokenizer.ts';
 import { cleanPrompt } from '../text/prompt-clean.ts';
 import { ModelNotInstalledError } from '../../errors.ts';
@@ -57,7 +58,7 @@ export class TextConditioning {
     return this.tokenizer.get(async () => {
       const file = this.sessions.bundle.manifest.tokenizer;
       if (!file) throw new ModelNotInstalledError('This bundle has no tokenizer.json, so it cannot encode prompts. Rebuild it from a checkpoint with tokenizer/.');
-      return loadTokenizer(JSON.parse(await this.sessions.bundle.readText(file)));
+      return tokenizerFromText(await this.sessions.bundle.readText(file), file);
     });
   }
 }

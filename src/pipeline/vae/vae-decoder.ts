@@ -2,6 +2,9 @@ import { VAE_IO } from '../../bundle/vae-names.ts';
 import type { OrtModule, OrtTensor } from '../ort-types.ts';
 import type { LatentGrid, VaeStageSession } from './vae-stage-runner.ts';
 import { VaeStageRunner, ZeroTensors, resolveDim } from './vae-stage-runner.ts';
+import { assert } from '../../assert.ts';
+import { ManifestError } from '../../errors.ts';
+import { REBUILD_ADVICE } from '../../bundle/manifest.ts';
 
 /** Shape of a latent video [C, frames, height, width] (the official [1, C, F, H, W] without the batch). */
 export interface LatentVideoDims {
@@ -60,7 +63,7 @@ export interface VaeDecoderOptions {
  * intermediate frames and caches are passed between runs as the sessions return them.
  */
 export function createVaeDecoder(ort: OrtModule, stages: readonly VaeStageSession[], options: VaeDecoderOptions = {}): VaeDecoder {
-  if (stages.length === 0) throw new TypeError('createVaeDecoder: stages must list the decoder stage sessions (vae-decoder-0, …).');
+  assert(stages.length > 0, 'createVaeDecoder: stages must list the decoder stage sessions (vae-decoder-0, …).');
   const zeros = new ZeroTensors(ort);
   const runners = stages.map((stage) => new VaeStageRunner(ort, stage, zeros, options.rowBands));
   const latentInput = runners[0]!.input(VAE_IO.latent);
@@ -68,7 +71,7 @@ export function createVaeDecoder(ort: OrtModule, stages: readonly VaeStageSessio
   const doubling = stages.filter((s) => s.contract.outputs.some((o) => o.name === VAE_IO.hiddenFrame(1))).length;
   const framesPerChunk = 2 ** doubling;
   const videoOutput = stages[stages.length - 1]!.contract.outputs.find((o) => o.name === VAE_IO.video);
-  if (!videoOutput) throw new TypeError(`createVaeDecoder: the last stage has no "${VAE_IO.video}" output; are the stages in order?`);
+  if (!videoOutput) throw new ManifestError(`The last VAE decoder stage has no "${VAE_IO.video}" output. ${REBUILD_ADVICE}`);
   const pixelDims = videoOutput.dims;
   let current: LatentGrid | undefined;
 
@@ -82,7 +85,7 @@ export function createVaeDecoder(ort: OrtModule, stages: readonly VaeStageSessio
       return;
     }
     const [f0, f1] = [result[VAE_IO.hiddenFrame(0)], result[VAE_IO.hiddenFrame(1)]];
-    if (!f0 || !f1) throw new Error(`VAE decoder stage ${k} returned neither ${VAE_IO.video} nor ${VAE_IO.hiddenFrame(0)}/${VAE_IO.hiddenFrame(1)}.`);
+    if (!f0 || !f1) throw new ManifestError(`VAE decoder stage ${k} returned neither ${VAE_IO.video} nor ${VAE_IO.hiddenFrame(0)}/${VAE_IO.hiddenFrame(1)}. ${REBUILD_ADVICE}`);
     // In the first chunk the time convolution is skipped: only frame 1 is real.
     if (first) zeros.release(f0);
     else await descend(k + 1, f0, first, frames);

@@ -2,6 +2,9 @@ import { VAE_IO } from '../../bundle/vae-names.ts';
 import type { OrtModule, OrtTensor } from '../ort-types.ts';
 import type { VaeStageSession } from './vae-stage-runner.ts';
 import { VaeStageRunner, ZeroTensors, resolveDim } from './vae-stage-runner.ts';
+import { assert } from '../../assert.ts';
+import { ManifestError } from '../../errors.ts';
+import { REBUILD_ADVICE } from '../../bundle/manifest.ts';
 
 /** Shape of a pixel video [3, frames, height, width] (the official [1, 3, F, H, W] without the batch). */
 export interface VideoDims {
@@ -42,14 +45,14 @@ type Handoff = Record<string, OrtTensor>;
  * output paired with zeros, as the official code zero-pads time there).
  */
 export function createVaeEncoder(ort: OrtModule, stages: readonly VaeStageSession[]): VaeEncoder {
-  if (stages.length === 0) throw new TypeError('createVaeEncoder: stages must list the encoder stage sessions (vae-encoder-0, …).');
+  assert(stages.length > 0, 'createVaeEncoder: stages must list the encoder stage sessions (vae-encoder-0, …).');
   const zeros = new ZeroTensors(ort);
   const runners = stages.map((stage) => new VaeStageRunner(ort, stage, zeros));
   const videoInput = runners[0]!.input(VAE_IO.video);
   const spatialFactor = resolveDim(videoInput.dims[2]!, { height: 1, width: 1 });
   const imageChannels = resolveDim(videoInput.dims[1]!, { height: 1, width: 1 });
   const latentOutput = stages[stages.length - 1]!.contract.outputs.find((o) => o.name === VAE_IO.latent);
-  if (!latentOutput) throw new TypeError(`createVaeEncoder: the last stage has no "${VAE_IO.latent}" output; are the stages in order?`);
+  if (!latentOutput) throw new ManifestError(`The last VAE encoder stage has no "${VAE_IO.latent}" output. ${REBUILD_ADVICE}`);
   const channels = resolveDim(latentOutput.dims[1]!, { height: 1, width: 1 });
   const framesPerChunk = 2 ** (stages.length - 1);
 

@@ -2,6 +2,9 @@ import type { Dim } from '../../onnx/index.ts';
 import type { GraphContract, TensorContract } from '../../bundle/graph-contract.ts';
 import { CACHE_NEW, CACHE_NEXT, CACHE_PREFIX, VAE_IO } from '../../bundle/vae-names.ts';
 import type { OrtModule, OrtSession, OrtTensor } from '../ort-types.ts';
+import { assert } from '../../assert.ts';
+import { ManifestError } from '../../errors.ts';
+import { REBUILD_ADVICE } from '../../bundle/manifest.ts';
 import type { RowBand, RowData } from './row-bands.ts';
 import { copyRows, planRowBands, sliceRows } from './row-bands.ts';
 
@@ -27,7 +30,7 @@ function parseScaledDim(dim: Dim): { readonly axis: 'H' | 'W'; readonly scale: n
 export function resolveDim(dim: Dim, grid: LatentGrid): number {
   if (typeof dim === 'number') return dim;
   const scaled = parseScaledDim(dim);
-  if (!scaled) throw new TypeError(`VAE graph dim "${dim}" is not of the form H, W, k*H or k*W; the bundle was built by another version.`);
+  if (!scaled) throw new ManifestError(`VAE graph dim "${dim}" is not of the form H, W, k*H or k*W: the bundle was built by another version. ${REBUILD_ADVICE}`);
   return scaled.scale * (scaled.axis === 'H' ? grid.height : grid.width);
 }
 
@@ -47,7 +50,7 @@ const STATE_ARRAYS = { float32: Float32Array, float16: Uint16Array, int8: Int8Ar
 /** The array class of a state type. */
 function stateArrayOf(dtype: TensorContract['dtype']): (typeof STATE_ARRAYS)[keyof typeof STATE_ARRAYS] {
   if (dtype in STATE_ARRAYS) return STATE_ARRAYS[dtype as keyof typeof STATE_ARRAYS];
-  throw new TypeError(`VAE state is float32, float16 or int8, not ${dtype}; the bundle was built by another version.`);
+  throw new ManifestError(`VAE state is float32, float16 or int8, not ${dtype}: the bundle was built by another version. ${REBUILD_ADVICE}`);
 }
 
 /** A zero-filled state array of its own, for a tensor of `dims`. */
@@ -114,7 +117,7 @@ function bandLayout(contract: GraphContract): BandLayout | undefined {
   if (!frameRows || contract.rowReach === undefined) return undefined;
   const rowsOf = (t: TensorContract): [string, TensorRows] => {
     const rows = rowAxis(t.dims);
-    if (!rows || rows.scale % frameRows.scale !== 0) throw new TypeError(`VAE graph tensor ${t.name} has no rows in step with its frame input; it cannot run on row bands.`);
+    if (!rows || rows.scale % frameRows.scale !== 0) throw new ManifestError(`VAE graph tensor ${t.name} has no rows in step with its frame input, so it cannot run on row bands. ${REBUILD_ADVICE}`);
     return [t.name, { axis: rows.axis, per: rows.scale / frameRows.scale }];
   };
   return {
@@ -175,7 +178,7 @@ export class VaeStageRunner {
       let update: CacheState['update'];
       if (returns(shifted)) update = { kind: 'shift', output: shifted };
       else if (replacements.every(returns)) update = { kind: 'replace', outputs: replacements };
-      else throw new TypeError(`VAE graph input ${slots[0]!.name} has no matching output ${shifted} or ${replacements[0]}.`);
+      else throw new ManifestError(`VAE graph input ${slots[0]!.name} has no matching output ${shifted} or ${replacements[0]}. ${REBUILD_ADVICE}`);
       this.caches.push({ slots, update, current: [] });
     }
     this.takesFirst = inputs.some((i) => i.name === VAE_IO.first);
@@ -202,7 +205,7 @@ export class VaeStageRunner {
   /** The declared input, for shapes and types of feeds the caller builds. */
   input(name: string): TensorContract {
     const input = this.stage.contract.inputs.find((i) => i.name === name);
-    if (!input) throw new TypeError(`VAE graph has no input "${name}"; the bundle was built by another version.`);
+    if (!input) throw new ManifestError(`VAE graph has no input "${name}": the bundle was built by another version. ${REBUILD_ADVICE}`);
     return input;
   }
 
@@ -217,7 +220,7 @@ export class VaeStageRunner {
     const result: Record<string, OrtTensor> = { ...(await this.stage.session.run(all)) };
     const take = (name: string) => {
       const tensor = result[name];
-      if (!tensor) throw new Error(`VAE graph did not return ${name}.`);
+      if (!tensor) throw new ManifestError(`VAE graph did not return ${name}. ${REBUILD_ADVICE}`);
       delete result[name];
       return tensor;
     };
@@ -234,7 +237,7 @@ export class VaeStageRunner {
     const all: Record<string, OrtTensor> = { ...feeds };
     if (this.takesFirst) all[VAE_IO.first] = new this.ort.Tensor('bool', Uint8Array.of(first ? 1 : 0), [1]);
     for (const cache of this.caches) {
-      if (cache.current.length !== cache.slots.length) throw new Error('VaeStageRunner.run called before reset().');
+      assert(cache.current.length === cache.slots.length, 'VaeStageRunner.run called before reset().');
       cache.slots.forEach((slot, i) => (all[slot.name] = cache.current[i]!));
     }
     return all;
@@ -294,7 +297,7 @@ export class VaeStageRunner {
   }
 
   private bandOf(tensor: OrtTensor, axis: number, from: number, to: number): OrtTensor {
-    if (tensor.location !== 'cpu') throw new TypeError('Row bands need the VAE state on the CPU; create the decoder without rowBands when its sessions keep outputs on the GPU.');
+    assert(tensor.location === 'cpu', 'Row bands need the VAE state on the CPU; create the decoder without rowBands when its sessions keep outputs on the GPU.');
     const dims = tensor.dims.map((d, i) => (i === axis ? to - from : d));
     return stateTensor(this.ort, sliceRows(tensor.data as RowData, tensor.dims, axis, from, to), dims);
   }

@@ -1,4 +1,4 @@
-import { ModelProtoType, encodeModel } from '../../onnx/onnx-proto.ts';
+import { decodeModel, encodeModel } from '../../onnx/onnx-proto.ts';
 import type { ModelObject, TensorProtoObject, ValueInfoObject } from '../../onnx/onnx-proto.ts';
 import { BYTES_PER_ELEMENT, ONNX_DATA_TYPE, dataTypeOfCode, elementCount } from '../../onnx/tensor-types.ts';
 import type { DataType } from '../../onnx/tensor-types.ts';
@@ -56,7 +56,7 @@ export interface WeightInputOptions {
  * stay where they are.
  */
 export async function weightsAsInputs(model: Uint8Array, options: WeightInputOptions): Promise<WeightInputGraph> {
-  const decoded = ModelProtoType.toObject(ModelProtoType.decode(model), { longs: Number, bytes: Uint8Array, defaults: true }) as unknown as ModelObject;
+  const decoded = decodeModel(model);
   const readers = consumersOf(decoded);
   const kept: TensorProtoObject[] = [];
   const weights: WeightInput[] = [];

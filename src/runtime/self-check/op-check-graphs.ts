@@ -1,4 +1,4 @@
-import { GraphBuilder, float } from '../../onnx/index.ts';
+import { GRAPH_OPSETS, GraphBuilder, float } from '../../onnx/index.ts';
 import { randomBytes, seededRandom, uniformArray } from '../../seeded-random.ts';
 
 /** One input tensor of a check, as plain data. */
@@ -16,7 +16,6 @@ export interface OpCheck {
   readonly output: string;
 }
 
-const OPSETS = { '': 21, 'com.microsoft': 1 };
 
 function bytesOf(values: Float32Array): Uint8Array {
   return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
@@ -42,7 +41,7 @@ function matMulNBitsCheck(): OpCheck {
   return {
     id: 'matmulnbits',
     label: 'MatMulNBits (int4, block 32)',
-    model: g.toModel({ opsets: OPSETS }),
+    model: g.toModel({ opsets: GRAPH_OPSETS }),
     feeds: { a: { data: uniformArray(random, m * k), dims: [1, m, k] } },
     output: 'y',
   };
@@ -61,7 +60,7 @@ function conv3dCheck(): OpCheck {
   return {
     id: 'conv3d',
     label: 'Conv 3-D (3×3×3)',
-    model: g.toModel({ opsets: OPSETS }),
+    model: g.toModel({ opsets: GRAPH_OPSETS }),
     feeds: { x: { data: uniformArray(random, c * t * h * w), dims: [1, c, t, h, w] } },
     output: 'y',
   };
@@ -85,7 +84,7 @@ function attentionCheck(id: string, label: string, seed: number, queries: number
   return {
     id,
     label,
-    model: g.toModel({ opsets: OPSETS }),
+    model: g.toModel({ opsets: GRAPH_OPSETS }),
     feeds: {
       q: { data: uniformArray(random, queries * hidden, 0.6), dims: [1, queries, hidden] },
       k: { data: uniformArray(random, keys * hidden, 0.6), dims: [1, keys, hidden] },
