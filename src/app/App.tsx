@@ -6,6 +6,7 @@ import { Gallery } from './history/Gallery.tsx';
 import { ModelsPanel } from './models/ModelsPanel.tsx';
 import { SystemPanel } from './system/SystemPanel.tsx';
 import { PreviewPanel } from './video/PreviewPanel.tsx';
+import { WorkerFailure } from './WorkerFailure.tsx';
 
 /** The page: composes the panels, nothing else. */
 export function App() {
@@ -16,6 +17,7 @@ export function App() {
         <h1>wan-web</h1>
         <p>Video from text or an image with Wan2.2 TI2V-5B, on your own GPU. Nothing leaves this browser.</p>
       </header>
+      <WorkerFailure />
       <GettingStarted />
       <main className="app-main">
         <div className="studio-column">

@@ -1,4 +1,6 @@
 import { ConvertError } from '../errors.ts';
+import { describeJson } from '../json-value.ts';
+import { CONFIG_ADVICE, MAX_CONFIG_COUNT, MAX_CONFIG_WIDTH, configEpsilon, configInteger, configObject } from './config-fields.ts';
 
 /** The WanTransformer3DModel hyper-parameters our graphs depend on (diffusers config.json names). */
 export interface DitConfig {
@@ -16,42 +18,38 @@ export interface DitConfig {
   readonly patchSize: readonly [number, number, number];
 }
 
-function field(json: Record<string, unknown>, key: string): number {
-  const value = json[key];
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ConvertError(`transformer/config.json: "${key}" must be a number, got ${JSON.stringify(value)}.`, 'transformer/config.json');
-  }
-  return value;
-}
+const FILE = 'transformer/config.json';
+
+const bad = (message: string) => new ConvertError(`${FILE}: ${message} ${CONFIG_ADVICE}`, FILE);
+const width = (c: Record<string, unknown>, key: string) => configInteger(FILE, c, key, MAX_CONFIG_WIDTH);
 
 /** Reads and checks transformer/config.json; rejects variants our graphs do not implement. */
 export function parseDitConfig(json: unknown): DitConfig {
-  if (typeof json !== 'object' || json === null) throw new ConvertError('transformer/config.json is not a JSON object.', 'transformer/config.json');
-  const c = json as Record<string, unknown>;
+  const c = configObject(FILE, json);
   const patch = c.patch_size;
-  if (!Array.isArray(patch) || patch.join(',') !== '1,2,2') {
-    throw new ConvertError(`transformer/config.json: patch_size ${JSON.stringify(patch)} is not supported; Wan2.2 TI2V uses [1, 2, 2].`, 'transformer/config.json');
+  if (!Array.isArray(patch) || patch.length !== 3 || patch[0] !== 1 || patch[1] !== 2 || patch[2] !== 2) {
+    throw bad(`patch_size ${describeJson(patch)} is not supported; Wan2.2 TI2V uses [1, 2, 2].`);
   }
   if (c.qk_norm !== 'rms_norm_across_heads') {
-    throw new ConvertError(`transformer/config.json: qk_norm "${String(c.qk_norm)}" is not supported; expected "rms_norm_across_heads".`, 'transformer/config.json');
+    throw bad(`qk_norm ${describeJson(c.qk_norm)} is not supported; expected "rms_norm_across_heads".`);
   }
-  if (c.cross_attn_norm !== true) {
-    throw new ConvertError('transformer/config.json: cross_attn_norm must be true (Wan2.2 TI2V).', 'transformer/config.json');
-  }
-  const numHeads = field(c, 'num_attention_heads');
-  const headDim = field(c, 'attention_head_dim');
-  if (headDim % 2 !== 0) throw new ConvertError(`attention_head_dim ${headDim} must be even for rotary embeddings.`, 'transformer/config.json');
+  if (c.cross_attn_norm !== true) throw bad('cross_attn_norm must be true (Wan2.2 TI2V).');
+  const numHeads = configInteger(FILE, c, 'num_attention_heads', MAX_CONFIG_COUNT);
+  const headDim = width(c, 'attention_head_dim');
+  if (headDim % 2 !== 0) throw bad(`attention_head_dim ${headDim} must be even for rotary embeddings.`);
+  const freqDim = width(c, 'freq_dim');
+  if (freqDim % 2 !== 0) throw bad(`freq_dim ${freqDim} must be even (half cosines, half sines).`);
   return {
-    numLayers: field(c, 'num_layers'),
+    numLayers: configInteger(FILE, c, 'num_layers', MAX_CONFIG_COUNT),
     numHeads,
     headDim,
     dim: numHeads * headDim,
-    ffnDim: field(c, 'ffn_dim'),
-    inChannels: field(c, 'in_channels'),
-    outChannels: field(c, 'out_channels'),
-    textDim: field(c, 'text_dim'),
-    freqDim: field(c, 'freq_dim'),
-    eps: field(c, 'eps'),
+    ffnDim: width(c, 'ffn_dim'),
+    inChannels: width(c, 'in_channels'),
+    outChannels: width(c, 'out_channels'),
+    textDim: width(c, 'text_dim'),
+    freqDim,
+    eps: configEpsilon(FILE, c, 'eps'),
     patchSize: [1, 2, 2],
   };
 }

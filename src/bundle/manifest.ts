@@ -1,4 +1,16 @@
 import { ManifestError } from '../errors.ts';
+import { describeJson, isJsonObject } from '../json-value.ts';
+import {
+  checkConfigs,
+  checkFiles,
+  checkGraphs,
+  checkPrecision,
+  checkTextEmbedding,
+  checkTokenizer,
+  isBundleFileName,
+  objectField,
+  textField,
+} from './manifest-check.ts';
 import type { ActivationType, VaeCacheFormat, VaeWeightFormat, WeightFormat } from './quant-config.ts';
 import type { GraphContract } from './graph-contract.ts';
 import type { FileRecord } from './hashing-writer.ts';
@@ -10,6 +22,7 @@ export const REBUILD_ADVICE = 'Rebuild the bundle with this version of wan-web (
 export const BUNDLE_FORMAT = 'wan-web-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
+export { MAX_BUNDLE_BYTES, MAX_BUNDLE_FILE_BYTES, MAX_BUNDLE_FILES, MAX_TOKENIZER_BYTES } from './manifest-check.ts';
 
 /** One ONNX graph of the bundle: its file, the weight files it references, and its I/O contract. */
 export interface GraphEntry {
@@ -53,32 +66,45 @@ export interface BundleManifest {
 }
 
 /**
- * Checks that parsed JSON is a manifest this version can load, and says what is wrong
- * (and what to do) when it is not.
+ * Checks that parsed JSON is a manifest this version can load, field by field, and says what is
+ * wrong (and what to do) when it is not. File names are plain names (see {@link bundleFilePath}),
+ * sizes are sane (at most 64 GiB a file, 256 GiB in all), and every file a graph, the embedding
+ * table or the tokenizer names is in the file list, so nothing is fetched, written or read
+ * outside the bundle.
  */
 export function validateManifest(json: unknown): BundleManifest {
   const fail = (what: string): never => {
     throw new ManifestError(`manifest.json ${what}. ${REBUILD_ADVICE}`);
   };
-  if (typeof json !== 'object' || json === null) fail('is not a JSON object');
+  if (!isJsonObject(json)) fail('is not a JSON object');
   const m = json as Record<string, unknown>;
-  if (m.format !== BUNDLE_FORMAT) fail(`is not a wan-web bundle manifest (format ${JSON.stringify(m.format)})`);
-  if (m.formatVersion !== BUNDLE_FORMAT_VERSION) fail(`has format version ${String(m.formatVersion)}; this version reads ${BUNDLE_FORMAT_VERSION}`);
+  if (m.format !== BUNDLE_FORMAT) fail(`is not a wan-web bundle manifest (format ${describeJson(m.format)})`);
+  if (m.formatVersion !== BUNDLE_FORMAT_VERSION) fail(`has format version ${describeJson(m.formatVersion)}; this version reads ${BUNDLE_FORMAT_VERSION}`);
+  textField(fail, m.name, 'name');
+  const source = objectField(fail, m.source, 'source');
+  textField(fail, source.repo, 'source.repo');
+  textField(fail, source.revision, 'source.revision');
+  textField(fail, m.createdBy, 'createdBy');
+  checkPrecision(fail, m.precision);
   if (!Array.isArray(m.files)) fail('has no file list');
-  const files = m.files as unknown[];
-  for (const file of files) {
-    const f = file as Record<string, unknown>;
-    if (typeof f.path !== 'string' || typeof f.bytes !== 'number' || typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256)) {
-      fail(`lists a malformed file entry ${JSON.stringify(file)}`);
-    }
-  }
-  const listed = new Set(files.map((f) => (f as FileRecord).path));
-  const graphs = m.graphs as Record<string, GraphEntry> | undefined;
-  if (typeof graphs !== 'object' || graphs === null) fail('has no graphs');
-  for (const [name, graph] of Object.entries(graphs!)) {
-    for (const path of [graph.file, ...graph.externalData]) {
-      if (!listed.has(path)) fail(`graph "${name}" references ${path}, which is not in the file list`);
-    }
-  }
+  const files = checkFiles(fail, m.files);
+  checkConfigs(fail, m.configs);
+  checkGraphs(fail, m.graphs, files);
+  checkTextEmbedding(fail, m.textEmbedding, files);
+  checkTokenizer(fail, m.tokenizer, files);
   return json as BundleManifest;
+}
+
+/**
+ * A file name from a manifest, checked before it becomes a path in a folder, in OPFS or under
+ * a bundle URL: one plain name (letters, digits, ".", "_", "-"; no folders, "..", absolute
+ * paths, backslashes or leading dot). Anything else is a ManifestError.
+ */
+export function bundleFilePath(name: unknown): string {
+  if (!isBundleFileName(name)) {
+    throw new ManifestError(
+      `manifest.json lists a file named ${describeJson(name)}, which is not a plain file name of a bundle. ${REBUILD_ADVICE}`,
+    );
+  }
+  return name;
 }

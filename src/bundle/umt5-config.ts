@@ -1,4 +1,14 @@
 import { ConvertError } from '../errors.ts';
+import { describeJson } from '../json-value.ts';
+import {
+  CONFIG_ADVICE,
+  MAX_CONFIG_COUNT,
+  MAX_CONFIG_VOCAB,
+  MAX_CONFIG_WIDTH,
+  configEpsilon,
+  configInteger,
+  configObject,
+} from './config-fields.ts';
 
 const FILE = 'text_encoder/config.json';
 
@@ -26,47 +36,44 @@ export interface Umt5Config {
   readonly eps: number;
 }
 
-function positiveInteger(c: Record<string, unknown>, key: string): number {
-  const value = c[key];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ConvertError(`${FILE}: "${key}" must be a positive integer, got ${JSON.stringify(value)}.`, FILE);
-  }
-  return value;
-}
+const bad = (message: string) => new ConvertError(`${FILE}: ${message} ${CONFIG_ADVICE}`, FILE);
 
 /**
  * Reads and checks text_encoder/config.json. Only the variant Wan2.2 uses is accepted:
  * a gated-GELU (tanh approximation) feed-forward, as in `google/umt5-xxl`.
  */
 export function parseUmt5Config(json: unknown): Umt5Config {
-  if (typeof json !== 'object' || json === null) throw new ConvertError(`${FILE} is not a JSON object.`, FILE);
-  const c = json as Record<string, unknown>;
+  const c = configObject(FILE, json);
   const projection = c.feed_forward_proj ?? 'relu';
   if (projection !== 'gated-gelu') {
-    throw new ConvertError(`${FILE}: feed_forward_proj "${String(projection)}" is not supported; UMT5-XXL uses "gated-gelu".`, FILE);
+    throw bad(`feed_forward_proj ${describeJson(projection)} is not supported; UMT5-XXL uses "gated-gelu".`);
   }
   const activation = c.dense_act_fn ?? 'gelu_new';
   if (activation !== 'gelu_new' && activation !== 'gelu_pytorch_tanh') {
-    throw new ConvertError(`${FILE}: dense_act_fn "${String(activation)}" is not supported; UMT5-XXL uses "gelu_new" (GELU, tanh approximation).`, FILE);
+    throw bad(`dense_act_fn ${describeJson(activation)} is not supported; UMT5-XXL uses "gelu_new" (GELU, tanh approximation).`);
   }
-  const eps = c.layer_norm_epsilon ?? 1e-6;
-  if (typeof eps !== 'number' || !(eps > 0)) throw new ConvertError(`${FILE}: "layer_norm_epsilon" must be a positive number, got ${JSON.stringify(eps)}.`, FILE);
-  const numBuckets = positiveInteger(c, 'relative_attention_num_buckets');
+  const eps = configEpsilon(FILE, c, 'layer_norm_epsilon', 1e-6);
+  const numBuckets = configInteger(FILE, c, 'relative_attention_num_buckets', MAX_CONFIG_WIDTH);
   if (numBuckets < 4) {
-    throw new ConvertError(`${FILE}: relative_attention_num_buckets ${numBuckets} is too small; T5 needs at least 4 (2 per direction, half of them exact).`, FILE);
+    throw bad(`relative_attention_num_buckets ${numBuckets} is too small; T5 needs at least 4 (2 per direction, half of them exact).`);
   }
-  const numHeads = positiveInteger(c, 'num_heads');
-  const dKv = positiveInteger(c, 'd_kv');
+  const maxDistance = configInteger(FILE, c, 'relative_attention_max_distance', MAX_CONFIG_WIDTH);
+  const exact = Math.floor(numBuckets / 4);
+  if (maxDistance <= exact) {
+    throw bad(`relative_attention_max_distance ${maxDistance} must exceed the ${exact} distances that get a bucket each (a quarter of relative_attention_num_buckets).`);
+  }
+  const numHeads = configInteger(FILE, c, 'num_heads', MAX_CONFIG_COUNT);
+  const dKv = configInteger(FILE, c, 'd_kv', MAX_CONFIG_WIDTH);
   return {
-    vocabSize: positiveInteger(c, 'vocab_size'),
-    dModel: positiveInteger(c, 'd_model'),
+    vocabSize: configInteger(FILE, c, 'vocab_size', MAX_CONFIG_VOCAB),
+    dModel: configInteger(FILE, c, 'd_model', MAX_CONFIG_WIDTH),
     dKv,
     numHeads,
     innerDim: numHeads * dKv,
-    dFf: positiveInteger(c, 'd_ff'),
-    numLayers: positiveInteger(c, 'num_layers'),
+    dFf: configInteger(FILE, c, 'd_ff', MAX_CONFIG_WIDTH),
+    numLayers: configInteger(FILE, c, 'num_layers', MAX_CONFIG_COUNT),
     numBuckets,
-    maxDistance: positiveInteger(c, 'relative_attention_max_distance'),
+    maxDistance,
     eps,
   };
 }

@@ -1,4 +1,6 @@
 import { ConvertError } from '../errors.ts';
+import { describeJson } from '../json-value.ts';
+import { CONFIG_ADVICE, MAX_CONFIG_COUNT, MAX_CONFIG_WIDTH, configInteger, configObject } from './config-fields.ts';
 
 const FILE = 'vae/config.json';
 
@@ -26,19 +28,20 @@ export interface VaeConfig {
 }
 
 function bad(message: string): never {
-  throw new ConvertError(`${FILE}: ${message}`, FILE);
+  throw new ConvertError(`${FILE}: ${message} ${CONFIG_ADVICE}`, FILE);
 }
 
-function positiveInt(c: Record<string, unknown>, key: string): number {
-  const value = c[key];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) bad(`"${key}" must be a positive integer, got ${JSON.stringify(value)}.`);
-  return value;
-}
+/** Down blocks (entries of dim_mult) at most: 2^7 · patch 2 = 256 pixels per latent cell. */
+const MAX_LEVELS = 8;
+/** Largest width multiplier of a level (Wan2.2: 4). */
+const MAX_DIM_MULT = 64;
+
+const positiveInt = (c: Record<string, unknown>, key: string, max = MAX_CONFIG_WIDTH) => configInteger(FILE, c, key, max);
 
 function numberList(c: Record<string, unknown>, key: string, length?: number): number[] {
   const value = c[key];
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    bad(`"${key}" must be a list of numbers, got ${JSON.stringify(value)}.`);
+    bad(`"${key}" must be a list of numbers, got ${describeJson(value)}.`);
   }
   if (length !== undefined && value.length !== length) bad(`"${key}" has ${value.length} values; z_dim says ${length}.`);
   return value as number[];
@@ -50,33 +53,35 @@ function numberList(c: Record<string, unknown>, key: string, length?: number): n
  * with a message naming the key.
  */
 export function parseVaeConfig(json: unknown): VaeConfig {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) bad('is not a JSON object.');
-  const c = json as Record<string, unknown>;
+  const c = configObject(FILE, json);
   if (c._class_name !== undefined && c._class_name !== 'AutoencoderKLWan') {
-    bad(`_class_name "${String(c._class_name)}" is not supported; expected "AutoencoderKLWan".`);
+    bad(`_class_name ${describeJson(c._class_name)} is not supported; expected "AutoencoderKLWan".`);
   }
   if (c.is_residual !== true) bad('"is_residual" must be true: only the Wan2.2 VAE (residual up/down blocks) is supported, not the Wan2.1 VAE.');
-  if (c.patch_size !== 2) bad(`"patch_size" ${JSON.stringify(c.patch_size)} is not supported; the Wan2.2 VAE uses 2.`);
+  if (c.patch_size !== 2) bad(`"patch_size" ${describeJson(c.patch_size)} is not supported; the Wan2.2 VAE uses 2.`);
   const attnScales = c.attn_scales ?? [];
-  if (!Array.isArray(attnScales) || attnScales.length > 0) bad(`"attn_scales" ${JSON.stringify(attnScales)} is not supported; expected [].`);
+  if (!Array.isArray(attnScales) || attnScales.length > 0) bad(`"attn_scales" ${describeJson(attnScales)} is not supported; expected [].`);
 
   const zDim = positiveInt(c, 'z_dim');
   const baseDim = positiveInt(c, 'base_dim');
   const decoderBaseDim = c.decoder_base_dim === undefined || c.decoder_base_dim === null ? baseDim : positiveInt(c, 'decoder_base_dim');
   const dimMult = numberList(c, 'dim_mult');
-  if (dimMult.length < 2 || !dimMult.every((m) => Number.isInteger(m) && m > 0)) bad(`"dim_mult" ${JSON.stringify(dimMult)} must list at least 2 positive integers.`);
-  const numResBlocks = positiveInt(c, 'num_res_blocks');
+  if (dimMult.length < 2 || !dimMult.every((m) => Number.isInteger(m) && m > 0)) bad(`"dim_mult" ${describeJson(dimMult)} must list at least 2 positive integers.`);
+  if (dimMult.length > MAX_LEVELS || dimMult.some((m) => m > MAX_DIM_MULT)) {
+    bad(`"dim_mult" ${describeJson(dimMult)} has more than ${MAX_LEVELS} levels or a multiplier above ${MAX_DIM_MULT}.`);
+  }
+  const numResBlocks = positiveInt(c, 'num_res_blocks', MAX_CONFIG_COUNT);
 
   const temporal = c.temperal_downsample;
   if (!Array.isArray(temporal) || !temporal.every((t) => typeof t === 'boolean') || temporal.length !== dimMult.length - 1) {
-    bad(`"temperal_downsample" must list ${dimMult.length - 1} booleans (one per down block but the last), got ${JSON.stringify(temporal)}.`);
+    bad(`"temperal_downsample" must list ${dimMult.length - 1} booleans (one per down block but the last), got ${describeJson(temporal)}.`);
   }
   const temporalCount = (temporal as boolean[]).filter(Boolean).length;
   if (temporalCount !== 2) {
-    bad(`"temperal_downsample" ${JSON.stringify(temporal)} halves time ${temporalCount} times; the Wan2.2 VAE's chunked encoding (1 + 4k frames) needs exactly 2.`);
+    bad(`"temperal_downsample" ${describeJson(temporal)} halves time ${temporalCount} times; the Wan2.2 VAE's chunked encoding (1 + 4k frames) needs exactly 2.`);
   }
   const scaleTemporal = c.scale_factor_temporal;
-  if (scaleTemporal !== undefined && scaleTemporal !== 4) bad(`"scale_factor_temporal" ${JSON.stringify(scaleTemporal)} is not supported; expected 4.`);
+  if (scaleTemporal !== undefined && scaleTemporal !== 4) bad(`"scale_factor_temporal" ${describeJson(scaleTemporal)} is not supported; expected 4.`);
 
   const patchSize = 2;
   const inChannels = positiveInt(c, 'in_channels');
@@ -100,7 +105,7 @@ export function parseVaeConfig(json: unknown): VaeConfig {
   if (config.latentsStd.some((s) => s === 0)) bad('"latents_std" contains 0.');
   const scaleSpatial = c.scale_factor_spatial;
   if (scaleSpatial !== undefined && scaleSpatial !== spatialCompression(config)) {
-    bad(`"scale_factor_spatial" ${JSON.stringify(scaleSpatial)} does not match patch_size·2^(len(dim_mult)−1) = ${spatialCompression(config)}.`);
+    bad(`"scale_factor_spatial" ${describeJson(scaleSpatial)} does not match patch_size·2^(len(dim_mult)−1) = ${spatialCompression(config)}.`);
   }
   checkShortcutFactors(config);
   return config;

@@ -63,6 +63,10 @@ export async function openSourceModel(files: CheckpointFiles, signal?: AbortSign
     return json as Record<string, unknown>;
   };
   const configs = { transformer: await config(transformer!), vae: await config(vae!), text_encoder: await config(textEncoder!) };
+  // The parsers bound every size and count before the specs below enumerate layers and blocks.
+  parseDitConfig(configs.transformer);
+  parseVaeConfig(configs.vae);
+  parseUmt5Config(configs.text_encoder);
   checkSourceShapes(transformer!, ditTensorSpecs(configs.transformer));
   checkSourceShapes(vae!, vaeTensorSpecs(configs.vae));
   checkSourceShapes(textEncoder!, umt5TensorSpecs(configs.text_encoder));

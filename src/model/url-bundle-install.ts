@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { MANIFEST_FILE } from '../bundle/manifest.ts';
+import { MANIFEST_FILE, bundleFilePath } from '../bundle/manifest.ts';
 import { manifestFromText } from './manifest-text.ts';
 import { DownloadError, InstallPausedError } from '../errors.ts';
 import { formatBytes } from '../format-bytes.ts';
@@ -71,7 +71,7 @@ export async function installBundleFromUrl(options: UrlInstallOptions): Promise<
   }
 
   let present = 0;
-  for (const file of manifest.files) present += verified.has(file.path) ? file.bytes : Math.min(file.bytes, (await existingFile(bundle, file.path))?.size ?? 0);
+  for (const file of manifest.files) present += verified.has(file.path) ? file.bytes : Math.min(file.bytes, (await existingFile(bundle, bundleFilePath(file.path)))?.size ?? 0);
   await ensureSpace(options.storage ?? (navigator.storage as StorageQuota), totalBytes - present, manifest.name, KEPT);
 
   const rate = new TransferRate(present, totalBytes);
@@ -89,7 +89,8 @@ export async function installBundleFromUrl(options: UrlInstallOptions): Promise<
   const worker = async () => {
     for (let file = queue.shift(); file; file = queue.shift()) {
       await downloadVerified({
-        url: new URL(file.path, base).href,
+        // A plain name (checked again here, where it becomes a URL and an OPFS path) stays under `base` and in `bundle`.
+        url: new URL(bundleFilePath(file.path), base).href,
         file,
         folder: bundle,
         fetch: fetchFn,

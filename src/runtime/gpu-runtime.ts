@@ -20,6 +20,9 @@ import type { GpuMemoryStats, GpuMemoryWindow } from './gpu-memory-meter.ts';
 import { queryChunkSize } from '../pipeline/dit/chunk-attention.ts';
 import type { PipelineOptions } from '../pipeline/generate/wan-pipeline.ts';
 
+/** How long a failed job waits for the browser to report a lost device. */
+const LOSS_REPORT_MS = 200;
+
 /**
  * onnxruntime-web plus the GPU device configuration that passed the self-check.
  * Model sessions are created with `sessionOptions()`, so they inherit that choice.
@@ -78,7 +81,8 @@ export class GpuRuntime {
         this.held = ortDevice;
         this.device = device;
         void device.lost.then((info) => {
-          if (info.reason !== 'destroyed') this.lost = info.message || 'no reason given';
+          // A device we released ourselves is not a loss.
+          if (this.held === ortDevice) this.lost = info.message || info.reason || 'no reason given';
         });
         this.config = config.id;
         this.meter = new GpuMemoryMeter(device);
@@ -131,13 +135,23 @@ export class GpuRuntime {
     };
   }
 
+  /** Lets go of the device (the sessions on it are released by their owners). */
+  async dispose(): Promise<void> {
+    await this.releaseDevice();
+  }
+
   /** Destroys the GPU buffers onnxruntime freed since its last run: after a job, the device holds the loaded weights alone. */
   async releaseFreedBuffers(): Promise<void> {
     await this.held?.flush();
   }
 
-  /** The browser's message when it took the chosen device away (the runtime is then unusable), else null. */
-  get lostReason(): string | null {
+  /**
+   * The browser's message when it took the chosen device away (the runtime is then unusable),
+   * else null. A job that failed because of a loss can fail before `device.lost` settles, so
+   * this waits a moment for it.
+   */
+  async lossReason(): Promise<string | null> {
+    if (this.lost === null && this.device) await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, LOSS_REPORT_MS))]);
     return this.lost;
   }
 

@@ -22,10 +22,15 @@ export interface ModelRuntime {
   selfCheck(onProgress?: (progress: SelfCheckProgress) => void): Promise<SelfCheckReport>;
   /** onnxruntime, session options and attention path for model sessions on the checked device. */
   pipelineOptions(): Pick<PipelineOptions, 'ort' | 'sessionOptions' | 'attentionChunk' | 'tensorsOnDevice'>;
-  /** The platform's message when the device was taken away (the runtime is then unusable), else null. */
-  readonly lostReason: string | null;
+  /**
+   * The platform's message when the device was taken away (the runtime is then unusable), else
+   * null. Asked after a failure, it waits the moment the platform takes to report a loss.
+   */
+  lossReason(): Promise<string | null>;
   /** Frees what onnxruntime released during the last job. */
   releaseFreedBuffers(): Promise<void>;
+  /** Lets go of the device (after a loss, so that onnxruntime makes a new one for the next sessions). */
+  dispose(): Promise<void>;
   gpuMemory(): (GpuMemoryStats & { readonly weights: WeightStats }) | null;
   /** GPU memory needed since the previous call, or null where it cannot be measured. */
   takeMemoryWindow(): GpuMemoryWindow | null;

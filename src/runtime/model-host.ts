@@ -159,11 +159,17 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
     return this.gpuRuntime();
   }
 
-  /** After the device was lost: the next job loads onnxruntime's sessions again on a new, self-checked device. */
-  private forgetGpu(): void {
+  /**
+   * After the device was lost: every session on it and the runtime's hold on it are let go (onnxruntime
+   * keeps using a device while any session holds it), and the next job loads onnxruntime's sessions
+   * again on a new, self-checked device.
+   */
+  private async forgetGpu(): Promise<void> {
+    const runtime = this.runtime.peek();
     this.runtime.forget();
     this.checked.forget();
-    void this.pipelines.takeAll();
+    await disposeAll(this.pipelines.takeAll()).catch(() => undefined);
+    await (await runtime?.catch(() => null))?.dispose().catch(() => undefined);
   }
 
   private exclusive<T>(job: () => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -171,8 +177,8 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
       try {
         return await job();
       } catch (error) {
-        const lostReason = (await this.runtime.peek()?.catch(() => null))?.lostReason ?? null;
-        if (lostReason !== null) this.forgetGpu();
+        const lostReason = (await (await this.runtime.peek()?.catch(() => null))?.lossReason()) ?? null;
+        if (lostReason !== null) await this.forgetGpu();
         throw explainGpuFailure(error, lostReason);
       } finally {
         await (await this.runtime.peek()?.catch(() => null))?.releaseFreedBuffers().catch(() => undefined);

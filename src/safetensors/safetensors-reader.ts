@@ -4,6 +4,7 @@ import type { SafetensorsDtype } from './dtype.ts';
 import { SafetensorsError } from '../errors.ts';
 import type { SafetensorsReason } from '../errors.ts';
 import { decodeUtf8 } from './utf8.ts';
+import { describeJson, jsonText } from '../json-value.ts';
 
 /** Where one tensor lies in a safetensors file. */
 export interface TensorInfo {
@@ -46,6 +47,9 @@ const PREFIX_BYTES = 8;
 export async function openSafetensors(source: ByteSource, signal?: AbortSignalLike): Promise<SafetensorsFile> {
   const file = source.name;
   const size = await source.size();
+  if (!Number.isSafeInteger(size) || size < 0) {
+    throw fail(file, `reports a size of ${size} bytes, which no file has. Check the file or the server that serves it.`, 'io');
+  }
   if (size < PREFIX_BYTES) {
     throw fail(file, `is truncated: expected at least ${PREFIX_BYTES} bytes, found ${size}. Re-download the file.`, 'truncated');
   }
@@ -125,7 +129,24 @@ function parseTensors(
       { reason: 'truncated' },
     );
   }
+  checkNoOverlap(file, tensors);
   return tensors;
+}
+
+/** Two tensors that share bytes mean a corrupted (or crafted) header: each tensor owns its range. */
+function checkNoOverlap(file: string, tensors: ReadonlyMap<string, TensorInfo>): void {
+  const ordered = [...tensors.values()].filter((t) => t.byteLength > 0).sort((a, b) => a.byteOffset - b.byteOffset);
+  for (let i = 1; i < ordered.length; i++) {
+    const [before, info] = [ordered[i - 1]!, ordered[i]!];
+    if (info.byteOffset < before.byteOffset + before.byteLength) {
+      throw new SafetensorsError(
+        `${file}: tensors "${before.name}" and "${info.name}" overlap in the file. The file is corrupted; re-download it.`,
+        file,
+        info.name,
+        { reason: 'malformed' },
+      );
+    }
+  }
 }
 
 function parseTensorEntry(file: string, name: string, entry: unknown, dataStart: number): TensorInfo {
@@ -141,7 +162,7 @@ function parseTensorEntry(file: string, name: string, entry: unknown, dataStart:
   if (typeof dtype !== 'string') throw bad('has no dtype');
   if (!isSafetensorsDtype(dtype)) {
     throw new SafetensorsError(
-      `${file}: tensor "${name}" has dtype ${dtype}, which this reader does not know.`,
+      `${file}: tensor "${name}" has dtype ${dtype.slice(0, 40)}, which this reader does not know.`,
       file,
       name,
       { reason: 'unsupported' },
@@ -150,9 +171,10 @@ function parseTensorEntry(file: string, name: string, entry: unknown, dataStart:
   if (!isIntegerList(shape)) throw bad('has an invalid shape');
   if (!isIntegerList(offsets) || offsets.length !== 2) throw bad('has invalid data_offsets');
   const [start, end] = offsets as [number, number];
+  if (end < start) throw bad(`has data_offsets [${start}, ${end}] that end before they start`);
   const expected = shapeElementCount(shape) * DTYPE_BYTES[dtype];
-  if (end < start || end - start !== expected) {
-    throw bad(`spans ${end - start} bytes but ${dtype} ${JSON.stringify(shape)} needs ${expected}`);
+  if (end - start !== expected) {
+    throw bad(`spans ${end - start} bytes but ${dtype} ${describeJson(shape)} needs ${expected}`);
   }
   return { name, dtype, shape, byteOffset: dataStart + start, byteLength: expected, file };
 }
@@ -168,7 +190,11 @@ function parseMetadata(file: string, value: unknown): Record<string, string> {
     throw fail(file, 'has a __metadata__ entry that is not a JSON object. The file is corrupted; re-download it.', 'malformed');
   }
   return Object.fromEntries(
-    Object.entries(value).map(([key, entry]) => [key, typeof entry === 'string' ? entry : JSON.stringify(entry)]),
+    Object.entries(value).map(([key, entry]) => {
+      const text = typeof entry === 'string' ? entry : jsonText(entry);
+      if (text === undefined) throw fail(file, `has a __metadata__ entry "${key}" nested too deeply to read. The file is corrupted; re-download it.`, 'malformed');
+      return [key, text];
+    }),
   );
 }
 

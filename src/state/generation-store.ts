@@ -1,12 +1,14 @@
 import { create } from 'zustand';
 import type { LoadEvent, ProgressEvent } from '../pipeline/generate/pipeline-events.ts';
 import type { MemoryMode } from '../pipeline/generate/memory-mode.ts';
+import type { ModelLocation } from '../model/model-location.ts';
 import type { EncodedVideo } from '../video/video-format.ts';
 import type { HistoryEntry } from '../video/video-history.ts';
 import { runGeneration } from './generation-client.ts';
-import { failedJob, jobFromSettings, moveJob, nextSeed, outOfMemoryPeak, removeJob, videoFileName } from './generation-queue.ts';
+import { NO_MODEL_MESSAGE, failedJob, jobAfterInstall, jobFromSettings, moveJob, nextSeed, outOfMemoryPeak, removeJob, videoFileName } from './generation-queue.ts';
 import type { QueuedJob } from './generation-queue.ts';
 import { useHistoryStore } from './history-store.ts';
+import { installSettled, useModelsStore } from './models-store.ts';
 import { useEstimateStore } from './estimate-store.ts';
 import { previewFeed } from './preview-feed.ts';
 import { useSettingsStore } from './settings-store.ts';
@@ -34,7 +36,11 @@ interface GenerationState {
   /** Jobs waiting their turn, first to run first. */
   readonly queue: readonly QueuedJob[];
   readonly progress: ProgressEvent | null;
+  /** The running job waits for a model install to end before it starts. */
+  readonly waitingForInstall: boolean;
   readonly error: string | null;
+  /** The last job failed because there is no model at all (the page offers to install one). */
+  readonly noModel: boolean;
   readonly result: GeneratedVideo | null;
   /** How long the last finished generation took, start to saved file. */
   readonly tookMs: number | null;
@@ -59,7 +65,9 @@ function snapshot(): QueuedJob | string {
   const settings = useSettingsStore.getState();
   const seed = nextSeed(settings, Math.random);
   if (seed !== settings.seed) settings.update({ seed });
-  return jobFromSettings(++nextJob, useSettingsStore.getState(), useStartImageStore.getState().image);
+  const models = useModelsStore.getState();
+  const now = { installing: models.install?.status === 'running', anyInstalled: models.installed.length > 0 };
+  return jobFromSettings(++nextJob, useSettingsStore.getState(), useStartImageStore.getState().image, now);
 }
 
 /** Keeps a finished video in the history; a failed save is reported beside the video, which can still be downloaded. */
@@ -88,13 +96,23 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
     }
   };
 
-  const run = async (job: QueuedJob) => {
+  /** A job asked for during an install, once the install has ended: ready to run, or failed with why. */
+  const afterInstall = async (waiting: QueuedJob): Promise<QueuedJob<ModelLocation> | null> => {
+    set({ status: 'running', running: waiting, progress: null, error: null, noModel: false, waitingForInstall: true });
+    const job = jobAfterInstall(waiting, await installSettled(), useSettingsStore.getState());
+    set({ waitingForInstall: false, ...(typeof job === 'string' ? { status: 'failed', error: job, running: null } : {}) });
+    return typeof job === 'string' ? null : job;
+  };
+
+  const run = async (queued: QueuedJob) => {
+    const job = queued.location ? { ...queued, location: queued.location } : await afterInstall(queued);
+    if (!job) return;
     const previous = get().result;
     if (previous) URL.revokeObjectURL(previous.url);
     controller = new AbortController();
     const started = performance.now();
     previewFeed.start(job.output.fps);
-    set({ status: 'running', running: job, progress: null, error: null, result: null, tookMs: null, loads: [], loadsMemory: job.memory });
+    set({ status: 'running', running: job, progress: null, error: null, noModel: false, result: null, tookMs: null, loads: [], loadsMemory: job.memory });
     try {
       const result = await runGeneration({
         location: job.location,
@@ -136,7 +154,9 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
     running: null,
     queue: [],
     progress: null,
+    waitingForInstall: false,
     error: null,
+    noModel: false,
     result: null,
     tookMs: null,
     loads: [],
@@ -145,7 +165,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
     async generate() {
       const job = snapshot();
       if (typeof job === 'string') {
-        if (!get().running) set({ status: 'failed', error: job });
+        if (!get().running) set({ status: 'failed', error: job, noModel: job === NO_MODEL_MESSAGE });
         return;
       }
       set((state) => ({ queue: [...state.queue, job] }));

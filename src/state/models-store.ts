@@ -172,3 +172,18 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
     },
   };
 });
+
+/** How the install running now ends (done, paused or failed); at once when none runs. */
+export function installSettled(): Promise<{ status: Exclude<InstallStatus, 'running'>; error: string | null }> {
+  return new Promise((resolve) => {
+    let unsubscribe: (() => void) | null = null;
+    const check = (state: ModelsState): boolean => {
+      const install = state.install;
+      if (install?.status === 'running') return false;
+      unsubscribe?.();
+      resolve({ status: install?.status ?? 'done', error: install?.error ?? null });
+      return true;
+    };
+    if (!check(useModelsStore.getState())) unsubscribe = useModelsStore.subscribe(check);
+  });
+}

@@ -4,6 +4,7 @@ import { UnsupportedEnvironmentError } from '../errors.ts';
 import { CODEC_PREFERENCE, MIME_TYPES } from './video-format.ts';
 import type { EncodedVideo, VideoOutputOptions } from './video-format.ts';
 import { videoBitrate } from './video-bitrate.ts';
+import { frameTiming } from './frame-timing.ts';
 import { metadataTags } from './video-metadata.ts';
 import type { VideoProvenance } from './video-metadata.ts';
 
@@ -50,14 +51,15 @@ export class VideoWriter {
     for (const rgba of frames) {
       // A VideoFrame copies the pixels into the browser's frame memory once; a VideoSample made
       // straight from the array would keep another JS copy until the encoder takes it.
+      const timing = frameTiming(this.framesAdded, this.options.fps);
       const frame = new VideoFrame(rgba, {
         format: 'RGBA',
         codedWidth: this.width,
         codedHeight: this.height,
-        timestamp: Math.round((this.framesAdded / this.options.fps) * 1e6),
-        duration: Math.round(1e6 / this.options.fps),
+        timestamp: timing.timestampUs,
+        duration: timing.durationUs,
       });
-      const sample = new VideoSample(frame, { timestamp: this.framesAdded / this.options.fps, duration: 1 / this.options.fps });
+      const sample = new VideoSample(frame, { timestamp: timing.timestamp, duration: timing.duration });
       try {
         await this.source.add(sample);
       } finally {

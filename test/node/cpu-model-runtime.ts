@@ -12,9 +12,15 @@ import type { SelfCheckReport } from '../../src/runtime/self-check/index.ts';
 export class CpuModelRuntime implements ModelRuntime {
   readonly flavor = 'onnxruntime-node';
   private lost: string | null = null;
+  /** Whether the host let go of this runtime (it does after a loss). */
+  disposed = false;
 
-  get lostReason(): string | null {
-    return this.lost;
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+
+  lossReason(): Promise<string | null> {
+    return Promise.resolve(this.lost);
   }
 
   async selfCheck(): Promise<SelfCheckReport> {

@@ -21,6 +21,22 @@ function reference(x: Float32Array, w: Float32Array, bias: Float32Array): Float3
   return y;
 }
 
+/** Weights whose blocks have every kind of range: mixed signs, all positive, all negative, all zero, tiny with one outlier. */
+function variedWeights(seed: number): Float32Array {
+  const w = uniformArray(seededRandom(seed), N * K, 0.5);
+  for (let k = 0; k < K; k++) {
+    w[0 * K + k] = Math.abs(w[0 * K + k]!) + 0.01;
+    w[1 * K + k] = -Math.abs(w[1 * K + k]!) - 0.01;
+    w[2 * K + k] = 0;
+    w[3 * K + k] = Math.fround(w[3 * K + k]! * 1e-3);
+  }
+  w[3 * K + 40] = 2;
+  return w;
+}
+
+/** Value `index` of a packed array: 4-bit values low nibble first, 8-bit values one per byte. */
+const unpack = (bytes: Uint8Array, index: number, bits: 4 | 8) => (bits === 8 ? bytes[index]! : (bytes[index >> 1]! >> ((index & 1) * 4)) & 15);
+
 const noWeights: WeightSource = { component: 'test', has: () => false, info: () => { throw new Error('unused'); }, read: () => Promise.reject(new Error('unused')) };
 
 describe('block quantization in the MatMulNBits layout', () => {
@@ -35,6 +51,39 @@ describe('block quantization in the MatMulNBits layout', () => {
         expect(Math.abs(back[i]! - w[i]!)).toBeLessThanOrEqual(scale / 2 + 1e-7);
       }
       expect(back[3]).toBe(0);
+    });
+
+    // MatMulNBits dequantizes (q − zero_point)·scale with q and zero_point in 0..2^bits − 1: a block's range,
+    // widened to include 0, is cut into exactly 15 (int4) or 255 (int8) steps.
+    test(`${bits}-bit: scales and zero points come from each block's own range, and every level is used`, () => {
+      const levels = bits === 4 ? 15 : 255;
+      const w = variedWeights(40 + bits);
+      const q = quantizeBlockwise(w, N, K, bits, 32);
+      const back = dequantizeBlockwise(q, N, K, bits, 32);
+      const zpRow = bits === 4 ? Math.ceil(q.kBlocks / 2) * 2 : q.kBlocks;
+      expect(q.kBlocks).toBe(3);
+      for (let row = 0; row < N; row++) {
+        for (let block = 0; block < q.kBlocks; block++) {
+          const start = row * K + block * 32;
+          const values = w.subarray(start, Math.min(start + 32, (row + 1) * K));
+          const lo = Math.min(0, ...values);
+          const hi = Math.max(0, ...values);
+          const step = hi > lo ? (hi - lo) / levels : 1;
+          const scale = q.scales[row * q.kBlocks + block]!;
+          expect(scale).toBe(Math.fround(step));
+          const zeroPoint = unpack(q.zeroPoints, row * zpRow + block, bits);
+          expect(zeroPoint).toBe(Math.round(-lo / step) + 0); // + 0: no -0 for a block without negatives
+          const levelsUsed = values.map((_, i) => unpack(q.data, (row * q.kBlocks + block) * 32 + i, bits));
+          if (hi > lo) {
+            expect(levelsUsed[values.indexOf(hi)] ?? zeroPoint).toBe(hi > 0 ? levels : zeroPoint);
+            expect(levelsUsed[values.indexOf(lo)] ?? zeroPoint).toBe(lo < 0 ? 0 : zeroPoint);
+            expect(Math.max(zeroPoint, ...levelsUsed) - Math.min(zeroPoint, ...levelsUsed)).toBe(levels);
+          }
+          // Round to nearest: within half of the block's step, whatever the quantizer chose as its scale.
+          values.forEach((v, i) => expect(Math.abs(back[start + i]! - v)).toBeLessThanOrEqual(Math.fround(step) / 2 + 1e-7));
+        }
+      }
+      expect(back.subarray(2 * K, 3 * K).every((v) => v === 0)).toBe(true);
     });
 
     test(`${bits}-bit: onnxruntime's MatMulNBits computes x · dequant(W)ᵀ + b with our packing`, async () => {

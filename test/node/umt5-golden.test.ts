@@ -106,9 +106,10 @@ describe('the prompt contexts of the official sampling runs (tiny-a, fp32)', () 
 });
 
 describe('quantized weights: activations stay float32 (T5 overflows float16)', () => {
-  // Measured on long.output (max |value| 3.4): fp16 2.6e-3, int8 4.0e-2, int4 0.66 (d_model 32 is a single
-  // 32-value block per row, the worst case for int4). Bounds at about 3x.
-  const bounds = { fp16: 1e-2, int8: 0.15, int4: 2 } as const;
+  // Measured on long.output (max |value| 3.4): fp16 2.60e-3, int8 3.98e-2, int4 0.659 (d_model 32 is a single
+  // 32-value block per row, the worst case for int4). Bounds at about 1.3x: half the int4 or int8 levels
+  // (range / 7 or / 127 steps) roughly doubles the error and fails them.
+  const bounds = { fp16: 3.5e-3, int8: 0.052, int4: 0.85 } as const;
   for (const [weights, bound] of Object.entries(bounds)) {
     test(`${weights} weights with fp16 activations requested`, async () => {
       const { contract, session: quantized } = await buildSession(resolveQuantConfig({ weights, activations: 'fp16', blockSize: 32 }));

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { GenerationCanceledError, GpuDeviceLostError, GpuMemoryError } from '../../src/errors.ts';
 import { installedModel } from '../../src/model/model-location.ts';
+import type { ModelLocation } from '../../src/model/model-location.ts';
 import { estimateGeneration, estimateQuery } from '../../src/pipeline/estimate/generation-estimate.ts';
 import { ditTokens } from '../../src/pipeline/estimate/generation-measurement.ts';
 import type { GenerationMeasurement } from '../../src/pipeline/estimate/generation-measurement.ts';
@@ -35,7 +36,7 @@ function measured(width: number, height: number): GenerationMeasurement {
 
 const SETTINGS = { ...DEFAULT_SETTINGS, modelSource: 'installed' as const, installedModelId: 'wan', prompt: 'a fox', seed: 7 };
 
-const job = (id: number): QueuedJob => jobFromSettings(id, SETTINGS, null) as QueuedJob;
+const job = (id: number) => jobFromSettings(id, SETTINGS, null) as QueuedJob<ModelLocation>;
 
 describe('the generation queue', () => {
   const queue = [job(1), job(2), job(3)];

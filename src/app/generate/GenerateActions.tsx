@@ -1,6 +1,7 @@
 import { formatDuration } from '../../format-duration.ts';
 import type { ProgressEvent } from '../../pipeline/generate/pipeline-events.ts';
 import { useGenerationStore } from '../../state/generation-store.ts';
+import { useModelsStore } from '../../state/models-store.ts';
 import { EstimateLine } from './EstimateLine.tsx';
 import { QueueList } from './QueueList.tsx';
 import { modelPartName } from './model-part-name.ts';
@@ -16,7 +17,8 @@ const PHASES: Record<ProgressEvent['phase'], string> = {
 
 /** Generate (or queue) and Cancel, the running job's phase, step and ETA, and the jobs waiting. */
 export function GenerateActions() {
-  const { status, progress, error, tookMs, generate, cancel } = useGenerationStore();
+  const { status, progress, waitingForInstall, error, noModel, tookMs, generate, cancel } = useGenerationStore();
+  const installSelfTest = useModelsStore((state) => state.installSelfTest);
   const running = status === 'running';
   return (
     <div className="generate-actions">
@@ -36,7 +38,8 @@ export function GenerateActions() {
             {progress.etaMs !== null && ` · about ${formatDuration(progress.etaMs)} left in this phase`}
           </>
         )}
-        {running && !progress && 'Starting…'}
+        {running && waitingForInstall && 'Waiting for the model install to finish: this job starts as soon as it does.'}
+        {running && !progress && !waitingForInstall && 'Starting…'}
         {status === 'done' && tookMs !== null && `Done in ${formatDuration(tookMs)}.`}
         {status === 'canceled' && 'Cancelled. Nothing was saved.'}
       </p>
@@ -44,6 +47,14 @@ export function GenerateActions() {
       {status === 'failed' && (
         <p role="alert" className="note-error" data-testid="generation-error">
           {error}
+          {noModel && (
+            <>
+              {' '}
+              <button type="button" data-testid="install-self-test-from-error" onClick={() => void installSelfTest()}>
+                Install the self-test model
+              </button>
+            </>
+          )}
         </p>
       )}
     </div>

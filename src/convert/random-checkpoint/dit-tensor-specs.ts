@@ -1,4 +1,5 @@
 import { ConvertError } from '../../errors.ts';
+import { describeJson } from '../../json-value.ts';
 import {
   configObject,
   gain,
@@ -33,15 +34,15 @@ export function ditTensorSpecs(transformerConfig: unknown): RandomTensorSpec[] {
   const textDim = positiveIntField(c, 'text_dim', FILE);
   const freqDim = positiveIntField(c, 'freq_dim', FILE);
   const patch = positiveIntListField(c, 'patch_size', FILE);
-  if (patch.length !== 3) throw new ConvertError(`${FILE}: "patch_size" must have 3 entries (t, h, w), got ${JSON.stringify(patch)}.`, FILE);
+  if (patch.length !== 3) throw new ConvertError(`${FILE}: "patch_size" must have 3 entries (t, h, w), got ${describeJson(patch)}.`, FILE);
   for (const key of ['image_dim', 'added_kv_proj_dim']) {
     if (c[key] !== null && c[key] !== undefined) {
-      throw new ConvertError(`${FILE}: "${key}" is ${JSON.stringify(c[key])}; only the TI2V layout without an image branch (null) is supported.`, FILE);
+      throw new ConvertError(`${FILE}: "${key}" is ${describeJson(c[key])}; only the TI2V layout without an image branch (null) is supported.`, FILE);
     }
   }
   const qkNorm = c.qk_norm ?? null;
   if (qkNorm !== null && qkNorm !== 'rms_norm_across_heads') {
-    throw new ConvertError(`${FILE}: "qk_norm" ${JSON.stringify(qkNorm)} is not supported; use "rms_norm_across_heads" or null.`, FILE);
+    throw new ConvertError(`${FILE}: "qk_norm" ${describeJson(qkNorm)} is not supported; use "rms_norm_across_heads" or null.`, FILE);
   }
   const crossAttnNorm = c.cross_attn_norm ?? true;
   if (typeof crossAttnNorm !== 'boolean') throw new ConvertError(`${FILE}: "cross_attn_norm" must be true or false.`, FILE);

@@ -1,4 +1,5 @@
 import { ConvertError } from '../../errors.ts';
+import { describeJson } from '../../json-value.ts';
 
 /**
  * One tensor of a random checkpoint: its diffusers/transformers name, its shape, and the normal
@@ -48,7 +49,7 @@ export function parameterCount(specs: readonly RandomTensorSpec[]): number {
 export function positiveIntField(config: JsonObject, key: string, file: string): number {
   const value = config[key];
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ConvertError(`${file}: "${key}" must be a positive integer, got ${JSON.stringify(value)}.`, file);
+    throw new ConvertError(`${file}: "${key}" must be a positive integer, got ${describeJson(value)}.`, file);
   }
   return value;
 }
@@ -57,7 +58,7 @@ export function positiveIntField(config: JsonObject, key: string, file: string):
 export function positiveIntListField(config: JsonObject, key: string, file: string): number[] {
   const value = config[key];
   if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Number.isInteger(v) && (v as number) > 0)) {
-    throw new ConvertError(`${file}: "${key}" must be a non-empty list of positive integers, got ${JSON.stringify(value)}.`, file);
+    throw new ConvertError(`${file}: "${key}" must be a non-empty list of positive integers, got ${describeJson(value)}.`, file);
   }
   return value as number[];
 }
@@ -66,7 +67,7 @@ export function positiveIntListField(config: JsonObject, key: string, file: stri
 export function booleanListField(config: JsonObject, key: string, file: string): boolean[] {
   const value = config[key];
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'boolean')) {
-    throw new ConvertError(`${file}: "${key}" must be a list of booleans, got ${JSON.stringify(value)}.`, file);
+    throw new ConvertError(`${file}: "${key}" must be a list of booleans, got ${describeJson(value)}.`, file);
   }
   return value as boolean[];
 }
@@ -74,7 +75,7 @@ export function booleanListField(config: JsonObject, key: string, file: string):
 /** Checks that a config is a JSON object, naming the file otherwise. */
 export function configObject(json: unknown, file: string): JsonObject {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new ConvertError(`${file} must be a JSON object, got ${JSON.stringify(json)?.slice(0, 80)}.`, file);
+    throw new ConvertError(`${file} must be a JSON object, got ${describeJson(json)}.`, file);
   }
   return json as JsonObject;
 }

@@ -48,13 +48,16 @@ export function wanSamplingSigmas(steps: number, shift: number): number[] {
 /**
  * σ of a raw timestep as FastVideo's DMD stage finds it: the nearest entry of a
  * FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift) table, whose timesteps
- * are 1000·σ after the shift.
+ * are 1000·σ after the shift. The table is torch float32 arithmetic, one rounding per operation
+ * of `shift * s / (1 + (shift - 1) * s)` (rounding the float64 quotient once is 1 ulp off at 757).
  */
 export function flowMatchSigmaAt(timestep: number, shift: number): number {
+  const f = Math.fround;
   let best = 0;
   let bestDistance = Infinity;
   for (let i = 1; i <= TRAIN_TIMESTEPS; i++) {
-    const sigma = Math.fround(shiftSigma(Math.fround(Math.fround(i) / TRAIN_TIMESTEPS), shift));
+    const s = f(f(i) / TRAIN_TIMESTEPS);
+    const sigma = f(f(shift * s) / f(1 + f((shift - 1) * s)));
     const distance = Math.abs(Math.fround(sigma * TRAIN_TIMESTEPS) - timestep);
     if (distance < bestDistance) [best, bestDistance] = [sigma, distance];
   }

@@ -2,6 +2,7 @@ import { TokenizerError } from '../../errors.ts';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { MAX_TEXT_TOKENS } from '../../bundle/umt5-names.ts';
 import { cleanPrompt } from './prompt-clean.ts';
+import { describeJson, isJsonObject } from '../../json-value.ts';
 
 /** The part of a `@huggingface/tokenizers` Tokenizer that {@link tokenize} uses. */
 export interface TextTokenizer {
@@ -12,19 +13,35 @@ export interface TextTokenizer {
 /** The T5 end-of-sequence token; its id is 1 in google/umt5-xxl. */
 export const EOS_TOKEN = '</s>';
 
+const REINSTALL = 'Reinstall the model (or rebuild the bundle with wan-web convert).';
+
 /**
  * Loads a tokenizer.json (parsed JSON) such as google/umt5-xxl's. The bundle carries no
  * tokenizer_config.json; the T5 special tokens are what it would say.
  */
 export function loadTokenizer(json: unknown): Tokenizer {
-  if (typeof json !== 'object' || json === null || !('model' in json)) {
-    throw new TokenizerError('tokenizer.json is not a tokenizer definition (no "model"). Reinstall the model.');
+  if (!isJsonObject(json) || !isJsonObject(json.model)) {
+    throw new TokenizerError(`tokenizer.json is not a tokenizer definition (no "model" object). ${REINSTALL}`);
   }
-  const tokenizer = new Tokenizer(json, { eos_token: EOS_TOKEN, unk_token: '<unk>', pad_token: '<pad>' });
-  if (tokenizer.token_to_id(EOS_TOKEN) === undefined) {
-    throw new TokenizerError(`tokenizer.json has no "${EOS_TOKEN}" token, so it is not a T5 tokenizer. Reinstall the model.`);
+  let tokenizer: Tokenizer;
+  let eos: number | undefined;
+  try {
+    tokenizer = new Tokenizer(json, { eos_token: EOS_TOKEN, unk_token: '<unk>', pad_token: '<pad>' });
+    // A definition the library takes but cannot run fails here, not on the user's first prompt.
+    tokenizer.encode('A fox, 雪.', { add_special_tokens: false });
+    eos = tokenizer.token_to_id(EOS_TOKEN);
+  } catch (error) {
+    throw new TokenizerError(`tokenizer.json is damaged: ${describeError(error)}. ${REINSTALL}`);
+  }
+  if (eos === undefined) {
+    throw new TokenizerError(`tokenizer.json has no "${EOS_TOKEN}" token, so it is not a T5 tokenizer. ${REINSTALL}`);
   }
   return tokenizer;
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : describeJson(error);
+  return message.length > 160 ? `${message.slice(0, 160)}…` : message;
 }
 
 /**
