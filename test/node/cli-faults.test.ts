@@ -90,7 +90,7 @@ describe('the CLI on damaged bundles, bad files and bad options: one plain messa
     const result = await cli(['verify', dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${weightsFile()}: SHA-256`);
-    expect(result.stderr).toContain('1 file do not match');
+    expect(result.stderr).toContain('1 file does not match');
   });
 
   test('generate: a missing --image and a non-numeric option name what was typed', async () => {

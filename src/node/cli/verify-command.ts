@@ -21,7 +21,7 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
     bar.done(`${dir}: every file matches its manifest entry`);
     return 0;
   }
-  bar.done(`${dir}: ${mismatches.length} file${mismatches.length === 1 ? '' : 's'} do not match the manifest`);
+  bar.done(`${dir}: ${mismatches.length === 1 ? '1 file does' : `${mismatches.length} files do`} not match the manifest`);
   for (const { path, problem } of mismatches) process.stderr.write(`  ${path}: ${problem}\n`);
   process.stderr.write('Rebuild the bundle with "wan-web convert", or copy the files listed again.\n');
   return 1;
