@@ -10,6 +10,7 @@ import type { GenerationMeasurement } from '../pipeline/estimate/generation-meas
 import type { MachineInfo } from '../runtime/model-host-api.ts';
 import { runGeneration } from './generation-client.ts';
 import { generationSettings, modelLocation, useSettingsStore } from './settings-store.ts';
+import { userMessage } from '../user-message.ts';
 
 /** Measurements of one model on one GPU (a new GPU starts a new profile). */
 export interface StoredProfile extends MachineProfile {
@@ -84,7 +85,7 @@ export const useEstimateStore = create<EstimateState>()(
             get().record(location, result.measurement, result.machine);
           }
         } catch (error) {
-          if (!(error instanceof GenerationCanceledError)) set({ calibrationError: `Measuring stopped: ${(error as Error).message}` });
+          if (!(error instanceof GenerationCanceledError)) set({ calibrationError: `Measuring stopped: ${userMessage(error)}` });
         } finally {
           calibration = null;
           set({ calibrating: null });

@@ -10,6 +10,7 @@ import type { StoredProfile } from './estimate-store.ts';
 import { generationSettings, modelLocation } from './settings-store.ts';
 import type { Settings } from './settings-store.ts';
 import type { StartImage } from './start-image-store.ts';
+import { userMessage } from '../user-message.ts';
 
 /**
  * One generation as it was asked for: the settings, model and start image at that moment.
@@ -105,8 +106,7 @@ export function removeJob(queue: readonly QueuedJob[], id: number): readonly Que
 /** How a job that threw ended: cancelled (no message) or failed; `outOfMemory` when the GPU ran out of memory. */
 export function failedJob(error: unknown): { status: 'canceled' | 'failed'; error: string | null; outOfMemory: boolean } {
   if (error instanceof GenerationCanceledError) return { status: 'canceled', error: null, outOfMemory: false };
-  const message = error instanceof Error ? error.message : String(error);
-  return { status: 'failed', error: message, outOfMemory: error instanceof WanError && error.code === 'gpu-out-of-memory' };
+  return { status: 'failed', error: userMessage(error), outOfMemory: error instanceof WanError && error.code === 'gpu-out-of-memory' };
 }
 
 /** The estimated peak GPU memory of a job that ran out of it (settings like it will be estimated not to fit), or null without an estimate. */

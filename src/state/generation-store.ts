@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { StorageFullError } from '../errors.ts';
 import type { LoadEvent, ProgressEvent } from '../pipeline/generate/pipeline-events.ts';
 import type { MemoryMode } from '../pipeline/generate/memory-mode.ts';
 import type { ModelLocation } from '../model/model-location.ts';
@@ -75,7 +76,9 @@ async function saveToHistory(video: EncodedVideo, job: QueuedJob): Promise<{ sav
   try {
     return { saved: await useHistoryStore.getState().add(video, job.image), saveError: null };
   } catch (error) {
-    return { saved: null, saveError: (error as Error).message };
+    if (error instanceof StorageFullError) return { saved: null, saveError: error.message };
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { saved: null, saveError: `The video could not be kept in this browser's storage (${reason}). It was not added to the history, but you can still download it.` };
   }
 }
 

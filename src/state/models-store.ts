@@ -11,6 +11,7 @@ import type { CatalogModel } from '../model/model-catalog.ts';
 import { pinnedRevision } from '../model/hugging-face-revision.ts';
 import { useSettingsStore } from './settings-store.ts';
 import { proxy, wanWorker } from './worker-client.ts';
+import { userMessage } from '../user-message.ts';
 
 export type InstallStatus = 'running' | 'paused' | 'failed' | 'done';
 
@@ -91,7 +92,7 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
       useSettingsStore.getState().chooseModel(model);
       outcome = { status: 'done', error: null };
     } catch (error) {
-      outcome = error instanceof InstallPausedError ? { status: 'paused', error: null } : { status: 'failed', error: (error as Error).message };
+      outcome = error instanceof InstallPausedError ? { status: 'paused', error: null } : { status: 'failed', error: userMessage(error) };
     }
     // The list is current before the status changes, so "done" never shows next to a stale list.
     await get().refresh().catch(() => undefined);
@@ -164,7 +165,7 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
         await wanWorker().deleteModel(id);
         set({ error: null });
       } catch (error) {
-        set({ error: `Could not delete the model: ${(error as Error).message}` });
+        set({ error: `Could not delete the model: ${userMessage(error)}` });
       }
       const settings = useSettingsStore.getState();
       if (settings.installedModelId === id) settings.update({ installedModelId: '' });

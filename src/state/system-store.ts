@@ -3,6 +3,7 @@ import type { Capabilities } from '../runtime/capabilities.ts';
 import type { SelfCheckProgress, SelfCheckReport } from '../runtime/self-check/index.ts';
 import { proxy, wanWorker } from './worker-client.ts';
 import type { WanWorker } from './worker-client.ts';
+import { userMessage } from '../user-message.ts';
 
 export type CheckStatus = 'idle' | 'running' | 'done' | 'failed';
 
@@ -31,7 +32,6 @@ const initialState: SystemState = {
 
 export const useSystemStore = create<SystemState>(() => initialState);
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Probes the browser in the worker, then runs the GPU self-check there when WebGPU is
@@ -45,7 +45,7 @@ export async function runSystemCheck(worker: WanWorker = wanWorker()): Promise<v
     capabilities = await worker.probeCapabilities();
     set({ probeStatus: 'done', capabilities });
   } catch (error) {
-    set({ probeStatus: 'failed', probeError: message(error) });
+    set({ probeStatus: 'failed', probeError: userMessage(error) });
     return;
   }
   if (!capabilities.gpu.available) return;
@@ -55,6 +55,6 @@ export async function runSystemCheck(worker: WanWorker = wanWorker()): Promise<v
     const { report, ortFlavor } = await worker.selfCheck(proxy((progress: SelfCheckProgress) => set({ selfCheckProgress: progress })));
     set({ selfCheckStatus: 'done', selfCheck: report, ortFlavor });
   } catch (error) {
-    set({ selfCheckStatus: 'failed', selfCheckError: message(error) });
+    set({ selfCheckStatus: 'failed', selfCheckError: userMessage(error) });
   }
 }

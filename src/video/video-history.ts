@@ -60,8 +60,8 @@ export class VideoHistory {
       video: { ...encoding, sizeBytes: bytes.byteLength },
       ...(startImage ? { startImage: { name: startImage.name, type: startImage.file.type } } : {}),
     };
-    const folder = await this.root.getDirectoryHandle(id, { create: true });
     try {
+      const folder = await this.root.getDirectoryHandle(id, { create: true });
       await writeBytes(folder, fileName, bytes);
       if (startImage) await writeBytes(folder, START_IMAGE_FILE, new Uint8Array(await startImage.file.arrayBuffer()));
       await writeJson(folder, ENTRY_FILE, entry);

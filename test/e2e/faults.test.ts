@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, saveScreenshot, serveBuild } from './browser.ts';
@@ -63,6 +64,14 @@ async function loseGpuDevice(): Promise<void> {
     };
   });
 }
+
+/** Folders in the history's OPFS directory: one per listed video, and nothing half saved. */
+const historyFolders = () =>
+  page.evaluate(async () => {
+    let folders = 0;
+    for await (const handle of (await (await navigator.storage.getDirectory()).getDirectoryHandle('history')).values()) if (handle.kind === 'directory') folders++;
+    return folders;
+  });
 
 /** Waits until the running job's status reads `phase` at `step` or later. */
 async function reach(phase: RegExp, step = 0): Promise<void> {
@@ -132,6 +141,30 @@ describe('faults in the browser end in plain words, lose nothing, and the next j
     await page.getByTestId('self-check').and(page.locator('[data-status="done"]')).waitFor({ timeout: 240_000 });
     await expect.poll(() => history().count(), { timeout: 30_000 }).toBe(3);
     expect(await page.getByTestId('worker-failure').count()).toBe(0);
+  });
+
+  test('no room left to save a finished video: it can still be downloaded, no half entry is kept, and the next save works', { timeout: 600_000 }, async () => {
+    const cdp = await page.context().newCDPSession(page);
+    const origin = new URL(app.url).origin;
+    const { usage } = await page.evaluate(() => navigator.storage.estimate());
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage ?? 0 });
+    try {
+      await page.getByTestId('steps').fill('2');
+      await page.getByTestId('generate').click();
+      await page.locator('[data-testid=generation-status][data-status=done]').waitFor({ timeout: 300_000 });
+      expect(await page.getByTestId('save-error').textContent()).toMatch(/no room left in this browser's storage for the video .* you can still download it/);
+      await saveScreenshot(page, 'faults-04-no-room-for-the-video');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download').click()]);
+      const bytes = await readFile((await download.path())!);
+      expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
+      expect(await history().count()).toBe(3);
+      expect(await historyFolders()).toBe(3);
+    } finally {
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+    }
+    await page.getByTestId('generate').click();
+    await historyReaches(4);
+    expect(await historyFolders()).toBe(4);
   });
 
   test('a worker that cannot start: the page says so instead of waiting forever', { timeout: 120_000 }, async () => {

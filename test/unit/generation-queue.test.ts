@@ -89,7 +89,7 @@ describe('how a job ended', () => {
     expect(failedJob(new GenerationCanceledError())).toEqual({ status: 'canceled', error: null, outOfMemory: false });
     expect(failedJob(new GpuMemoryError('too big'))).toEqual({ status: 'failed', error: 'too big', outOfMemory: true });
     expect(failedJob(new GpuDeviceLostError('reset'))).toEqual({ status: 'failed', error: 'reset', outOfMemory: false });
-    expect(failedJob('odd')).toEqual({ status: 'failed', error: 'odd', outOfMemory: false });
+    expect(failedJob('odd')).toEqual({ status: 'failed', error: expect.stringMatching(/^Something went wrong .*\(Error: odd\)\. This is a bug/), outOfMemory: false });
   });
 
   test('an out-of-memory job records the estimated peak of its model on this machine', () => {
