@@ -3,6 +3,7 @@ import { GeneratePanel } from './generate/GeneratePanel.tsx';
 import { useGenerateShortcut } from './generate/use-generate-shortcut.ts';
 import { PromptPanel } from './generate/PromptPanel.tsx';
 import { Gallery } from './history/Gallery.tsx';
+import { RestoreNotice } from './history/RestoreNotice.tsx';
 import { ModelsPanel } from './models/ModelsPanel.tsx';
 import { SystemPanel } from './system/SystemPanel.tsx';
 import { PreviewPanel } from './video/PreviewPanel.tsx';
@@ -21,6 +22,7 @@ export function App() {
       <GettingStarted />
       <main className="app-main">
         <div className="studio-column">
+          <RestoreNotice />
           <PromptPanel />
           <GeneratePanel />
         </div>

@@ -3,8 +3,7 @@ import type { ModelLocation } from '../model/model-location.ts';
 import { estimateQuery } from '../pipeline/estimate/generation-estimate.ts';
 import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
 import type { MemoryMode } from '../pipeline/generate/memory-mode.ts';
-import type { EncodedVideo, VideoOutputOptions } from '../video/video-format.ts';
-import type { HistoryEntry } from '../video/video-history.ts';
+import type { VideoOutputOptions } from '../video/video-format.ts';
 import { estimateFor } from './estimate-store.ts';
 import type { StoredProfile } from './estimate-store.ts';
 import { generationSettings, modelLocation } from './settings-store.ts';
@@ -114,7 +113,19 @@ export function outOfMemoryPeak(profiles: Readonly<Record<string, StoredProfile>
   return estimateFor(profiles, job.location, estimateQuery(job.settings, job.image?.rgb ?? null))?.peakBytes ?? null;
 }
 
-/** The name a finished video is downloaded under: its history name once saved. */
-export function videoFileName(video: EncodedVideo, saved: HistoryEntry | null): string {
-  return saved?.fileName ?? `wan-${video.provenance.settings.seed}.${video.container}`;
+/** What makes a video: two jobs that agree on all of it make the same video (the memory mode changes only speed). */
+const videoKey = (job: QueuedJob) => JSON.stringify([job.settings, job.output, job.location]);
+
+/**
+ * Jobs that would make the same video as another (the same fixed seed, settings, start image
+ * and model), as groups of job ids in queue order; `running` counts as the first job.
+ */
+export function repeatedJobs(running: QueuedJob | null, queue: readonly QueuedJob[]): readonly (readonly number[])[] {
+  const groups: QueuedJob[][] = [];
+  for (const job of running ? [running, ...queue] : queue) {
+    const same = groups.find(([first]) => videoKey(first!) === videoKey(job) && first!.image?.file === job.image?.file);
+    if (same) same.push(job);
+    else groups.push([job]);
+  }
+  return groups.filter((group) => group.length > 1).map((group) => group.map((job) => job.id));
 }

@@ -6,7 +6,7 @@ import type { ModelLocation } from '../model/model-location.ts';
 import type { EncodedVideo } from '../video/video-format.ts';
 import type { HistoryEntry } from '../video/video-history.ts';
 import { runGeneration } from './generation-client.ts';
-import { NO_MODEL_MESSAGE, failedJob, jobAfterInstall, jobFromSettings, moveJob, nextSeed, outOfMemoryPeak, removeJob, videoFileName } from './generation-queue.ts';
+import { NO_MODEL_MESSAGE, failedJob, jobAfterInstall, jobFromSettings, moveJob, nextSeed, outOfMemoryPeak, removeJob } from './generation-queue.ts';
 import type { QueuedJob } from './generation-queue.ts';
 import { useHistoryStore } from './history-store.ts';
 import { installSettled, useModelsStore } from './models-store.ts';
@@ -14,6 +14,7 @@ import { useEstimateStore } from './estimate-store.ts';
 import { previewFeed } from './preview-feed.ts';
 import { useSettingsStore } from './settings-store.ts';
 import { useStartImageStore } from './start-image-store.ts';
+import { videoFileName } from '../video/video-file-name.ts';
 
 export type { QueuedJob } from './generation-queue.ts';
 
@@ -137,7 +138,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
       const { bytes, ...info } = video;
       const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: video.mimeType });
       const { saved, saveError } = await saveToHistory(video, job);
-      const fileName = videoFileName(video, saved);
+      const fileName = videoFileName(video.provenance, video.container);
       set({ status: 'done', tookMs: performance.now() - started, result: { url: URL.createObjectURL(blob), fileName, video: info, blob, saved, saveError } });
     } catch (error) {
       previewFeed.stop();

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { FPS, WAN_DEFAULTS } from '../pipeline/generate/generation-settings.ts';
 import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
-import type { VideoContainer } from '../video/video-format.ts';
+import type { VideoContainer, VideoOutputOptions } from '../video/video-format.ts';
 import { DEFAULT_MEMORY_MODE } from '../pipeline/generate/memory-mode.ts';
 import type { MemoryMode } from '../pipeline/generate/memory-mode.ts';
 import { bundleAtUrl, installedModel } from '../model/model-location.ts';
@@ -30,8 +30,8 @@ export interface Settings extends Omit<GenerationSettings, 'negativePrompt'> {
 interface SettingsActions {
   setPrompt(prompt: string): void;
   update(changes: Partial<Settings>): void;
-  /** Takes the settings a video was made with (re-use from the history). */
-  reuse(settings: GenerationSettings): void;
+  /** Takes every setting a video was made with, frame rate and container included (re-use from the history, a dropped video, a share link). */
+  reuse(settings: GenerationSettings, output: VideoOutputOptions): void;
   /** Generates with an installed model from now on, with the settings it is meant for (see modelDefaults). */
   chooseModel(model: InstalledModel): void;
 }
@@ -72,7 +72,7 @@ export const useSettingsStore = create<Settings & SettingsActions>()(
       ...DEFAULT_SETTINGS,
       setPrompt: (prompt) => set({ prompt }),
       update: (changes) => set(changes),
-      reuse: (settings) => set({ ...settings, negativePrompt: settings.negativePrompt ?? '', randomSeed: false }),
+      reuse: (settings, output) => set({ ...settings, negativePrompt: settings.negativePrompt ?? '', randomSeed: false, fps: output.fps, container: output.container }),
       chooseModel: (model) => set({ modelSource: 'installed', installedModelId: model.id, ...modelDefaults(model) }),
     }),
     {

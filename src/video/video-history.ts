@@ -1,11 +1,13 @@
 import { StorageFullError } from '../errors.ts';
 import { isQuotaError, readJson, writeBytes, writeJson } from '../opfs-files.ts';
+import { videoFileName } from './video-file-name.ts';
 import type { EncodedVideo } from './video-format.ts';
 import type { VideoProvenance } from './video-metadata.ts';
 
 /** One finished video in the history: its settings and how it was encoded. */
 export interface HistoryEntry {
   readonly id: string;
+  /** The video's file in the entry's folder (downloads are named by videoFileName). */
   readonly fileName: string;
   readonly provenance: VideoProvenance;
   readonly video: Omit<EncodedVideo, 'bytes' | 'provenance'> & { readonly sizeBytes: number };
@@ -17,6 +19,11 @@ export interface HistoryEntry {
 export interface StartImageFile {
   readonly file: Blob;
   readonly name: string;
+}
+
+/** The history's order: newest first. */
+export function newestFirst(a: HistoryEntry, b: HistoryEntry): number {
+  return b.provenance.createdAt.localeCompare(a.provenance.createdAt) || b.id.localeCompare(a.id);
 }
 
 const ENTRY_FILE = 'entry.json';
@@ -45,14 +52,14 @@ export class VideoHistory {
       const entry = await readEntry(handle as FileSystemDirectoryHandle);
       if (entry?.id === id) entries.push(entry);
     }
-    return entries.sort((a, b) => b.provenance.createdAt.localeCompare(a.provenance.createdAt) || b.id.localeCompare(a.id));
+    return entries.sort(newestFirst);
   }
 
   /** Stores a video (and the start image it came from); on a full disk nothing of it stays behind and StorageFullError says so. */
   async save(video: EncodedVideo, startImage: StartImageFile | null = null): Promise<HistoryEntry> {
     const { bytes, provenance, ...encoding } = video;
     const id = `${provenance.createdAt.replace(/[^0-9]/g, '')}-${crypto.randomUUID().slice(0, 8)}`;
-    const fileName = `wan-${provenance.settings.seed}.${video.container}`;
+    const fileName = videoFileName(provenance, video.container);
     const entry: HistoryEntry = {
       id,
       fileName,

@@ -41,7 +41,7 @@ export class VideoWriter {
     // One key frame per second of video keeps scrubbing responsive.
     const source = new VideoSampleSource({ codec, quality, keyFrameInterval: 1 });
     output.addVideoTrack(source, { frameRate: options.fps });
-    output.setMetadataTags(metadataTags(provenance));
+    output.setMetadataTags(metadataTags(provenance, options));
     await output.start();
     return new VideoWriter(output, source, codec, width, height, options, provenance);
   }

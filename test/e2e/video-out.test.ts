@@ -115,7 +115,7 @@ describe('video out: preview, WebCodecs + Mediabunny MP4, history in OPFS', () =
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download').click()]);
     const file = join(out, download.suggestedFilename());
     await download.saveAs(file);
-    expect(download.suggestedFilename()).toBe(`wan-${SETTINGS.seed}.mp4`);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^wan-a-red-fox-in-fresh-snow-\\d{4}-\\d{2}-\\d{2}-\\d{4}-s${SETTINGS.seed}\\.mp4$`));
 
     const probe = JSON.parse(
       execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_name,width,height,r_frame_rate,nb_read_frames:format=duration,format_name:format_tags', '-of', 'json', file], {

@@ -6,11 +6,9 @@ import { estimateGeneration, estimateQuery } from '../../src/pipeline/estimate/g
 import { ditTokens } from '../../src/pipeline/estimate/generation-measurement.ts';
 import type { GenerationMeasurement } from '../../src/pipeline/estimate/generation-measurement.ts';
 import type { StoredProfile } from '../../src/state/estimate-store.ts';
-import { failedJob, jobFromSettings, moveJob, nextSeed, outOfMemoryPeak, removeJob, videoFileName } from '../../src/state/generation-queue.ts';
+import { failedJob, jobFromSettings, moveJob, nextSeed, outOfMemoryPeak, removeJob } from '../../src/state/generation-queue.ts';
 import type { QueuedJob } from '../../src/state/generation-queue.ts';
 import { DEFAULT_SETTINGS } from '../../src/state/settings-store.ts';
-import type { EncodedVideo } from '../../src/video/video-format.ts';
-import type { HistoryEntry } from '../../src/video/video-history.ts';
 
 /** What a generation at this size measured, on a machine whose memory grows linearly with tokens and pixels. */
 function measured(width: number, height: number): GenerationMeasurement {
@@ -99,11 +97,5 @@ describe('how a job ended', () => {
     expect(outOfMemoryPeak({ 'installed:wan': profile }, job(1))).toBe(expected);
     expect(outOfMemoryPeak({ 'installed:other': profile }, job(1))).toBeNull();
     expect(outOfMemoryPeak({}, job(1))).toBeNull();
-  });
-
-  test('a finished video is named after its history entry, else after its seed', () => {
-    const video = { container: 'mp4', provenance: { settings: { seed: 42 } } } as unknown as EncodedVideo;
-    expect(videoFileName(video, null)).toBe('wan-42.mp4');
-    expect(videoFileName(video, { fileName: 'a-fox.mp4' } as HistoryEntry)).toBe('a-fox.mp4');
   });
 });

@@ -5,6 +5,7 @@ import { useSettingsStore } from '../../state/settings-store.ts';
 import { useStartImageStore } from '../../state/start-image-store.ts';
 import { firstImageFile } from './read-image.ts';
 import { removeStartImage, restoreStartImage, takeStartImage } from './start-image-actions.ts';
+import { firstVideoFile } from '../history/restore-video.ts';
 
 const PREVIEW_WIDTH = 320;
 
@@ -45,6 +46,8 @@ export function StartImagePanel() {
       }}
       onDragLeave={() => setDragging(false)}
       onDrop={(event) => {
+        // A video made here brings back its settings instead (the page's drop handler takes it).
+        if (firstVideoFile(event.dataTransfer.files)) return setDragging(false);
         event.preventDefault();
         setDragging(false);
         take(firstImageFile(event.dataTransfer.files));

@@ -1,32 +1,26 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useHistoryStore } from '../../state/history-store.ts';
-import { useSettingsStore } from '../../state/settings-store.ts';
 import type { HistoryEntry } from '../../video/video-history.ts';
+import { videoFileName } from '../../video/video-file-name.ts';
+import { CopyLinkButton } from '../video/CopyLinkButton.tsx';
 import { ShareButton } from '../video/ShareButton.tsx';
-import { removeStartImage, takeStartImage } from '../generate/start-image-actions.ts';
+import { restoreFromEntry } from './restore-video.ts';
+import { useEntryUrl } from './use-entry-url.ts';
 
-/** One stored video: it plays in place; its settings can be re-used; download, share, delete. */
-export function HistoryCard({ entry }: { entry: HistoryEntry }) {
-  const { file, remove, startImage } = useHistoryStore();
-  const reuse = useSettingsStore((s) => s.reuse);
-  const [url, setUrl] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let objectUrl: string | null = null;
-    file(entry)
-      .then((f) => setUrl((objectUrl = URL.createObjectURL(f))))
-      .catch((e: Error) => setError(`The video file could not be read: ${e.message}`));
-    return () => {
-      if (objectUrl) URL.revokeObjectURL(objectUrl);
-    };
-  }, [entry, file]);
+/** One stored video: it plays in place; its settings can be re-used, linked or compared; download, share, delete. */
+export function HistoryCard({ entry, picked, onPick }: { entry: HistoryEntry; picked: boolean; onPick(): void }) {
+  const { file, remove } = useHistoryStore();
+  const { url, error } = useEntryUrl(entry);
+  const [busy, setBusy] = useState(false);
   const { settings, model, createdAt } = entry.provenance;
+  const downloadName = videoFileName(entry.provenance, entry.video.container);
+  const title = settings.prompt.trim() ? `“${settings.prompt.trim().slice(0, 40)}”` : 'the video with no prompt';
   return (
     <li className="history-card" data-testid="history-entry" data-id={entry.id}>
       {url && <video src={url} controls loop muted playsInline preload="metadata" data-testid="history-video" />}
       <p className="history-prompt">{settings.prompt || '(no prompt)'}</p>
       <p className="hint" data-testid="history-settings">
-        {settings.width}×{settings.height} · {entry.video.frames} frames · {settings.sampler} {settings.steps} steps · guidance {settings.guidance} · shift{' '}
+        {settings.width}×{settings.height} · {entry.video.frames} frames at {entry.video.fps} fps · {settings.sampler} {settings.steps} steps · guidance {settings.guidance} · shift{' '}
         {settings.shift} · seed {settings.seed}
         {entry.provenance.hasStartImage && ' · from a start image'} · {model} · {new Date(createdAt).toLocaleString()}
       </p>
@@ -35,22 +29,25 @@ export function HistoryCard({ entry }: { entry: HistoryEntry }) {
         <button
           type="button"
           data-testid="history-reuse"
+          disabled={busy}
           onClick={() => {
-            reuse(settings);
-            // The same setup: its start image back, or none for a video made from the prompt alone.
-            if (!entry.provenance.hasStartImage) void removeStartImage();
-            else if (entry.startImage) void startImage(entry).then((image) => image && takeStartImage(image, image.name), (e: Error) => setError(`The start image could not be read: ${e.message}`));
+            setBusy(true);
+            void restoreFromEntry(entry).finally(() => setBusy(false));
           }}
         >
           Re-use settings
         </button>
         {url && (
-          <a className="button" href={url} download={entry.fileName}>
+          <a className="button" href={url} download={downloadName} data-testid="history-download">
             Download
           </a>
         )}
-        <ShareButton file={() => file(entry).then((f) => new File([f], entry.fileName, { type: entry.video.mimeType }))} />
-        <button type="button" data-testid="history-delete" onClick={() => void remove(entry.id).catch((e: Error) => setError(e.message))}>
+        <ShareButton file={() => file(entry).then((f) => new File([f], downloadName, { type: entry.video.mimeType }))} />
+        <CopyLinkButton shared={{ settings, output: { fps: entry.video.fps, container: entry.video.container } }} label={`Copy link with the settings of ${title}`} />
+        <label className="checkbox">
+          <input type="checkbox" data-testid="history-compare" aria-label={`Compare ${title}`} checked={picked} onChange={onPick} /> Compare
+        </label>
+        <button type="button" data-testid="history-delete" aria-label={`Delete ${title}`} onClick={() => remove(entry.id)}>
           Delete
         </button>
       </div>

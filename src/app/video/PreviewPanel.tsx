@@ -1,4 +1,5 @@
 import { useGenerationStore } from '../../state/generation-store.ts';
+import { CopyLinkButton } from './CopyLinkButton.tsx';
 import { ShareButton } from './ShareButton.tsx';
 import { usePreviewCanvas } from './use-preview-canvas.ts';
 
@@ -37,6 +38,7 @@ export function PreviewPanel() {
               Download
             </a>
             <ShareButton file={() => new File([result.blob], result.fileName, { type: result.video.mimeType })} />
+            <CopyLinkButton shared={{ settings: result.video.provenance.settings, output: { fps: result.video.fps, container: result.video.container } }} label="Copy link with this video's settings" />
           </div>
           {result.saveError && (
             <p role="alert" className="note-warn" data-testid="save-error">
