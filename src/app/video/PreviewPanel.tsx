@@ -1,4 +1,6 @@
 import { useGenerationStore } from '../../state/generation-store.ts';
+import { isSelfTestVideo } from '../../state/first-run.ts';
+import { SelfTestCaption } from './SelfTestCaption.tsx';
 import { ShareButton } from './ShareButton.tsx';
 import { usePreviewCanvas } from './use-preview-canvas.ts';
 
@@ -32,6 +34,7 @@ export function PreviewPanel() {
             {result.video.width}×{result.video.height}, {result.video.frames} frames at {result.video.fps} fps, {result.video.codec.toUpperCase()} in{' '}
             {result.video.container.toUpperCase()}, {(result.blob.size / 1e6).toFixed(2)} MB
           </p>
+          {isSelfTestVideo(result.video.provenance.model) && <SelfTestCaption />}
           <div className="actions">
             <a className="button" data-testid="download" href={result.url} download={result.fileName}>
               Download
