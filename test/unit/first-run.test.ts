@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { resolveQuantConfig } from '../../src/bundle/quant-config.ts';
 import { MODEL_CATALOG, SELF_TEST_MODEL_NAME } from '../../src/model/model-catalog.ts';
 import type { InstalledModel } from '../../src/model/model-store.ts';
 import { FASTWAN_DEFAULTS } from '../../src/pipeline/generate/generation-settings.ts';
@@ -7,7 +8,7 @@ import { installCost, isSelfTestVideo, onboardingStep, recommendedModel } from '
 import { DEFAULT_SETTINGS } from '../../src/state/settings-store.ts';
 import type { Settings } from '../../src/state/settings-store.ts';
 
-const model = (id: string, name: string, source = ''): InstalledModel => ({ id, name, source, precision: 'int4-fp16' as InstalledModel['precision'], bytes: 1, installedAt: '' });
+const model = (id: string, name: string, source = ''): InstalledModel => ({ id, name, source, precision: resolveQuantConfig({}), bytes: 1, installedAt: '' });
 const SELF_TEST = model('self-test', SELF_TEST_MODEL_NAME);
 const WAN = model('convert-wan', 'Wan2.2 TI2V-5B', 'Wan-AI/Wan2.2-TI2V-5B-Diffusers');
 const FASTWAN = model('convert-fast', 'FastWan2.2 TI2V-5B (3 steps)', 'FastVideo/FastWan2.2-TI2V-5B-FullAttn-Diffusers');
