@@ -120,6 +120,9 @@ describe('estimateGeneration', () => {
     const short = { ...measured({ width: 128, height: 96, frames: 5 }), decodeFrameMs: null, decodeMs: 600 };
     const estimate = estimateGeneration(profileOf([short]), { ...WAN, width: 128, height: 96, frames: 9, hasStartImage: false })!;
     expect(estimate.phaseMs.decode).toBeCloseTo(3 * 300, 6);
+    // Two sizes fit the DiT, but a decode timed only whole is still rough.
+    const other = { ...measured({ width: 256, height: 192, frames: 5 }), decodeFrameMs: null, decodeMs: 2400 };
+    expect(estimateGeneration(profileOf([short, other]), { ...WAN, hasStartImage: false })!.rough).toBe(true);
     expect(estimateGeneration(profileOf([{ ...short, decodeMs: null }]), { ...WAN, hasStartImage: false })).toBeNull();
   });
 
