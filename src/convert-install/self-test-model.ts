@@ -5,10 +5,9 @@ import { blobCheckpointFiles } from '../safetensors/index.ts';
 import type { BlobLike } from '../safetensors/byte-source.ts';
 import type { CheckpointFiles } from '../safetensors/index.ts';
 import { installFromCheckpoint } from './checkpoint-install.ts';
-import { SELF_TEST_MODEL_ID } from '../model/model-catalog.ts';
+import { SELF_TEST_MODEL_ID, SELF_TEST_MODEL_NAME } from '../model/model-catalog.ts';
 import type { ModelStore, InstalledModel } from '../model/model-store.ts';
 
-export const SELF_TEST_MODEL_NAME = 'Self-test model (tiny random weights)';
 const SELF_TEST_SEED = 7;
 
 /**

@@ -13,6 +13,10 @@ export interface CatalogModel {
   readonly revision: string;
   /** The official weights read during conversion (they are never stored whole). */
   readonly sourceGb: number;
+  /** What the installed bundle takes in this browser's storage with int4 weights (11.1 GB measured by bench:full-browser). */
+  readonly installedGb: number;
+  /** The GPU memory it takes to generate a small clip with int4 weights in the Balanced mode (5.7 GB measured by bench:full-browser); larger videos need more. */
+  readonly gpuGb: number;
   /** The sampler it is meant for (FastWan is distilled for 3 DMD steps). */
   readonly sampler: SamplerName;
 }
@@ -25,6 +29,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     repo: 'Wan-AI/Wan2.2-TI2V-5B-Diffusers',
     revision: 'b8fff7315c768468a5333511427288870b2e9635',
     sourceGb: 34,
+    installedGb: 11,
+    gpuGb: 6,
     sampler: 'unipc',
   },
   {
@@ -34,12 +40,17 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     repo: 'FastVideo/FastWan2.2-TI2V-5B-FullAttn-Diffusers',
     revision: 'main',
     sourceGb: 34,
+    installedGb: 11,
+    gpuGb: 6,
     sampler: 'dmd',
   },
 ];
 
 /** The folder name of the built-in self-test model (see self-test-model.ts). */
 export const SELF_TEST_MODEL_ID = 'self-test';
+
+/** The self-test model's name, which its videos carry as their model. */
+export const SELF_TEST_MODEL_NAME = 'Self-test model (tiny random weights)';
 
 /** Where a Hugging Face repository's files are served at a revision. */
 export const huggingFaceResolveUrl = (repo: string, revision: string) => `https://huggingface.co/${repo}/resolve/${revision}`;

@@ -1,4 +1,4 @@
-import type { Capabilities } from './capabilities.ts';
+import type { Capabilities, GpuCapabilities } from './capabilities.ts';
 import type { SelfCheckReport } from './self-check/index.ts';
 
 export type NoteLevel = 'ok' | 'warn' | 'error';
@@ -16,7 +16,21 @@ export interface Verdict {
   readonly precision: 'fp16' | 'fp32' | null;
   readonly headline: string;
   readonly notes: readonly VerdictNote[];
+  /** The adapter is a software renderer on the CPU (see isSoftwareGpu). */
+  readonly softwareGpu: boolean;
 }
+
+/** Names of the renderers that implement a GPU on the CPU: Chrome's SwiftShader, Mesa's llvmpipe, lavapipe and softpipe, Windows' WARP. */
+const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|lavapipe|softpipe|basic render driver/i;
+
+/** True when the adapter is a software renderer: it runs every step, about 100 times slower than a real GPU. */
+export function isSoftwareGpu(gpu: Pick<GpuCapabilities, 'vendor' | 'architecture' | 'description'>): boolean {
+  return SOFTWARE_RENDERERS.test(`${gpu.vendor} ${gpu.architecture} ${gpu.description}`);
+}
+
+/** What a software GPU means for the user, in one sentence. */
+export const SOFTWARE_GPU_MEANING =
+  'This is a software GPU (it runs on the processor): it runs every step, but about 100 times slower than a real graphics card, so it is good only for the self-test model.';
 
 const GIB = 1024 ** 3;
 /** About what the int4 bundle of Wan2.2 TI2V-5B takes on disk. */
@@ -52,11 +66,14 @@ export function capabilityVerdict(caps: Capabilities, selfCheck?: SelfCheckRepor
       precision: null,
       headline: 'This browser cannot run the model: WebGPU is not available.',
       notes: [{ level: 'error', text: caps.gpu.reason }, { level: 'warn', text: WEBGPU_HELP }],
+      softwareGpu: false,
     };
   }
   const gpu = caps.gpu;
   const notes: VerdictNote[] = [];
   const precision = gpu.shaderF16 ? 'fp16' : 'fp32';
+  const softwareGpu = isSoftwareGpu(gpu);
+  if (softwareGpu) notes.push({ level: 'warn', text: SOFTWARE_GPU_MEANING });
   notes.push(
     gpu.shaderF16
       ? { level: 'ok', text: 'shader-f16 present: the fp16-activation model variant will be used (faster, half the activation memory).' }
@@ -103,10 +120,13 @@ export function capabilityVerdict(caps: Capabilities, selfCheck?: SelfCheckRepor
   const failedCheck = selfCheck !== undefined && selfCheck !== null && selfCheck.chosen === null;
   const blocked = notes.some((n) => n.level === 'error');
   const level = blocked ? 'unsupported' : notes.some((n) => n.level === 'warn') ? 'limited' : 'ready';
+  const adapter = `${gpu.vendor || 'its GPU'}${gpu.architecture ? ` (${gpu.architecture})` : ''}`;
   const headline = failedCheck
     ? 'This GPU gave wrong results in the self-check; the model cannot run here.'
     : blocked
       ? 'The model cannot run here yet; see the items marked ✗.'
-      : `This machine will run the ${precision} variant on ${gpu.vendor || 'its GPU'}${gpu.architecture ? ` (${gpu.architecture})` : ''}.`;
-  return { level, precision: failedCheck ? null : precision, headline, notes };
+      : softwareGpu
+        ? `This machine will run the ${precision} variant on a software GPU, ${adapter}: about 100 times slower than a real graphics card, good only for the self-test model.`
+        : `This machine will run the ${precision} variant on ${adapter}.`;
+  return { level, precision: failedCheck ? null : precision, headline, notes, softwareGpu };
 }

@@ -35,7 +35,7 @@ export function nextSeed(settings: Pick<Settings, 'seed' | 'randomSeed'>, random
 
 /** Why a job cannot run when no model is chosen and none is installing. */
 export const NO_MODEL_MESSAGE =
-  'There is no model to generate with yet. Install the self-test model (built in, a few MB: it checks this GPU in a couple of minutes) or Wan2.2 TI2V-5B in the Models panel, then generate.';
+  'There is no model to generate with yet. Start with the self-test model (17 MB, made here without a download: it checks this browser and GPU in a couple of minutes), or install a real model.';
 
 /** What the page knows of its models when a job is asked for. */
 export interface ModelsNow {
@@ -56,8 +56,8 @@ export function jobFromSettings(
   if (!location && !models.installing) {
     if (!models.anyInstalled) return NO_MODEL_MESSAGE;
     return settings.modelSource === 'installed'
-      ? 'No model is chosen: install one in the Models panel (or pick an installed one), then generate.'
-      : 'Enter the URL of a model bundle (a folder with manifest.json) first.';
+      ? 'No model is chosen: pick an installed one in the Model menu, then generate.'
+      : 'Enter the URL of a model bundle (a folder with manifest.json) under the Model menu, or pick an installed model there.';
   }
   return {
     id,
@@ -67,6 +67,32 @@ export function jobFromSettings(
     output: { container: settings.container, fps: settings.fps },
     memory: settings.memoryMode,
   };
+}
+
+/** Why Generate would refuse the settings now, or null when it would take them. */
+export function refusal(settings: Settings, models: ModelsNow): string | null {
+  const job = jobFromSettings(0, settings, null, models);
+  return typeof job === 'string' ? job : null;
+}
+
+/** What a refused Generate shows: the failure, and whether it is the no-model one. */
+export interface RefusalView {
+  readonly status: 'idle' | 'running' | 'done' | 'failed' | 'canceled';
+  readonly refused: boolean;
+  readonly error: string | null;
+}
+
+/**
+ * A refusal after the settings or models changed, given why Generate would refuse now: gone
+ * when it no longer holds, the new reason when it changed, else unchanged (null). Other failures stay.
+ */
+export function refusalUpdate(
+  shown: RefusalView,
+  problem: string | null,
+): { status: 'idle'; error: null; noModel: false; refused: false } | { error: string; noModel: boolean } | null {
+  if (shown.status !== 'failed' || !shown.refused) return null;
+  if (problem === null) return { status: 'idle', error: null, noModel: false, refused: false };
+  return problem === shown.error ? null : { error: problem, noModel: problem === NO_MODEL_MESSAGE };
 }
 
 /** How the install a job waited for ended. */

@@ -6,8 +6,8 @@ import type { ModelLocation } from '../model/model-location.ts';
 import type { EncodedVideo } from '../video/video-format.ts';
 import type { HistoryEntry } from '../video/video-history.ts';
 import { runGeneration } from './generation-client.ts';
-import { NO_MODEL_MESSAGE, failedJob, jobAfterInstall, jobFromSettings, moveJob, nextSeed, outOfMemoryPeak, removeJob } from './generation-queue.ts';
-import type { QueuedJob } from './generation-queue.ts';
+import { NO_MODEL_MESSAGE, failedJob, jobAfterInstall, jobFromSettings, moveJob, nextSeed, outOfMemoryPeak, refusal, refusalUpdate, removeJob } from './generation-queue.ts';
+import type { ModelsNow, QueuedJob } from './generation-queue.ts';
 import { useHistoryStore } from './history-store.ts';
 import { installSettled, useModelsStore } from './models-store.ts';
 import { useEstimateStore } from './estimate-store.ts';
@@ -43,6 +43,11 @@ interface GenerationState {
   readonly error: string | null;
   /** The last job failed because there is no model at all (the page offers to install one). */
   readonly noModel: boolean;
+  /**
+   * The failure is Generate refusing the settings or a job waiting for an install that did not
+   * end in a model: said again as the settings and models change, gone once it no longer holds.
+   */
+  readonly refused: boolean;
   readonly result: GeneratedVideo | null;
   /** How long the last finished generation took, start to saved file. */
   readonly tookMs: number | null;
@@ -62,14 +67,17 @@ interface GenerationState {
 let controller: AbortController | null = null;
 let nextJob = 0;
 
+function modelsNow(): ModelsNow {
+  const models = useModelsStore.getState();
+  return { installing: models.install?.status === 'running', anyInstalled: models.installed.length > 0 };
+}
+
 /** The current settings as a job (after drawing a new seed when it is random each time), or why there can be none. */
 function snapshot(): QueuedJob | string {
   const settings = useSettingsStore.getState();
   const seed = nextSeed(settings, Math.random);
   if (seed !== settings.seed) settings.update({ seed });
-  const models = useModelsStore.getState();
-  const now = { installing: models.install?.status === 'running', anyInstalled: models.installed.length > 0 };
-  return jobFromSettings(++nextJob, useSettingsStore.getState(), useStartImageStore.getState().image, now);
+  return jobFromSettings(++nextJob, useSettingsStore.getState(), useStartImageStore.getState().image, modelsNow());
 }
 
 /** Keeps a finished video in the history; a failed save is reported beside the video, which can still be downloaded. */
@@ -102,9 +110,9 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
 
   /** A job asked for during an install, once the install has ended: ready to run, or failed with why. */
   const afterInstall = async (waiting: QueuedJob): Promise<QueuedJob<ModelLocation> | null> => {
-    set({ status: 'running', running: waiting, progress: null, error: null, noModel: false, waitingForInstall: true });
+    set({ status: 'running', running: waiting, progress: null, error: null, noModel: false, refused: false, waitingForInstall: true });
     const job = jobAfterInstall(waiting, await installSettled(), useSettingsStore.getState());
-    set({ waitingForInstall: false, ...(typeof job === 'string' ? { status: 'failed', error: job, running: null } : {}) });
+    set({ waitingForInstall: false, ...(typeof job === 'string' ? { status: 'failed', error: job, refused: true, running: null } : {}) });
     return typeof job === 'string' ? null : job;
   };
 
@@ -116,7 +124,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
     controller = new AbortController();
     const started = performance.now();
     previewFeed.start(job.output.fps);
-    set({ status: 'running', running: job, progress: null, error: null, noModel: false, result: null, tookMs: null, loads: [], loadsMemory: job.memory });
+    set({ status: 'running', running: job, progress: null, error: null, noModel: false, refused: false, result: null, tookMs: null, loads: [], loadsMemory: job.memory });
     try {
       const result = await runGeneration({
         location: job.location,
@@ -161,6 +169,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
     waitingForInstall: false,
     error: null,
     noModel: false,
+    refused: false,
     result: null,
     tookMs: null,
     loads: [],
@@ -169,7 +178,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
     async generate() {
       const job = snapshot();
       if (typeof job === 'string') {
-        if (!get().running) set({ status: 'failed', error: job, noModel: job === NO_MODEL_MESSAGE });
+        if (!get().running) set({ status: 'failed', error: job, noModel: job === NO_MODEL_MESSAGE, refused: true });
         return;
       }
       set((state) => ({ queue: [...state.queue, job] }));
@@ -189,3 +198,11 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
     },
   };
 });
+
+/** Says a refusal again as the settings and models change (the fix may be an install, or a choice in the Model menu), and clears it once it no longer holds. */
+function recheckRefusal(): void {
+  const update = refusalUpdate(useGenerationStore.getState(), refusal(useSettingsStore.getState(), modelsNow()));
+  if (update) useGenerationStore.setState(update);
+}
+useSettingsStore.subscribe(recheckRefusal);
+useModelsStore.subscribe(recheckRefusal);

@@ -37,7 +37,7 @@ interface SettingsActions {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  modelSource: 'url',
+  modelSource: 'installed',
   installedModelId: '',
   bundleUrl: '',
   ...WAN_DEFAULTS,
@@ -66,6 +66,15 @@ export function modelLocation(settings: ModelChoice): ModelLocation | null {
   return url ? bundleAtUrl(new URL(url, location.href).href) : null;
 }
 
+/**
+ * Settings stored by an earlier version. Before version 4 an empty bundle URL was the default
+ * choice of model, which nobody chose: it becomes "no model chosen" (an installed one to pick).
+ */
+export function migrateSettings(persisted: Partial<Settings>): Settings {
+  const settings = { ...DEFAULT_SETTINGS, ...persisted };
+  return settings.modelSource === 'url' && !settings.bundleUrl.trim() ? { ...settings, modelSource: 'installed' } : settings;
+}
+
 export const useSettingsStore = create<Settings & SettingsActions>()(
   persist(
     (set) => ({
@@ -77,11 +86,11 @@ export const useSettingsStore = create<Settings & SettingsActions>()(
     }),
     {
       name: 'wan-web.settings',
-      version: 3,
+      version: 4,
       storage: createJSONStorage(() => localStorage),
       partialize: (state) =>
         Object.fromEntries(Object.entries(state).filter(([key]) => key in DEFAULT_SETTINGS)) as Partial<Settings>,
-      migrate: (persisted) => ({ ...DEFAULT_SETTINGS, ...(persisted as Partial<Settings>) }),
+      migrate: (persisted) => migrateSettings(persisted as Partial<Settings>),
     },
   ),
 );

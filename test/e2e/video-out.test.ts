@@ -33,6 +33,7 @@ afterAll(async () => {
 });
 
 async function fillSettings(seed = SETTINGS.seed) {
+  await page.getByTestId('model').selectOption('url');
   await page.getByTestId('bundle-url').fill(tiny.url);
   await page.getByTestId('prompt').fill(SETTINGS.prompt);
   await page.getByTestId('size').selectOption(`${SETTINGS.width}x${SETTINGS.height}`);

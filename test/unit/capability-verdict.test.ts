@@ -95,4 +95,17 @@ describe('capabilityVerdict', () => {
     expect(verdict.notes.filter((n) => n.level === 'warn')).toHaveLength(2);
     expect(verdict.notes.find((n) => /Asyncify/.test(n.text))?.level).toBe('ok');
   });
+
+  test('a software GPU is named as one, with what it means, and only then', () => {
+    for (const gpu of [{ vendor: 'google', architecture: 'swiftshader' }, { vendor: 'mesa', architecture: '', description: 'llvmpipe (LLVM 15.0.7, 256 bits)' }, { vendor: 'microsoft', architecture: '', description: 'Microsoft Basic Render Driver' }]) {
+      const verdict = capabilityVerdict(caps({}, gpu), report('all-features'));
+      expect(verdict.softwareGpu).toBe(true);
+      expect(verdict.level).toBe('limited');
+      expect(verdict.headline).toMatch(/on a software GPU, .*100 times slower than a real graphics card, good only for the self-test model/);
+      expect(verdict.notes.find((n) => n.text.startsWith('This is a software GPU'))?.level).toBe('warn');
+    }
+    const real = capabilityVerdict(caps(), report('all-features'));
+    expect(real.softwareGpu).toBe(false);
+    expect(real.headline).toBe('This machine will run the fp16 variant on nvidia (ada).');
+  });
 });

@@ -104,9 +104,26 @@ describe('estimateGeneration', () => {
     expect(ditPasses(WAN_DEFAULTS)).toEqual({ steps: 50, passesPerStep: 2 });
   });
 
-  test('is null until two sizes are measured', () => {
+  test('is null until something is measured, and rough (in proportion to the work) from one size', () => {
     expect(estimateGeneration(profileOf([]), { ...WAN, hasStartImage: false })).toBeNull();
-    expect(estimateGeneration(profileOf([measured(WAN), measured(WAN)]), { ...WAN, hasStartImage: false })).toBeNull();
+    const small = { width: 640, height: 352, frames: 121 };
+    const once = estimateGeneration(profileOf([measured(small), measured(small)]), { ...WAN, hasStartImage: false })!;
+    const tokens = [ditTokens(small), ditTokens(WAN)] as const;
+    const scale = ditPassMacs(WAN_DIT, tokens[1]) / ditPassMacs(WAN_DIT, tokens[0]);
+    expect(once.phaseMs.denoise / (50 * 2 * passMs(tokens[0]) * scale)).toBeCloseTo(1, 6);
+    expect(once.phaseMs.decode / (31 * (100 + 0.002 * 640 * 352) * 4)).toBeCloseTo(1, 6);
+    expect(once.rough).toBe(true);
+    expect(estimateGeneration(calibrated(), { ...WAN, hasStartImage: false })!.rough).toBe(false);
+  });
+
+  test('from a run too short for a steady-state chunk, decoding is its whole decode time per latent frame', () => {
+    const short = { ...measured({ width: 128, height: 96, frames: 5 }), decodeFrameMs: null, decodeMs: 600 };
+    const estimate = estimateGeneration(profileOf([short]), { ...WAN, width: 128, height: 96, frames: 9, hasStartImage: false })!;
+    expect(estimate.phaseMs.decode).toBeCloseTo(3 * 300, 6);
+    // Two sizes fit the DiT, but a decode timed only whole is still rough.
+    const other = { ...measured({ width: 256, height: 192, frames: 5 }), decodeFrameMs: null, decodeMs: 2400 };
+    expect(estimateGeneration(profileOf([short, other]), { ...WAN, hasStartImage: false })!.rough).toBe(true);
+    expect(estimateGeneration(profileOf([{ ...short, decodeMs: null }]), { ...WAN, hasStartImage: false })).toBeNull();
   });
 
   test('a measured size is not extrapolated', () => {
@@ -193,6 +210,7 @@ describe('MeasurementRecorder', () => {
       imageEncodeMs: 200,
       ditPassMs: 1050 / 2,
       decodeFrameMs: 450,
+      decodeMs: 3600,
       // Window 1 is the one the recorder discards at its start; the preview's (4) is nobody's.
       memory: {
         text: { peakBytes: 2000, largestBufferBytes: 2 },
@@ -208,7 +226,7 @@ describe('MeasurementRecorder', () => {
     recorder.observe({ type: 'progress', phase: 'denoising', step: 0, steps: 1, elapsedMs: 0, etaMs: null });
     recorder.observe({ type: 'progress', phase: 'denoising', step: 1, steps: 1, elapsedMs: 0, etaMs: null });
     const measurement = recorder.finish({ settings: { width: 64, height: 64, frames: 5 }, ditPassesPerStep: 1 }, WAN_DIT);
-    expect(measurement).toMatchObject({ textEncodeMs: null, imageEncodeMs: null, ditPassMs: null, decodeFrameMs: null, memory: null });
+    expect(measurement).toMatchObject({ textEncodeMs: null, imageEncodeMs: null, ditPassMs: null, decodeFrameMs: null, decodeMs: null, memory: null });
   });
 });
 

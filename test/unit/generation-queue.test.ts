@@ -71,7 +71,7 @@ describe('a job from the settings', () => {
   });
 
   test('says what is missing when no model is chosen', () => {
-    expect(jobFromSettings(1, { ...SETTINGS, installedModelId: '' }, null)).toMatch(/install one in the Models panel/);
+    expect(jobFromSettings(1, { ...SETTINGS, installedModelId: '' }, null)).toMatch(/No model is chosen: pick an installed one in the Model menu/);
     expect(jobFromSettings(1, { ...SETTINGS, modelSource: 'url', bundleUrl: ' ' }, null)).toMatch(/Enter the URL of a model bundle/);
   });
 

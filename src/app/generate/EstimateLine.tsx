@@ -4,6 +4,8 @@ import type { FitVerdict } from '../../pipeline/estimate/generation-estimate.ts'
 import { useEstimateStore } from '../../state/estimate-store.ts';
 import { useGenerationStore } from '../../state/generation-store.ts';
 import { useGenerationEstimate } from '../../state/use-generation-estimate.ts';
+import { FastAlternatives } from './FastAlternatives.tsx';
+import { SoftwareGpuNote } from './SoftwareGpuNote.tsx';
 
 function fitWarning(fit: FitVerdict): string | null {
   switch (fit.kind) {
@@ -47,6 +49,7 @@ export function EstimateLine() {
           once the model is loaded (prompt {formatDuration(estimate.phaseMs.text)}
           {estimate.phaseMs.image !== null && `, start image ${formatDuration(estimate.phaseMs.image)}`}, denoising {formatDuration(estimate.phaseMs.denoise)}, decoding{' '}
           {formatDuration(estimate.phaseMs.decode)}).
+          {estimate.rough && ' Rough: measured at one size only so far.'}
           {estimate.extrapolated && ' Larger than anything measured here yet, so extrapolated.'}
           {estimate.imageUnmeasured && ' Encoding the start image is not measured yet.'} {measure('Measure again')}
         </p>
@@ -56,6 +59,8 @@ export function EstimateLine() {
           memory before generating.
         </p>
       )}
+      <FastAlternatives />
+      <SoftwareGpuNote />
       {warning && (
         <p role="alert" className="note-error" data-testid="estimate-warning">
           {warning}

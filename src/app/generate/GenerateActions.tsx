@@ -1,10 +1,12 @@
 import { formatDuration } from '../../format-duration.ts';
 import type { ProgressEvent } from '../../pipeline/generate/pipeline-events.ts';
 import { useGenerationStore } from '../../state/generation-store.ts';
-import { useModelsStore } from '../../state/models-store.ts';
+import { useModelOffer } from '../../state/use-model-offer.ts';
 import { EstimateLine } from './EstimateLine.tsx';
+import { InstallOffer } from './InstallOffer.tsx';
 import { QueueList } from './QueueList.tsx';
 import { modelPartName } from './model-part-name.ts';
+import { RunSummary } from './RunSummary.tsx';
 
 const PHASES: Record<ProgressEvent['phase'], string> = {
   loading: 'Loading the model',
@@ -18,19 +20,21 @@ const PHASES: Record<ProgressEvent['phase'], string> = {
 /** Generate (or queue) and Cancel, the running job's phase, step and ETA, and the jobs waiting. */
 export function GenerateActions() {
   const { status, progress, waitingForInstall, error, noModel, tookMs, generate, cancel } = useGenerationStore();
-  const installSelfTest = useModelsStore((state) => state.installSelfTest);
+  const { needsModel } = useModelOffer();
   const running = status === 'running';
   return (
     <div className="generate-actions">
+      <RunSummary />
       <EstimateLine />
       <div className="actions">
         <button type="button" data-testid="generate" onClick={() => void generate()} aria-keyshortcuts="Control+Enter Meta+Enter">
-          {running ? 'Add to the queue' : 'Generate'}
+          {running ? 'Add to the queue' : needsModel ? 'Install a model to generate' : 'Generate'}
         </button>
         <button type="button" data-testid="cancel" disabled={!running} onClick={cancel}>
           Cancel
         </button>
       </div>
+      <InstallOffer />
       <p role="status" data-testid="generation-status" data-status={status}>
         {running && progress && (
           <>
@@ -44,17 +48,9 @@ export function GenerateActions() {
         {status === 'canceled' && 'Cancelled. Nothing was saved.'}
       </p>
       <QueueList />
-      {status === 'failed' && (
+      {status === 'failed' && !noModel && (
         <p role="alert" className="note-error" data-testid="generation-error">
           {error}
-          {noModel && (
-            <>
-              {' '}
-              <button type="button" data-testid="install-self-test-from-error" onClick={() => void installSelfTest()}>
-                Install the self-test model
-              </button>
-            </>
-          )}
         </p>
       )}
     </div>

@@ -26,15 +26,18 @@ export function GeneratePanel() {
         onChange={(event) => {
           const model = installed.find((candidate) => candidate.id === event.target.value);
           if (model) settings.chooseModel(model);
-          else settings.update({ modelSource: 'url' });
+          else if (event.target.value === 'url') settings.update({ modelSource: 'url' });
+          else settings.update({ modelSource: 'installed' });
         }}
       >
+        {settings.modelSource === 'installed' && !installed.some((model) => model.id === settings.installedModelId) && (
+          <option value={settings.installedModelId}>{installed.length === 0 ? 'No model installed' : 'Choose an installed model'}</option>
+        )}
         {installed.map((model) => (
           <option key={model.id} value={model.id}>
             {model.name} (installed)
           </option>
         ))}
-        {settings.modelSource === 'installed' && !installed.some((model) => model.id === settings.installedModelId) && <option value={settings.installedModelId}>choose an installed model</option>}
         <option value="url">A bundle URL, without installing</option>
       </select>
       {settings.modelSource === 'url' && (

@@ -4,6 +4,7 @@ import type { ActivationType, WeightFormat } from '../../bundle/quant-config.ts'
 import { MODEL_CATALOG } from '../../model/model-catalog.ts';
 import { useModelsStore } from '../../state/models-store.ts';
 import { useSystemStore } from '../../state/system-store.ts';
+import { CatalogInstallButton } from './CatalogInstallButton.tsx';
 import { folderFromDrop, folderFromFileList, folderFromHandle } from './picked-folder.ts';
 import type { PickedFolder } from './picked-folder.ts';
 
@@ -29,7 +30,6 @@ function Choice<T extends string>(props: { id: string; label: string; options: r
  */
 export function ConvertForm({ disabled }: { disabled: boolean }) {
   const installFromCheckpoint = useModelsStore((s) => s.installFromCheckpoint);
-  const installCatalogModel = useModelsStore((s) => s.installCatalogModel);
   const installSelfTest = useModelsStore((s) => s.installSelfTest);
   const installFromFolder = useModelsStore((s) => s.installFromFolder);
   const capabilities = useSystemStore((s) => s.capabilities);
@@ -54,15 +54,10 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
       <ul className="model-list">
         {MODEL_CATALOG.map((model) => (
           <li key={model.key} data-testid="catalog-model">
-            <strong>{model.name}</strong> · {model.repo}@{/^[0-9a-f]{40}$/.test(model.revision) ? model.revision.slice(0, 7) : model.revision} · reads about {model.sourceGb} GB
+            <strong>{model.name}</strong> · {model.repo}@{/^[0-9a-f]{40}$/.test(model.revision) ? model.revision.slice(0, 7) : model.revision} · reads about {model.sourceGb} GB,
+            stores about {model.installedGb} GB
             <p className="hint">{model.description}</p>
-            <button
-              type="button"
-              disabled={disabled}
-              onClick={() => void installCatalogModel(model, quant())}
-            >
-              Install {model.name}
-            </button>
+            <CatalogInstallButton model={model} quant={quant()} disabled={disabled} />
           </li>
         ))}
       </ul>

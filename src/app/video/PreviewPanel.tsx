@@ -1,5 +1,7 @@
 import { useGenerationStore } from '../../state/generation-store.ts';
 import { CopyLinkButton } from './CopyLinkButton.tsx';
+import { isSelfTestVideo } from '../../state/first-run.ts';
+import { SelfTestCaption } from './SelfTestCaption.tsx';
 import { ShareButton } from './ShareButton.tsx';
 import { usePreviewCanvas } from './use-preview-canvas.ts';
 
@@ -33,6 +35,7 @@ export function PreviewPanel() {
             {result.video.width}×{result.video.height}, {result.video.frames} frames at {result.video.fps} fps, {result.video.codec.toUpperCase()} in{' '}
             {result.video.container.toUpperCase()}, {(result.blob.size / 1e6).toFixed(2)} MB
           </p>
+          {isSelfTestVideo(result.video.provenance.model) && <SelfTestCaption />}
           <div className="actions">
             <a className="button" data-testid="download" href={result.url} download={result.fileName}>
               Download

@@ -31,6 +31,11 @@ export interface GenerationEstimate {
   readonly largestBufferBytes: number | null;
   /** The settings need more DiT tokens or pixels than any measured run: the figures are extrapolated. */
   readonly extrapolated: boolean;
+  /**
+   * Only one size was measured (or only short runs): times are scaled in proportion to the
+   * work, which cannot tell a fixed cost apart, so they are rough until a second size is measured.
+   */
+  readonly rough: boolean;
   /** A start image's encoding has not been measured yet, so it is left out of the time. */
   readonly imageUnmeasured: boolean;
   readonly fit: FitVerdict;
@@ -63,6 +68,13 @@ interface Sample {
 
 const distinct = (samples: readonly Sample[]) => new Set(samples.map((s) => s.x)).size;
 
+/** y in proportion to x (the mean rate y/x over the samples), or null without samples: what one measured size allows. */
+function proportional(samples: readonly Sample[]): ((x: number) => number) | null {
+  if (samples.length === 0) return null;
+  const rate = samples.reduce((sum, s) => sum + s.y / s.x, 0) / samples.length;
+  return (x) => rate * x;
+}
+
 /** a + b·x, fitted when at least two distinct x were measured (or, with `least` 1, a constant from one); else null. */
 function linear(samples: readonly Sample[], least = 2): ((x: number) => number) | null {
   const terms = Math.min(2, distinct(samples));
@@ -85,7 +97,8 @@ const memoryOf = (phase: MeasuredPhase, key: keyof PhaseMemory) => (m: Generatio
 
 /**
  * Expected time and GPU memory for settings, from measured runs of the same model on the
- * same machine, or null until there are enough of them (two sizes at least).
+ * same machine, or null until one has been measured. From one size only, times are
+ * proportional to the work and the estimate is marked rough.
  *
  * Time = text encoding (× 2 with guidance) + start-image encoding + steps × passes × one DiT
  * pass + latent frames × one decoded latent frame. A DiT pass is fitted as a + b·W, W its
@@ -103,8 +116,13 @@ export function estimateGeneration(profile: MachineProfile, query: EstimateQuery
 
   // A DiT pass: fixed cost plus its multiply-adds at the measured rate; the model's shape fixes how N and N² mix.
   const work = measurements.at(-1)?.ditWork;
-  const ditPass = work ? linear(samplesOf(measurements, (m) => ditPassMacs(m.ditWork, m.ditTokens), (m) => m.ditPassMs)) : null;
-  const decodeFrame = linear(byPixels((m) => m.decodeFrameMs));
+  const ditSamples = samplesOf(measurements, (m) => ditPassMacs(m.ditWork, m.ditTokens), (m) => m.ditPassMs);
+  const fittedPass = linear(ditSamples);
+  const ditPass = work ? (fittedPass ?? proportional(ditSamples)) : null;
+  // Runs too short for a steady-state chunk still timed their whole decode, first chunks included.
+  const frameSamples = byPixels((m) => m.decodeFrameMs);
+  const fittedFrame = linear(frameSamples);
+  const decodeFrame = fittedFrame ?? proportional(frameSamples.length > 0 ? frameSamples : byPixels((m) => (m.decodeMs == null ? null : m.decodeMs / m.latentFrames)));
   const textTimes = measurements.flatMap((m) => (m.textEncodeMs === null ? [] : [m.textEncodeMs]));
   if (!ditPass || !decodeFrame || textTimes.length === 0) return null;
 
@@ -147,6 +165,7 @@ export function estimateGeneration(profile: MachineProfile, query: EstimateQuery
     peakBytes,
     largestBufferBytes,
     extrapolated: tokens > Math.max(...measurements.map((m) => m.ditTokens)) || area > Math.max(...measurements.map(pixels)),
+    rough: !fittedPass || !fittedFrame,
     imageUnmeasured: query.hasStartImage && imageEncode === null,
     fit,
   };

@@ -34,6 +34,8 @@ export interface GenerationMeasurement {
   readonly ditPassMs: number | null;
   /** Decoding one latent frame (4 video frames), from the third on. */
   readonly decodeFrameMs: number | null;
+  /** The whole decode, first chunks included: all a run too short for decodeFrameMs tells (absent in measurements stored before it). */
+  readonly decodeMs?: number | null;
   /** Per phase, where the GPU memory could be counted. */
   readonly memory: Partial<Record<MeasuredPhase, PhaseMemory>> | null;
 }
@@ -105,6 +107,7 @@ export class MeasurementRecorder {
     const text = this.phases.get('encoding-text');
     const image = this.phases.get('encoding-image');
     const stepMs = median(stepDurations(this.phases.get('denoising'), 2));
+    const decoding = this.phases.get('decoding');
     return {
       width: settings.width,
       height: settings.height,
@@ -115,7 +118,8 @@ export class MeasurementRecorder {
       imageEncodeMs: image?.end != null ? image.end - image.marks[0]! : null,
       ditPassMs: stepMs === null ? null : stepMs / ditPassesPerStep,
       // The first two chunks have new shapes (1 frame, then 4), which compile new GPU programs.
-      decodeFrameMs: median(stepDurations(this.phases.get('decoding'), 3)),
+      decodeFrameMs: median(stepDurations(decoding, 3)),
+      decodeMs: decoding?.end != null ? decoding.end - decoding.marks[0]! : null,
       memory: this.memoryWindow && Object.keys(this.memory).length > 0 ? { ...this.memory } : null,
     };
   }
