@@ -56,11 +56,12 @@ async function offScreen(locator: Locator, what: string, size: Size): Promise<st
   return inside ? null : `${what} is at ${Math.round(box.x)},${Math.round(box.y)} (${Math.round(box.width)}×${Math.round(box.height)}), outside ${size.width}×${size.height}`;
 }
 
-/** axe in both themes, the system's setting followed: dark, then light. */
-async function bothThemes(state: string): Promise<string[]> {
+/** axe in both themes, the system's setting followed: dark, then light (whose screen is kept as `<shot>-light-view.png`). */
+async function bothThemes(state: string, shot?: string): Promise<string[]> {
   const problems: string[] = [];
   for (const colorScheme of ['dark', 'light'] as const) {
     await page.emulateMedia({ colorScheme });
+    if (shot && colorScheme === 'light') await page.screenshot({ path: join(ARTIFACTS, `${shot}-light-view.png`) });
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(colorScheme === 'dark' ? 'rgb(17, 20, 24)' : 'rgb(243, 245, 248)');
     problems.push(...(await accessibilityProblems(page, `${state}, ${colorScheme} theme`)));
   }
@@ -145,7 +146,7 @@ describe('the studio layout', () => {
       problems.push(...(await studioOnScreen(size, page.getByTestId('preview-canvas'))).filter((p) => p !== null));
       problems.push(...(await truncatedMenus()).map((menu) => `${size.name}: menu cut off: ${menu}`));
       if (size.name === 'phone') problems.push(...(await smallTargets()).map((target) => `phone, first view: under 44 px: ${target}`));
-      problems.push(...(await bothThemes(`${size.name}, first view`)));
+      problems.push(...(await bothThemes(`${size.name}, first view`, `layout-${size.name}-1-first-view`)));
     }
 
     // The theme menu overrides the system's setting, and is kept.
@@ -196,7 +197,7 @@ describe('the studio layout', () => {
       await saveViews(`layout-${size.name}-2-generating`);
       problems.push(...(previewShown ? [previewShown] : []));
       if (size.name === 'phone') problems.push(...(await smallTargets()).map((target) => `phone, generating: under 44 px: ${target}`));
-      problems.push(...(await bothThemes(`${size.name}, generating`)));
+      problems.push(...(await bothThemes(`${size.name}, generating`, `layout-${size.name}-2-generating`)));
       expect(await running.count(), 'the checks above ran while the video was being made').toBe(1);
 
       await expect.poll(() => page.getByTestId('history-entry').count(), { timeout: 300_000, interval: 500 }).toBe(index + 1);
@@ -208,7 +209,8 @@ describe('the studio layout', () => {
       await saveViews(`layout-${size.name}-3-done`);
       problems.push(...(await studioOnScreen(size, video)).filter((p) => p !== null));
       if (size.name === 'phone') problems.push(...(await smallTargets()).map((target) => `phone, done: under 44 px: ${target}`));
-      problems.push(...(await bothThemes(`${size.name}, done`)));
+      problems.push(...(await truncatedMenus()).map((menu) => `${size.name}, done: menu cut off: ${menu}`));
+      problems.push(...(await bothThemes(`${size.name}, done`, `layout-${size.name}-3-done`)));
     }
     expect(problems).toEqual([]);
   });

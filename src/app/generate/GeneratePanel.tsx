@@ -31,7 +31,7 @@ export function GeneratePanel() {
       >
         {installed.map((model) => (
           <option key={model.id} value={model.id}>
-            {model.name} (installed)
+            {model.name}
           </option>
         ))}
         {settings.modelSource === 'installed' && !installed.some((model) => model.id === settings.installedModelId) && <option value={settings.installedModelId}>choose an installed model</option>}
