@@ -1,37 +1,51 @@
+import { useGenerationStore } from '../state/generation-store.ts';
 import { GettingStarted } from './GettingStarted.tsx';
+import { GenerateActions } from './generate/GenerateActions.tsx';
 import { GeneratePanel } from './generate/GeneratePanel.tsx';
 import { useGenerateShortcut } from './generate/use-generate-shortcut.ts';
 import { PromptPanel } from './generate/PromptPanel.tsx';
 import { Gallery } from './history/Gallery.tsx';
 import { RestoreNotice } from './history/RestoreNotice.tsx';
 import { ModelsPanel } from './models/ModelsPanel.tsx';
+import { AppHeader } from './page/AppHeader.tsx';
 import { SystemPanel } from './system/SystemPanel.tsx';
 import { PreviewPanel } from './video/PreviewPanel.tsx';
 import { WorkerFailure } from './WorkerFailure.tsx';
 
-/** The page: composes the panels, nothing else. */
+/**
+ * The page: the studio first (prompt with the Generate bar, the video, the settings: side by side on
+ * a wide screen), then the history, the models and this machine's details.
+ */
 export function App() {
   useGenerateShortcut();
+  // On a phone the preview moves to the top and stays there while a video is made (styles.css).
+  const running = useGenerationStore((state) => state.status === 'running');
   return (
     <div className="app">
-      <header className="app-header">
-        <h1>wan-web</h1>
-        <p>Video from text or an image with Wan2.2 TI2V-5B, on your own GPU. Nothing leaves this browser.</p>
-      </header>
-      <WorkerFailure />
-      <GettingStarted />
-      <main className="app-main">
-        <div className="studio-column">
-          <RestoreNotice />
-          <PromptPanel />
-          <GeneratePanel />
+      <AppHeader />
+      <main>
+        <WorkerFailure />
+        <GettingStarted />
+        <div className="studio" data-testid="studio" data-running={running}>
+          <div className="studio-prompt">
+            <RestoreNotice />
+            <PromptPanel />
+            <div className="action-bar" data-testid="action-bar">
+              <GenerateActions />
+            </div>
+          </div>
+          <div className="studio-preview">
+            <PreviewPanel />
+          </div>
+          <div className="studio-settings">
+            <GeneratePanel />
+          </div>
         </div>
-        <div className="studio-column">
-          <PreviewPanel />
-          <Gallery />
+        <Gallery />
+        <div className="studio-below">
+          <ModelsPanel />
+          <SystemPanel />
         </div>
-        <ModelsPanel />
-        <SystemPanel />
       </main>
     </div>
   );

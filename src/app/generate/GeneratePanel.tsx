@@ -35,7 +35,7 @@ export function GeneratePanel() {
         )}
         {installed.map((model) => (
           <option key={model.id} value={model.id}>
-            {model.name} (installed)
+            {model.name}
           </option>
         ))}
         <option value="url">A bundle URL, without installing</option>
@@ -90,7 +90,7 @@ export function GeneratePanel() {
         </div>
         <NumberField id="seed" label="Seed" {...SETTING_RANGES.seed} />
         <div className="field">
-          <label htmlFor="container">File</label>
+          <label htmlFor="container">Video format</label>
           <select id="container" value={settings.container} onChange={(event) => settings.update({ container: event.target.value as Settings['container'] })}>
             <option value="mp4">MP4</option>
             <option value="webm">WebM</option>

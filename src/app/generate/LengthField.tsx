@@ -21,7 +21,7 @@ export function LengthField() {
         ))}
         {!preset && <option value="custom">{frames} frames</option>}
       </select>
-      <label htmlFor="frames">Frames (4n + 1)</label>
+      <label htmlFor="frames">Frames</label>
       <input
         id="frames"
         data-testid="frames"

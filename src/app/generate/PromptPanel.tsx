@@ -1,11 +1,10 @@
 import { MAX_TEXT_TOKENS } from '../../bundle/umt5-names.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
-import { GenerateActions } from './GenerateActions.tsx';
 import { LookChips } from './LookChips.tsx';
 import { StartImagePanel } from './StartImagePanel.tsx';
 import { usePromptTokens } from './use-prompt-tokens.ts';
 
-/** What to generate: the prompt (with its token count and look chips), the optional start image, and Generate. */
+/** What to generate: the prompt (with its token count and look chips), and the optional start image. */
 export function PromptPanel() {
   const prompt = useSettingsStore((s) => s.prompt);
   const setPrompt = useSettingsStore((s) => s.setPrompt);
@@ -31,7 +30,6 @@ export function PromptPanel() {
       </p>
       <LookChips />
       <StartImagePanel />
-      <GenerateActions />
     </section>
   );
 }

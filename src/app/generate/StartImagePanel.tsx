@@ -1,23 +1,23 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { startImageCrop } from '../../pipeline/image/index.ts';
 import type { StartImageCrop } from '../../pipeline/image/index.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
 import { useStartImageStore } from '../../state/start-image-store.ts';
 import { firstImageFile } from './read-image.ts';
 import { removeStartImage, restoreStartImage, takeStartImage } from './start-image-actions.ts';
-import { firstVideoFile } from '../history/restore-video.ts';
+import { useImageDrop } from './use-image-drop.ts';
 
 const PREVIEW_WIDTH = 320;
 
 /**
  * The optional start image (image-to-video): pick, drop or paste one. The preview shows
  * exactly the part the model will see: Wan's best output size for this image at the chosen
- * size's area, resized to cover it and cropped at the centre.
+ * size's area, resized to cover it and cropped at the centre. The file input is hidden behind a
+ * labelled button, so that the name shown is the image's, however it came (picked, dropped, pasted).
  */
 export function StartImagePanel() {
   const { image, error, fail } = useStartImageStore();
   const area = useSettingsStore((s) => s.width * s.height);
-  const [dragging, setDragging] = useState(false);
   const take = (file: File | null) => {
     if (!file) return fail('That was not an image. Use a PNG, JPEG or WebP picture.');
     void takeStartImage(file, file.name || 'the pasted image');
@@ -35,27 +35,39 @@ export function StartImagePanel() {
     window.addEventListener('paste', onPaste);
     return () => window.removeEventListener('paste', onPaste);
   });
+  const drop = useImageDrop(take);
   const crop = image ? startImageCrop(image.rgb.width, image.rgb.height, area) : null;
   return (
-    <div
-      className={dragging ? 'start-image dropping' : 'start-image'}
-      data-testid="start-image"
-      onDragOver={(event) => {
-        event.preventDefault();
-        setDragging(true);
-      }}
-      onDragLeave={() => setDragging(false)}
-      onDrop={(event) => {
-        // A video made here brings back its settings instead (the page's drop handler takes it).
-        if (firstVideoFile(event.dataTransfer.files)) return setDragging(false);
-        event.preventDefault();
-        setDragging(false);
-        take(firstImageFile(event.dataTransfer.files));
-      }}
-    >
-      <label htmlFor="start-image-file">Start image (optional: image-to-video)</label>
-      <input id="start-image-file" data-testid="start-image-file" type="file" accept="image/*" onChange={(event) => take(firstImageFile(event.target.files))} />
-      <p className="hint">Or drop an image here, or paste one (Ctrl+V).</p>
+    <div className="start-image" data-testid="start-image">
+      <h3 className="field-title" id="start-image-title">
+        Start image <span className="hint">(optional: image-to-video)</span>
+      </h3>
+      <div className="file-picker">
+        <input
+          id="start-image-file"
+          className="visually-hidden"
+          data-testid="start-image-file"
+          type="file"
+          accept="image/*"
+          aria-describedby="start-image-name"
+          onChange={(event) => {
+            take(firstImageFile(event.target.files));
+            event.target.value = '';
+          }}
+        />
+        <label htmlFor="start-image-file" className="button">
+          Choose an image…
+        </label>
+        <span id="start-image-name" data-testid="start-image-name" className={image ? undefined : 'hint'}>
+          {image ? image.name : 'No image chosen'}
+        </span>
+      </div>
+      <p className="hint">Or drop an image anywhere on the page, or paste one (Ctrl+V).</p>
+      {drop.over && (
+        <div className="drop-overlay" data-testid="start-image-drop-overlay" {...drop.overlay}>
+          <p>Drop the image to start the video from it</p>
+        </div>
+      )}
       {error && (
         <p role="alert" className="note-error" data-testid="start-image-error">
           {error}

@@ -3,8 +3,8 @@ import { useStudioRestore } from '../../state/studio-restore.ts';
 import { firstVideoFile, restoreFromVideoFile } from './restore-video.ts';
 
 /**
- * Restores the settings of a video made by this app: dropped anywhere on the page (the start
- * image area passes videos on to here) or picked with the file control.
+ * Restores the settings of a video made by this app: dropped anywhere on the page (an image
+ * dragged in is taken by the start image's drop overlay first) or picked with the file control.
  */
 export function VideoSettingsDrop() {
   useEffect(() => {
@@ -12,12 +12,12 @@ export function VideoSettingsDrop() {
       if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
     };
     const onDrop = (event: DragEvent) => {
-      // A drop the start image area took is done; any other file would make the browser leave the studio to show it.
+      // A drop the start image overlay or the model folder zone took is done; any other file would make the browser leave the studio to show it.
       if (event.defaultPrevented || !event.dataTransfer?.types.includes('Files')) return;
       event.preventDefault();
       const video = firstVideoFile(event.dataTransfer.files);
       if (video) void restoreFromVideoFile(video);
-      else useStudioRestore.getState().tell({ kind: 'failed', text: 'Drop a start image on the Start image area, or a video made here anywhere on the page to get its settings back.' });
+      else useStudioRestore.getState().tell({ kind: 'failed', text: 'Drop an image to start the video from it, or a video made here to get its settings back: this file is neither.' });
     };
     window.addEventListener('dragover', onDragOver);
     window.addEventListener('drop', onDrop);

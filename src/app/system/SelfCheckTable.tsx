@@ -4,14 +4,9 @@ const ms = (value: number | null) => (value === null ? '–' : `${value.toFixed(
 const diff = (value: number | null) => (value === null ? '–' : value.toExponential(1));
 
 /** Per configuration and op: the difference from the CPU reference and the timings. */
-export function SelfCheckTable({ report, ortFlavor }: { report: SelfCheckReport; ortFlavor: string | null }) {
+export function SelfCheckTable({ report }: { report: SelfCheckReport }) {
   return (
     <div className="self-check">
-      <p data-testid="self-check-summary">
-        {report.chosen
-          ? `Using "${report.chosen}" for the model sessions (onnxruntime-web ${ortFlavor ?? ''} build, WebGPU EP).`
-          : 'No GPU configuration passed; models cannot run on this GPU.'}
-      </p>
       {report.configs.map((config) => (
         <table key={config.id} data-testid={`self-check-${config.id}`} data-passed={config.passed}>
           <caption>

@@ -1,12 +1,12 @@
 import { useSystemStore } from '../../state/system-store.ts';
 import { capabilityVerdict } from '../../runtime/capability-verdict.ts';
 import { CapabilityList } from './CapabilityList.tsx';
+import { SelfCheckStatus } from './SelfCheckStatus.tsx';
 import { SelfCheckTable } from './SelfCheckTable.tsx';
 
-/** What this browser and GPU can do, ending in a verdict. */
+/** What this browser and GPU can do, in a verdict; the raw facts and the self-check's tables under Advanced. */
 export function SystemPanel() {
-  const { probeStatus, capabilities, probeError, selfCheckStatus, selfCheck, selfCheckError, selfCheckProgress, ortFlavor } =
-    useSystemStore();
+  const { probeStatus, capabilities, probeError, selfCheck } = useSystemStore();
   const verdict = capabilities ? capabilityVerdict(capabilities, selfCheck) : null;
   return (
     <section className="panel" aria-labelledby="system-heading" data-testid="system-panel">
@@ -30,25 +30,12 @@ export function SystemPanel() {
           </ul>
         </div>
       )}
-      {capabilities && <CapabilityList capabilities={capabilities} />}
-      <h3>GPU self-check</h3>
-      <div data-testid="self-check" data-status={selfCheckStatus} data-chosen={selfCheck?.chosen ?? ''}>
-        {selfCheckStatus === 'idle' && (
-          <p>{capabilities && !capabilities.gpu.available ? 'Not run: this browser has no usable WebGPU.' : 'Runs once WebGPU is found.'}</p>
-        )}
-        {selfCheckStatus === 'running' && (
-          <p role="status">
-            Comparing GPU ops with the CPU
-            {selfCheckProgress ? ` (${selfCheckProgress.done + 1}/${selfCheckProgress.total}: ${selfCheckProgress.config}, ${selfCheckProgress.op})` : ''}…
-          </p>
-        )}
-        {selfCheckStatus === 'failed' && (
-          <p role="alert" className="note-error">
-            The self-check could not run: {selfCheckError}
-          </p>
-        )}
-        {selfCheck && <SelfCheckTable report={selfCheck} ortFlavor={ortFlavor} />}
-      </div>
+      <SelfCheckStatus />
+      <details className="advanced" data-testid="advanced">
+        <summary>Advanced: browser capabilities and the GPU self-check, op by op</summary>
+        {capabilities && <CapabilityList capabilities={capabilities} />}
+        {selfCheck && <SelfCheckTable report={selfCheck} />}
+      </details>
     </section>
   );
 }
