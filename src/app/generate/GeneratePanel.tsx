@@ -8,6 +8,9 @@ import { NegativePromptField } from './NegativePromptField.tsx';
 import { NumberField } from './NumberField.tsx';
 import { SETTING_RANGES } from '../../pipeline/generate/generation-settings.ts';
 import { SIZE_PRESETS } from './size-presets.ts';
+import { FPS_RANGE } from '../../state/setting-fields.ts';
+import { SeedDice } from './SeedDice.tsx';
+import { SETTING_HELP } from './setting-help.ts';
 
 /** Model, negative prompt, size, length, steps, guidance, shift, sampler, seed, file format and GPU memory mode. */
 export function GeneratePanel() {
@@ -74,18 +77,26 @@ export function GeneratePanel() {
         </div>
         <LengthField />
         <NumberField id="steps" label="Steps" {...SETTING_RANGES.steps} />
-        <NumberField id="guidance" label="Guidance" {...SETTING_RANGES.guidance} step={0.5} />
+        <NumberField id="guidance" label="Guidance" {...SETTING_RANGES.guidance} step={0.5} help={SETTING_HELP.guidance} />
         {/* Shift must be above its minimum: the input starts one step over it. */}
-        <NumberField id="shift" label="Shift" min={SETTING_RANGES.shift.min + 0.5} max={SETTING_RANGES.shift.max} step={0.5} />
+        <NumberField id="shift" label="Shift" min={SETTING_RANGES.shift.min + 0.5} max={SETTING_RANGES.shift.max} step={0.5} help={SETTING_HELP.shift} />
         <div className="field">
           <label htmlFor="sampler">Sampler</label>
-          <select id="sampler" value={settings.sampler} onChange={(event) => settings.update({ sampler: event.target.value as Settings['sampler'] })}>
+          <select
+            id="sampler"
+            aria-describedby="sampler-help"
+            value={settings.sampler}
+            onChange={(event) => settings.update({ sampler: event.target.value as Settings['sampler'] })}
+          >
             <option value="unipc">UniPC (Wan default)</option>
             <option value="euler">Euler</option>
             <option value="dmd">DMD (FastWan, 3 steps)</option>
           </select>
+          <span className="hint" id="sampler-help">
+            {SETTING_HELP.sampler}
+          </span>
         </div>
-        <NumberField id="seed" label="Seed" {...SETTING_RANGES.seed} />
+        <NumberField id="seed" label="Seed" {...SETTING_RANGES.seed} beside={<SeedDice />} help={SETTING_HELP.seed} />
         <div className="field">
           <label htmlFor="container">File</label>
           <select id="container" value={settings.container} onChange={(event) => settings.update({ container: event.target.value as Settings['container'] })}>
@@ -93,7 +104,7 @@ export function GeneratePanel() {
             <option value="webm">WebM</option>
           </select>
         </div>
-        <NumberField id="fps" label="Frame rate" min={1} max={60} />
+        <NumberField id="fps" label="Frame rate" {...FPS_RANGE} />
         <MemoryModeField />
       </div>
       <label className="checkbox">
