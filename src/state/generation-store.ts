@@ -38,7 +38,7 @@ interface GenerationState {
   readonly running: QueuedJob | null;
   /** Jobs waiting their turn, first to run first. */
   readonly queue: readonly QueuedJob[];
-  /** Where the running job is; null before its first stage and when none runs. */
+  /** Where the running job is; null while none runs or it waits for an install. */
   readonly progress: JobProgress | null;
   /** The running job waits for a model install to end before it starts. */
   readonly waitingForInstall: boolean;

@@ -30,7 +30,7 @@ export function progressTitle(progress: JobProgress | null, fraction: number, wa
 export function timeLeftText({ phaseMs, totalMs }: TimeLeft, measured: boolean): string {
   if (phaseMs === null) return 'Time left: known after this stage’s first step.';
   const phase = `about ${formatDuration(phaseMs)} left in this stage`;
-  if (totalMs === null) return `${capitalise(phase)}; the total is known once this machine has measured a finished video.`;
+  if (totalMs === null) return `${capitalise(phase)}; the stages after it are not measured on this machine yet, so there is no total.`;
   return `About ${formatDuration(totalMs)} left in all (${phase}, ${measured ? 'from this machine’s measurements' : 'from this job’s pace'}).`;
 }
 
@@ -53,7 +53,7 @@ const shorten = (text: string, length: number) => (text.length > length ? `${tex
 /** Each stage's name under the bar, short enough for a phone. */
 export const PHASE_SHORT_LABELS: Record<JobPhase, string> = {
   'encoding-text': 'Prompt',
-  'encoding-image': 'Start image',
+  'encoding-image': 'Image',
   'preparing-preview': 'Preview',
   denoising: 'Denoising',
   decoding: 'Decoding',

@@ -21,6 +21,8 @@ interface FieldRule {
   readonly fourPlusOne?: boolean;
   /** Said after what is allowed, when the field is empty. */
   readonly whenEmpty?: string;
+  /** The maximum is too large to matter (the seed's 2^53 − 1): it is named only to a value above it. */
+  readonly openEnded?: boolean;
 }
 
 const RULES: Record<CheckedField, FieldRule> = {
@@ -28,16 +30,17 @@ const RULES: Record<CheckedField, FieldRule> = {
   steps: { label: 'Steps', ...SETTING_RANGES.steps, whole: true },
   guidance: { label: 'Guidance', ...SETTING_RANGES.guidance, whole: false },
   shift: { label: 'Shift', ...SETTING_RANGES.shift, whole: false, aboveMin: true },
-  seed: { label: 'Seed', ...SETTING_RANGES.seed, whole: true, whenEmpty: ', or press the dice for a random one' },
+  seed: { label: 'Seed', ...SETTING_RANGES.seed, whole: true, whenEmpty: ', or press the dice for a random one', openEnded: true },
   fps: { label: 'Frame rate', ...FPS_RANGE, whole: true },
 };
 
 const number = (value: number) => value.toLocaleString('en-US');
 
-/** What a field takes, in words: "a whole number from 1 to 200". */
-function allowed(rule: FieldRule): string {
-  if (rule.fourPlusOne) return `1, 5, 9, 13 … up to ${rule.max} (one more than a multiple of 4; for example 49 is 2 s and 121 is 5 s at 24 fps)`;
+/** What a field takes, in words: "a whole number from 1 to 200"; `value`, when given, is what was typed. */
+function allowed(rule: FieldRule, value: number | null = null): string {
+  if (rule.fourPlusOne) return `1, 5, 9 … ${rule.max} (one more than a multiple of 4)`;
   const kind = rule.whole ? 'a whole number' : 'a number';
+  if (rule.openEnded) return `${kind}, ${number(rule.min)} or more${value !== null && value > rule.max ? `, up to ${number(rule.max)}` : ''}`;
   return rule.aboveMin ? `${kind} above ${number(rule.min)}, up to ${number(rule.max)}` : `${kind} from ${number(rule.min)} to ${number(rule.max)}`;
 }
 
@@ -60,7 +63,7 @@ export function fieldProblem(field: CheckedField, text: string): string | null {
   if (text.trim() === '') return `${rule.label} is empty: enter ${allowed(rule)}${rule.whenEmpty ?? ''}.`;
   const value = parse(text);
   if (value !== null && fits(rule, value)) return null;
-  return `${rule.label}: use ${allowed(rule)}.${rule.fourPlusOne ? ' Leave the field and it rounds to the nearest.' : ''}`;
+  return `${rule.label}: use ${allowed(rule, value)}.${rule.fourPlusOne ? ' It rounds to the nearest when you leave the field.' : ''}`;
 }
 
 /** The allowed value a field's text holds, or null. */

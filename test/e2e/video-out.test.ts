@@ -6,7 +6,7 @@ import { decode as decodePng } from 'fast-png';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/node/cli/run-cli.ts';
-import { openAppAfterSelfCheck } from './browser.ts';
+import { openAppAfterSelfCheck, saveScreenshot } from './browser.ts';
 import type { ReadyApp } from './browser.ts';
 import { serveTinyBundle } from './tiny-bundle.ts';
 import type { ServedTinyBundle } from './tiny-bundle.ts';
@@ -167,13 +167,17 @@ describe('video out: preview, WebCodecs + Mediabunny MP4, history in OPFS', () =
 
   test('a cancelled generation leaves no entry; a full disk keeps the old entries and says so', async () => {
     await fillSettings(43);
+    await page.getByTestId('steps').fill('40');
     await page.getByTestId('generate').click();
     await page.getByTestId('job-progress-bar').waitFor();
-    expect(await page.getByTestId('job-times').textContent()).toMatch(/^Elapsed \d+\.\d s\. /);
+    await expect.poll(() => page.getByTestId('generation-status').textContent(), { timeout: 120_000, interval: 100 }).toMatch(/Denoising ([3-9]|\d\d)\//);
+    expect(await page.getByTestId('job-times').textContent()).toMatch(/^Elapsed \d+\.\d s\. About .* left/);
+    await saveScreenshot(page, 'video-out-generating');
     await page.getByTestId('cancel').click();
     await page.locator('[data-testid=generation-status][data-status=canceled]').waitFor({ timeout: 120_000 });
     expect(await historyEntries().count()).toBe(1);
     expect(await page.title()).toBe(PAGE_TITLE);
+    await page.getByTestId('steps').fill(String(SETTINGS.steps));
 
     const cdp = await page.context().newCDPSession(page);
     const origin = new URL(page.url()).origin;
@@ -214,6 +218,7 @@ describe('video out: preview, WebCodecs + Mediabunny MP4, history in OPFS', () =
     expect(await generate.isDisabled()).toBe(true);
     expect(await generate.getAttribute('aria-describedby')).toBe('setting-problems');
     expect(await page.getByTestId('setting-problems').textContent()).toContain('Generate is off until these 5 settings are fixed');
+    await saveScreenshot(page, 'video-out-invalid-fields');
     await page.keyboard.press('Control+Enter');
     expect(await page.getByTestId('generation-status').getAttribute('data-status')).not.toBe('running');
 

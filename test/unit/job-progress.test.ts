@@ -134,7 +134,7 @@ describe('words', () => {
       'About 1 min 35 s left in all (about 20.2 s left in this stage, from this machine’s measurements).',
     );
     expect(timeLeftText({ phaseMs: 20_200, totalMs: null }, false)).toBe(
-      'About 20.2 s left in this stage; the total is known once this machine has measured a finished video.',
+      'About 20.2 s left in this stage; the stages after it are not measured on this machine yet, so there is no total.',
     );
     expect(timeLeftText({ phaseMs: null, totalMs: null }, false)).toBe('Time left: known after this stage’s first step.');
   });

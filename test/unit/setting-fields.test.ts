@@ -5,14 +5,15 @@ const VALID = { frames: 121, steps: 50, guidance: 5, shift: 5, seed: 42, fps: 24
 
 describe('each field says what it allows, in plain words', () => {
   test.each([
-    ['frames', '6', 'Frames: use 1, 5, 9, 13 … up to 121 (one more than a multiple of 4; for example 49 is 2 s and 121 is 5 s at 24 fps). Leave the field and it rounds to the nearest.'],
+    ['frames', '6', 'Frames: use 1, 5, 9 … 121 (one more than a multiple of 4). It rounds to the nearest when you leave the field.'],
     ['steps', '0', 'Steps: use a whole number from 1 to 200.'],
     ['steps', '2.5', 'Steps: use a whole number from 1 to 200.'],
     ['guidance', '-3', 'Guidance: use a number from 0 to 30.'],
     ['shift', '0', 'Shift: use a number above 0, up to 50.'],
     ['fps', '0', 'Frame rate: use a whole number from 1 to 60.'],
-    ['seed', '', 'Seed is empty: enter a whole number from 0 to 9,007,199,254,740,991, or press the dice for a random one.'],
-    ['seed', '-1', 'Seed: use a whole number from 0 to 9,007,199,254,740,991.'],
+    ['seed', '', 'Seed is empty: enter a whole number, 0 or more, or press the dice for a random one.'],
+    ['seed', '-1', 'Seed: use a whole number, 0 or more.'],
+    ['seed', '1e20', 'Seed: use a whole number, 0 or more, up to 9,007,199,254,740,991.'],
     ['steps', 'abc', 'Steps: use a whole number from 1 to 200.'],
   ] as const)('%s "%s"', (field, text, message) => {
     expect(fieldProblem(field, text)).toBe(message);
