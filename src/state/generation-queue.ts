@@ -28,9 +28,14 @@ export interface QueuedJob<Location extends ModelLocation | null = ModelLocation
 /** The largest seed torch.Generator takes here: seeds are drawn below 2³². */
 const SEED_RANGE = 2 ** 32;
 
-/** The seed the next job uses: a new one from `random` (in [0, 1)) when the settings ask for a random seed each time. */
+/** A new seed from `random` (in [0, 1)). */
+export function drawSeed(random: () => number): number {
+  return Math.floor(random() * SEED_RANGE);
+}
+
+/** The seed the next job uses: a new one from `random` when the settings ask for a random seed each time. */
 export function nextSeed(settings: Pick<Settings, 'seed' | 'randomSeed'>, random: () => number): number {
-  return settings.randomSeed ? Math.floor(random() * SEED_RANGE) : settings.seed;
+  return settings.randomSeed ? drawSeed(random) : settings.seed;
 }
 
 /** Why a job cannot run when no model is chosen and none is installing. */

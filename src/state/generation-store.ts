@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { StorageFullError } from '../errors.ts';
-import type { LoadEvent, ProgressEvent } from '../pipeline/generate/pipeline-events.ts';
+import type { LoadEvent } from '../pipeline/generate/pipeline-events.ts';
 import type { MemoryMode } from '../pipeline/generate/memory-mode.ts';
 import type { ModelLocation } from '../model/model-location.ts';
 import type { EncodedVideo } from '../video/video-format.ts';
@@ -11,7 +11,10 @@ import type { ModelsNow, QueuedJob } from './generation-queue.ts';
 import { useHistoryStore } from './history-store.ts';
 import { installSettled, useModelsStore } from './models-store.ts';
 import { useEstimateStore } from './estimate-store.ts';
+import { advanceJobProgress, jobPhases, startJobProgress } from './job-progress.ts';
+import type { JobProgress } from './job-progress.ts';
 import { previewFeed } from './preview-feed.ts';
+import { currentSettingProblems } from './setting-drafts-store.ts';
 import { useSettingsStore } from './settings-store.ts';
 import { useStartImageStore } from './start-image-store.ts';
 import { videoFileName } from '../video/video-file-name.ts';
@@ -37,7 +40,8 @@ interface GenerationState {
   readonly running: QueuedJob | null;
   /** Jobs waiting their turn, first to run first. */
   readonly queue: readonly QueuedJob[];
-  readonly progress: ProgressEvent | null;
+  /** Where the running job is; null while none runs or it waits for an install. */
+  readonly progress: JobProgress | null;
   /** The running job waits for a model install to end before it starts. */
   readonly waitingForInstall: boolean;
   readonly error: string | null;
@@ -48,6 +52,7 @@ interface GenerationState {
    * end in a model: said again as the settings and models change, gone once it no longer holds.
    */
   readonly refused: boolean;
+  /** The last finished video: kept through failed and cancelled jobs until a new one replaces it. */
   readonly result: GeneratedVideo | null;
   /** How long the last finished generation took, start to saved file. */
   readonly tookMs: number | null;
@@ -55,7 +60,7 @@ interface GenerationState {
   readonly loads: readonly LoadEvent[];
   /** The memory mode of the running (or last) job. */
   readonly loadsMemory: MemoryMode | null;
-  /** Queues a job from the current settings (a new seed first, when random); it starts at once if nothing runs. */
+  /** Queues a job from the current settings (a new seed first, when random); it starts at once if nothing runs. Nothing happens while a field holds a value that is not allowed. */
   generate(): Promise<void>;
   /** Stops the running job; the queue goes on. */
   cancel(): void;
@@ -119,12 +124,11 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
   const run = async (queued: QueuedJob) => {
     const job = queued.location ? { ...queued, location: queued.location } : await afterInstall(queued);
     if (!job) return;
-    const previous = get().result;
-    if (previous) URL.revokeObjectURL(previous.url);
     controller = new AbortController();
     const started = performance.now();
     previewFeed.start(job.output.fps);
-    set({ status: 'running', running: job, progress: null, error: null, noModel: false, refused: false, result: null, tookMs: null, loads: [], loadsMemory: job.memory });
+    const progress = startJobProgress(jobPhases({ startImage: job.image !== null, preview: true }), started);
+    set({ status: 'running', running: job, progress, error: null, noModel: false, refused: false, tookMs: null, loads: [], loadsMemory: job.memory });
     try {
       const result = await runGeneration({
         location: job.location,
@@ -135,9 +139,9 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
         memory: job.memory,
         signal: controller.signal,
         onEvent: (event) => {
-          if (event.type === 'progress') set({ progress: event });
-          else if (event.type === 'load') set((state) => ({ loads: [...state.loads, event] }));
-          else previewFeed.latents(event);
+          if (event.type === 'preview') previewFeed.latents(event);
+          else set((state) => ({ progress: state.progress && advanceJobProgress(state.progress, event, performance.now()) }));
+          if (event.type === 'load') set((state) => ({ loads: [...state.loads, event] }));
         },
         onFrames: (event) => previewFeed.frames(event),
       });
@@ -147,6 +151,8 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
       const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: video.mimeType });
       const { saved, saveError } = await saveToHistory(video, job);
       const fileName = videoFileName(video.provenance, video.container);
+      const previous = get().result;
+      if (previous) URL.revokeObjectURL(previous.url);
       set({ status: 'done', tookMs: performance.now() - started, result: { url: URL.createObjectURL(blob), fileName, video: info, blob, saved, saveError } });
     } catch (error) {
       previewFeed.stop();
@@ -157,7 +163,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
       if (peak !== null) estimates.recordOutOfMemory(job.location, peak);
     } finally {
       controller = null;
-      set({ running: null });
+      set({ running: null, progress: null });
     }
   };
 
@@ -176,6 +182,8 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
     loadsMemory: null,
 
     async generate() {
+      // The button is off and says why; this covers the keyboard shortcut.
+      if (currentSettingProblems().length > 0) return;
       const job = snapshot();
       if (typeof job === 'string') {
         if (!get().running) set({ status: 'failed', error: job, noModel: job === NO_MODEL_MESSAGE, refused: true });

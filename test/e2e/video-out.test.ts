@@ -6,7 +6,7 @@ import { decode as decodePng } from 'fast-png';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/node/cli/run-cli.ts';
-import { openAppAfterSelfCheck } from './browser.ts';
+import { openAppAfterSelfCheck, saveScreenshot } from './browser.ts';
 import type { ReadyApp } from './browser.ts';
 import { serveTinyBundle } from './tiny-bundle.ts';
 import type { ServedTinyBundle } from './tiny-bundle.ts';
@@ -48,6 +48,8 @@ interface PreviewLogEntry {
   /** The denoising step whose latent preview is shown. */
   step: number;
   status: string;
+  /** The tab title at that moment. */
+  title: string;
 }
 
 /** Generates through the UI, logging what the preview shows and the status at every change. */
@@ -57,7 +59,7 @@ async function generateInUi(): Promise<PreviewLogEntry[]> {
     const record = () => {
       const canvas = document.querySelector<HTMLElement>('[data-testid=preview-canvas]');
       const status = document.querySelector<HTMLElement>('[data-testid=generation-status]')?.dataset.status ?? '';
-      log.push({ shown: Number(canvas?.dataset.framesShown ?? 0), step: Number(canvas?.dataset.previewStep ?? 0), status });
+      log.push({ shown: Number(canvas?.dataset.framesShown ?? 0), step: Number(canvas?.dataset.previewStep ?? 0), status, title: document.title });
     };
     const attributeFilter = ['data-frames-shown', 'data-preview-step', 'data-status'];
     new MutationObserver(record).observe(document.body, { subtree: true, attributes: true, attributeFilter });
@@ -101,6 +103,7 @@ function channelMeans(rgba: Uint8Array): number[] {
 }
 
 const historyEntries = () => page.getByTestId('history-entry');
+const PAGE_TITLE = 'wan-web: Wan2.2 video generation in your browser';
 
 describe('video out: preview, WebCodecs + Mediabunny MP4, history in OPFS', () => {
   test('frames show while generating; the MP4 is what ffprobe and ffmpeg say it should be', async () => {
@@ -110,6 +113,9 @@ describe('video out: preview, WebCodecs + Mediabunny MP4, history in OPFS', () =
     // The latent preview of every denoising step, before any frame is decoded, then decoded frames, all before the end.
     expect([...new Set(running.filter((entry) => entry.shown === 0 && entry.step > 0).map((entry) => entry.step))]).toEqual([1, 2]);
     expect(running.some((entry) => entry.shown > 0)).toBe(true);
+    // The tab says how far the job is while it runs, and has the page's own title back at the end.
+    expect(running.some((entry) => /^\d+% · (Denoising|Decoding frames) \d+\/\d+ · wan-web$/.test(entry.title))).toBe(true);
+    expect(await page.title()).toBe(PAGE_TITLE);
 
     const info = page.getByTestId('result-info');
     const codec = (await info.getAttribute('data-codec'))!;
@@ -162,10 +168,17 @@ describe('video out: preview, WebCodecs + Mediabunny MP4, history in OPFS', () =
 
   test('a cancelled generation leaves no entry; a full disk keeps the old entries and says so', async () => {
     await fillSettings(43);
+    await page.getByTestId('steps').fill('40');
     await page.getByTestId('generate').click();
+    await page.getByTestId('job-progress-bar').waitFor();
+    await expect.poll(() => page.getByTestId('generation-status').textContent(), { timeout: 120_000, interval: 100 }).toMatch(/Denoising ([3-9]|\d\d)\//);
+    expect(await page.getByTestId('job-times').textContent()).toMatch(/^Elapsed \d+\.\d s\. About .* left/);
+    await saveScreenshot(page, 'video-out-generating');
     await page.getByTestId('cancel').click();
     await page.locator('[data-testid=generation-status][data-status=canceled]').waitFor({ timeout: 120_000 });
     expect(await historyEntries().count()).toBe(1);
+    expect(await page.title()).toBe(PAGE_TITLE);
+    await page.getByTestId('steps').fill(String(SETTINGS.steps));
 
     const cdp = await page.context().newCDPSession(page);
     const origin = new URL(page.url()).origin;
@@ -176,6 +189,11 @@ describe('video out: preview, WebCodecs + Mediabunny MP4, history in OPFS', () =
       expect(await page.getByTestId('save-error').textContent()).toContain('no room left');
       expect(await page.getByTestId('download').isVisible()).toBe(true);
       expect(await historyEntries().count()).toBe(1);
+      // A job cancelled after that leaves the finished video in the player.
+      await page.getByTestId('generate').click();
+      await page.getByTestId('cancel').click();
+      await page.locator('[data-testid=generation-status][data-status=canceled]').waitFor({ timeout: 120_000 });
+      expect(await page.getByTestId('result-video').isVisible()).toBe(true);
       await page.reload();
       await page.locator('[data-testid=gallery][data-loaded=true]').waitFor();
       await expect.poll(() => historyEntries().count()).toBe(1);
@@ -185,5 +203,37 @@ describe('video out: preview, WebCodecs + Mediabunny MP4, history in OPFS', () =
 
     await historyEntries().first().getByTestId('history-delete').click();
     await expect.poll(() => historyEntries().count()).toBe(0);
+  });
+
+  test('invalid settings are marked on their fields, all listed, and Generate is off until they are fixed', async () => {
+    const generate = page.getByTestId('generate');
+    const invalid = (id: string) => page.getByTestId(id).getAttribute('aria-invalid');
+    await page.getByTestId('steps').fill('0');
+    await page.getByTestId('guidance').fill('-3');
+    await page.getByTestId('fps').fill('0');
+    await page.getByTestId('seed').fill('');
+    await page.getByTestId('frames').fill('6');
+    for (const id of ['frames', 'steps', 'guidance', 'seed', 'fps']) expect(await invalid(id)).toBe('true');
+    expect(await page.getByTestId('steps-problem').textContent()).toBe('Steps: use a whole number from 1 to 200.');
+    expect(await page.getByTestId('setting-problems').getByRole('listitem').count()).toBe(5);
+    expect(await generate.isDisabled()).toBe(true);
+    expect(await generate.getAttribute('aria-describedby')).toBe('setting-problems');
+    expect(await page.getByTestId('setting-problems').textContent()).toContain('Generate is off until these 5 settings are fixed');
+    await saveScreenshot(page, 'video-out-invalid-fields');
+    await page.keyboard.press('Control+Enter');
+    expect(await page.getByTestId('generation-status').getAttribute('data-status')).not.toBe('running');
+
+    // Leaving the frames field rounds it to 4n + 1; the dice draws a seed; the rest are typed right.
+    await page.getByTestId('steps').focus();
+    expect(await page.getByTestId('frames').inputValue()).toBe('5');
+    expect(await page.getByText(/Infinity/).count()).toBe(0);
+    await page.getByTestId('seed-dice').click();
+    expect(Number(await page.getByTestId('seed').inputValue())).toBeGreaterThanOrEqual(0);
+    await page.getByTestId('steps').fill('2');
+    await page.getByTestId('guidance').fill('5');
+    await page.getByTestId('fps').fill('24');
+    for (const id of ['frames', 'steps', 'guidance', 'seed', 'fps']) expect(await invalid(id)).toBe('false');
+    expect(await page.getByTestId('setting-problems').textContent()).toBe('');
+    expect(await generate.isDisabled()).toBe(false);
   });
 });

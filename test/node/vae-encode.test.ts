@@ -71,7 +71,10 @@ describe('VAE encoder graphs', () => {
     ]);
     expect(stage2!.outputs.find((o) => o.name === 'latent')!.dims).toEqual([1, 48, 'H', 'W']);
     const video = Float32Array.from({ length: 3 * 5 * 32 * 48 }, (_, i) => Math.sin(i * 0.37));
-    const latent = await encoder.encodeVideo(video, { frames: 5, height: 32, width: 48 });
+    const runs: [number, number][] = [];
+    const latent = await encoder.encodeVideo(video, { frames: 5, height: 32, width: 48 }, (done, total) => runs.push([done, total]));
+    // Frame 0 through the 3 stages, then 4 frames through stage 0, 2 pairs through stage 1, 1 through stage 2: every run told, in order.
+    expect(runs).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1, 10]));
     expect([latent.channels, latent.frames, latent.height, latent.width]).toEqual([48, 2, 2, 3]);
     expect(latent.data.every(Number.isFinite)).toBe(true);
   });

@@ -221,6 +221,31 @@ describe('MeasurementRecorder', () => {
     });
   });
 
+  test('a session loading inside a phase is part of that phase, not the end of it', () => {
+    let now = 0;
+    const recorder = new MeasurementRecorder(null, () => now);
+    const at = (time: number, phase: PipelinePhase, step: number, steps = 3) => {
+      now = time;
+      recorder.observe({ type: 'progress', phase, step, steps, elapsedMs: 0, etaMs: null });
+    };
+    at(0, 'encoding-text', 0, 2);
+    at(10, 'loading', 0, 1);
+    at(400, 'encoding-text', 1, 2);
+    at(500, 'encoding-text', 2, 2);
+    at(500, 'encoding-image', 0, 1);
+    at(510, 'loading', 0, 1);
+    at(900, 'encoding-image', 1, 3);
+    at(1000, 'encoding-image', 3, 3);
+    at(1200, 'denoising', 0);
+    at(1210, 'loading', 0, 1);
+    for (const [step, time] of [[1, 5000], [2, 6000], [3, 7000]] as const) at(time, 'denoising', step);
+    at(7000, 'decoding', 0);
+    at(7010, 'loading', 0, 1);
+    for (const [step, time] of [[1, 8000], [2, 8500], [3, 8800], [4, 9100]] as const) at(time, 'decoding', step);
+    const measurement = recorder.finish({ settings: { width: 128, height: 96, frames: 13 }, ditPassesPerStep: 1 }, WAN_DIT);
+    expect(measurement).toMatchObject({ textEncodeMs: 400, imageEncodeMs: 700, ditPassMs: 1000, decodeFrameMs: 300 });
+  });
+
   test('leaves out what a short run cannot tell, and memory where none is counted', () => {
     const recorder = new MeasurementRecorder();
     recorder.observe({ type: 'progress', phase: 'denoising', step: 0, steps: 1, elapsedMs: 0, etaMs: null });

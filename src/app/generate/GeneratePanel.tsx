@@ -1,58 +1,26 @@
-import { useModelsStore } from '../../state/models-store.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
 import { useStartImageStore } from '../../state/start-image-store.ts';
 import type { Settings } from '../../state/settings-store.ts';
 import { LengthField } from './LengthField.tsx';
+import { ModelField } from './ModelField.tsx';
 import { MemoryModeField } from './MemoryModeField.tsx';
 import { NegativePromptField } from './NegativePromptField.tsx';
 import { NumberField } from './NumberField.tsx';
 import { SETTING_RANGES } from '../../pipeline/generate/generation-settings.ts';
 import { SIZE_PRESETS } from './size-presets.ts';
+import { FPS_RANGE } from '../../state/setting-fields.ts';
+import { SeedDice } from './SeedDice.tsx';
+import { SETTING_HELP } from './setting-help.ts';
 
 /** Model, negative prompt, size, length, steps, guidance, shift, sampler, seed, file format and GPU memory mode. */
 export function GeneratePanel() {
   const settings = useSettingsStore();
-  const installed = useModelsStore((s) => s.installed);
   const sizeKey = `${settings.width}x${settings.height}`;
   const hasImage = useStartImageStore((s) => s.image !== null);
   return (
     <section className="panel" aria-labelledby="generate-heading">
       <h2 id="generate-heading">Settings</h2>
-      <label htmlFor="model">Model</label>
-      <select
-        id="model"
-        data-testid="model"
-        value={settings.modelSource === 'installed' ? settings.installedModelId : 'url'}
-        onChange={(event) => {
-          const model = installed.find((candidate) => candidate.id === event.target.value);
-          if (model) settings.chooseModel(model);
-          else if (event.target.value === 'url') settings.update({ modelSource: 'url' });
-          else settings.update({ modelSource: 'installed' });
-        }}
-      >
-        {settings.modelSource === 'installed' && !installed.some((model) => model.id === settings.installedModelId) && (
-          <option value={settings.installedModelId}>{installed.length === 0 ? 'No model installed' : 'Choose an installed model'}</option>
-        )}
-        {installed.map((model) => (
-          <option key={model.id} value={model.id}>
-            {model.name}
-          </option>
-        ))}
-        <option value="url">A bundle URL, without installing</option>
-      </select>
-      {settings.modelSource === 'url' && (
-        <>
-          <label htmlFor="bundle-url">Model bundle URL</label>
-          <input
-            id="bundle-url"
-            data-testid="bundle-url"
-            type="url"
-            placeholder="https://…/wan2.2-ti2v-5b-int4/"
-            value={settings.bundleUrl}
-            onChange={(event) => settings.update({ bundleUrl: event.target.value })}
-          />
-        </>
-      )}
+      <ModelField />
       <NegativePromptField />
       <div className="fields">
         <div className="field">
@@ -77,18 +45,26 @@ export function GeneratePanel() {
         </div>
         <LengthField />
         <NumberField id="steps" label="Steps" {...SETTING_RANGES.steps} />
-        <NumberField id="guidance" label="Guidance" {...SETTING_RANGES.guidance} step={0.5} />
+        <NumberField id="guidance" label="Guidance" {...SETTING_RANGES.guidance} step={0.5} help={SETTING_HELP.guidance} />
         {/* Shift must be above its minimum: the input starts one step over it. */}
-        <NumberField id="shift" label="Shift" min={SETTING_RANGES.shift.min + 0.5} max={SETTING_RANGES.shift.max} step={0.5} />
+        <NumberField id="shift" label="Shift" min={SETTING_RANGES.shift.min + 0.5} max={SETTING_RANGES.shift.max} step={0.5} help={SETTING_HELP.shift} />
         <div className="field">
           <label htmlFor="sampler">Sampler</label>
-          <select id="sampler" value={settings.sampler} onChange={(event) => settings.update({ sampler: event.target.value as Settings['sampler'] })}>
+          <select
+            id="sampler"
+            aria-describedby="sampler-help"
+            value={settings.sampler}
+            onChange={(event) => settings.update({ sampler: event.target.value as Settings['sampler'] })}
+          >
             <option value="unipc">UniPC (Wan default)</option>
             <option value="euler">Euler</option>
             <option value="dmd">DMD (FastWan, 3 steps)</option>
           </select>
+          <span className="hint" id="sampler-help">
+            {SETTING_HELP.sampler}
+          </span>
         </div>
-        <NumberField id="seed" label="Seed" {...SETTING_RANGES.seed} />
+        <NumberField id="seed" label="Seed" {...SETTING_RANGES.seed} beside={<SeedDice />} help={SETTING_HELP.seed} />
         <div className="field">
           <label htmlFor="container">Video format</label>
           <select id="container" value={settings.container} onChange={(event) => settings.update({ container: event.target.value as Settings['container'] })}>
@@ -96,7 +72,7 @@ export function GeneratePanel() {
             <option value="webm">WebM</option>
           </select>
         </div>
-        <NumberField id="fps" label="Frame rate" min={1} max={60} />
+        <NumberField id="fps" label="Frame rate" {...FPS_RANGE} />
         <MemoryModeField />
       </div>
       <label className="checkbox">

@@ -1,15 +1,18 @@
 import { FPS, SETTING_RANGES } from '../../pipeline/generate/generation-settings.ts';
+import { clipLengthText, snapFrames } from '../../state/setting-fields.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
+import { SettingInput } from './NumberField.tsx';
 
 /** Whole seconds at 24 fps as Wan counts frames: 4n + 1 (1 s → 25 frames … 5 s → 121). */
 const LENGTHS = [1, 2, 3, 4, 5].map((seconds) => ({ seconds, frames: seconds * FPS + 1 })).filter((length) => length.frames <= SETTING_RANGES.frames.max);
 
-/** The clip's length, in seconds or in frames (4n + 1, as the model needs). */
+/** The clip's length, in seconds or in frames (4n + 1, as the model needs; a count typed in rounds to one when the field is left). */
 export function LengthField() {
   const frames = useSettingsStore((s) => s.frames);
   const fps = useSettingsStore((s) => s.fps);
   const update = useSettingsStore((s) => s.update);
   const preset = LENGTHS.find((length) => length.frames === frames);
+  const length = clipLengthText(frames, fps);
   return (
     <div className="field">
       <label htmlFor="length">Length</label>
@@ -22,20 +25,12 @@ export function LengthField() {
         {!preset && <option value="custom">{frames} frames</option>}
       </select>
       <label htmlFor="frames">Frames</label>
-      <input
-        id="frames"
-        data-testid="frames"
-        type="number"
-        min={SETTING_RANGES.frames.min}
-        max={SETTING_RANGES.frames.max}
-        step={4}
-        value={frames}
-        aria-describedby="frames-hint"
-        onChange={(event) => update({ frames: Number(event.target.value) })}
-      />
-      <span className="hint" id="frames-hint">
-        {(frames / fps).toFixed(2)} s at {fps} fps
-      </span>
+      <SettingInput id="frames" {...SETTING_RANGES.frames} step={4} describedBy={length ? ['frames-hint'] : []} onLeave={snapFrames} />
+      {length && (
+        <span className="hint" id="frames-hint">
+          {length}
+        </span>
+      )}
     </div>
   );
 }

@@ -5,14 +5,15 @@ import { SelfTestCaption } from './SelfTestCaption.tsx';
 import { ShareButton } from './ShareButton.tsx';
 import { usePreviewCanvas } from './use-preview-canvas.ts';
 
-/** Frames as they decode, then the finished video with download and share. */
+/** Frames as they decode, then the finished video with download and share; a failed or cancelled job leaves the last video in place. */
 export function PreviewPanel() {
   const { status, result } = useGenerationStore();
   const { ref, framesShown, previewStep } = usePreviewCanvas();
+  const live = status === 'running' || !result;
   return (
     <section className="panel" aria-labelledby="preview-heading">
       <h2 id="preview-heading">Video</h2>
-      {status !== 'done' && (
+      {live && (
         <canvas
           ref={ref}
           className="preview"
@@ -28,7 +29,7 @@ export function PreviewPanel() {
           }
         />
       )}
-      {status === 'done' && result && (
+      {!live && (
         <>
           <video className="preview" data-testid="result-video" src={result.url} controls loop autoPlay muted playsInline />
           <p className="hint" data-testid="result-info" data-codec={result.video.codec}>

@@ -88,7 +88,8 @@ export class MeasurementRecorder {
   }
 
   observe(event: PipelineEvent): void {
-    if (event.type !== 'progress') return;
+    // A session load happens inside the phase that needs it: it must not end that phase's timing.
+    if (event.type !== 'progress' || event.phase === 'loading') return;
     const now = this.now();
     if (this.current?.phase !== event.phase) {
       this.endPhase(now);

@@ -55,9 +55,18 @@ export class PhaseClock {
     readonly steps: number,
   ) {}
 
-  progress(done: number): ProgressEvent {
+  /** Step `done` of `steps` (the phase's own count, unless it is only known once the phase runs). */
+  progress(done: number, steps = this.steps): ProgressEvent {
     const elapsedMs = performance.now() - this.start;
-    const etaMs = done > 0 ? (elapsedMs / done) * (this.steps - done) : null;
-    return { type: 'progress', phase: this.phase, step: done, steps: this.steps, elapsedMs, etaMs };
+    const etaMs = done > 0 ? (elapsedMs / done) * (steps - done) : null;
+    return { type: 'progress', phase: this.phase, step: done, steps, elapsedMs, etaMs };
+  }
+
+  /** Reports each step of work counted as it runs (see VaeEncoder.encodeVideo's `onRun`). */
+  reporter(emit: (event: ProgressEvent) => void): StepReporter {
+    return (done, steps) => emit(this.progress(done, steps));
   }
 }
+
+/** Told after each unit of a long step: `done` of `total`. */
+export type StepReporter = (done: number, total: number) => void;

@@ -23,7 +23,7 @@ import type { SessionLoad } from './model-sessions.ts';
 import { DEFAULT_MEMORY_MODE, staysLoaded } from './memory-mode.ts';
 import type { MemoryMode } from './memory-mode.ts';
 import { PhaseClock } from './pipeline-events.ts';
-import type { FramesEvent, PipelineEvent } from './pipeline-events.ts';
+import type { FramesEvent, PipelineEvent, StepReporter } from './pipeline-events.ts';
 import { fitLatentRgbMap } from '../preview/latent-rgb-map.ts';
 import type { LatentRgbMap } from '../preview/latent-rgb-map.ts';
 import { latentRgbMapKey } from '../preview/latent-rgb-map-store.ts';
@@ -168,15 +168,18 @@ export class WanPipeline {
       // As Wan's max_area: the chosen size's area bounds the image-shaped output size.
       const prepared = prepareStartImage(image, settings.width * settings.height);
       settings = { ...settings, width: prepared.width, height: prepared.height };
-      emit(new PhaseClock('encoding-image', 1).progress(0));
-      firstFrame = await this.encodeImage(prepared.pixels, prepared.width, prepared.height);
+      const imageClock = new PhaseClock('encoding-image', 1);
+      emit(imageClock.progress(0));
+      firstFrame = await this.encodeImage(prepared.pixels, prepared.width, prepared.height, imageClock.reporter(emit));
       throwIfAborted(signal);
     }
 
     let previewMap: LatentRgbMap | null = null;
     if (options.preview) {
-      emit(new PhaseClock('preparing-preview', 1).progress(0));
-      previewMap = await this.latentRgbMap();
+      // One step when the map is stored; else the encoder's runs on the calibration image (the first compile GPU programs).
+      const previewClock = new PhaseClock('preparing-preview', 1);
+      emit(previewClock.progress(0));
+      previewMap = await this.latentRgbMap(previewClock.reporter(emit));
     }
     throwIfAborted(signal);
     const dims = latentDims(settings, this.dit.inChannels);
@@ -244,23 +247,23 @@ export class WanPipeline {
   }
 
   /** The VAE's latent → RGB map for previews: stored, or fitted once and stored. */
-  private latentRgbMap(): Promise<LatentRgbMap> {
+  private latentRgbMap(onRun: StepReporter): Promise<LatentRgbMap> {
     return this.previewMap.get(async () => {
       const store = this.options.previewMaps;
       const key = latentRgbMapKey(this.options.bundle.manifest);
       const stored = await store?.get(key).catch(() => null);
       if (stored) return stored;
-      const map = await fitLatentRgbMap((pixels, width, height) => this.encodeImage(pixels, width, height));
+      const map = await fitLatentRgbMap((pixels, width, height) => this.encodeImage(pixels, width, height, onRun));
       // A map that cannot be stored is fitted again next time; the preview works either way.
       await store?.put(key, map).catch(() => undefined);
       return map;
     });
   }
 
-  private async encodeImage(pixels: Float32Array, width: number, height: number): Promise<Float32Array> {
+  private async encodeImage(pixels: Float32Array, width: number, height: number, onRun: StepReporter): Promise<Float32Array> {
     const encoder = createVaeEncoder(this.options.ort, await this.stageSessions(encoderGraphName));
     try {
-      return (await encoder.encodeVideo(pixels, { frames: 1, height, width })).data;
+      return (await encoder.encodeVideo(pixels, { frames: 1, height, width }, onRun)).data;
     } finally {
       await this.endPhase(this.stageNames(encoderGraphName));
     }

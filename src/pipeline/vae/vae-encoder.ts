@@ -5,6 +5,7 @@ import { VaeStageRunner, ZeroTensors, resolveDim } from './vae-stage-runner.ts';
 import { assert } from '../../assert.ts';
 import { ManifestError } from '../../errors.ts';
 import { REBUILD_ADVICE } from '../../bundle/manifest.ts';
+import type { StepReporter } from '../generate/pipeline-events.ts';
 
 /** Shape of a pixel video [3, frames, height, width] (the official [1, 3, F, H, W] without the batch). */
 export interface VideoDims {
@@ -31,8 +32,10 @@ export interface VaeEncoder {
   /**
    * Encodes RGB in [-1, 1], [3, F, H, W] with F = 1 + 4k (an image is F = 1) and H, W multiples
    * of 16, into the normalised mean latent [C, 1 + k, H/16, W/16] (Wan's `encode`: mu only).
+   * `onRun` is told after every stage graph run: the first runs compile GPU programs and can
+   * take long, so a caller can show them moving.
    */
-  encodeVideo(video: Float32Array, dims: VideoDims): Promise<EncodedLatents>;
+  encodeVideo(video: Float32Array, dims: VideoDims, onRun?: StepReporter): Promise<EncodedLatents>;
 }
 
 /** Stage outputs handed to the next stage: `hidden` and `skip`. */
@@ -56,7 +59,10 @@ export function createVaeEncoder(ort: OrtModule, stages: readonly VaeStageSessio
   const channels = resolveDim(latentOutput.dims[1]!, { height: 1, width: 1 });
   const framesPerChunk = 2 ** (stages.length - 1);
 
-  async function mergeStage(k: number, level: Handoff[], first: boolean): Promise<Handoff[]> {
+  /** Stage runs for one latent frame: each stage once in the first chunk; later, stage k runs framesPerChunk / 2^k times. */
+  const runsPerChunk = (first: boolean) => (first ? stages.length : 2 * framesPerChunk - 1);
+
+  async function mergeStage(k: number, level: Handoff[], first: boolean, ran: () => void): Promise<Handoff[]> {
     const runner = runners[k]!;
     const pairs: [Handoff, Handoff][] = [];
     if (first) {
@@ -75,12 +81,13 @@ export function createVaeEncoder(ort: OrtModule, stages: readonly VaeStageSessio
         [VAE_IO.skipFrame(1)]: b[VAE_IO.skip]!,
       };
       next.push(await runner.run(feeds, first));
+      ran();
       for (const tensor of Object.values(feeds)) zeros.release(tensor);
     }
     return next;
   }
 
-  async function encodeVideo(video: Float32Array, dims: VideoDims): Promise<EncodedLatents> {
+  async function encodeVideo(video: Float32Array, dims: VideoDims, onRun?: StepReporter): Promise<EncodedLatents> {
     const { frames, height, width } = dims;
     if (!Number.isInteger((frames - 1) / framesPerChunk) || frames < 1) {
       throw new RangeError(`dims.frames is ${frames}; the VAE encodes 1 + ${framesPerChunk}·k frames (1 for an image).`);
@@ -96,6 +103,9 @@ export function createVaeEncoder(ort: OrtModule, stages: readonly VaeStageSessio
     const latentFrames = 1 + (frames - 1) / framesPerChunk;
     const latentPlane = grid.height * grid.width;
     const out = new Float32Array(channels * latentFrames * latentPlane);
+    const totalRuns = runsPerChunk(true) + (latentFrames - 1) * runsPerChunk(false);
+    let runs = 0;
+    const ran = () => onRun?.(++runs, totalRuns);
     for (const runner of runners) runner.reset(grid);
     try {
       for (let chunk = 0; chunk < latentFrames; chunk++) {
@@ -106,8 +116,9 @@ export function createVaeEncoder(ort: OrtModule, stages: readonly VaeStageSessio
           const frame = new Float32Array(imageChannels * plane);
           for (let c = 0; c < imageChannels; c++) frame.set(video.subarray((c * frames + f) * plane, (c * frames + f + 1) * plane), c * plane);
           level.push(await runners[0]!.run({ [VAE_IO.video]: new ort.Tensor('float32', frame, [1, imageChannels, height, width]) }, first));
+          ran();
         }
-        for (let k = 1; k < runners.length; k++) level = await mergeStage(k, level, first);
+        for (let k = 1; k < runners.length; k++) level = await mergeStage(k, level, first, ran);
         const latent = level[0]![VAE_IO.latent]!;
         const data = (await latent.getData()) as Float32Array;
         for (let c = 0; c < channels; c++) out.set(data.subarray(c * latentPlane, (c + 1) * latentPlane), (c * latentFrames + chunk) * latentPlane);
