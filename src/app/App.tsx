@@ -25,7 +25,7 @@ export function App() {
       <AppHeader />
       <main>
         <WorkerFailure />
-        <GettingStarted />
+        <GettingStarted place="above" />
         <div className="studio" data-testid="studio" data-running={running}>
           <div className="studio-prompt">
             <RestoreNotice />
@@ -41,6 +41,7 @@ export function App() {
             <GeneratePanel />
           </div>
         </div>
+        <GettingStarted place="below" />
         <Gallery />
         <div className="studio-below">
           <ModelsPanel />

@@ -5,13 +5,17 @@ import { useSystemStore } from '../state/system-store.ts';
 import { NextModelCard } from './onboarding/NextModelCard.tsx';
 import './GettingStarted.css';
 
-/** The first run as two steps: the self-test model and its video, then a real model; until a real model is installed or the guide is closed. */
-export function GettingStarted() {
+/**
+ * The first run as two steps: the self-test model and its video, then a real model; until a real
+ * model is installed or the guide is closed. Step 1 sits above the studio; once the studio can
+ * generate, step 2 moves below it, so the prompt, Generate and the video stay in the first view.
+ */
+export function GettingStarted({ place }: { readonly place: 'above' | 'below' }) {
   const { capabilities, selfCheck } = useSystemStore();
   const { install, installSelfTest } = useModelsStore();
   const step = useOnboardingStep();
   const dismiss = useOnboardingStore((state) => state.dismiss);
-  if (!step) return null;
+  if (!step || (step === 'install-real-model') !== (place === 'below')) return null;
   const verdict = capabilities ? capabilityVerdict(capabilities, selfCheck) : null;
   const running = install?.status === 'running';
   return (

@@ -31,7 +31,9 @@ export function NextModelCard() {
         {others.map((other) => (
           <CatalogInstallButton key={other.key} model={other} quant={quant} disabled={running} />
         ))}
-        <a href="#models-heading">All install options</a>
+        <a className="button" href="#models-heading">
+          All install options
+        </a>
       </div>
     </div>
   );
