@@ -1,32 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FP32_CONFIG } from '../../src/bundle/quant-config.ts';
 import { VAE_IO } from '../../src/bundle/vae-names.ts';
 import type { BuiltGraph } from '../../src/convert/built-graph.ts';
-import { TAEW2_2, buildTaehvDecoderGraphs } from '../../src/convert/tiny-vae/index.ts';
-import { randomTaehvDecoderTensors, randomTaehvWeightSource } from '../../src/convert-install/random-tiny-decoder.ts';
 import type { RandomTaehvTensor } from '../../src/convert-install/random-tiny-decoder.ts';
-import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
 import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import type { CaseFile } from '../../src/node/cli/tensor-files.ts';
-import { GraphBuilder } from '../../src/onnx/index.ts';
 import type { OrtTensor } from '../../src/pipeline/ort-types.ts';
 import { VaeStageRunner, ZeroTensors } from '../../src/pipeline/vae/index.ts';
 import type { LatentGrid, VaeStageSession } from '../../src/pipeline/vae/index.ts';
+import { TAEHV_CASES, TAEHV_FIXTURES, TAEHV_WEIGHTS, buildFixtureTinyDecoder } from '../helpers/taehv-fixture.ts';
 import { stageSessionsOf } from '../helpers/tiny-vae.ts';
 
-/** test/fixtures/taehv/README.md: upstream TAEHV (taew2_2) on seeded random weights. */
-const FIXTURES = join(import.meta.dirname, '../fixtures/taehv');
 /** fp32 on both sides; the measured worst case is 2.2e-6 (see the README's table). */
 const ATOL = 5e-6;
-/** The latent cases, [1, T, 48, H, W]. */
-const CASES = ['t1_h2_w3', 't3_h2_w3', 't5_h2_w3', 't1_h3_w4', 't3_h3_w4', 't5_h3_w4'] as const;
-/** What make-reference.py drew: its seed, the tensors in draw order, and the SHA-256 of their float16 bytes. */
-const WEIGHTS = (JSON.parse(readFileSync(join(FIXTURES, 'stats.json'), 'utf8')) as { weights: { seed: number; sha256_f16: string; tensors: Record<string, number[]> } }).weights;
 /** Startup frames of the first latent that upstream drops (`frames_to_trim` = 4 − 1). */
 const FRAMES_TO_TRIM = 3;
 
@@ -36,11 +26,9 @@ let graphs: readonly BuiltGraph[];
 let sessions: VaeStageSession[];
 
 beforeAll(async () => {
-  tensors = randomTaehvDecoderTensors(TAEW2_2, WEIGHTS.seed);
-  const weights = randomTaehvWeightSource(tensors);
-  graphs = await buildTaehvDecoderGraphs((name) => ({ g: new GraphBuilder(name), weights, store: inlineWeightStore, quant: FP32_CONFIG }), TAEW2_2);
+  ({ tensors, graphs } = await buildFixtureTinyDecoder());
   sessions = await stageSessionsOf(graphs);
-  cases = await readCaseFile(join(FIXTURES, 'cases.safetensors'));
+  cases = await readCaseFile(join(TAEHV_FIXTURES, 'cases.safetensors'));
 });
 
 afterAll(async () => {
@@ -89,16 +77,16 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 
 describe('random tiny decoder weights', () => {
   test("are make-reference.py's torch draws, bit for bit, in upstream's state_dict order", () => {
-    expect(Object.fromEntries(tensors.map((t) => [t.name, t.shape]))).toEqual(WEIGHTS.tensors);
-    expect(tensors.map((t) => t.name)).toEqual(Object.keys(WEIGHTS.tensors));
+    expect(Object.fromEntries(tensors.map((t) => [t.name, t.shape]))).toEqual(TAEHV_WEIGHTS.tensors);
+    expect(tensors.map((t) => t.name)).toEqual(Object.keys(TAEHV_WEIGHTS.tensors));
     const hash = sha256.create();
     for (const t of tensors) hash.update(new Uint8Array(t.halves.buffer, t.halves.byteOffset, t.halves.byteLength));
-    expect(bytesToHex(hash.digest())).toBe(WEIGHTS.sha256_f16);
+    expect(bytesToHex(hash.digest())).toBe(TAEHV_WEIGHTS.sha256_f16);
   });
 });
 
 describe('tiny VAE decoder (taew2_2) against upstream TAEHV (fp32, random weights)', () => {
-  test.each(CASES)('%s: streamed one latent frame at a time, vs upstream streamed and whole', async (name) => {
+  test.each(TAEHV_CASES)('%s: streamed one latent frame at a time, vs upstream streamed and whole', async (name) => {
     const latent = await cases.float(`${name}/latent`);
     const ours = await decodeStreamed(sessions, latent);
     const streamed = (await cases.float(`${name}/streamed`)).data;
