@@ -14,3 +14,11 @@
 
 /** Graph name of tiny decoder stage `k` (one .onnx file each). */
 export const tinyDecoderGraphName = (k: number) => `tiny-vae-decoder-${k}`;
+export const isTinyDecoderGraph = (name: string) => /^tiny-vae-decoder-\d+$/.test(name);
+
+/** Prefix of the tiny decoder's files in a bundle (its graphs and its own weight files), which nothing else uses. */
+export const TINY_DECODER_FILE_PREFIX = 'tiny-vae-';
+
+/** Which decoder turns latents into video: the VAE's, or the tiny one (faster, a little less detail). */
+export type DecoderChoice = 'full' | 'tiny';
+export const DECODER_CHOICES: readonly DecoderChoice[] = ['full', 'tiny'];

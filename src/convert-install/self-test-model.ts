@@ -5,6 +5,11 @@ import { blobCheckpointFiles } from '../safetensors/index.ts';
 import type { BlobLike } from '../safetensors/byte-source.ts';
 import type { CheckpointFiles } from '../safetensors/index.ts';
 import { installFromCheckpoint } from './checkpoint-install.ts';
+import { randomTaehvDecoderTensors, randomTaehvWeightSource } from './random-tiny-decoder.ts';
+import { TAEW2_2 } from '../convert/tiny-vae/index.ts';
+import type { TaehvDecoderConfig } from '../convert/tiny-vae/index.ts';
+import type { WeightSource } from '../convert/weights/weight-source.ts';
+import type { ModelSource } from '../bundle/model-source.ts';
 import { SELF_TEST_MODEL_ID } from '../model/model-catalog.ts';
 import type { ModelStore, InstalledModel } from '../model/model-store.ts';
 
@@ -22,6 +27,15 @@ export const SELF_TEST_CONFIGS: WanCheckpointConfigs = {
   vae: { ...WAN22_TI2V_5B_CONFIGS.vae, base_dim: 16, decoder_base_dim: 16 },
   textEncoder: { ...WAN22_TI2V_5B_CONFIGS.textEncoder, d_ff: 64, d_kv: 8, d_model: 32, num_heads: 4, num_layers: 2, num_decoder_layers: 2, vocab_size: 384 },
 };
+
+/** The self-test model's tiny decoder: taew2_2's layout (48 latent channels in, 16× space, 4× time) at toy widths. */
+export const SELF_TEST_TINY_DECODER: TaehvDecoderConfig = { ...TAEW2_2, widths: [32, 16, 16, 16] };
+export const SELF_TEST_TINY_DECODER_SOURCE: ModelSource = { repo: 'wan-web/self-test', revision: `tiny-decoder-seed-${SELF_TEST_SEED}` };
+
+/** Seeded random weights for {@link SELF_TEST_TINY_DECODER} (as the upstream reference's, see random-tiny-decoder.ts). */
+export function selfTestTinyDecoderWeights(): WeightSource {
+  return randomTaehvWeightSource(randomTaehvDecoderTensors(SELF_TEST_TINY_DECODER, SELF_TEST_SEED));
+}
 
 /** The self-test model's checkpoint, generated in memory (seeded, so always the same bytes). */
 export async function selfTestCheckpoint(signal?: AbortSignal): Promise<CheckpointFiles> {

@@ -174,7 +174,7 @@ export async function convertSourceModel(
       };
       for (const graph of await recipe.build(makeContext, source)) {
         const file = `${graph.name}.onnx`;
-        files.push(await writeFile(sink, file, graph.bytes));
+        files.push(await writeBundleFile(sink, file, graph.bytes));
         graphs[graph.name] = { file, externalData: builders.get(graph.name)?.externalDataFiles() ?? [], contract: graph.contract };
       }
     }
@@ -187,7 +187,7 @@ export async function convertSourceModel(
       ...(options.signal ? { signal: options.signal } : {}),
     });
     files.push(...embedding.files);
-    if (tokenizer) files.push(await writeFile(sink, 'tokenizer.json', tokenizer));
+    if (tokenizer) files.push(await writeBundleFile(sink, 'tokenizer.json', tokenizer));
     files.push(...(await store.finish()));
 
     const manifest: BundleManifest = {
@@ -258,7 +258,8 @@ export async function convertCheckpoint(files: CheckpointFiles, sink: BundleSink
   return convertSourceModel(source, sink, options, tokenizer);
 }
 
-async function writeFile(sink: BundleSink, path: string, bytes: Uint8Array): Promise<FileRecord> {
+/** Writes one whole file into a bundle and returns its record (size, SHA-256). */
+export async function writeBundleFile(sink: Pick<BundleSink, 'create'>, path: string, bytes: Uint8Array): Promise<FileRecord> {
   const writer = HashingWriter.create(path, await sink.create(path));
   await writer.write(bytes);
   return writer.close();

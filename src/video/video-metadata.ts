@@ -1,3 +1,4 @@
+import type { DecoderChoice } from '../bundle/tiny-vae-names.ts';
 import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
 
 /** What a video was made from: written into the file and kept beside it in the history. */
@@ -7,6 +8,8 @@ export interface VideoProvenance {
   readonly model: string;
   readonly createdAt: string;
   readonly hasStartImage: boolean;
+  /** The decoder that made the frames; absent in videos made before the choice existed (full). */
+  readonly decoder?: DecoderChoice;
 }
 
 /** The container's metadata tags: the prompt as title, everything needed to re-run it as JSON in the comment. */

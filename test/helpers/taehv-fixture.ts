@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FP32_CONFIG } from '../../src/bundle/quant-config.ts';
+import type { QuantConfig } from '../../src/bundle/quant-config.ts';
 import { randomTaehvDecoderTensors, randomTaehvWeightSource } from '../../src/convert-install/random-tiny-decoder.ts';
 import type { RandomTaehvTensor } from '../../src/convert-install/random-tiny-decoder.ts';
 import type { BuiltGraph } from '../../src/convert/built-graph.ts';
@@ -23,10 +24,10 @@ export interface TaehvWeightsRecord {
 
 export const TAEHV_WEIGHTS = (JSON.parse(readFileSync(join(TAEHV_FIXTURES, 'stats.json'), 'utf8')) as { weights: TaehvWeightsRecord }).weights;
 
-/** The fixture's random taew2_2 weights, regenerated, and the fp32 stage graphs built from them. */
-export async function buildFixtureTinyDecoder(): Promise<{ tensors: RandomTaehvTensor[]; graphs: BuiltGraph[] }> {
+/** The fixture's random taew2_2 weights, regenerated, and the stage graphs built from them (fp32 unless `quant` says otherwise). */
+export async function buildFixtureTinyDecoder(quant: QuantConfig = FP32_CONFIG): Promise<{ tensors: RandomTaehvTensor[]; graphs: BuiltGraph[] }> {
   const tensors = randomTaehvDecoderTensors(TAEW2_2, TAEHV_WEIGHTS.seed);
   const weights = randomTaehvWeightSource(tensors);
-  const graphs = await buildTaehvDecoderGraphs((name) => ({ g: new GraphBuilder(name), weights, store: inlineWeightStore, quant: FP32_CONFIG }), TAEW2_2);
+  const graphs = await buildTaehvDecoderGraphs((name) => ({ g: new GraphBuilder(name), weights, store: inlineWeightStore, quant }), TAEW2_2);
   return { tensors, graphs };
 }

@@ -6,10 +6,12 @@ import { readCaseFile } from '../../src/node/cli/tensor-files.ts';
 import { clampUnit, createVaeDecoder } from '../../src/pipeline/vae/index.ts';
 import type { DecodedChunk, VaeStageSession } from '../../src/pipeline/vae/index.ts';
 import { TAEHV_FIXTURES, buildFixtureTinyDecoder } from '../helpers/taehv-fixture.ts';
-import { stageSessionsOf } from '../helpers/tiny-vae.ts';
+import { FP16_CONFIG, stageSessionsOf } from '../helpers/tiny-vae.ts';
 
 /** As in tiny-vae-golden.test.ts (fp32 on both sides). */
 const ATOL = 5e-6;
+/** fp16 activations against upstream's fp32, on [0, 1] (measured 5.4e-4; the weights are float16 on both sides). */
+const FP16_ATOL = 2e-3;
 
 let cases: CaseFile;
 let sessions: VaeStageSession[];
@@ -58,7 +60,7 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return max;
 }
 
-describe('createVaeDecoder on the tiny decoder (taew2_2, fp32, random weights) against upstream TAEHV', () => {
+describe('createVaeDecoder on the tiny decoder (taew2_2, random weights) against upstream TAEHV', () => {
   test.each(['t5_h3_w4', 't3_h2_w3', 't1_h2_w3'])('%s: streamed chunks as the full VAE streams them, equal to upstream', async (name) => {
     const { z, dims } = channelsFirst(await cases.float(`${name}/latent`));
     const decoder = createVaeDecoder(ort, sessions);
@@ -95,5 +97,15 @@ describe('createVaeDecoder on the tiny decoder (taew2_2, fp32, random weights) a
       expect(maxAbsDiff(upstreamLayout(chunks), reference)).toBeLessThanOrEqual(ATOL);
     }
     decoder.dispose();
+  });
+
+  test('fp16 activations (what the browser runs): close to upstream', async () => {
+    const fp16 = await stageSessionsOf((await buildFixtureTinyDecoder(FP16_CONFIG)).graphs);
+    const { z, dims } = channelsFirst(await cases.float('t3_h3_w4/latent'));
+    const chunks: DecodedChunk[] = [];
+    for await (const chunk of createVaeDecoder(ort, fp16).decodeLatents(z, dims)) chunks.push(chunk);
+    const error = maxAbsDiff(upstreamLayout(chunks), (await cases.float('t3_h3_w4/streamed')).data);
+    console.log(`tiny decoder, fp16 activations, t3_h3_w4: max |ours − upstream| ${error.toExponential(2)}`);
+    expect(error).toBeLessThanOrEqual(FP16_ATOL);
   });
 });
