@@ -7,9 +7,7 @@ import type { CheckpointFiles } from '../safetensors/index.ts';
 import { installFromCheckpoint } from './checkpoint-install.ts';
 import { randomTaehvDecoderTensors, randomTaehvWeightSource } from './random-tiny-decoder.ts';
 import { TAEW2_2 } from '../convert/tiny-vae/index.ts';
-import type { TaehvDecoderConfig } from '../convert/tiny-vae/index.ts';
-import type { WeightSource } from '../convert/weights/weight-source.ts';
-import type { ModelSource } from '../bundle/model-source.ts';
+import type { TaehvDecoderConfig, TinyDecoderInput } from '../convert/tiny-vae/index.ts';
 import { SELF_TEST_MODEL_ID } from '../model/model-catalog.ts';
 import type { ModelStore, InstalledModel } from '../model/model-store.ts';
 
@@ -29,12 +27,15 @@ export const SELF_TEST_CONFIGS: WanCheckpointConfigs = {
 };
 
 /** The self-test model's tiny decoder: taew2_2's layout (48 latent channels in, 16× space, 4× time) at toy widths. */
-export const SELF_TEST_TINY_DECODER: TaehvDecoderConfig = { ...TAEW2_2, widths: [32, 16, 16, 16] };
-export const SELF_TEST_TINY_DECODER_SOURCE: ModelSource = { repo: 'wan-web/self-test', revision: `tiny-decoder-seed-${SELF_TEST_SEED}` };
+const SELF_TEST_TINY_DECODER: TaehvDecoderConfig = { ...TAEW2_2, widths: [32, 16, 16, 16] };
 
-/** Seeded random weights for {@link SELF_TEST_TINY_DECODER} (as the upstream reference's, see random-tiny-decoder.ts). */
-export function selfTestTinyDecoderWeights(): WeightSource {
-  return randomTaehvWeightSource(randomTaehvDecoderTensors(SELF_TEST_TINY_DECODER, SELF_TEST_SEED));
+/** The self-test model's tiny decoder, with seeded random weights (drawn as the upstream reference's, see random-tiny-decoder.ts). */
+export function selfTestTinyDecoder(): TinyDecoderInput {
+  return {
+    weights: randomTaehvWeightSource(randomTaehvDecoderTensors(SELF_TEST_TINY_DECODER, SELF_TEST_SEED)),
+    source: { repo: 'wan-web/self-test', revision: `tiny-decoder-seed-${SELF_TEST_SEED}` },
+    config: SELF_TEST_TINY_DECODER,
+  };
 }
 
 /** The self-test model's checkpoint, generated in memory (seeded, so always the same bytes). */
@@ -74,6 +75,7 @@ export async function installSelfTestModel(store: ModelStore, signal?: AbortSign
     name: SELF_TEST_MODEL_NAME,
     quant: FP32_CONFIG,
     resume: { kind: 'self-test' },
+    tinyDecoder: selfTestTinyDecoder(),
     ...(signal ? { signal } : {}),
   });
 }

@@ -8,7 +8,7 @@ import type { QuantConfig } from '../bundle/quant-config.ts';
 import { TINY_DECODER_FILE_PREFIX } from '../bundle/tiny-vae-names.ts';
 import { parseVaeConfig } from '../bundle/vae-config.ts';
 import type { TaehvDecoderConfig } from '../convert/tiny-vae/index.ts';
-import { TAEW2_2, withTinyDecoder, writeTinyDecoder } from '../convert/tiny-vae/index.ts';
+import { TAEW2_2, checkTinyDecoderFits, withTinyDecoder, writeTinyDecoder } from '../convert/tiny-vae/index.ts';
 import type { WeightSource } from '../convert/weights/weight-source.ts';
 import { checkpointWeightSource } from '../convert/weights/weight-source.ts';
 import { ConvertError } from '../errors.ts';
@@ -59,10 +59,7 @@ export async function addTinyDecoderToDir(dir: string, weights: WeightSource, so
   if (manifest.tinyDecoder || manifest.files.some((f) => f.path.startsWith(TINY_DECODER_FILE_PREFIX))) {
     throw new ConvertError(`The bundle in ${dir} already has a tiny decoder.`, dir);
   }
-  const latentChannels = parseVaeConfig(manifest.configs.vae).zDim;
-  if (latentChannels !== config.latentChannels) {
-    throw new ConvertError(`The bundle in ${dir} has ${latentChannels} latent channels; the tiny decoder takes ${config.latentChannels} (it is for Wan2.2 TI2V-5B).`, dir);
-  }
+  checkTinyDecoderFits({ weights, source, config }, parseVaeConfig(manifest.configs.vae).zDim);
   const quant = { ...manifest.precision } as QuantConfig;
   const written: string[] = [];
   const sink = additionSink(dir, written);

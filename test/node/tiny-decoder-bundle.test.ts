@@ -13,6 +13,7 @@ import { convertCheckpoint } from '../../src/convert/convert-checkpoint.ts';
 import { TAEW2_2 } from '../../src/convert/tiny-vae/index.ts';
 import { runCli } from '../../src/node/cli/run-cli.ts';
 import { convertTinyA } from '../helpers/convert-tiny-a.ts';
+import { TINY } from '../helpers/golden-cases.ts';
 import { openDirBundle } from '../../src/node/dir-bundle.ts';
 import { dirBundleSink } from '../../src/node/dir-bundle-sink.ts';
 import { verifyDirBundle } from '../../src/node/verify-bundle.ts';
@@ -55,15 +56,28 @@ async function cli(args: readonly string[]): Promise<{ code: number; stderr: str
   return { code, stderr };
 }
 
+/** A TAEHV decoder for another latent space (taew2_1's 16 channels): not one for Wan2.2. */
+async function wrongFile(): Promise<string> {
+  const path = join(work, 'taew2_1.safetensors');
+  const tensors = randomTaehvDecoderTensors({ ...TAEW2_2, latentChannels: 16, patchSize: 1 }, 1);
+  await writeFile(path, encodeSafetensors(tensors.map((t) => ({ name: t.name, dtype: 'F16', shape: t.shape, data: t.halves }))));
+  return path;
+}
+
 const manifestOf = async (dir: string) => validateManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'))) as BundleManifest;
 
 describe('wan-web convert --tiny-decoder', () => {
-  test('with a source: a new bundle with the tiny decoder, at its precision', async () => {
+  test('with a source: a new bundle with the tiny decoder, at its precision; a wrong file is refused before anything is written', async () => {
     const dir = await convertTinyA(join(work, 'tiny-a'), ['--weights', 'fp16', '--activations', 'fp16', '--tiny-decoder', taew2_2]);
     const manifest = await manifestOf(dir);
-    expect(manifest.tinyDecoder?.graphs).toEqual(TINY_GRAPHS);
+    expect(manifest.tinyDecoder).toEqual({ source: { repo: taew2_2, revision: 'local' }, graphs: TINY_GRAPHS });
     expect(manifest.graphs['tiny-vae-decoder-1']!.contract.inputs.find((i) => i.name === 'hidden')?.dtype).toBe('float16');
     expect(await verifyDirBundle(dir, () => undefined)).toEqual([]);
+
+    const refused = await cli(['convert', TINY, join(work, 'tiny-a-refused'), '--tiny-decoder', await wrongFile()]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('not a tiny decoder for Wan2.2');
+    expect((await readdir(work)).filter((name) => name.startsWith('tiny-a-refused'))).toEqual([]);
   });
 
   test('--add-to adds it to a finished bundle: its graphs and weight files, listed and hashed; the other files as they were', async () => {
@@ -92,10 +106,7 @@ describe('wan-web convert --tiny-decoder', () => {
     await cp(plain, dir, { recursive: true });
     const files = (await readdir(dir)).sort();
     const manifest = await readFile(join(dir, 'manifest.json'), 'utf8');
-    const wrong = join(work, 'taew2_1.safetensors');
-    const tensors = randomTaehvDecoderTensors({ ...TAEW2_2, latentChannels: 16, patchSize: 1 }, 1);
-    await writeFile(wrong, encodeSafetensors(tensors.map((t) => ({ name: t.name, dtype: 'F16', shape: t.shape, data: t.halves }))));
-    const result = await cli(['convert', '--tiny-decoder', wrong, '--add-to', dir]);
+    const result = await cli(['convert', '--tiny-decoder', await wrongFile(), '--add-to', dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('not a tiny decoder for Wan2.2');
     expect(result.stderr).toContain('taew2_2.safetensors');

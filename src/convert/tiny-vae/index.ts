@@ -5,5 +5,5 @@ export type { TaehvStageLayout } from './taehv-decoder-graphs.ts';
 export { tinyDecoderGraphName } from '../../bundle/tiny-vae-names.ts';
 export { taehvDecoderTensors } from './taehv-tensors.ts';
 export type { TaehvTensor } from './taehv-tensors.ts';
-export { withTinyDecoder, writeTinyDecoder } from './tiny-decoder-bundle.ts';
-export type { TinyDecoderFiles } from './tiny-decoder-bundle.ts';
+export { checkTinyDecoderFits, withTinyDecoder, writeTinyDecoder } from './tiny-decoder-bundle.ts';
+export type { TinyDecoderFiles, TinyDecoderInput } from './tiny-decoder-bundle.ts';

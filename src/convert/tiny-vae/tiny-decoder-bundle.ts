@@ -7,7 +7,7 @@ import { TINY_DECODER_FILE_PREFIX } from '../../bundle/tiny-vae-names.ts';
 import { ConvertError } from '../../errors.ts';
 import { GraphBuilder } from '../../onnx/index.ts';
 import { ExternalWeightStore } from '../bundle/external-weight-store.ts';
-import { writeBundleFile } from '../convert-checkpoint.ts';
+import { writeBundleFile } from '../bundle/write-bundle-file.ts';
 import type { WeightSource } from '../weights/weight-source.ts';
 import type { TaehvDecoderConfig } from './taehv-config.ts';
 import { TAEW2_2 } from './taehv-config.ts';
@@ -20,8 +20,15 @@ export interface TinyDecoderFiles {
   readonly files: readonly FileRecord[];
 }
 
+/** A tiny decoder to build into a bundle: its weights, where they came from, and its sizes (default taew2_2). */
+export interface TinyDecoderInput {
+  readonly weights: WeightSource;
+  readonly source: ModelSource;
+  readonly config?: TaehvDecoderConfig;
+}
+
 /** Refuses weights that are not a TAEHV decoder of `config` (for taew2_2: madebyollin/taehv's taew2_2.safetensors). */
-function checkDecoderWeights(weights: WeightSource, config: TaehvDecoderConfig): void {
+function checkTinyDecoderWeights(weights: WeightSource, config: TaehvDecoderConfig = TAEW2_2): void {
   const advice = 'Use taew2_2.safetensors from github.com/madebyollin/taehv (the tiny decoder for Wan2.2).';
   for (const { name, shape } of taehvDecoderTensors(config)) {
     if (!weights.has(name)) throw new ConvertError(`${weights.component} has no tensor "${name}": it is not a tiny decoder for Wan2.2. ${advice}`, weights.component, name);
@@ -32,13 +39,22 @@ function checkDecoderWeights(weights: WeightSource, config: TaehvDecoderConfig):
   }
 }
 
+/** Refuses a tiny decoder that is not for a bundle whose latents have `latentChannels` channels, or whose weights are not a tiny decoder. */
+export function checkTinyDecoderFits(input: TinyDecoderInput, latentChannels: number): void {
+  const config = input.config ?? TAEW2_2;
+  if (latentChannels !== config.latentChannels) {
+    throw new ConvertError(`The model has ${latentChannels} latent channels; the tiny decoder takes ${config.latentChannels} (it is for Wan2.2 TI2V-5B).`);
+  }
+  checkTinyDecoderWeights(input.weights, config);
+}
+
 /**
  * Builds the tiny decoder's stage graphs from TAEHV decoder weights into `sink`, at the
  * bundle's precision (`quant`: its VAE weight and cache formats apply), with weight files of
  * its own (`tiny-vae-weights-000.bin`), so it can join a finished bundle without touching its files.
  */
 export async function writeTinyDecoder(sink: BundleSink, weights: WeightSource, quant: QuantConfig, config: TaehvDecoderConfig = TAEW2_2): Promise<TinyDecoderFiles> {
-  checkDecoderWeights(weights, config);
+  checkTinyDecoderWeights(weights, config);
   const store = await ExternalWeightStore.open(sink, { filePrefix: TINY_DECODER_FILE_PREFIX });
   try {
     const builders = new Map<string, GraphBuilder>();

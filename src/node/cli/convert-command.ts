@@ -75,7 +75,11 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   const isUrl = /^https?:\/\//.test(source);
   const local = isUrl ? null : nodeCheckpointFiles(resolve(source));
   const files: CheckpointFiles = local ?? httpCheckpointFiles(source, { fetch: globalThis.fetch });
-  const sink = await dirBundleSink(resolve(outDir));
+  const tiny = tinyDecoder === undefined ? null : await openTinyDecoderWeights(resolve(tinyDecoder));
+  const sink = await dirBundleSink(resolve(outDir)).catch(async (error: unknown) => {
+    await tiny?.close();
+    throw error;
+  });
   if (await sink.resumable?.readJournal()) process.stderr.write(`Resuming the conversion staged in ${outDir}.partial\n`);
 
   const controller = new AbortController();
@@ -88,10 +92,11 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       source: { repo: values.repo ?? source, revision: values.revision ?? 'local' },
       signal: controller.signal,
       onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
+      ...(tiny ? { tinyDecoder: { weights: tiny.weights, source: { repo: tinyDecoder!, revision: 'local' } } } : {}),
     });
     const total = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
     bar.done(`wrote ${outDir}: ${manifest.files.length} files, ${formatBytes(total)}`);
-    return tinyDecoder === undefined ? 0 : await addTinyDecoder(tinyDecoder, outDir);
+    return 0;
   } catch (error) {
     if (error instanceof ConvertError) throw error;
     // A source that failed before anything was staged leaves no folder to continue from.
@@ -106,6 +111,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     await local?.close();
+    await tiny?.close();
   }
 }
 
