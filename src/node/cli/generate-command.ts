@@ -28,7 +28,7 @@ Options (defaults: Wan2.2's official 50 UniPC steps, guidance 5, shift 5; with -
   --memory keep-loaded|balanced|one-at-a-time
                               which models stay loaded: all of them, the DiT only (default:
                               the text encoder and VAE load for their phase), or none
-  --decoder full|tiny         which decoder makes the frames (default full): tiny is much faster, with
+  --decoder full|tiny         which decoder makes the frames (default full): tiny is faster, with
                               a little less detail; the bundle needs one (wan-web convert --tiny-decoder)
   --vae-bands N               decode each large frame in N horizontal bands (default 1): less
                               memory at 720p, for some rows computed twice
