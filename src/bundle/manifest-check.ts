@@ -5,7 +5,9 @@ import { CONFIG_ADVICE } from './config-fields.ts';
 import { parseDitConfig } from './dit-config.ts';
 import { ACTIVATION_TYPES, VAE_CACHE_FORMATS, VAE_WEIGHT_FORMATS, WEIGHT_FORMATS } from './quant-config.ts';
 import { parseUmt5Config } from './umt5-config.ts';
+import { tinyDecoderGraphName } from './tiny-vae-names.ts';
 import { parseVaeConfig } from './vae-config.ts';
+import { VAE_IO } from './vae-names.ts';
 
 /**
  * The field checks of manifest.json (see validateManifest in manifest.ts). Each takes `fail`,
@@ -178,4 +180,27 @@ export function checkTokenizer(fail: Fail, value: unknown, files: ReadonlyMap<st
   const size = typeof value === 'string' ? files.get(value) : undefined;
   if (size === undefined) fail(`names the tokenizer ${describeJson(value)}, which is not in the file list`);
   if (size! > MAX_TOKENIZER_BYTES) fail(`lists a tokenizer of ${size} bytes; it is read whole, and none is bigger than ${MAX_TOKENIZER_BYTES}`);
+}
+
+/**
+ * The tiny decoder: absent, or its source and its stage graphs, named in order, each in
+ * `graphs` (already checked); the first takes the latent and only the last returns video.
+ */
+export function checkTinyDecoder(fail: Fail, value: unknown, graphs: Readonly<Record<string, unknown>>): void {
+  if (value === undefined) return;
+  const tiny = objectField(fail, value, 'tinyDecoder');
+  const source = objectField(fail, tiny.source, 'tinyDecoder.source');
+  textField(fail, source.repo, 'tinyDecoder.source.repo');
+  textField(fail, source.revision, 'tinyDecoder.source.revision');
+  const names = listField(fail, tiny.graphs, 'tinyDecoder.graphs', 16);
+  if (names.length === 0) fail('field "tinyDecoder.graphs" lists no graphs');
+  const tensorNames = (list: unknown) => (list as { name: string }[]).map((t) => t.name);
+  names.forEach((name, k) => {
+    if (name !== tinyDecoderGraphName(k)) fail(`field "tinyDecoder.graphs[${k}]" is ${describeJson(name)}, not "${tinyDecoderGraphName(k)}"`);
+    const contract = (graphs[name as string] as { contract?: { inputs: unknown; outputs: unknown } } | undefined)?.contract;
+    if (!contract) fail(`names the tiny decoder graph "${name as string}", which is not among the graphs`);
+    const { inputs, outputs } = contract!;
+    if (k === 0 && !tensorNames(inputs).includes(VAE_IO.latent)) fail(`has a tiny decoder whose first graph takes no "${VAE_IO.latent}"`);
+    if (tensorNames(outputs).includes(VAE_IO.video) !== (k === names.length - 1)) fail(`has a tiny decoder whose last graph is not the only one returning "${VAE_IO.video}"`);
+  });
 }

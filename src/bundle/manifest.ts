@@ -6,6 +6,7 @@ import {
   checkGraphs,
   checkPrecision,
   checkTextEmbedding,
+  checkTinyDecoder,
   checkTokenizer,
   isBundleFileName,
   objectField,
@@ -39,6 +40,14 @@ export interface EmbeddingTableEntry {
   readonly files: readonly { readonly path: string; readonly firstRow: number; readonly rowCount: number }[];
 }
 
+/** The optional tiny VAE decoder (madebyollin/taehv's taew2_2; see tiny-vae-names.ts), added by `wan-web convert --tiny-decoder`. */
+export interface TinyDecoderEntry {
+  /** Where its weights came from: a taew2_2.safetensors file, or the self-test model's seeded random weights. */
+  readonly source: ModelSource;
+  /** Its stage graphs, in order (`tiny-vae-decoder-0`, …), each an entry of `graphs` (whose external data are its own weight files). */
+  readonly graphs: readonly string[];
+}
+
 /** manifest.json: everything needed to load, verify and run a bundle. */
 export interface BundleManifest {
   readonly format: typeof BUNDLE_FORMAT;
@@ -61,6 +70,8 @@ export interface BundleManifest {
   readonly graphs: Readonly<Record<string, GraphEntry>>;
   readonly textEmbedding: EmbeddingTableEntry;
   readonly tokenizer: string | null;
+  /** Absent when the bundle has no tiny decoder. */
+  readonly tinyDecoder?: TinyDecoderEntry;
   /** Every file of the bundle except manifest.json, with its size and SHA-256. */
   readonly files: readonly FileRecord[];
 }
@@ -92,6 +103,7 @@ export function validateManifest(json: unknown): BundleManifest {
   checkGraphs(fail, m.graphs, files);
   checkTextEmbedding(fail, m.textEmbedding, files);
   checkTokenizer(fail, m.tokenizer, files);
+  checkTinyDecoder(fail, m.tinyDecoder, m.graphs as Record<string, unknown>);
   return json as BundleManifest;
 }
 

@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { convertCheckpoint } from '../convert/convert-checkpoint.ts';
+import type { TinyDecoderInput } from '../convert/tiny-vae/index.ts';
 import type { ConvertProgress } from '../bundle/convert-progress.ts';
 import type { CheckpointPolicy } from '../convert/bundle/conversion-journal.ts';
 import type { QuantConfig } from '../bundle/quant-config.ts';
@@ -33,6 +34,8 @@ export interface CheckpointInstallOptions {
   readonly onProgress?: (progress: ConvertProgress) => void;
   readonly storage?: StorageQuota;
   readonly checkpointPolicy?: CheckpointPolicy;
+  /** Also build this tiny decoder into the bundle. */
+  readonly tinyDecoder?: TinyDecoderInput;
 }
 
 const KEPT = 'the conversion so far is kept.';
@@ -67,6 +70,7 @@ export async function installFromCheckpoint(options: CheckpointInstallOptions): 
       ...(signal ? { signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.checkpointPolicy ? { checkpointPolicy: options.checkpointPolicy } : {}),
+      ...(options.tinyDecoder ? { tinyDecoder: options.tinyDecoder } : {}),
       beforeWriting: async (bytesToWrite) => {
         const resume = options.resume ?? { kind: 'checkpoint-url', url: options.url, source: options.source, quant, name };
         await ensureSpace(options.storage ?? (navigator.storage as StorageQuota), bytesToWrite, `Converting ${name}`, KEPT);

@@ -5,6 +5,9 @@ import { blobCheckpointFiles } from '../safetensors/index.ts';
 import type { BlobLike } from '../safetensors/byte-source.ts';
 import type { CheckpointFiles } from '../safetensors/index.ts';
 import { installFromCheckpoint } from './checkpoint-install.ts';
+import { randomTaehvDecoderTensors, randomTaehvWeightSource } from './random-tiny-decoder.ts';
+import { TAEW2_2 } from '../convert/tiny-vae/index.ts';
+import type { TaehvDecoderConfig, TinyDecoderInput } from '../convert/tiny-vae/index.ts';
 import { SELF_TEST_MODEL_ID, SELF_TEST_MODEL_NAME } from '../model/model-catalog.ts';
 import type { ModelStore, InstalledModel } from '../model/model-store.ts';
 
@@ -21,6 +24,18 @@ export const SELF_TEST_CONFIGS: WanCheckpointConfigs = {
   vae: { ...WAN22_TI2V_5B_CONFIGS.vae, base_dim: 16, decoder_base_dim: 16 },
   textEncoder: { ...WAN22_TI2V_5B_CONFIGS.textEncoder, d_ff: 64, d_kv: 8, d_model: 32, num_heads: 4, num_layers: 2, num_decoder_layers: 2, vocab_size: 384 },
 };
+
+/** The self-test model's tiny decoder: taew2_2's layout (48 latent channels in, 16× space, 4× time) at toy widths. */
+const SELF_TEST_TINY_DECODER: TaehvDecoderConfig = { ...TAEW2_2, widths: [32, 16, 16, 16] };
+
+/** The self-test model's tiny decoder, with seeded random weights (drawn as the upstream reference's, see random-tiny-decoder.ts). */
+export function selfTestTinyDecoder(): TinyDecoderInput {
+  return {
+    weights: randomTaehvWeightSource(randomTaehvDecoderTensors(SELF_TEST_TINY_DECODER, SELF_TEST_SEED)),
+    source: { repo: 'wan-web/self-test', revision: `tiny-decoder-seed-${SELF_TEST_SEED}` },
+    config: SELF_TEST_TINY_DECODER,
+  };
+}
 
 /** The self-test model's checkpoint, generated in memory (seeded, so always the same bytes). */
 export async function selfTestCheckpoint(signal?: AbortSignal): Promise<CheckpointFiles> {
@@ -59,6 +74,7 @@ export async function installSelfTestModel(store: ModelStore, signal?: AbortSign
     name: SELF_TEST_MODEL_NAME,
     quant: FP32_CONFIG,
     resume: { kind: 'self-test' },
+    tinyDecoder: selfTestTinyDecoder(),
     ...(signal ? { signal } : {}),
   });
 }

@@ -13,7 +13,9 @@ import { SafetensorsError, openCheckpoint } from '../safetensors/index.ts';
 import type { AbortSignalLike, Checkpoint, CheckpointFiles } from '../safetensors/index.ts';
 import type { BundleSink } from '../bundle/bundle-sink.ts';
 import { ExternalWeightStore } from './bundle/external-weight-store.ts';
-import { HashingWriter } from '../bundle/hashing-writer.ts';
+import { writeBundleFile } from './bundle/write-bundle-file.ts';
+import { checkTinyDecoderFits, withTinyDecoder, writeTinyDecoder } from './tiny-vae/tiny-decoder-bundle.ts';
+import type { TinyDecoderInput } from './tiny-vae/tiny-decoder-bundle.ts';
 import type { FileRecord } from '../bundle/hashing-writer.ts';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE } from '../bundle/manifest.ts';
 import type { BundleManifest, GraphEntry } from '../bundle/manifest.ts';
@@ -42,6 +44,8 @@ export interface ConvertOptions {
    * ({@link estimateBundleBytes} less what an interrupted run kept); throw to refuse.
    */
   readonly beforeWriting?: (bytesToWrite: number) => Promise<void>;
+  /** Also build the tiny decoder into the bundle (checked before anything is written). */
+  readonly tinyDecoder?: TinyDecoderInput;
 }
 
 /** The opened source: one checkpoint per component, with its config. */
@@ -149,6 +153,8 @@ export async function convertSourceModel(
   const files: FileRecord[] = [];
   let store: ExternalWeightStore | undefined;
   try {
+    const tiny = options.tinyDecoder;
+    if (tiny) checkTinyDecoderFits(tiny, parseVaeConfig(source.configs.vae).zDim);
     const journal = await ConversionJournal.open(sink.resumable, conversionKey(source, options), options.checkpointPolicy);
     const total = totalSourceBytes(source);
     const meter = new SourceReadMeter(
@@ -174,7 +180,7 @@ export async function convertSourceModel(
       };
       for (const graph of await recipe.build(makeContext, source)) {
         const file = `${graph.name}.onnx`;
-        files.push(await writeFile(sink, file, graph.bytes));
+        files.push(await writeBundleFile(sink, file, graph.bytes));
         graphs[graph.name] = { file, externalData: builders.get(graph.name)?.externalDataFiles() ?? [], contract: graph.contract };
       }
     }
@@ -187,10 +193,12 @@ export async function convertSourceModel(
       ...(options.signal ? { signal: options.signal } : {}),
     });
     files.push(...embedding.files);
-    if (tokenizer) files.push(await writeFile(sink, 'tokenizer.json', tokenizer));
+    if (tokenizer) files.push(await writeBundleFile(sink, 'tokenizer.json', tokenizer));
     files.push(...(await store.finish()));
 
-    const manifest: BundleManifest = {
+    if (tiny) phase = 'tiny decoder';
+    const tinyFiles = tiny ? await writeTinyDecoder(sink, tiny.weights, options.quant, tiny.config) : undefined;
+    const built: BundleManifest = {
       format: BUNDLE_FORMAT,
       formatVersion: BUNDLE_FORMAT_VERSION,
       name: options.name ?? options.source.repo,
@@ -203,6 +211,7 @@ export async function convertSourceModel(
       tokenizer: tokenizer ? 'tokenizer.json' : null,
       files: files.sort((a, b) => a.path.localeCompare(b.path)),
     };
+    const manifest = tiny && tinyFiles ? withTinyDecoder(built, tinyFiles, tiny.source) : built;
     const writer = await sink.create(MANIFEST_FILE);
     await writer.write(new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
     await writer.close();
@@ -256,10 +265,4 @@ export async function convertCheckpoint(files: CheckpointFiles, sink: BundleSink
     throw error;
   }
   return convertSourceModel(source, sink, options, tokenizer);
-}
-
-async function writeFile(sink: BundleSink, path: string, bytes: Uint8Array): Promise<FileRecord> {
-  const writer = HashingWriter.create(path, await sink.create(path));
-  await writer.write(bytes);
-  return writer.close();
 }

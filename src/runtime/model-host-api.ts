@@ -1,5 +1,6 @@
 import type { ConvertProgress } from '../bundle/convert-progress.ts';
 import type { QuantConfig } from '../bundle/quant-config.ts';
+import type { DecoderChoice } from '../bundle/tiny-vae-names.ts';
 import type { ModelLocation } from '../model/model-location.ts';
 import type { InstalledModel, ModelSourceRef, PartialInstall } from '../model/model-store.ts';
 import type { InstallProgress } from '../model/url-bundle-install.ts';
@@ -41,6 +42,8 @@ export interface GenerateRequest {
   /** Send a latent preview after every denoising step. */
   readonly preview?: boolean;
   readonly memory?: MemoryMode;
+  /** Which decoder makes the frames (default full). */
+  readonly decoder?: DecoderChoice;
 }
 
 /** What a running generation tells its caller. */

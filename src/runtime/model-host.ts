@@ -198,7 +198,7 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
   }
 
   private async runGeneration(request: GenerateRequest, listener: GenerationListener, signal: AbortSignal): Promise<GenerationOutcome> {
-    const { location, settings, image = null, video, preview = false, memory } = request;
+    const { location, settings, image = null, video, preview = false, memory, decoder = 'full' } = request;
     const transfer = this.parts.transfer ?? (<T>(value: T) => value);
     let encoding: Promise<VideoEncoding> | undefined;
     try {
@@ -210,7 +210,7 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
       const onFrames = async (event: FramesEvent) => {
         if (video) {
           const actual = { ...settings, width: event.width, height: event.height };
-          encoding ??= this.parts.createVideoEncoding(event.width, event.height, video, { settings: actual, model, createdAt, hasStartImage: image !== null });
+          encoding ??= this.parts.createVideoEncoding(event.width, event.height, video, { settings: actual, model, createdAt, hasStartImage: image !== null, decoder });
           await (await encoding).add(event.frames);
         }
         await listener.onFrames?.(transfer(event, event.frames.map((frame) => frame.buffer as ArrayBuffer)));
@@ -219,7 +219,7 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
         recorder.observe(event);
         listener.onEvent?.(event);
       };
-      const result = await wan.generate(settings, image, { onEvent, onFrames, preview, signal, ...(memory ? { memory } : {}) });
+      const result = await wan.generate(settings, image, { onEvent, onFrames, preview, signal, decoder, ...(memory ? { memory } : {}) });
       const measurement = recorder.finish(result, wan.ditWork);
       const encoded = encoding ? await (await encoding).finish() : null;
       return transfer({ ...result, video: encoded, measurement, machine: gpu.machine() }, encoded ? [encoded.bytes.buffer as ArrayBuffer] : []);

@@ -1,5 +1,6 @@
 import { ALL_FORMATS, BlobSource, Input, WEBM } from 'mediabunny';
 import { InvalidInputError } from '../errors.ts';
+import type { DecoderChoice } from '../bundle/tiny-vae-names.ts';
 import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
 import { parseGenerationSettings } from '../pipeline/generate/generation-settings-parse.ts';
 import type { VideoContainer, VideoOutputOptions } from './video-format.ts';
@@ -11,6 +12,8 @@ export interface VideoProvenance {
   readonly model: string;
   readonly createdAt: string;
   readonly hasStartImage: boolean;
+  /** The decoder that made the frames; absent in videos made before the choice existed (full). */
+  readonly decoder?: DecoderChoice;
 }
 
 /** What a video file made by this app says about itself. */

@@ -11,7 +11,8 @@ import type { PipelineEvent } from '../../src/pipeline/generate/pipeline-events.
 import { probeCapabilities } from '../../src/runtime/capabilities.ts';
 import { ModelHost } from '../../src/runtime/model-host.ts';
 import type { GenerateRequest } from '../../src/runtime/model-host-api.ts';
-import type { ModelInstalls } from '../../src/runtime/model-host-parts.ts';
+import type { ModelHostParts, ModelInstalls } from '../../src/runtime/model-host-parts.ts';
+import type { VideoProvenance } from '../../src/video/video-metadata.ts';
 import { VideoWriter } from '../../src/video/video-writer.ts';
 import { CpuModelRuntime } from './cpu-model-runtime.ts';
 
@@ -39,7 +40,7 @@ const noInstalls: ModelInstalls = {
 };
 
 /** A host on onnxruntime-node over bundle folders in `work` (an installed model's id is its folder), recording what it loads. */
-function nodeHost() {
+function nodeHost(createVideoEncoding: ModelHostParts<CpuModelRuntime>['createVideoEncoding'] = (width, height, options, provenance) => VideoWriter.create(width, height, options, provenance)) {
   const runtimes: CpuModelRuntime[] = [];
   const bundlesOpened: string[] = [];
   const textsOpened: string[] = [];
@@ -59,7 +60,7 @@ function nodeHost() {
       return { manifest: bundle.manifest, readText: (path) => bundle.readText(path) };
     },
     installs: noInstalls,
-    createVideoEncoding: (width, height, options, provenance) => VideoWriter.create(width, height, options, provenance),
+    createVideoEncoding,
     probeCapabilities: () => probeCapabilities(),
   });
   return { host, runtimes, bundlesOpened, textsOpened };
@@ -145,6 +146,22 @@ describe('the model host on onnxruntime-node, with the real pipeline on a tiny b
     await expect(generate(host, [], { jobId: '1', location: late })).rejects.toBeInstanceOf(ModelNotInstalledError);
     await cp(join(work, 'a'), folderOf(late), { recursive: true });
     expect((await generate(host, [], { jobId: '2', location: late })).frames).toBe(5);
+  });
+
+  test('decodes with the decoder the request names (the self-test model has a tiny one) and records it in the video', async () => {
+    const provenances: VideoProvenance[] = [];
+    const { host } = nodeHost(async (width, height, options, provenance) => {
+      provenances.push(provenance);
+      return {
+        add: async () => undefined,
+        cancel: async () => undefined,
+        finish: async () => ({ bytes: new Uint8Array(1), mimeType: 'video/mp4', container: 'mp4', codec: 'avc', width, height, frames: 5, fps: options.fps, provenance }),
+      };
+    });
+    const video = { container: 'mp4' as const, fps: 24 };
+    expect((await generate(host, [], { jobId: 'tiny', video, decoder: 'tiny' })).decoder).toBe('tiny');
+    expect((await generate(host, [], { jobId: 'full', video })).decoder).toBe('full');
+    expect(provenances.map((p) => p.decoder)).toEqual(['tiny', 'full']);
   });
 
   test('counts prompt tokens with a tokenizer read once per model, and reads it again after a failure', async () => {

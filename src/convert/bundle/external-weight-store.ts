@@ -13,7 +13,8 @@ export const MAX_TENSOR_BYTES = 1024 ** 3;
 /** Tensor offsets are aligned so that typed-array views and mmap work. */
 const ALIGNMENT = 64;
 
-const weightFile = (index: number) => `weights-${String(index).padStart(3, '0')}.bin`;
+/** The name of weight file `index`: `weights-000.bin` (or with another prefix, for files added to a bundle later). */
+const weightFileName = (prefix: string, index: number) => `${prefix}weights-${String(index).padStart(3, '0')}.bin`;
 
 /**
  * Appends weights to `weights-000.bin`, `weights-001.bin`, … as graphs are built, rolling
@@ -31,14 +32,17 @@ export class ExternalWeightStore implements WeightStore {
     private readonly journal: ConversionJournal,
     private readonly sourceBytesRead: () => number,
     private readonly maxFileBytes: number,
+    private readonly weightFile: (index: number) => string,
   ) {}
 
   static async open(
     sink: BundleSink,
-    options: { journal?: ConversionJournal; sourceBytesRead?: () => number; maxFileBytes?: number } = {},
+    options: { journal?: ConversionJournal; sourceBytesRead?: () => number; maxFileBytes?: number; filePrefix?: string } = {},
   ): Promise<ExternalWeightStore> {
     const journal = options.journal ?? ConversionJournal.none();
-    const store = new ExternalWeightStore(sink, journal, options.sourceBytesRead ?? (() => 0), options.maxFileBytes ?? MAX_WEIGHT_FILE_BYTES);
+    const prefix = options.filePrefix ?? '';
+    const weightFile = (index: number) => weightFileName(prefix, index);
+    const store = new ExternalWeightStore(sink, journal, options.sourceBytesRead ?? (() => 0), options.maxFileBytes ?? MAX_WEIGHT_FILE_BYTES, weightFile);
     for (let record = journal.finishedFile(weightFile(0)); record; record = journal.finishedFile(weightFile(store.finished.length))) {
       store.finished.push(record);
     }
@@ -69,7 +73,7 @@ export class ExternalWeightStore implements WeightStore {
       file = null;
     }
     if (!file) {
-      const path = weightFile(this.finished.length);
+      const path = this.weightFile(this.finished.length);
       file = HashingWriter.create(path, await this.sink.create(path));
       this.current = file;
     }

@@ -19,8 +19,11 @@ export interface WeightSource {
   read(name: string): Promise<Float32Array>;
 }
 
-/** A weight source over an opened safetensors checkpoint component. */
-export function checkpointWeightSource(checkpoint: Checkpoint): WeightSource {
+/**
+ * A weight source over an opened safetensors checkpoint component, or over one safetensors
+ * file given with a component name (a single-file checkpoint such as taew2_2.safetensors).
+ */
+export function checkpointWeightSource(checkpoint: Pick<Checkpoint, 'component' | 'tensors' | 'readTensor'>): WeightSource {
   const info = (name: string) => {
     const tensor = checkpoint.tensors.get(name);
     if (!tensor) {

@@ -7,12 +7,15 @@ import { resolveQuantConfig } from '../../bundle/quant-config.ts';
 import { httpCheckpointFiles } from '../../safetensors/index.ts';
 import type { CheckpointFiles } from '../../safetensors/index.ts';
 import { dirBundleSink } from '../dir-bundle-sink.ts';
+import { addTinyDecoderToDir, openTinyDecoderWeights } from '../tiny-decoder-dir.ts';
+import { TINY_DECODER_FILE_PREFIX } from '../../bundle/tiny-vae-names.ts';
 import { nodeCheckpointFiles } from '../file-source.ts';
 import { formatBytes } from '../../format-bytes.ts';
 import { integerOption } from './cli-options.ts';
 import { ProgressBar } from './progress-bar.ts';
 
 const USAGE = `wan-web convert <source> <out-dir> [options]
+wan-web convert --tiny-decoder <taew2_2.safetensors> --add-to <bundle-dir>
 
 <source> is a diffusers checkpoint of Wan2.2 TI2V-5B (transformer/, vae/, text_encoder/,
 tokenizer/): a local folder, or an http(s) base URL served with range requests (e.g.
@@ -29,6 +32,11 @@ Options:
                                   (default), or int8 with one scale per position (lossy, for
                                   onnxruntime-node on the CPU with little memory; not for the browser)
   --repo NAME --revision REV      recorded in the manifest as the source
+  --tiny-decoder <file>           also build the tiny VAE decoder (faster decoding and previews, a
+                                  little less detail) from taew2_2.safetensors, downloaded from
+                                  https://github.com/madebyollin/taehv/tree/main/safetensors
+  --add-to <bundle-dir>           with --tiny-decoder and no <source>: add the tiny decoder to a
+                                  finished bundle (its other files are kept as they are)
 
 An interrupted conversion (Ctrl+C, a lost connection) keeps its work in <out-dir>.partial;
 the same command continues it from the last tensors saved.`;
@@ -45,11 +53,15 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       'vae-cache': { type: 'string' },
       repo: { type: 'string' },
       revision: { type: 'string' },
+      'tiny-decoder': { type: 'string' },
+      'add-to': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const [source, outDir] = positionals;
-  if (values.help || !source || !outDir) {
+  const tinyDecoder = values['tiny-decoder'];
+  if (values['add-to'] !== undefined && tinyDecoder !== undefined && !source) return addTinyDecoder(tinyDecoder, values['add-to']);
+  if (values.help || !source || !outDir || values['add-to'] !== undefined) {
     process.stdout.write(`${USAGE}\n`);
     return values.help ? 0 : 1;
   }
@@ -63,7 +75,11 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   const isUrl = /^https?:\/\//.test(source);
   const local = isUrl ? null : nodeCheckpointFiles(resolve(source));
   const files: CheckpointFiles = local ?? httpCheckpointFiles(source, { fetch: globalThis.fetch });
-  const sink = await dirBundleSink(resolve(outDir));
+  const tiny = tinyDecoder === undefined ? null : await openTinyDecoderWeights(resolve(tinyDecoder));
+  const sink = await dirBundleSink(resolve(outDir)).catch(async (error: unknown) => {
+    await tiny?.close();
+    throw error;
+  });
   if (await sink.resumable?.readJournal()) process.stderr.write(`Resuming the conversion staged in ${outDir}.partial\n`);
 
   const controller = new AbortController();
@@ -76,6 +92,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       source: { repo: values.repo ?? source, revision: values.revision ?? 'local' },
       signal: controller.signal,
       onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
+      ...(tiny ? { tinyDecoder: { weights: tiny.weights, source: { repo: tinyDecoder!, revision: 'local' } } } : {}),
     });
     const total = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
     bar.done(`wrote ${outDir}: ${manifest.files.length} files, ${formatBytes(total)}`);
@@ -94,5 +111,19 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     await local?.close();
+    await tiny?.close();
+  }
+}
+
+/** Builds the tiny decoder from a taew2_2.safetensors file into the bundle folder `bundleDir`. */
+async function addTinyDecoder(file: string, bundleDir: string): Promise<number> {
+  const opened = await openTinyDecoderWeights(resolve(file));
+  try {
+    const manifest = await addTinyDecoderToDir(resolve(bundleDir), opened.weights, { repo: file, revision: 'local' });
+    const added = manifest.files.filter((f) => f.path.startsWith(TINY_DECODER_FILE_PREFIX));
+    process.stderr.write(`added the tiny decoder to ${bundleDir}: ${added.length} files, ${formatBytes(added.reduce((sum, f) => sum + f.bytes, 0))}\n`);
+    return 0;
+  } finally {
+    await opened.close();
   }
 }

@@ -4,6 +4,9 @@ import { FPS, WAN_DEFAULTS, FASTWAN_DEFAULTS } from '../../pipeline/generate/gen
 import type { GenerationSettings, SamplerName } from '../../pipeline/generate/generation-settings.ts';
 import { WanPipeline } from '../../pipeline/generate/wan-pipeline.ts';
 import { DEFAULT_MEMORY_MODE, parseMemoryMode } from '../../pipeline/generate/memory-mode.ts';
+import { DECODER_CHOICES } from '../../bundle/tiny-vae-names.ts';
+import type { DecoderChoice } from '../../bundle/tiny-vae-names.ts';
+import { InvalidInputError } from '../../errors.ts';
 import { openDirBundle } from '../dir-bundle.ts';
 import { createFrameWriter } from '../frame-writer.ts';
 import type { FrameWriter } from '../frame-writer.ts';
@@ -25,6 +28,8 @@ Options (defaults: Wan2.2's official 50 UniPC steps, guidance 5, shift 5; with -
   --memory keep-loaded|balanced|one-at-a-time
                               which models stay loaded: all of them, the DiT only (default:
                               the text encoder and VAE load for their phase), or none
+  --decoder full|tiny         which decoder makes the frames (default full): tiny is faster, with
+                              a little less detail; the bundle needs one (wan-web convert --tiny-decoder)
   --vae-bands N               decode each large frame in N horizontal bands (default 1): less
                               memory at 720p, for some rows computed twice
   --latents-out <file.safetensors>     also save the final latents
@@ -48,6 +53,7 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
       seed: { type: 'string' },
       memory: { type: 'string' },
       'vae-bands': { type: 'string' },
+      decoder: { type: 'string' },
       out: { type: 'string' },
       'latents-out': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -74,9 +80,16 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
   };
   const memory = parseMemoryMode(values.memory ?? DEFAULT_MEMORY_MODE);
   const vaeRowBands = integerOption('vae-bands', values['vae-bands'], 1, 1);
+  const decoder = choiceOption<DecoderChoice>('decoder', values.decoder, DECODER_CHOICES, 'full');
   const image = values.image ? await readImageFile(values.image) : null;
+  const bundle = await openDirBundle(values.bundle);
+  if (decoder === 'tiny' && !bundle.manifest.tinyDecoder) {
+    throw new InvalidInputError(
+      `The bundle in ${values.bundle} has no tiny decoder. Add one with "wan-web convert --tiny-decoder taew2_2.safetensors --add-to ${values.bundle}" (taew2_2.safetensors is in github.com/madebyollin/taehv, folder safetensors), or leave out --decoder tiny.`,
+    );
+  }
 
-  const pipeline = new WanPipeline({ ort, bundle: await openDirBundle(values.bundle), memory, vaeRowBands });
+  const pipeline = new WanPipeline({ ort, bundle, memory, vaeRowBands });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -84,6 +97,7 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
   let bar: ProgressBar | null = null;
   try {
     const result = await pipeline.generate(settings, image, {
+      decoder,
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type === 'progress') {
@@ -98,7 +112,8 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
     });
     await output.writer?.close();
     if (values['latents-out']) await writeFloatTensors(values['latents-out'], { latents: { data: result.latents, dims: result.latentDims } });
-    process.stderr.write(`\nseed ${result.settings.seed}: ${result.frames} frames ${result.width}x${result.height} → ${output.writer?.description ?? values.out}\n`);
+    const decoded = result.decoder === 'tiny' ? ' (tiny decoder)' : '';
+    process.stderr.write(`\nseed ${result.settings.seed}: ${result.frames} frames ${result.width}x${result.height}${decoded} → ${output.writer?.description ?? values.out}\n`);
     return 0;
   } finally {
     process.off('SIGINT', onSignal);

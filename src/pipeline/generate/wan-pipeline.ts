@@ -2,14 +2,15 @@ import { ModelNotInstalledError } from '../../errors.ts';
 import { CachedPromise } from '../../promise-cache.ts';
 import { parseDitConfig } from '../../bundle/dit-config.ts';
 import type { DitConfig } from '../../bundle/dit-config.ts';
-import { decoderGraphName, encoderGraphName, isDecoderGraph } from '../../bundle/vae-names.ts';
+import type { DecoderChoice } from '../../bundle/tiny-vae-names.ts';
+import { encoderGraphName } from '../../bundle/vae-names.ts';
 import type { AbortSignalLike } from '../../safetensors/index.ts';
 import type { BundleAccess } from '../bundle-access.ts';
 import type { OrtModule, OrtSessionOptions } from '../ort-types.ts';
 import { chunkedAttentionVariant } from '../dit/chunk-attention.ts';
 import type { AttentionChunkSize } from '../dit/chunk-attention.ts';
 import { ditTokenCount } from '../dit/dit-tokens.ts';
-import { createVaeDecoder, createVaeEncoder, stageGraphNames, stageSessions } from '../vae/index.ts';
+import { createVaeDecoder, createVaeEncoder, decoderStageNames, isAnyDecoderGraph, stageGraphNames, stageSessions } from '../vae/index.ts';
 import type { VaeStageSession } from '../vae/index.ts';
 import { TorchGenerator } from '../noise/index.ts';
 import { createSampler } from '../sampling/index.ts';
@@ -65,6 +66,8 @@ export interface GenerateOptions {
   readonly onFrames?: (event: FramesEvent) => Promise<void> | void;
   /** This generation's memory mode, instead of the pipeline's. */
   readonly memory?: MemoryMode;
+  /** Which decoder makes the frames (default full; tiny needs a bundle with a tiny decoder). */
+  readonly decoder?: DecoderChoice;
 }
 
 export interface GenerationResult {
@@ -77,6 +80,7 @@ export interface GenerationResult {
   readonly settings: GenerationSettings;
   /** DiT passes per denoising step: 2 with classifier-free guidance, else 1. */
   readonly ditPassesPerStep: 1 | 2;
+  readonly decoder: DecoderChoice;
 }
 
 const DIT_GRAPHS = ['dit-context', 'dit'];
@@ -88,7 +92,7 @@ function loadEvent({ graph, ms }: SessionLoad): PipelineEvent {
 }
 
 /** Graphs whose outputs only feed other graphs (or are read once at the end): kept on the GPU when the pipeline runs there. */
-const keepsOutputsOnDevice = (graph: string) => DIT_GRAPHS.includes(graph) || isDecoderGraph(graph);
+const keepsOutputsOnDevice = (graph: string) => DIT_GRAPHS.includes(graph) || isAnyDecoderGraph(graph);
 
 /**
  * The Wan2.2 TI2V-5B pipeline over a bundle: prompt (and optional start image) → latents
@@ -135,6 +139,8 @@ export class WanPipeline {
     const { onEvent } = options;
     const emit = (event: PipelineEvent) => onEvent?.(event);
     let settings = validateSettings(requested);
+    // A missing tiny decoder is named before any work, not after the denoising.
+    decoderStageNames(this.options.bundle.manifest, options.decoder ?? 'full');
     this.memory = options.memory ?? this.options.memory ?? DEFAULT_MEMORY_MODE;
     // Models a laxer mode kept from an earlier generation go now.
     await this.sessions.releaseWhere((graph) => !staysLoaded(this.memory, graph));
@@ -208,7 +214,7 @@ export class WanPipeline {
     await this.endPhase(DIT_GRAPHS);
 
     const frames = await this.decode(latents, dims, { ...options, onEvent: emit });
-    return { latents, latentDims: dims, frames, width: settings.width, height: settings.height, settings, ditPassesPerStep: guided ? 2 : 1 };
+    return { latents, latentDims: dims, frames, width: settings.width, height: settings.height, settings, ditPassesPerStep: guided ? 2 : 1, decoder: options.decoder ?? 'full' };
   }
 
   /** Streams latents [1, C, F, H, W] through the VAE decoder, one latent frame at a time; returns the frame count. */
@@ -217,7 +223,8 @@ export class WanPipeline {
     const emit = (event: PipelineEvent) => options.onEvent?.(event);
     const [, , frames, height, width] = dims as [number, number, number, number, number];
     const rowBands = this.options.vaeRowBands;
-    const decoder = createVaeDecoder(this.options.ort, await this.stageSessions(decoderGraphName), rowBands ? { rowBands } : {});
+    const stageName = decoderStageNames(this.options.bundle.manifest, options.decoder ?? 'full');
+    const decoder = createVaeDecoder(this.options.ort, await this.stageSessions(stageName), rowBands ? { rowBands } : {});
     const clock = new PhaseClock('decoding', frames);
     emit(clock.progress(0));
     let total = 0;
@@ -231,7 +238,7 @@ export class WanPipeline {
       }
     } finally {
       decoder.dispose();
-      await this.endPhase(this.stageNames(decoderGraphName));
+      await this.endPhase(this.stageNames(stageName));
     }
     return total;
   }

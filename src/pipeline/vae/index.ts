@@ -5,3 +5,4 @@ export type { EncodedLatents, VaeEncoder, VideoDims } from './vae-encoder.ts';
 export { VaeStageRunner, ZeroTensors, resolveDim, resolveDims } from './vae-stage-runner.ts';
 export type { LatentGrid, VaeStageSession } from './vae-stage-runner.ts';
 export { stageGraphNames, stageSessions } from './stage-graphs.ts';
+export { ADD_TINY_DECODER_ADVICE, decoderStageNames, isAnyDecoderGraph } from './decoder-choice.ts';

@@ -34,6 +34,12 @@ export interface VaeDecoder {
   /** Pixel frames per latent frame after the first (4); the first gives 1. */
   readonly framesPerChunk: number;
   /**
+   * Whether the first chunk is decoded in full and all but its last frame dropped (the tiny
+   * decoder, whose stages take no `first` flag: its first frames fill the caches), rather than
+   * skipping the work of the frames the first chunk does not have (the full VAE).
+   */
+  readonly trimsStartupFrames: boolean;
+  /**
    * Decodes one normalised latent frame [C, H, W] into RGB [3, n, 16H, 16W] (n = 1 when
    * `first`, else {@link framesPerChunk}). `first` starts a new video: every cache is emptied.
    * Later frames must follow in order, on the same grid.
@@ -59,7 +65,8 @@ export interface VaeDecoderOptions {
 
 /**
  * A streaming decoder over already-created sessions of the decoder stage graphs, in stage
- * order. Works with any onnxruntime build (onnxruntime-node, onnxruntime-web on WebGPU):
+ * order: the VAE's (`vae-decoder-*`) or the tiny decoder's (`tiny-vae-decoder-*`, see
+ * tiny-vae-names.ts), told apart by their contracts. Works with any onnxruntime build (onnxruntime-node, onnxruntime-web on WebGPU):
  * intermediate frames and caches are passed between runs as the sessions return them.
  */
 export function createVaeDecoder(ort: OrtModule, stages: readonly VaeStageSession[], options: VaeDecoderOptions = {}): VaeDecoder {
@@ -70,6 +77,7 @@ export function createVaeDecoder(ort: OrtModule, stages: readonly VaeStageSessio
   const latentChannels = resolveDim(latentInput.dims[1]!, { height: 1, width: 1 });
   const doubling = stages.filter((s) => s.contract.outputs.some((o) => o.name === VAE_IO.hiddenFrame(1))).length;
   const framesPerChunk = 2 ** doubling;
+  const trimsStartupFrames = !stages.some((s) => s.contract.inputs.some((i) => i.name === VAE_IO.first));
   const videoOutput = stages[stages.length - 1]!.contract.outputs.find((o) => o.name === VAE_IO.video);
   if (!videoOutput) throw new ManifestError(`The last VAE decoder stage has no "${VAE_IO.video}" output. ${REBUILD_ADVICE}`);
   const pixelDims = videoOutput.dims;
@@ -86,8 +94,8 @@ export function createVaeDecoder(ort: OrtModule, stages: readonly VaeStageSessio
     }
     const [f0, f1] = [result[VAE_IO.hiddenFrame(0)], result[VAE_IO.hiddenFrame(1)]];
     if (!f0 || !f1) throw new ManifestError(`VAE decoder stage ${k} returned neither ${VAE_IO.video} nor ${VAE_IO.hiddenFrame(0)}/${VAE_IO.hiddenFrame(1)}. ${REBUILD_ADVICE}`);
-    // In the first chunk the time convolution is skipped: only frame 1 is real.
-    if (first) zeros.release(f0);
+    // In the full VAE's first chunk the time convolution is skipped: only frame 1 is real.
+    if (first && !trimsStartupFrames) zeros.release(f0);
     else await descend(k + 1, f0, first, frames);
     await descend(k + 1, f1, first, frames);
   }
@@ -105,6 +113,7 @@ export function createVaeDecoder(ort: OrtModule, stages: readonly VaeStageSessio
     }
     const frames: OrtTensor[] = [];
     await descend(0, new ort.Tensor('float32', latentFrame, [1, latentChannels, grid.height, grid.width]), first, frames);
+    if (first && trimsStartupFrames) for (const startup of frames.splice(0, frames.length - 1)) zeros.release(startup);
     const [, channels, height, width] = frames[0]!.dims as [number, number, number, number];
     const plane = height * width;
     const out = new Float32Array(channels * frames.length * plane);
@@ -149,6 +158,7 @@ export function createVaeDecoder(ort: OrtModule, stages: readonly VaeStageSessio
   return {
     latentChannels,
     framesPerChunk,
+    trimsStartupFrames,
     decodeChunk,
     decodeLatents,
     dispose,
