@@ -3,6 +3,7 @@ import { formatDuration } from '../../format-duration.ts';
 import type { FitVerdict } from '../../pipeline/estimate/generation-estimate.ts';
 import { useEstimateStore } from '../../state/estimate-store.ts';
 import { useGenerationStore } from '../../state/generation-store.ts';
+import { useModelOffer } from '../../state/use-model-offer.ts';
 import { useGenerationEstimate } from '../../state/use-generation-estimate.ts';
 import { FastAlternatives } from './FastAlternatives.tsx';
 import { SoftwareGpuNote } from './SoftwareGpuNote.tsx';
@@ -23,6 +24,7 @@ export function EstimateLine() {
   const estimate = useGenerationEstimate();
   const { calibrating, calibrationError, calibrate, cancelCalibration } = useEstimateStore();
   const busy = useGenerationStore((state) => state.status === 'running');
+  const { needsModel } = useModelOffer();
   const measure = (label: string) => (
     <button type="button" className="small" data-testid="measure-machine" disabled={busy} onClick={() => void calibrate()}>
       {label}
@@ -53,7 +55,7 @@ export function EstimateLine() {
           {estimate.extrapolated && ' Larger than anything measured here yet, so extrapolated.'}
           {estimate.imageUnmeasured && ' Encoding the start image is not measured yet.'} {measure('Measure again')}
         </p>
-      ) : (
+      ) : needsModel ? null : (
         <p className="hint">
           No estimate yet for this model on this GPU. {measure('Measure this machine')} (two short clips of 3 steps, at this size and a smaller one) to see the expected time and GPU
           memory before generating.
