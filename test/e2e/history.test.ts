@@ -42,6 +42,7 @@ const entries = () => page.getByTestId('history-entry');
 const field = (id: string) => page.getByTestId(id).inputValue();
 
 async function fill(seed: number, fps: number, prompt = PROMPT) {
+  await page.getByTestId('model').selectOption('url');
   await page.getByTestId('bundle-url').fill(tiny.url);
   await page.getByTestId('prompt').fill(prompt);
   await page.getByTestId('size').selectOption('64x64');
@@ -106,9 +107,10 @@ describe('history: named downloads, queue repeats, compare, share links, dropped
   });
 
   test('Re-use restores every setting, the frame rate included, and clears a stale error', async () => {
-    await page.getByTestId('bundle-url').fill('');
+    // A job that fails (no bundle at that address), not a refusal that holds while the URL stays wrong.
+    await page.getByTestId('bundle-url').fill(`${tiny.url}../no-such-bundle/`);
     await page.getByTestId('generate').click();
-    await page.getByTestId('generation-error').waitFor();
+    await page.getByTestId('generation-error').waitFor({ timeout: 60_000 });
     await entries().filter({ hasText: `seed ${FIRST.seed}` }).getByTestId('history-reuse').click();
     await expect.poll(() => field('fps')).toBe(String(FIRST.fps));
     expect(await field('seed')).toBe(String(FIRST.seed));
