@@ -36,18 +36,40 @@ function int8ScaleBytes(shape: readonly number[]): number {
  * encoder), plus the graphs' definitions.
  */
 export function estimateBundleBytes(source: SourceModel, quant: QuantConfig): number {
+  return estimateBundleBytesOf(
+    { transformer: [...source.transformer.tensors.values()], textEncoder: [...source.textEncoder.tensors.values()], vae: [...source.vae.tensors.values()] },
+    quant,
+  );
+}
+
+/** A source tensor as the estimate sees it: its name, shape and stored size in the source. */
+export interface SourceTensorShape {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly byteLength: number;
+}
+
+/** The tensors of a checkpoint's three components (from its headers, or from a table of the real model's shapes). */
+export interface SourceTensorShapes {
+  readonly transformer: readonly SourceTensorShape[];
+  readonly textEncoder: readonly SourceTensorShape[];
+  readonly vae: readonly SourceTensorShape[];
+}
+
+/** {@link estimateBundleBytes} from tensor shapes alone (the quality bench prices full-size bundles this way). */
+export function estimateBundleBytesOf(source: SourceTensorShapes, quant: QuantConfig): number {
   let bytes = GRAPH_DEFINITION_BYTES;
   const components = [
-    { checkpoint: source.transformer, other: FLOAT_BYTES[quant.activations] },
-    { checkpoint: source.textEncoder, other: 4 },
-    { checkpoint: source.vae, other: FLOAT_BYTES[quant.activations] },
-  ];
-  for (const { checkpoint, other } of components) {
-    for (const tensor of checkpoint.tensors.values()) {
+    { tensors: source.transformer, kind: 'linear', other: FLOAT_BYTES[quant.activations] },
+    { tensors: source.textEncoder, kind: 'text', other: 4 },
+    { tensors: source.vae, kind: 'vae', other: FLOAT_BYTES[quant.activations] },
+  ] as const;
+  for (const { tensors, kind, other } of components) {
+    for (const tensor of tensors) {
       const values = tensor.shape.reduce((a, b) => a * b, 1);
-      if (checkpoint === source.textEncoder && (EMBEDDING_TENSOR_NAMES as readonly string[]).includes(tensor.name)) bytes += tensor.byteLength;
-      else if (checkpoint !== source.vae && tensor.shape.length >= 2) bytes += values * linearBytesPerValue(quant);
-      else if (checkpoint === source.vae && quant.vaeWeights === 'int8' && tensor.shape.length >= 4) bytes += values + int8ScaleBytes(tensor.shape);
+      if (kind === 'text' && (EMBEDDING_TENSOR_NAMES as readonly string[]).includes(tensor.name)) bytes += tensor.byteLength;
+      else if (kind !== 'vae' && tensor.shape.length >= 2) bytes += values * linearBytesPerValue(quant);
+      else if (kind === 'vae' && quant.vaeWeights === 'int8' && tensor.shape.length >= 4) bytes += values + int8ScaleBytes(tensor.shape);
       else bytes += values * other;
     }
   }

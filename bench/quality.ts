@@ -1,0 +1,100 @@
+/**
+ * Quality per byte: for each precision preset, the relative RMS error (rms(ours − official) /
+ * rms(official)) of one DiT step, the text encoder, the VAE decoder and a whole 8-step sampling
+ * run against the official outputs on the tiny-a golden checkpoint (onnxruntime-node, CPU), next
+ * to the bytes of the full-size bundle (Wan2.2 TI2V-5B, UMT5-XXL, the Wan2.2 VAE), computed from
+ * the real tensor shapes. Writes the table into README.md between its quality-table markers.
+ * Tiny random weights exaggerate quantization error (rows of 64 values are 2 int4 blocks).
+ *   npm run bench:quality
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { convertCheckpoint } from '../src/convert/convert-checkpoint.ts';
+import { resolveQuantConfig } from '../src/bundle/quant-config.ts';
+import type { QuantConfig } from '../src/bundle/quant-config.ts';
+import { dirBundleSink } from '../src/node/dir-bundle-sink.ts';
+import { openDirBundle } from '../src/node/dir-bundle.ts';
+import { nodeCheckpointFiles } from '../src/node/file-source.ts';
+import { QUALITY_CASES, goldenError } from '../src/node/quality/golden-error.ts';
+import { estimateBundleBytesOf } from '../src/convert/bundle-size-estimate.ts';
+import type { SourceTensorShapes } from '../src/convert/bundle-size-estimate.ts';
+import { WAN22_TI2V_5B_CONFIGS, ditTensorSpecs, umt5TensorSpecs, vaeTensorSpecs } from '../src/convert/random-checkpoint/index.ts';
+import type { RandomTensorSpec } from '../src/convert/random-checkpoint/index.ts';
+import { formatBytes } from '../src/format-bytes.ts';
+
+const TINY = join(import.meta.dirname, '../test/fixtures/tiny-a');
+const README = join(import.meta.dirname, '../README.md');
+const MARKERS = ['<!-- bench:quality table start -->', '<!-- bench:quality table end -->'] as const;
+
+interface Preset {
+  readonly name: string;
+  readonly quant: QuantConfig;
+}
+
+const PRESETS: readonly Preset[] = [
+  { name: 'fp32', quant: resolveQuantConfig({ weights: 'fp32', activations: 'fp32' }) },
+  { name: 'fp16', quant: resolveQuantConfig({ weights: 'fp16', activations: 'fp16' }) },
+  { name: 'int8', quant: resolveQuantConfig({ weights: 'int8', activations: 'fp16' }) },
+  { name: 'int4', quant: resolveQuantConfig({ weights: 'int4', activations: 'fp16' }) },
+];
+
+/** The full-size model's tensors, as the Hub stores them: float32 DiT and VAE, a bf16 text encoder. */
+function fullSizeTensors(): SourceTensorShapes {
+  const withBytes = (specs: readonly RandomTensorSpec[], bytesPerValue: number) =>
+    specs.map((s) => ({ name: s.name, shape: s.shape, byteLength: s.shape.reduce((a, b) => a * b, 1) * bytesPerValue }));
+  return {
+    transformer: withBytes(ditTensorSpecs(WAN22_TI2V_5B_CONFIGS.transformer), 4),
+    textEncoder: withBytes(umt5TensorSpecs(WAN22_TI2V_5B_CONFIGS.textEncoder), 2),
+    vae: withBytes(vaeTensorSpecs(WAN22_TI2V_5B_CONFIGS.vae), 4),
+  };
+}
+
+async function measure(preset: Preset, work: string): Promise<number[]> {
+  const dir = join(work, preset.name);
+  const files = nodeCheckpointFiles(TINY);
+  await convertCheckpoint(files, await dirBundleSink(dir), { quant: preset.quant, source: { repo: 'tiny-a', revision: 'golden' } }).finally(() => files.close());
+  const bundle = await openDirBundle(dir);
+  const errors: number[] = [];
+  for (const c of QUALITY_CASES) errors.push(await goldenError(bundle, TINY, c));
+  await rm(dir, { recursive: true, force: true });
+  return errors;
+}
+
+function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+async function writeIntoReadme(table: string): Promise<void> {
+  const readme = await readFile(README, 'utf8');
+  const start = readme.indexOf(MARKERS[0]);
+  const end = readme.indexOf(MARKERS[1]);
+  if (start < 0 || end < start) throw new Error(`README.md lacks the markers ${MARKERS.join(' … ')}`);
+  await writeFile(README, `${readme.slice(0, start + MARKERS[0].length)}\n${table}\n${readme.slice(end)}`);
+}
+
+const fullSize = fullSizeTensors();
+const int4Bytes = estimateBundleBytesOf(fullSize, PRESETS.find((p) => p.name === 'int4')!.quant);
+const work = await mkdtemp(join(tmpdir(), 'wan-quality-'));
+const rows: string[][] = [];
+try {
+  for (const preset of PRESETS) {
+    const started = performance.now();
+    const errors = await measure(preset, work);
+    const bytes = estimateBundleBytesOf(fullSize, preset.quant);
+    const row = [
+      preset.name,
+      preset.quant.activations,
+      ...errors.map((e) => e.toExponential(2)),
+      formatBytes(bytes),
+      `${((bytes / int4Bytes - 1) * 100).toFixed(1)} %`,
+    ];
+    rows.push(row);
+    console.error(`${row.join(' · ')} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+const table = markdownTable(['preset', 'activations', ...QUALITY_CASES.map((c) => c.label), 'full-size bundle', 'vs int4'], rows);
+console.log(table);
+await writeIntoReadme(table);
