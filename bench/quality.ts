@@ -16,7 +16,8 @@ import type { QuantConfig } from '../src/bundle/quant-config.ts';
 import { dirBundleSink } from '../src/node/dir-bundle-sink.ts';
 import { openDirBundle } from '../src/node/dir-bundle.ts';
 import { nodeCheckpointFiles } from '../src/node/file-source.ts';
-import { QUALITY_CASES, goldenError } from '../src/node/quality/golden-error.ts';
+import { DIT_STEP_CASE, QUALITY_CASES, SAMPLE_RUN_CASE, goldenError } from '../src/node/quality/golden-error.ts';
+import { TENSOR_FAMILIES } from '../src/bundle/tensor-families.ts';
 import { estimateBundleBytesOf } from '../src/convert/bundle-size-estimate.ts';
 import type { SourceTensorShapes } from '../src/convert/bundle-size-estimate.ts';
 import { WAN22_TI2V_5B_CONFIGS, ditTensorSpecs, umt5TensorSpecs, vaeTensorSpecs } from '../src/convert/random-checkpoint/index.ts';
@@ -25,7 +26,10 @@ import { formatBytes } from '../src/format-bytes.ts';
 
 const TINY = join(import.meta.dirname, '../test/fixtures/tiny-a');
 const README = join(import.meta.dirname, '../README.md');
-const MARKERS = ['<!-- bench:quality table start -->', '<!-- bench:quality table end -->'] as const;
+const TABLES = {
+  presets: ['<!-- bench:quality table start -->', '<!-- bench:quality table end -->'],
+  families: ['<!-- bench:quality families start -->', '<!-- bench:quality families end -->'],
+} as const;
 
 interface Preset {
   readonly name: string;
@@ -37,6 +41,7 @@ const PRESETS: readonly Preset[] = [
   { name: 'fp16', quant: resolveQuantConfig({ weights: 'fp16', activations: 'fp16' }) },
   { name: 'int8', quant: resolveQuantConfig({ weights: 'int8', activations: 'fp16' }) },
   { name: 'int4', quant: resolveQuantConfig({ weights: 'int4', activations: 'fp16' }) },
+  { name: 'int4-mix', quant: resolveQuantConfig({ weights: 'int4-mix', activations: 'fp16' }) },
 ];
 
 /** The full-size model's tensors, as the Hub stores them: float32 DiT and VAE, a bf16 text encoder. */
@@ -50,13 +55,13 @@ function fullSizeTensors(): SourceTensorShapes {
   };
 }
 
-async function measure(preset: Preset, work: string): Promise<number[]> {
+async function measure(preset: Preset, work: string, cases = QUALITY_CASES): Promise<number[]> {
   const dir = join(work, preset.name);
   const files = nodeCheckpointFiles(TINY);
   await convertCheckpoint(files, await dirBundleSink(dir), { quant: preset.quant, source: { repo: 'tiny-a', revision: 'golden' } }).finally(() => files.close());
   const bundle = await openDirBundle(dir);
   const errors: number[] = [];
-  for (const c of QUALITY_CASES) errors.push(await goldenError(bundle, TINY, c));
+  for (const c of cases) errors.push(await goldenError(bundle, TINY, c));
   await rm(dir, { recursive: true, force: true });
   return errors;
 }
@@ -65,12 +70,29 @@ function markdownTable(header: readonly string[], rows: readonly (readonly strin
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
 
-async function writeIntoReadme(table: string): Promise<void> {
+async function writeIntoReadme(markers: readonly [string, string], table: string): Promise<void> {
   const readme = await readFile(README, 'utf8');
-  const start = readme.indexOf(MARKERS[0]);
-  const end = readme.indexOf(MARKERS[1]);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the markers ${MARKERS.join(' … ')}`);
-  await writeFile(README, `${readme.slice(0, start + MARKERS[0].length)}\n${table}\n${readme.slice(end)}`);
+  const start = readme.indexOf(markers[0]);
+  const end = readme.indexOf(markers[1]);
+  if (start < 0 || end < start) throw new Error(`README.md lacks the markers ${markers.join(' … ')}`);
+  await writeFile(README, `${readme.slice(0, start + markers[0].length)}\n${table}\n${readme.slice(end)}`);
+}
+
+const percent = (bytes: number, reference: number) => `${bytes >= reference ? '+' : ''}${((bytes / reference - 1) * 100).toFixed(1)} %`;
+
+/** Today's int4 with one family at a higher format: what that family's int4 rounding costs, and what keeping it costs in bytes. */
+async function familySweep(work: string, fullSize: SourceTensorShapes, int4Bytes: number): Promise<string> {
+  const cases = [DIT_STEP_CASE, { ...QUALITY_CASES[1]! }, SAMPLE_RUN_CASE];
+  const rows: string[][] = [];
+  for (const family of TENSOR_FAMILIES) {
+    for (const format of ['int8', 'fp16'] as const) {
+      const quant = resolveQuantConfig({ weights: 'int4', activations: 'fp16', families: { [family]: format } });
+      const errors = await measure({ name: `${family}-${format}`, quant }, work, cases);
+      rows.push([`${family} ${format}`, ...errors.map((e) => e.toExponential(2)), percent(estimateBundleBytesOf(fullSize, quant), int4Bytes)]);
+      console.error(rows.at(-1)!.join(' · '));
+    }
+  }
+  return markdownTable(['int4, except', ...cases.map((c) => c.label), 'full-size bytes vs int4'], rows);
 }
 
 const fullSize = fullSizeTensors();
@@ -87,7 +109,7 @@ try {
       preset.quant.activations,
       ...errors.map((e) => e.toExponential(2)),
       formatBytes(bytes),
-      `${((bytes / int4Bytes - 1) * 100).toFixed(1)} %`,
+      percent(bytes, int4Bytes),
     ];
     rows.push(row);
     console.error(`${row.join(' · ')} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
@@ -97,4 +119,14 @@ try {
 }
 const table = markdownTable(['preset', 'activations', ...QUALITY_CASES.map((c) => c.label), 'full-size bundle', 'vs int4'], rows);
 console.log(table);
-await writeIntoReadme(table);
+await writeIntoReadme(TABLES.presets, table);
+if (process.argv.includes('--families')) {
+  const work = await mkdtemp(join(tmpdir(), 'wan-quality-'));
+  try {
+    const families = await familySweep(work, fullSize, int4Bytes);
+    console.log(families);
+    await writeIntoReadme(TABLES.families, families);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

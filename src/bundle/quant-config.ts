@@ -48,8 +48,12 @@ export function weightFormatOf(quant: Pick<QuantConfig, 'weights' | 'families'>,
   return (family === undefined ? undefined : quant.families?.[family]) ?? quant.weights;
 }
 
-/** The preset a one-click install and `wan-web convert` use unless told otherwise. */
-export const DEFAULT_WEIGHT_PRESET: WeightPreset = 'int4';
+/**
+ * The preset a one-click install and `wan-web convert` use unless told otherwise: int4 with the
+ * few layers whose rounding costs the most at int8, chosen on `npm run bench:quality` (a third
+ * of uniform int4's error on tiny-a for 0.5 % more bytes at full size).
+ */
+export const DEFAULT_WEIGHT_PRESET: WeightPreset = 'int4-mix';
 
 /**
  * Checks user options and fills the defaults (the default preset, block 32, accuracy level 0).
