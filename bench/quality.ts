@@ -41,7 +41,8 @@ const PRESETS: readonly Preset[] = [
   { name: 'fp16', quant: resolveQuantConfig({ weights: 'fp16', activations: 'fp16' }) },
   { name: 'int8', quant: resolveQuantConfig({ weights: 'int8', activations: 'fp16' }) },
   { name: 'int4', quant: resolveQuantConfig({ weights: 'int4', activations: 'fp16' }) },
-  { name: 'int4-mix', quant: resolveQuantConfig({ weights: 'int4-mix', activations: 'fp16' }) },
+  { name: '**int4-mix** (default)', quant: resolveQuantConfig({ weights: 'int4-mix', activations: 'fp16' }) },
+  { name: 'int4-mix, block 16', quant: resolveQuantConfig({ weights: 'int4-mix', activations: 'fp16', blockSize: 16 }) },
 ];
 
 /** The full-size model's tensors, as the Hub stores them: float32 DiT and VAE, a bf16 text encoder. */
@@ -56,7 +57,7 @@ function fullSizeTensors(): SourceTensorShapes {
 }
 
 async function measure(preset: Preset, work: string, cases = QUALITY_CASES): Promise<number[]> {
-  const dir = join(work, preset.name);
+  const dir = join(work, preset.name.replace(/[^a-z0-9-]+/g, '-'));
   const files = nodeCheckpointFiles(TINY);
   await convertCheckpoint(files, await dirBundleSink(dir), { quant: preset.quant, source: { repo: 'tiny-a', revision: 'golden' } }).finally(() => files.close());
   const bundle = await openDirBundle(dir);
