@@ -5,7 +5,8 @@
  * to the bytes of the full-size bundle (Wan2.2 TI2V-5B, UMT5-XXL, the Wan2.2 VAE), computed from
  * the real tensor shapes. Writes the table into README.md between its quality-table markers.
  * Tiny random weights exaggerate quantization error (rows of 64 values are 2 int4 blocks).
- *   npm run bench:quality
+ * With --families, also today's int4 with each tensor family at int8 and at fp16 (a second table).
+ *   npm run bench:quality [-- --families]
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import type { QuantConfig } from '../src/bundle/quant-config.ts';
 import { dirBundleSink } from '../src/node/dir-bundle-sink.ts';
 import { openDirBundle } from '../src/node/dir-bundle.ts';
 import { nodeCheckpointFiles } from '../src/node/file-source.ts';
-import { DIT_STEP_CASE, QUALITY_CASES, SAMPLE_RUN_CASE, goldenError } from '../src/node/quality/golden-error.ts';
+import { DIT_STEP_CASE, QUALITY_CASES, SAMPLE_RUN_CASE, TEXT_ENCODER_CASE, goldenError } from '../src/node/quality/golden-error.ts';
 import { TENSOR_FAMILIES } from '../src/bundle/tensor-families.ts';
 import { estimateBundleBytesOf } from '../src/convert/bundle-size-estimate.ts';
 import type { SourceTensorShapes } from '../src/convert/bundle-size-estimate.ts';
@@ -83,7 +84,7 @@ const percent = (bytes: number, reference: number) => `${bytes >= reference ? '+
 
 /** Today's int4 with one family at a higher format: what that family's int4 rounding costs, and what keeping it costs in bytes. */
 async function familySweep(work: string, fullSize: SourceTensorShapes, int4Bytes: number): Promise<string> {
-  const cases = [DIT_STEP_CASE, { ...QUALITY_CASES[1]! }, SAMPLE_RUN_CASE];
+  const cases = [DIT_STEP_CASE, TEXT_ENCODER_CASE, SAMPLE_RUN_CASE];
   const rows: string[][] = [];
   for (const family of TENSOR_FAMILIES) {
     for (const format of ['int8', 'fp16'] as const) {

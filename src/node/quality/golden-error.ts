@@ -18,12 +18,13 @@ export interface QualityCase {
 }
 
 export const DIT_STEP_CASE: QualityCase = { label: 'DiT step', file: 'dit_t2v', component: 'dit', tensor: 'v' };
+export const TEXT_ENCODER_CASE: QualityCase = { label: 'text encoder', file: 'text_encoder', component: 'text-encoder', tensor: 'output' };
 export const SAMPLE_RUN_CASE: QualityCase = { label: '8-step run', file: 'sample_t2v', component: 'sample', tensor: 'final' };
 
 /** What the quality bench measures per precision: one DiT step, the text encoder, the VAE decoder, a whole 8-step sampling run. */
 export const QUALITY_CASES: readonly QualityCase[] = [
   DIT_STEP_CASE,
-  { label: 'text encoder', file: 'text_encoder', component: 'text-encoder', tensor: 'output' },
+  TEXT_ENCODER_CASE,
   { label: 'VAE decode', file: 'vae_decode', component: 'vae-decode', tensor: 'video' },
   SAMPLE_RUN_CASE,
 ];
