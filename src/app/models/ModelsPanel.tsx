@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../format-bytes.ts';
+import { describeWeights } from '../../bundle/precision-summary.ts';
 import type { PartialInstall } from '../../model/model-store.ts';
 import { useModelsStore } from '../../state/models-store.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
 import { ConvertForm } from './ConvertForm.tsx';
 import { InstallProgressBar } from './InstallProgressBar.tsx';
+import { PrecisionFamilies } from './PrecisionFamilies.tsx';
 
 
 /** Install a model once (from a bundle URL), see and delete what is installed. */
@@ -60,7 +62,8 @@ export function ModelsPanel() {
       <ul className="model-list">
         {installed.map((model) => (
           <li key={model.id} data-testid="installed-model" data-model-id={model.id}>
-            <strong>{model.name}</strong> · {formatBytes(model.bytes)} · {model.precision.weights} weights, {model.precision.activations} activations
+            <strong>{model.name}</strong> · {formatBytes(model.bytes)} · {describeWeights(model.precision)} weights, {model.precision.activations} activations
+            <PrecisionFamilies precision={model.precision} />
             <div className="actions">
               <button
                 type="button"

@@ -3,7 +3,11 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertCheckpoint } from '../../convert/convert-checkpoint.ts';
 import { ConversionCanceledError, ConvertError } from '../../errors.ts';
-import { resolveQuantConfig } from '../../bundle/quant-config.ts';
+import { DEFAULT_WEIGHT_PRESET, resolveQuantConfig } from '../../bundle/quant-config.ts';
+import { WEIGHT_PRESETS } from '../../bundle/weight-presets.ts';
+import { TENSOR_FAMILIES } from '../../bundle/tensor-families.ts';
+import { describeWeights } from '../../bundle/precision-summary.ts';
+import { InvalidInputError } from '../../errors.ts';
 import { httpCheckpointFiles } from '../../safetensors/index.ts';
 import type { CheckpointFiles } from '../../safetensors/index.ts';
 import { dirBundleSink } from '../dir-bundle-sink.ts';
@@ -22,7 +26,10 @@ tokenizer/): a local folder, or an http(s) base URL served with range requests (
 https://huggingface.co/Wan-AI/Wan2.2-TI2V-5B-Diffusers/resolve/<revision>).
 
 Options:
-  --weights int4|int8|fp16|fp32   linear-layer weight storage (default int4, MatMulNBits block 32)
+  --weights <preset>              linear-layer weight storage (default ${DEFAULT_WEIGHT_PRESET}; MatMulNBits block 32):
+${Object.entries(WEIGHT_PRESETS).map(([name, preset]) => `                                    ${name.padEnd(9)} ${preset.description}`).join('\n')}
+  --family <family>=<format>,…    override single tensor families (int4|int8|fp16|fp32), e.g. head=int8;
+                                  families: ${TENSOR_FAMILIES.join(', ')}
   --activations fp16|fp32         DiT activation type (default fp16; the text encoder is always fp32)
   --accuracy-level 0..4           MatMulNBits accuracy_level written into every node (default 0)
   --vae-weights float|int8        VAE convolution weights: in the activation type (default), or int8
@@ -47,6 +54,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     allowPositionals: true,
     options: {
       weights: { type: 'string' },
+      family: { type: 'string' },
       activations: { type: 'string' },
       'accuracy-level': { type: 'string' },
       'vae-weights': { type: 'string' },
@@ -67,6 +75,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   }
   const quant = resolveQuantConfig({
     ...(values.weights !== undefined ? { weights: values.weights } : {}),
+    ...(values.family !== undefined ? { families: familyOverrides(values.family) } : {}),
     ...(values.activations !== undefined ? { activations: values.activations } : {}),
     ...(values['accuracy-level'] !== undefined ? { accuracyLevel: integerOption('accuracy-level', values['accuracy-level'], 0) } : {}),
     ...(values['vae-weights'] !== undefined ? { vaeWeights: values['vae-weights'] } : {}),
@@ -85,7 +94,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
-  const bar = new ProgressBar(`converting (${quant.weights} weights, ${quant.activations} activations)`);
+  const bar = new ProgressBar(`converting (${describeWeights(quant)} weights, ${quant.activations} activations)`);
   try {
     const manifest = await convertCheckpoint(files, sink, {
       quant,
@@ -126,4 +135,13 @@ async function addTinyDecoder(file: string, bundleDir: string): Promise<number> 
   } finally {
     await opened.close();
   }
+}
+
+/** `head=int8,ffn-down=int8` → { head: 'int8', 'ffn-down': 'int8' } (names and formats are checked by resolveQuantConfig). */
+function familyOverrides(option: string): Record<string, string> {
+  const entries = option.split(',').map((pair) => pair.trim().split('='));
+  if (entries.some((pair) => pair.length !== 2 || !pair[0] || !pair[1])) {
+    throw new InvalidInputError(`--family takes <family>=<format> pairs separated by commas, e.g. head=int8,time-proj=int8; got "${option}".`);
+  }
+  return Object.fromEntries(entries);
 }
