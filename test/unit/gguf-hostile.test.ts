@@ -112,6 +112,18 @@ describe('hostile GGUF headers', () => {
     await expect(openGguf(guardedFile(bytes))).rejects.toMatchObject({ name: 'GgufError', reason });
   });
 
+  test('a tensor offset off the alignment, or into another tensor, is refused', async () => {
+    const name = new TextEncoder().encode('blocks.q6_K');
+    const start = REAL.findIndex((_, i) => name.every((c, j) => REAL[i + j] === c));
+    const offsetAt = start + name.length + 4 + 2 * 8 + 4;
+    for (const [shift, reason] of [[1n, 'malformed'], [-64n, 'malformed']] as const) {
+      const bytes = REAL.slice();
+      const view = new DataView(bytes.buffer, offsetAt, 8);
+      view.setBigUint64(0, view.getBigUint64(0, true) + shift, true);
+      await expect(openGguf(guardedFile(bytes))).rejects.toMatchObject({ name: 'GgufError', reason, message: expect.stringMatching(/alignment|overlap/) });
+    }
+  });
+
   test('a tensor count past the end of the file is refused', async () => {
     const bytes = REAL.slice();
     new DataView(bytes.buffer).setBigUint64(8, 2n ** 40n, true);
