@@ -7,3 +7,5 @@ export type { GgufFile, GgufTensorInfo } from './gguf-reader.ts';
 export type { GgufValue } from './gguf-value.ts';
 export { GGUF_VALUE_TYPE } from './gguf-value.ts';
 export { GgufError } from '../errors.ts';
+export { ggufCheckpoint } from './gguf-checkpoint.ts';
+export type { GgufCheckpoint } from './gguf-checkpoint.ts';

@@ -2,6 +2,7 @@ import type { BuildContext, FloatType } from '../build-context.ts';
 import { activationType, derivedParam, derivedWeights, floatBytes, sourceParam } from '../build-context.ts';
 import { quantizeBlockwise } from '../quant/quantize-blockwise.ts';
 import { castIfNeeded } from './graph-ops.ts';
+import { linearFromGgmlBlocks } from './linear-ggml.ts';
 
 /**
  * y = x·Wᵀ (+ b) for a weight in PyTorch layout [N = out, K = in], stored as the
@@ -76,5 +77,6 @@ export async function linear(ctx: BuildContext, scope: string, x: string, prefix
   const k = rest.reduce((a, b) => a * b, 1);
   const biasName = `${prefix}.bias`;
   const bias = ctx.weights.has(biasName) ? await sourceParam(ctx, biasName, [n], options.floatType ?? activationType(ctx)) : undefined;
-  return linearFromValues(ctx, scope, x, weightName, () => ctx.weights.read(weightName), n, k, bias, options);
+  const fromBlocks = await linearFromGgmlBlocks(ctx, scope, x, weightName, n, k, bias, options.floatType ?? activationType(ctx));
+  return fromBlocks ?? linearFromValues(ctx, scope, x, weightName, () => ctx.weights.read(weightName), n, k, bias, options);
 }
