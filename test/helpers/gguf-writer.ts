@@ -18,7 +18,10 @@ const ALIGN = 32;
 export function encodeGguf(tensors: readonly GgufTensorToWrite[], metadata: Readonly<Record<string, string>> = {}): Uint8Array {
   const parts: number[] = [];
   const u32 = (v: number) => parts.push(v & 255, (v >> 8) & 255, (v >> 16) & 255, (v >>> 24) & 255);
-  const u64 = (v: number) => (u32(v % 2 ** 32), u32(Math.floor(v / 2 ** 32)));
+  const u64 = (v: number) => {
+    u32(v % 2 ** 32);
+    u32(Math.floor(v / 2 ** 32));
+  };
   const str = (s: string) => {
     const b = new TextEncoder().encode(s);
     u64(b.length);
@@ -29,7 +32,11 @@ export function encodeGguf(tensors: readonly GgufTensorToWrite[], metadata: Read
   u32(3);
   u64(tensors.length);
   u64(Object.keys(metadata).length);
-  for (const [key, value] of Object.entries(metadata)) (str(key), u32(8), str(value));
+  for (const [key, value] of Object.entries(metadata)) {
+    str(key);
+    u32(8);
+    str(value);
+  }
   let offset = 0;
   tensors.forEach((t, i) => {
     str(t.name);

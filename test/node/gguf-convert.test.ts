@@ -94,8 +94,8 @@ beforeAll(async () => {
   diffusers = await openCheckpoint(nodeCheckpointFiles(TINY), 'transformer');
   config = parseDitConfig(await diffusers.readJson('config.json'));
 });
-afterAll(() => {
-  goldenCases.close();
+afterAll(async () => {
+  await goldenCases.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -7,6 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { GGML_TYPES, dequantizeGgml, openGguf } from '../../src/gguf/index.ts';
 import type { GgmlType } from '../../src/gguf/index.ts';
 import { fileByteSource } from '../../src/node/file-source.ts';
+import { dequantizeBlockwise, quantizeBlockwise } from '../../src/convert/quant/quantize-blockwise.ts';
+import { MATMUL_NBITS_GGML_TYPES, ggmlToMatMulNBits } from '../../src/convert/quant/ggml-matmul-nbits.ts';
 
 const DIR = join(import.meta.dirname, '../fixtures/gguf');
 const ORDER: GgmlType[] = ['F32', 'F16', 'BF16', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q8_0', 'Q2_K', 'Q3_K', 'Q4_K', 'Q5_K', 'Q6_K'];
@@ -58,5 +60,26 @@ describe('GGUF written by ggml', async () => {
     const theirs = expected.subarray(index * VALUES, (index + 1) * VALUES);
     const mismatches = [...ours.keys()].filter((i) => !Object.is(ours[i], theirs[i]));
     expect(mismatches.slice(0, 5).map((i) => [i, ours[i], theirs[i]])).toEqual([]);
+  });
+
+  test('Q8_0 and Q4_0 map onto MatMulNBits exactly; the other types are re-quantized to int4 (error printed)', async () => {
+    const source = f32File('blocks-source.f32');
+    const rms = (a: Float32Array, b: Float32Array) => Math.sqrt(a.reduce((sum, v, i) => sum + (v - b[i]!) ** 2, 0) / a.length);
+    const rows: string[] = [];
+    for (const type of ORDER) {
+      const { info, bytes } = await file.readTensor(`blocks.${ggmlName(type)}`);
+      const values = dequantizeGgml(type, bytes, info.elements);
+      if (MATMUL_NBITS_GGML_TYPES.has(type)) {
+        const w = ggmlToMatMulNBits(type, bytes, 3, 512);
+        const mapped = dequantizeBlockwise({ ...w, kBlocks: 16 }, 3, 512, w.bits, 32);
+        expect(mapped).toEqual(values);
+        rows.push(`${type}: exact (${w.bits}-bit)`);
+        continue;
+      }
+      const requantized = dequantizeBlockwise(quantizeBlockwise(values, 3, 512, 4, 32), 3, 512, 4, 32);
+      rows.push(`${type}: file vs source rms ${rms(values, source).toExponential(2)}; int4 re-quantization adds rms ${rms(requantized, values).toExponential(2)}, total ${rms(requantized, source).toExponential(2)}`);
+    }
+    const direct = dequantizeBlockwise(quantizeBlockwise(source, 3, 512, 4, 32), 3, 512, 4, 32);
+    console.log(`${rows.join('\n')}\nint4 straight from the source: rms ${rms(direct, source).toExponential(2)}`);
   });
 });

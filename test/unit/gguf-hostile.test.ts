@@ -71,13 +71,15 @@ function mutate(base: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
       bytes = bytes.slice(0, Math.min(bytes.length, m.length));
       continue;
     }
-    const room = bytes.length - m.at;
-    const width = m.kind === 'u64' ? 8 : m.kind === 'u32' ? 4 : m.bytes.length;
-    if (room < width) continue;
+    if (m.kind === 'bytes') {
+      if (bytes.length - m.at >= m.bytes.length) bytes.set(m.bytes, m.at);
+      continue;
+    }
+    const width = m.kind === 'u64' ? 8 : 4;
+    if (bytes.length - m.at < width) continue;
     const view = new DataView(bytes.buffer, bytes.byteOffset + m.at, width);
     if (m.kind === 'u64') view.setBigUint64(0, m.value, true);
-    else if (m.kind === 'u32') view.setUint32(0, Number(m.value & 0xffffffffn), true);
-    else bytes.set(m.bytes, m.at);
+    else view.setUint32(0, Number(m.value & 0xffffffffn), true);
   }
   return bytes;
 }
