@@ -4,6 +4,7 @@ import { quantizeBlockwise } from '../quant/quantize-blockwise.ts';
 import { castIfNeeded } from './graph-ops.ts';
 import { weightFormatOf } from '../../bundle/quant-config.ts';
 import { linearFamily } from '../../bundle/tensor-families.ts';
+import { linearFromGgmlBlocks } from './linear-ggml.ts';
 
 /**
  * y = x·Wᵀ (+ b) for a weight in PyTorch layout [N = out, K = in], stored in the format the
@@ -79,5 +80,6 @@ export async function linear(ctx: BuildContext, scope: string, x: string, prefix
   const k = rest.reduce((a, b) => a * b, 1);
   const biasName = `${prefix}.bias`;
   const bias = ctx.weights.has(biasName) ? await sourceParam(ctx, biasName, [n], options.floatType ?? activationType(ctx)) : undefined;
-  return linearFromValues(ctx, scope, x, weightName, () => ctx.weights.read(weightName), n, k, bias, options);
+  const fromBlocks = await linearFromGgmlBlocks(ctx, scope, x, weightName, n, k, bias, options.floatType ?? activationType(ctx));
+  return fromBlocks ?? linearFromValues(ctx, scope, x, weightName, () => ctx.weights.read(weightName), n, k, bias, options);
 }

@@ -13,7 +13,9 @@ import type { CheckpointFiles } from '../../safetensors/index.ts';
 import { dirBundleSink } from '../dir-bundle-sink.ts';
 import { addTinyDecoderToDir, openTinyDecoderWeights } from '../tiny-decoder-dir.ts';
 import { TINY_DECODER_FILE_PREFIX } from '../../bundle/tiny-vae-names.ts';
-import { nodeCheckpointFiles } from '../file-source.ts';
+import { fileByteSource, nodeCheckpointFiles } from '../file-source.ts';
+import { ggufCheckpoint, openGguf } from '../../gguf/index.ts';
+import { diffusersDitName } from '../../convert/weights/wan-dit-original-keys.ts';
 import { formatBytes } from '../../format-bytes.ts';
 import { integerOption } from './cli-options.ts';
 import { ProgressBar } from './progress-bar.ts';
@@ -38,6 +40,10 @@ ${Object.entries(WEIGHT_PRESETS).map(([name, preset]) => `                      
   --vae-cache float|int8          VAE causal-conv caches between frames: in the activation type
                                   (default), or int8 with one scale per position (lossy, for
                                   onnxruntime-node on the CPU with little memory; not for the browser)
+  --transformer <file.gguf>       the transformer's weights from a GGUF file (ComfyUI-GGUF, Wan's key
+                                  names); <source> gives the text encoder, the VAE and the configs.
+                                  Q8_0 and Q4_0 blocks are stored as they are (8-/4-bit MatMulNBits);
+                                  other types are dequantized and stored as --weights says
   --repo NAME --revision REV      recorded in the manifest as the source
   --tiny-decoder <file>           also build the tiny VAE decoder (faster decoding and previews, a
                                   little less detail) from taew2_2.safetensors, downloaded from
@@ -62,6 +68,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       repo: { type: 'string' },
       revision: { type: 'string' },
       'tiny-decoder': { type: 'string' },
+      transformer: { type: 'string' },
       'add-to': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -84,6 +91,8 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   const isUrl = /^https?:\/\//.test(source);
   const local = isUrl ? null : nodeCheckpointFiles(resolve(source));
   const files: CheckpointFiles = local ?? httpCheckpointFiles(source, { fetch: globalThis.fetch });
+  const gguf = values.transformer === undefined ? null : fileByteSource(resolve(values.transformer));
+  const transformerWeights = gguf ? ggufCheckpoint(await openGguf(gguf), 'transformer', diffusersDitName) : undefined;
   const tiny = tinyDecoder === undefined ? null : await openTinyDecoderWeights(resolve(tinyDecoder));
   const sink = await dirBundleSink(resolve(outDir)).catch(async (error: unknown) => {
     await tiny?.close();
@@ -101,6 +110,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       source: { repo: values.repo ?? source, revision: values.revision ?? 'local' },
       signal: controller.signal,
       onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
+      ...(transformerWeights ? { transformerWeights } : {}),
       ...(tiny ? { tinyDecoder: { weights: tiny.weights, source: { repo: tinyDecoder!, revision: 'local' } } } : {}),
     });
     const total = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
@@ -120,6 +130,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     await local?.close();
+    await gguf?.close();
     await tiny?.close();
   }
 }

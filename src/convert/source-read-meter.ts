@@ -1,0 +1,47 @@
+import type { WeightSource } from './weights/weight-source.ts';
+import type { Checkpoint, AbortSignalLike } from '../safetensors/index.ts';
+import { ConversionCanceledError } from '../errors.ts';
+
+/** Counts source bytes as weights are read, for progress and ETA, and honours the abort signal. */
+export class SourceReadMeter {
+  constructor(
+    public read: number,
+    readonly total: number,
+    private readonly report: (read: number) => void,
+    private readonly signal?: AbortSignalLike,
+  ) {}
+
+  wrap(source: WeightSource, checkpoint: Checkpoint): WeightSource {
+    return {
+      ...source,
+      read: async (name) => {
+        if (this.signal?.aborted) throw new ConversionCanceledError();
+        const values = await source.read(name);
+        this.read += checkpoint.tensors.get(name)?.byteLength ?? 0;
+        this.report(this.read);
+        return values;
+      },
+      ...(source.ggml ? { ggml: { type: source.ggml.type, read: (name: string) => this.meter(name, checkpoint, source.ggml!.read(name)) } } : {}),
+    };
+  }
+
+  private async meter<T>(name: string, checkpoint: Checkpoint, reading: Promise<T>): Promise<T> {
+    if (this.signal?.aborted) throw new ConversionCanceledError();
+    const value = await reading;
+    this.add(checkpoint.tensors.get(name)?.byteLength ?? 0);
+    return value;
+  }
+
+  add(bytes: number): void {
+    this.read += bytes;
+    this.report(this.read);
+  }
+}
+
+export function totalSourceBytes(source: { readonly transformer: Checkpoint; readonly vae: Checkpoint; readonly textEncoder: Checkpoint }): number {
+  let total = 0;
+  for (const checkpoint of [source.transformer, source.vae, source.textEncoder]) {
+    for (const tensor of checkpoint.tensors.values()) total += tensor.byteLength;
+  }
+  return total;
+}
