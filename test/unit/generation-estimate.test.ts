@@ -196,7 +196,7 @@ describe('MeasurementRecorder', () => {
     at(9800, 'decoding', 2); // four frames, new shapes
     at(10_300, 'decoding', 3);
     now = 10_700;
-    recorder.observe({ type: 'preview', step: 3, steps: 3, width: 1, height: 1, frames: [] });
+    recorder.observe({ type: 'preview', step: 3, steps: 3, width: 1, height: 1, pixelScale: 16, source: 'latent-map', frames: [] });
     at(10_700, 'decoding', 4);
     now = 10_800;
     const measurement = recorder.finish({ settings: { width: 128, height: 96, frames: 13 }, ditPassesPerStep: 2 }, WAN_DIT);
