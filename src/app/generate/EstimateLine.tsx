@@ -4,6 +4,9 @@ import type { FitVerdict } from '../../pipeline/estimate/generation-estimate.ts'
 import { useEstimateStore } from '../../state/estimate-store.ts';
 import { useGenerationStore } from '../../state/generation-store.ts';
 import { useGenerationEstimate } from '../../state/use-generation-estimate.ts';
+import { effectiveDecoder } from '../../state/decoder-availability.ts';
+import { useSettingsStore } from '../../state/settings-store.ts';
+import { useDecoderAvailability } from '../../state/use-decoder-availability.ts';
 import { FastAlternatives } from './FastAlternatives.tsx';
 import { SoftwareGpuNote } from './SoftwareGpuNote.tsx';
 
@@ -21,6 +24,7 @@ function fitWarning(fit: FitVerdict): string | null {
 /** Expected time and GPU memory for the current settings on this machine, measured, with a warning when they will not fit. */
 export function EstimateLine() {
   const estimate = useGenerationEstimate();
+  const decoder = effectiveDecoder(useSettingsStore((s) => s.decoder), useDecoderAvailability());
   const { calibrating, calibrationError, calibrate, cancelCalibration } = useEstimateStore();
   const busy = useGenerationStore((state) => state.status === 'running');
   const measure = (label: string) => (
@@ -48,7 +52,13 @@ export function EstimateLine() {
           )}{' '}
           once the model is loaded (prompt {formatDuration(estimate.phaseMs.text)}
           {estimate.phaseMs.image !== null && `, start image ${formatDuration(estimate.phaseMs.image)}`}, denoising {formatDuration(estimate.phaseMs.denoise)}, decoding{' '}
-          {formatDuration(estimate.phaseMs.decode)}).
+          {formatDuration(estimate.phaseMs.decode)}
+          {estimate.otherDecodeMs !== null && (
+            <span data-testid="estimate-other-decoder">
+              ; with the {decoder === 'tiny' ? 'full VAE' : 'fast decoder'}, decoding {formatDuration(estimate.otherDecodeMs)}
+            </span>
+          )}
+          ).
           {estimate.rough && ' Rough: measured at one size only so far.'}
           {estimate.extrapolated && ' Larger than anything measured here yet, so extrapolated.'}
           {estimate.imageUnmeasured && ' Encoding the start image is not measured yet.'} {measure('Measure again')}

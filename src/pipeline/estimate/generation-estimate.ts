@@ -1,3 +1,4 @@
+import type { DecoderChoice } from '../../bundle/tiny-vae-names.ts';
 import { usesGuidance } from '../generate/denoise-loop.ts';
 import { latentDims } from '../generate/generation-settings.ts';
 import { arrayLatentMath, createSampler } from '../sampling/index.ts';
@@ -26,6 +27,8 @@ export type FitVerdict =
 export interface GenerationEstimate {
   readonly totalMs: number;
   readonly phaseMs: { readonly text: number; readonly image: number | null; readonly denoise: number; readonly decode: number };
+  /** Decoding with the other decoder (the full VAE or the tiny one), where it was measured here. */
+  readonly otherDecodeMs: number | null;
   /** The most GPU memory live at once, where it could be measured. */
   readonly peakBytes: number | null;
   readonly largestBufferBytes: number | null;
@@ -43,6 +46,8 @@ export interface GenerationEstimate {
 
 export type EstimateQuery = Pick<GenerationSettings, 'width' | 'height' | 'frames' | 'steps' | 'guidance' | 'shift' | 'sampler'> & {
   readonly hasStartImage: boolean;
+  /** The decoder estimated (default full): only its own runs tell its decode time and memory. */
+  readonly decoder?: DecoderChoice;
 };
 
 /**
@@ -51,8 +56,8 @@ export type EstimateQuery = Pick<GenerationSettings, 'width' | 'height' | 'frame
  */
 export function estimateQuery(settings: Omit<EstimateQuery, 'hasStartImage'>, image: { readonly width: number; readonly height: number } | null): EstimateQuery {
   const size = image ? startImageCrop(image.width, image.height, settings.width * settings.height) : settings;
-  const { frames, steps, guidance, shift, sampler } = settings;
-  return { width: size.width, height: size.height, frames, steps, guidance, shift, sampler, hasStartImage: image !== null };
+  const { frames, steps, guidance, shift, sampler, decoder } = settings;
+  return { width: size.width, height: size.height, frames, steps, guidance, shift, sampler, hasStartImage: image !== null, ...(decoder ? { decoder } : {}) };
 }
 
 /** The DiT passes settings run: the sampler's steps (FastWan's DMD has fixed ones), each twice with guidance. */
@@ -96,6 +101,19 @@ const pixels = (m: Pick<GenerationMeasurement, 'width' | 'height'>) => m.width *
 const memoryOf = (phase: MeasuredPhase, key: keyof PhaseMemory) => (m: GenerationMeasurement) => m.memory?.[phase]?.[key];
 
 /**
+ * One decoder's time per decoded latent frame as a function of pixels, from the runs it
+ * decoded: fitted over two sizes, else proportional (and, from runs too short for a
+ * steady-state chunk, their whole decode, first chunks included); null where it never ran.
+ */
+function decodeLaw(measurements: readonly GenerationMeasurement[], decoder: DecoderChoice) {
+  const runs = measurements.filter((m) => (m.decoder ?? 'full') === decoder);
+  const frameSamples = samplesOf(runs, pixels, (m) => m.decodeFrameMs);
+  const fitted = linear(frameSamples);
+  const perFrame = fitted ?? proportional(frameSamples.length > 0 ? frameSamples : samplesOf(runs, pixels, (m) => (m.decodeMs == null ? null : m.decodeMs / m.latentFrames)));
+  return { runs, perFrame, fitted: fitted !== null };
+}
+
+/**
  * Expected time and GPU memory for settings, from measured runs of the same model on the
  * same machine, or null until one has been measured. From one size only, times are
  * proportional to the work and the estimate is marked rough.
@@ -119,10 +137,11 @@ export function estimateGeneration(profile: MachineProfile, query: EstimateQuery
   const ditSamples = samplesOf(measurements, (m) => ditPassMacs(m.ditWork, m.ditTokens), (m) => m.ditPassMs);
   const fittedPass = linear(ditSamples);
   const ditPass = work ? (fittedPass ?? proportional(ditSamples)) : null;
-  // Runs too short for a steady-state chunk still timed their whole decode, first chunks included.
-  const frameSamples = byPixels((m) => m.decodeFrameMs);
-  const fittedFrame = linear(frameSamples);
-  const decodeFrame = fittedFrame ?? proportional(frameSamples.length > 0 ? frameSamples : byPixels((m) => (m.decodeMs == null ? null : m.decodeMs / m.latentFrames)));
+  const wanted = query.decoder ?? 'full';
+  const decodes = decodeLaw(measurements, wanted);
+  const decodeFrame = decodes.perFrame;
+  const otherFrame = decodeLaw(measurements, wanted === 'full' ? 'tiny' : 'full').perFrame;
+  const byDecodePixels = (y: (m: GenerationMeasurement) => number | null | undefined) => samplesOf(decodes.runs, pixels, y);
   const textTimes = measurements.flatMap((m) => (m.textEncodeMs === null ? [] : [m.textEncodeMs]));
   if (!ditPass || !decodeFrame || textTimes.length === 0) return null;
 
@@ -134,16 +153,17 @@ export function estimateGeneration(profile: MachineProfile, query: EstimateQuery
     denoise: steps * passesPerStep * ditPass(ditPassMacs(work!, tokens)),
     decode: latentFrames * decodeFrame(area),
   };
+  const otherDecodeMs = otherFrame ? latentFrames * otherFrame(area) : null;
 
   const peaks = [
     linear(byTokens(memoryOf('dit', 'peakBytes')))?.(tokens),
-    linear(byPixels(memoryOf('decode', 'peakBytes')))?.(area),
+    linear(byDecodePixels(memoryOf('decode', 'peakBytes')))?.(area),
     ...(query.hasStartImage ? [linear(byPixels(memoryOf('image', 'peakBytes')))?.(area)] : []),
     ...samplesOf(measurements, () => 0, memoryOf('text', 'peakBytes')).map((s) => s.y),
   ];
   const largest = [
     linear(byTokens(memoryOf('dit', 'largestBufferBytes')))?.(tokens),
-    linear(byPixels(memoryOf('decode', 'largestBufferBytes')))?.(area),
+    linear(byDecodePixels(memoryOf('decode', 'largestBufferBytes')))?.(area),
   ];
   const known = (values: readonly (number | undefined)[]) => {
     const numbers = values.filter((v): v is number => v !== undefined);
@@ -162,10 +182,11 @@ export function estimateGeneration(profile: MachineProfile, query: EstimateQuery
   return {
     totalMs: phaseMs.text + (phaseMs.image ?? 0) + phaseMs.denoise + phaseMs.decode,
     phaseMs,
+    otherDecodeMs,
     peakBytes,
     largestBufferBytes,
     extrapolated: tokens > Math.max(...measurements.map((m) => m.ditTokens)) || area > Math.max(...measurements.map(pixels)),
-    rough: !fittedPass || !fittedFrame,
+    rough: !fittedPass || !decodes.fitted,
     imageUnmeasured: query.hasStartImage && imageEncode === null,
     fit,
   };
