@@ -1,3 +1,4 @@
+import { AddTinyDecoder } from './AddTinyDecoder.tsx';
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../format-bytes.ts';
 import type { PartialInstall } from '../../model/model-store.ts';
@@ -61,6 +62,7 @@ export function ModelsPanel() {
         {installed.map((model) => (
           <li key={model.id} data-testid="installed-model" data-model-id={model.id}>
             <strong>{model.name}</strong> · {formatBytes(model.bytes)} · {model.precision.weights} weights, {model.precision.activations} activations
+            {model.hasTinyDecoder && ' · fast decoder'}
             <div className="actions">
               <button
                 type="button"
@@ -74,6 +76,7 @@ export function ModelsPanel() {
                 Delete
               </button>
             </div>
+            {!model.hasTinyDecoder && <AddTinyDecoder model={model} disabled={running} />}
           </li>
         ))}
       </ul>
