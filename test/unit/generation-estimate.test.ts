@@ -156,7 +156,7 @@ describe('estimateGeneration', () => {
 
   test('warns when one tensor would exceed the device buffer limit', () => {
     const estimate = estimateGeneration(calibrated({ bufferLimitBytes: 2 ** 30 }), { ...WAN, hasStartImage: false })!;
-    expect(estimate.fit).toEqual({ kind: 'buffer-too-large', needBytes: estimate.largestBufferBytes, limitBytes: 2 ** 30 });
+    expect(estimate.fit).toEqual({ kind: 'buffer-too-large', needBytes: estimate.largestBufferBytes, limitBytes: 2 ** 30, decoding: false });
     const small = estimateGeneration(calibrated({ bufferLimitBytes: 2 ** 30 }), { ...WAN, width: 640, height: 352, frames: 49, hasStartImage: false })!;
     expect(small.fit.kind).toBe('fits');
   });
@@ -164,8 +164,23 @@ describe('estimateGeneration', () => {
   test('warns when settings need as much memory as a generation that ran out here', () => {
     const query = { ...WAN, hasStartImage: false };
     const peak = estimateGeneration(calibrated(), query)!.peakBytes!;
-    expect(estimateGeneration(calibrated({ outOfMemoryAtBytes: peak }), query)!.fit).toEqual({ kind: 'ran-out-before', needBytes: peak, failedAtBytes: peak });
+    expect(estimateGeneration(calibrated({ outOfMemoryAtBytes: peak }), query)!.fit).toEqual({ kind: 'ran-out-before', needBytes: peak, failedAtBytes: peak, decoding: false });
     expect(estimateGeneration(calibrated({ outOfMemoryAtBytes: peak }), { ...query, frames: 49 })!.fit.kind).toBe('fits');
+  });
+
+  test('says when the full VAE alone is what will not fit, and that the tiny decoder would', () => {
+    // A GPU where the full VAE's decode needs 30 kB per pixel: 34.5 GB at 720p, the DiT 12.5 GB; it ran out at 20 GB.
+    const heavyDecode = (run: Parameters<typeof measured>[0], decoder: 'full' | 'tiny') => {
+      const m = measured(run);
+      const perPixel = decoder === 'full' ? 3e4 : 300;
+      return { ...m, decoder, memory: { ...m.memory, decode: { peakBytes: 7.5e9 + perPixel * run.width * run.height, largestBufferBytes: (perPixel / 10) * run.width * run.height } } };
+    };
+    const runs = calibrationRuns(WAN);
+    const profile = profileOf([...runs.map((run) => heavyDecode(run, 'full')), ...runs.map((run) => heavyDecode(run, 'tiny'))], { outOfMemoryAtBytes: 20e9, bufferLimitBytes: 2e9 });
+    const query = { ...WAN, hasStartImage: false };
+    expect(estimateGeneration(profile, query)!.fit).toMatchObject({ kind: 'buffer-too-large', decoding: true });
+    expect(estimateGeneration({ ...profile, bufferLimitBytes: null }, query)!.fit).toMatchObject({ kind: 'ran-out-before', decoding: true });
+    expect(estimateGeneration(profile, { ...query, decoder: 'tiny' })!.fit).toEqual({ kind: 'fits' });
   });
 
   test('counts a start image once its encoding was measured, and says so until then', () => {

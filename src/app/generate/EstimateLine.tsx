@@ -7,6 +7,7 @@ import { useGenerationEstimate } from '../../state/use-generation-estimate.ts';
 import { effectiveDecoder } from '../../state/decoder-availability.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
 import { useDecoderAvailability } from '../../state/use-decoder-availability.ts';
+import { DecoderMemoryOffer } from './DecoderMemoryOffer.tsx';
 import { FastAlternatives } from './FastAlternatives.tsx';
 import { SoftwareGpuNote } from './SoftwareGpuNote.tsx';
 
@@ -24,7 +25,8 @@ function fitWarning(fit: FitVerdict): string | null {
 /** Expected time and GPU memory for the current settings on this machine, measured, with a warning when they will not fit. */
 export function EstimateLine() {
   const estimate = useGenerationEstimate();
-  const decoder = effectiveDecoder(useSettingsStore((s) => s.decoder), useDecoderAvailability());
+  const availability = useDecoderAvailability();
+  const decoder = effectiveDecoder(useSettingsStore((s) => s.decoder), availability);
   const { calibrating, calibrationError, calibrate, cancelCalibration } = useEstimateStore();
   const busy = useGenerationStore((state) => state.status === 'running');
   const measure = (label: string) => (
@@ -76,6 +78,7 @@ export function EstimateLine() {
           {warning}
         </p>
       )}
+      {estimate && estimate.fit.kind !== 'fits' && estimate.fit.decoding && decoder === 'full' && <DecoderMemoryOffer availability={availability} />}
       {calibrationError && (
         <p role="alert" className="note-error">
           {calibrationError}

@@ -19,10 +19,11 @@ export interface MachineProfile {
 }
 
 /** Why settings will not run on this machine, when they will not. */
+/** `decoding`: the decoder alone is what does not fit (the rest of the generation would). */
 export type FitVerdict =
   | { readonly kind: 'fits' }
-  | { readonly kind: 'buffer-too-large'; readonly needBytes: number; readonly limitBytes: number }
-  | { readonly kind: 'ran-out-before'; readonly needBytes: number; readonly failedAtBytes: number };
+  | { readonly kind: 'buffer-too-large'; readonly needBytes: number; readonly limitBytes: number; readonly decoding: boolean }
+  | { readonly kind: 'ran-out-before'; readonly needBytes: number; readonly failedAtBytes: number; readonly decoding: boolean };
 
 export interface GenerationEstimate {
   readonly totalMs: number;
@@ -100,6 +101,26 @@ const samplesOf = (measurements: readonly GenerationMeasurement[], x: (m: Genera
 const pixels = (m: Pick<GenerationMeasurement, 'width' | 'height'>) => m.width * m.height;
 const memoryOf = (phase: MeasuredPhase, key: keyof PhaseMemory) => (m: GenerationMeasurement) => m.memory?.[phase]?.[key];
 
+interface MemoryNeed {
+  readonly peakBytes: number | null;
+  readonly largestBufferBytes: number | null;
+}
+
+/** Whether `need` fits this machine's limits, and if not, whether everything but the decoder would. */
+function fitVerdict(profile: MachineProfile, need: MemoryNeed & { readonly withoutDecoding: MemoryNeed }): FitVerdict {
+  const limit = profile.bufferLimitBytes;
+  const failedAt = profile.outOfMemoryAtBytes;
+  const over = (m: MemoryNeed) => ({
+    buffer: m.largestBufferBytes !== null && limit !== null && m.largestBufferBytes > limit,
+    peak: m.peakBytes !== null && failedAt !== null && m.peakBytes >= failedAt,
+  });
+  const all = over(need);
+  const rest = over(need.withoutDecoding);
+  if (all.buffer) return { kind: 'buffer-too-large', needBytes: need.largestBufferBytes!, limitBytes: limit!, decoding: !rest.buffer };
+  if (all.peak) return { kind: 'ran-out-before', needBytes: need.peakBytes!, failedAtBytes: failedAt!, decoding: !rest.peak };
+  return { kind: 'fits' };
+}
+
 /**
  * One decoder's time per decoded latent frame as a function of pixels, from the runs it
  * decoded: fitted over two sizes, else proportional (and, from runs too short for a
@@ -157,27 +178,19 @@ export function estimateGeneration(profile: MachineProfile, query: EstimateQuery
 
   const peaks = [
     linear(byTokens(memoryOf('dit', 'peakBytes')))?.(tokens),
-    linear(byDecodePixels(memoryOf('decode', 'peakBytes')))?.(area),
     ...(query.hasStartImage ? [linear(byPixels(memoryOf('image', 'peakBytes')))?.(area)] : []),
     ...samplesOf(measurements, () => 0, memoryOf('text', 'peakBytes')).map((s) => s.y),
   ];
-  const largest = [
-    linear(byTokens(memoryOf('dit', 'largestBufferBytes')))?.(tokens),
-    linear(byDecodePixels(memoryOf('decode', 'largestBufferBytes')))?.(area),
-  ];
+  const decodePeak = linear(byDecodePixels(memoryOf('decode', 'peakBytes')))?.(area);
+  const largest = [linear(byTokens(memoryOf('dit', 'largestBufferBytes')))?.(tokens)];
+  const decodeLargest = linear(byDecodePixels(memoryOf('decode', 'largestBufferBytes')))?.(area);
   const known = (values: readonly (number | undefined)[]) => {
     const numbers = values.filter((v): v is number => v !== undefined);
     return numbers.length > 0 ? Math.max(...numbers) : null;
   };
-  const peakBytes = known(peaks);
-  const largestBufferBytes = known(largest);
-
-  let fit: FitVerdict = { kind: 'fits' };
-  if (largestBufferBytes !== null && profile.bufferLimitBytes !== null && largestBufferBytes > profile.bufferLimitBytes) {
-    fit = { kind: 'buffer-too-large', needBytes: largestBufferBytes, limitBytes: profile.bufferLimitBytes };
-  } else if (peakBytes !== null && profile.outOfMemoryAtBytes !== null && peakBytes >= profile.outOfMemoryAtBytes) {
-    fit = { kind: 'ran-out-before', needBytes: peakBytes, failedAtBytes: profile.outOfMemoryAtBytes };
-  }
+  const peakBytes = known([...peaks, decodePeak]);
+  const largestBufferBytes = known([...largest, decodeLargest]);
+  const fit = fitVerdict(profile, { peakBytes, largestBufferBytes, withoutDecoding: { peakBytes: known(peaks), largestBufferBytes: known(largest) } });
 
   return {
     totalMs: phaseMs.text + (phaseMs.image ?? 0) + phaseMs.denoise + phaseMs.decode,
