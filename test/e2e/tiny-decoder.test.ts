@@ -75,7 +75,8 @@ describe('the tiny decoder in the studio', () => {
 
     const log = await generateInUi();
     const previews = log.filter((entry) => entry.status === 'running' && entry.shown === 0 && entry.step > 0);
-    expect([...new Set(previews.map((entry) => entry.step))]).toEqual([1, 2]);
+    // Step 1 always has its preview; later ones only while previews stay a tenth of the denoising time (on a software GPU they cost more than a toy model's step).
+    expect(previews[0]?.step).toBe(1);
     expect([...new Set(previews.map((entry) => entry.source))]).toEqual(['tiny-decoder']);
     await saveScreenshot(page, 'tiny-decoder-done');
 

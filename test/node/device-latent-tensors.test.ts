@@ -7,6 +7,7 @@ import { openDirBundle } from '../../src/node/dir-bundle.ts';
 import { writeSelfTestBundle } from '../../src/node/write-self-test-bundle.ts';
 import { DeviceLatentTensors } from '../../src/pipeline/generate/device-latent-tensors.ts';
 import { hostLatentTensors } from '../../src/pipeline/generate/latent-tensors.ts';
+import { PreviewBudget } from '../../src/pipeline/preview/preview-budget.ts';
 import { WanPipeline } from '../../src/pipeline/generate/wan-pipeline.ts';
 import type { GenerationSettings } from '../../src/pipeline/generate/generation-settings.ts';
 import type { OrtTensor } from '../../src/pipeline/ort-types.ts';
@@ -123,8 +124,8 @@ describe('the pipeline with its tensors on the device', () => {
         const onHost = new WanPipeline({ ort, bundle: await openDirBundle(dir) });
         const previews: Uint8ClampedArray[][] = [[], []];
         const sources = new Set<string>();
-        const a = await onDevice.generate(settings(sampler), start, { preview: true, onEvent: (e) => e.type === 'preview' && sources.add(e.source) && previews[0]!.push(...e.frames) });
-        const b = await onHost.generate(settings(sampler), start, { preview: true, onEvent: (e) => e.type === 'preview' && previews[1]!.push(...e.frames) });
+        const a = await onDevice.generate(settings(sampler), start, { preview: true, previewBudget: new PreviewBudget(Infinity), onEvent: (e) => e.type === 'preview' && sources.add(e.source) && previews[0]!.push(...e.frames) });
+        const b = await onHost.generate(settings(sampler), start, { preview: true, previewBudget: new PreviewBudget(Infinity), onEvent: (e) => e.type === 'preview' && previews[1]!.push(...e.frames) });
         await Promise.all([onDevice.dispose(), onHost.dispose()]);
         let max = 0;
         for (let i = 0; i < a.latents.length; i++) max = Math.max(max, Math.abs(a.latents[i]! - b.latents[i]!));

@@ -7,6 +7,7 @@ import { openDirBundle } from '../../src/node/dir-bundle.ts';
 import { writeSelfTestBundle } from '../../src/node/write-self-test-bundle.ts';
 import type { FramesEvent, PipelineEvent, PreviewEvent } from '../../src/pipeline/generate/pipeline-events.ts';
 import { WanPipeline } from '../../src/pipeline/generate/wan-pipeline.ts';
+import { PreviewBudget } from '../../src/pipeline/preview/preview-budget.ts';
 import { previewDownscale, tinyDecoderPreview } from '../../src/pipeline/preview/tiny-decoder-preview.ts';
 import { createVaeDecoder } from '../../src/pipeline/vae/index.ts';
 import type { DecodedChunk } from '../../src/pipeline/vae/index.ts';
@@ -24,12 +25,33 @@ beforeAll(async () => {
 /** Euler's last step lands on its clean estimate (σ = 0 next), so the last preview shows the final latents. */
 const SETTINGS = { prompt: 'a lighthouse', width: 64, height: 32, frames: 9, steps: 2, guidance: 1, shift: 5, sampler: 'euler' as const, seed: 5 };
 
+describe('the preview budget', () => {
+  test('the first step always; then a step only while previews took at most their share of the steps’ time', () => {
+    const budget = new PreviewBudget(0.1);
+    const allowed: boolean[] = [];
+    // Steps of 100 ms, previews of 30 ms: one preview per 300 ms of steps.
+    for (let step = 0; step < 8; step++) {
+      budget.stepTook(100);
+      const allows = budget.allows();
+      allowed.push(allows);
+      if (allows) budget.previewTook(30);
+    }
+    expect(allowed).toEqual([true, false, true, false, false, true, false, false]);
+  });
+});
+
 describe('tiny-decoder previews', () => {
   test('every step previews true colours from the tiny decoder: no preview map to prepare, no VAE encoder, the decoder loaded once', async () => {
     const pipeline = new WanPipeline({ ort, bundle: await openDirBundle(selfTest) });
     const events: PipelineEvent[] = [];
     const videoFrames: FramesEvent[] = [];
-    await pipeline.generate(SETTINGS, null, { preview: true, decoder: 'tiny', onEvent: (e) => void events.push(e), onFrames: (e) => void videoFrames.push(e) });
+    // Every step previewed here, however long the previews take.
+    const previewBudget = new PreviewBudget(Infinity);
+    await pipeline.generate(SETTINGS, null, { preview: true, decoder: 'tiny', previewBudget, onEvent: (e) => void events.push(e), onFrames: (e) => void videoFrames.push(e) });
+    // With no time for previews, the first step still gets one.
+    const thinned: number[] = [];
+    await pipeline.generate({ ...SETTINGS, steps: 3 }, null, { preview: true, previewBudget: new PreviewBudget(0), onEvent: (e) => e.type === 'preview' && thinned.push(e.step) });
+    expect(thinned).toEqual([1]);
     await pipeline.dispose();
 
     const previews = events.filter((e): e is PreviewEvent => e.type === 'preview');

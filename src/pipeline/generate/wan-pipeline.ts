@@ -31,6 +31,7 @@ import type { LatentRgbMap } from '../preview/latent-rgb-map.ts';
 import { latentRgbMapKey } from '../preview/latent-rgb-map-store.ts';
 import type { LatentRgbMapStore } from '../preview/latent-rgb-map-store.ts';
 import { createStepPreview } from './step-preview.ts';
+import type { PreviewBudget } from '../preview/preview-budget.ts';
 import { TEXT_ENCODER_GRAPH, TextConditioning } from './text-conditioning.ts';
 import { DeviceLatentTensors } from './device-latent-tensors.ts';
 import { hostLatentTensors } from './latent-tensors.ts';
@@ -61,8 +62,10 @@ export interface PipelineOptions {
 export interface GenerateOptions {
   readonly onEvent?: (event: PipelineEvent) => void;
   readonly signal?: AbortSignalLike;
-  /** Send a preview image of the forming video after every denoising step. */
+  /** Send a preview image of the forming video after every denoising step (the tiny decoder's within a budget, see PreviewBudget). */
   readonly preview?: boolean;
+  /** How much of the denoising time tiny-decoder previews may take (default: PREVIEW_TIME_SHARE). */
+  readonly previewBudget?: PreviewBudget;
   /** Receives each decoded chunk's frames in order; the next chunk waits for it (backpressure for encoders). */
   readonly onFrames?: (event: FramesEvent) => Promise<void> | void;
   /** This generation's memory mode, instead of the pipeline's. */
@@ -183,7 +186,8 @@ export class WanPipeline {
 
     const dims = latentDims(settings, this.dit.inChannels);
     const tinyDecoder = this.options.bundle.manifest.tinyDecoder ? () => this.stageSessions(tinyDecoderGraphName) : null;
-    const preview = options.preview ? await createStepPreview({ ort: this.options.ort, tinyDecoder, latentMap: (onRun) => this.latentRgbMap(onRun) }, dims, emit) : null;
+    const sources = { ort: this.options.ort, tinyDecoder, latentMap: (onRun: StepReporter) => this.latentRgbMap(onRun), ...(options.previewBudget ? { budget: options.previewBudget } : {}) };
+    const preview = options.preview ? await createStepPreview(sources, dims, emit) : null;
     throwIfAborted(signal);
     const noise = generator.randn(dims);
     const clock = new PhaseClock('denoising', sampler.timesteps.length);
@@ -204,7 +208,8 @@ export class WanPipeline {
       ...(signal ? { signal } : {}),
       onStep: async (step, view) => {
         emit(clock.progress(step + 1));
-        if (preview) emit({ type: 'preview', step: step + 1, steps: sampler.timesteps.length, ...(await preview(view)) });
+        const pictures = preview ? await preview(view) : null;
+        if (pictures) emit({ type: 'preview', step: step + 1, steps: sampler.timesteps.length, ...pictures });
       },
     });
     await this.endPhase(DIT_GRAPHS);
