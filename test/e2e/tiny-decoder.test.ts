@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { randomTaehvDecoderTensors } from '../../src/convert-install/random-tiny-decoder.ts';
+import { TAEW2_2 } from '../../src/convert/tiny-vae/index.ts';
+import { encodeSafetensors } from '../../src/safetensors/safetensors-writer.ts';
 import { openAppAfterSelfCheck, saveScreenshot } from './browser.ts';
 import type { ReadyApp } from './browser.ts';
 import { serveTinyBundle } from './tiny-bundle.ts';
@@ -101,5 +104,27 @@ describe('the tiny decoder in the studio', () => {
     await expect.poll(() => hint.textContent(), { timeout: 30_000 }).toContain('This bundle has no fast decoder');
     expect(await page.getByTestId('decoder').isDisabled()).toBe(true);
     expect(await page.getByTestId('decoder').inputValue()).toBe('full');
+  });
+
+  test('an installed model without one gets it from a taew2_2.safetensors picked on this computer, without installing it again', { timeout: 300_000 }, async () => {
+    const file = join(out, 'taew2_2.safetensors');
+    const tensors = randomTaehvDecoderTensors(TAEW2_2, 1);
+    await writeFile(file, encodeSafetensors(tensors.map((t) => ({ name: t.name, dtype: 'F16', shape: t.shape, data: t.halves }))));
+    await page.getByTestId('install-url').fill(plain.url);
+    await page.getByTestId('install').click();
+    await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 120_000 });
+    const model = page.locator('[data-testid=installed-model]').filter({ has: page.getByTestId('add-tiny-decoder') });
+    expect(await model.count()).toBe(1);
+    const id = (await model.getAttribute('data-model-id'))!;
+    await model.getByTestId('model-use').click();
+    expect(await page.getByTestId('decoder').isDisabled()).toBe(true);
+    expect(await page.getByTestId('decoder-hint').textContent()).toContain('has no fast decoder yet: add it in the Models panel');
+
+    await model.getByTestId('add-tiny-decoder-file').setInputFiles(file);
+    const installed = page.locator(`[data-testid=installed-model][data-model-id="${id}"]`);
+    await expect.poll(() => installed.textContent(), { timeout: 240_000, interval: 500 }).toContain('fast decoder');
+    expect(await page.getByTestId('install-status').getAttribute('data-status')).toBe('done');
+    expect(await installed.getByTestId('add-tiny-decoder').count()).toBe(0);
+    expect(await page.getByTestId('decoder').isDisabled()).toBe(false);
   });
 });
