@@ -63,7 +63,7 @@ describe('the tiny decoder in the studio', () => {
     await page.getByTestId('generate').click();
     await page.getByTestId('install-self-test-from-error').click();
     await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 240_000 });
-    expect(await page.locator('[data-testid=installed-model][data-model-id=self-test]').textContent()).toContain('fast decoder');
+    expect(await page.locator('[data-testid=installed-model][data-model-id=self-test]').getAttribute('data-tiny-decoder')).toBe('yes');
     expect(await page.getByTestId('add-tiny-decoder').count()).toBe(0);
 
     const decoder = page.getByTestId('decoder');
@@ -112,9 +112,10 @@ describe('the tiny decoder in the studio', () => {
     await writeFile(file, encodeSafetensors(tensors.map((t) => ({ name: t.name, dtype: 'F16', shape: t.shape, data: t.halves }))));
     await page.getByTestId('install-url').fill(plain.url);
     await page.getByTestId('install').click();
-    await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 120_000 });
-    const model = page.locator('[data-testid=installed-model]').filter({ has: page.getByTestId('add-tiny-decoder') });
-    expect(await model.count()).toBe(1);
+    const model = page.locator('[data-testid=installed-model][data-tiny-decoder=no]');
+    await model.waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 10_000 });
+    expect(await model.getByTestId('add-tiny-decoder').count()).toBe(1);
     const id = (await model.getAttribute('data-model-id'))!;
     await model.getByTestId('model-use').click();
     expect(await page.getByTestId('decoder').isDisabled()).toBe(true);
@@ -122,7 +123,7 @@ describe('the tiny decoder in the studio', () => {
 
     await model.getByTestId('add-tiny-decoder-file').setInputFiles(file);
     const installed = page.locator(`[data-testid=installed-model][data-model-id="${id}"]`);
-    await expect.poll(() => installed.textContent(), { timeout: 240_000, interval: 500 }).toContain('fast decoder');
+    await expect.poll(() => installed.getAttribute('data-tiny-decoder'), { timeout: 240_000, interval: 500 }).toBe('yes');
     expect(await page.getByTestId('install-status').getAttribute('data-status')).toBe('done');
     expect(await installed.getByTestId('add-tiny-decoder').count()).toBe(0);
     expect(await page.getByTestId('decoder').isDisabled()).toBe(false);

@@ -60,7 +60,7 @@ export function ModelsPanel() {
       {!loaded && <p className="hint">Reading the installed models…</p>}
       <ul className="model-list">
         {installed.map((model) => (
-          <li key={model.id} data-testid="installed-model" data-model-id={model.id}>
+          <li key={model.id} data-testid="installed-model" data-model-id={model.id} data-tiny-decoder={model.hasTinyDecoder ? 'yes' : 'no'}>
             <strong>{model.name}</strong> · {formatBytes(model.bytes)} · {model.precision.weights} weights, {model.precision.activations} activations
             {model.hasTinyDecoder && ' · fast decoder'}
             <div className="actions">
