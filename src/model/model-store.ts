@@ -11,6 +11,8 @@ export interface InstalledModel {
   readonly precision: BundleManifest['precision'];
   readonly bytes: number;
   readonly installedAt: string;
+  /** Whether its bundle has the tiny decoder (absent in records written before it existed: no). */
+  readonly hasTinyDecoder?: boolean;
 }
 
 /** How an unfinished install is taken up again. */
@@ -94,6 +96,7 @@ export class ModelStore {
       precision: manifest.precision,
       bytes: manifest.files.reduce((sum, file) => sum + file.bytes, 0),
       installedAt: new Date().toISOString(),
+      hasTinyDecoder: manifest.tinyDecoder !== undefined,
     };
     await writeJson(await this.folder(id, false), MODEL_FILES.installed, installed);
     return installed;

@@ -53,9 +53,16 @@ describe('ModelStore.recordInstalled', () => {
     expect(await store.installed('abc')).toBeNull();
 
     const record = await store.recordInstalled('abc', manifest, 'https://example.com/tiny/');
-    expect(record).toMatchObject({ id: 'abc', name: 'Tiny', source: 'https://example.com/tiny/', precision: manifest.precision, bytes: 30 });
+    expect(record).toMatchObject({ id: 'abc', name: 'Tiny', source: 'https://example.com/tiny/', precision: manifest.precision, bytes: 30, hasTinyDecoder: false });
     expect(Number.isNaN(Date.parse(record.installedAt))).toBe(false);
     expect(await store.installed('abc')).toEqual(record);
     expect((await store.list()).installed).toEqual([record]);
+  });
+
+  test('says whether the bundle has the tiny decoder', async () => {
+    const store = await ModelStore.open(memoryDirectory());
+    await store.folder('xyz', true);
+    const withTiny = { ...manifest, tinyDecoder: { source: { repo: 'madebyollin/taehv', revision: 'x' }, graphs: ['tiny-vae-decoder-0'] } } as BundleManifest;
+    expect((await store.recordInstalled('xyz', withTiny, 'self-test')).hasTinyDecoder).toBe(true);
   });
 });

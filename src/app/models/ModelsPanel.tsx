@@ -1,3 +1,4 @@
+import { AddTinyDecoder } from './AddTinyDecoder.tsx';
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../format-bytes.ts';
 import { describeWeights } from '../../bundle/precision-summary.ts';
@@ -61,8 +62,9 @@ export function ModelsPanel() {
       {!loaded && <p className="hint">Reading the installed models…</p>}
       <ul className="model-list">
         {installed.map((model) => (
-          <li key={model.id} data-testid="installed-model" data-model-id={model.id}>
+          <li key={model.id} data-testid="installed-model" data-model-id={model.id} data-tiny-decoder={model.hasTinyDecoder ? 'yes' : 'no'}>
             <strong>{model.name}</strong> · {formatBytes(model.bytes)} · {describeWeights(model.precision)} weights, {model.precision.activations} activations
+            {model.hasTinyDecoder && ' · fast decoder'}
             <PrecisionFamilies precision={model.precision} />
             <div className="actions">
               <button
@@ -77,6 +79,7 @@ export function ModelsPanel() {
                 Delete
               </button>
             </div>
+            {!model.hasTinyDecoder && <AddTinyDecoder model={model} disabled={running} />}
           </li>
         ))}
       </ul>
