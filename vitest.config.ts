@@ -13,7 +13,7 @@ export default defineConfig({
     projects: [
       // The property tests run thousands of cases: with the browser tests beside them on CI's 2 cores, 5 s is too tight.
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
-      { test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node', testTimeout: 120_000, env: webgpuEnv } },
+      { test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000, env: webgpuEnv } },
       {
         test: {
           name: 'e2e',

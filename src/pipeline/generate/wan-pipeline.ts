@@ -31,7 +31,7 @@ import type { LatentRgbMap } from '../preview/latent-rgb-map.ts';
 import { latentRgbMapKey } from '../preview/latent-rgb-map-store.ts';
 import type { LatentRgbMapStore } from '../preview/latent-rgb-map-store.ts';
 import { createStepPreview } from './step-preview.ts';
-import type { PreviewBudget } from '../preview/preview-budget.ts';
+import { PreviewBudget } from '../preview/preview-budget.ts';
 import { TEXT_ENCODER_GRAPH, TextConditioning } from './text-conditioning.ts';
 import { DeviceLatentTensors } from './device-latent-tensors.ts';
 import { hostLatentTensors } from './latent-tensors.ts';
@@ -109,6 +109,8 @@ export class WanPipeline {
   private readonly dit: DitConfig;
   private readonly tensors: LatentTensors;
   private readonly previewMap = new CachedPromise<LatentRgbMap>();
+  /** Kept across jobs: once previews are known to cost too much here, the next job does not pay for a first one. */
+  private readonly previewBudget = new PreviewBudget();
   private memory: MemoryMode;
 
   constructor(private readonly options: PipelineOptions) {
@@ -186,7 +188,7 @@ export class WanPipeline {
 
     const dims = latentDims(settings, this.dit.inChannels);
     const tinyDecoder = this.options.bundle.manifest.tinyDecoder ? () => this.stageSessions(tinyDecoderGraphName) : null;
-    const sources = { ort: this.options.ort, tinyDecoder, latentMap: (onRun: StepReporter) => this.latentRgbMap(onRun), ...(options.previewBudget ? { budget: options.previewBudget } : {}) };
+    const sources = { ort: this.options.ort, tinyDecoder, latentMap: (onRun: StepReporter) => this.latentRgbMap(onRun), budget: options.previewBudget ?? this.previewBudget };
     const preview = options.preview ? await createStepPreview(sources, dims, emit) : null;
     throwIfAborted(signal);
     const noise = generator.randn(dims);

@@ -3,8 +3,9 @@ export const PREVIEW_TIME_SHARE = 0.1;
 
 /**
  * Keeps previews a small part of denoising: a step gets one only while the previews so far
- * took at most `share` of the steps' own time (the first step always does). Where a preview
+ * took at most `share` of the steps' own time (the very first step always does). Where a preview
  * costs more than that (a slow GPU, a short step), previews thin out instead of slowing the job.
+ * A pipeline keeps one budget across its jobs, so what the first job learnt holds for the next.
  */
 export class PreviewBudget {
   private stepMs = 0;
