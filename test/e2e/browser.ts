@@ -68,25 +68,44 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/** The served app open in chromium with its GPU self-check finished: what model tests start from. */
+/** The served app open in chromium: what browser tests start from. */
 export interface ReadyApp {
   readonly page: Page;
+  readonly browser: Browser;
+  /** The served app's address, without the query. */
+  readonly url: string;
   close(): Promise<void>;
 }
 
-/** `query` is appended to the app's address, e.g. `?ort=asyncify`. */
-export async function openAppAfterSelfCheck(query = ''): Promise<ReadyApp> {
+export interface OpenAppOptions {
+  /** Appended to the app's address, e.g. `?ort=asyncify`. */
+  readonly query?: string;
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** Wait until the GPU self-check has finished (what model tests need). */
+  readonly afterSelfCheck?: boolean;
+}
+
+export async function openApp({ query = '', viewport, afterSelfCheck = true }: OpenAppOptions = {}): Promise<ReadyApp> {
   const app = await serveBuild();
   const browser = await launchChromium();
-  const page = await browser.newPage();
+  const page = await (await browser.newContext(viewport ? { viewport } : {})).newPage();
   page.on('console', (m) => m.type() === 'error' && console.log(`[browser] ${m.text()}`));
-  await page.goto(`${app.url}${query}`);
-  await page.getByTestId('self-check').and(page.locator('[data-status="done"]')).waitFor({ timeout: 240_000 });
+  if (afterSelfCheck) {
+    await page.goto(`${app.url}${query}`);
+    await page.getByTestId('self-check').and(page.locator('[data-status="done"]')).waitFor({ timeout: 240_000 });
+  }
   return {
     page,
+    browser,
+    url: app.url,
     async close() {
       await browser.close();
       await app.close();
     },
   };
+}
+
+/** The served app open in chromium with its GPU self-check finished; `query` is appended to its address. */
+export function openAppAfterSelfCheck(query = ''): Promise<ReadyApp> {
+  return openApp({ query });
 }

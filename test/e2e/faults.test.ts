@@ -1,29 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page, Worker } from 'playwright-core';
+import type { Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, saveScreenshot, serveBuild } from './browser.ts';
+import { openApp, saveScreenshot } from './browser.ts';
+import type { ReadyApp } from './browser.ts';
 
 // Faults injected from outside the product: the test reaches into the model worker with
 // Playwright (Worker.evaluate) or blocks its script, and the app must end each job with a
 // plain message, keep the history, and carry on.
 
-let app: { url: string; close(): Promise<void> };
-let browser: Browser;
+let app: ReadyApp;
 let page: Page;
 
 beforeAll(async () => {
-  app = await serveBuild();
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  page.on('console', (m) => m.type() === 'error' && console.log(`[browser] ${m.text()}`));
-  await page.goto(app.url);
-  await page.getByTestId('self-check').and(page.locator('[data-status="done"]')).waitFor({ timeout: 240_000 });
+  app = await openApp({ viewport: { width: 1280, height: 800 } });
+  page = app.page;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => app?.close());
 
 const status = () => page.getByTestId('generation-status');
 const history = () => page.getByTestId('history-entry');
@@ -173,7 +166,7 @@ describe('faults in the browser end in plain words, lose nothing, and the next j
   });
 
   test('a worker that cannot start: the page says so instead of waiting forever', { timeout: 120_000 }, async () => {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     try {
       const blocked = await context.newPage();
       await blocked.route(/worker.*\.js/, (route) => route.fulfill({ status: 404, body: '' }));

@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { accessibilityProblems } from './accessibility.ts';
-import { launchChromium, saveScreenshot, serveBuild } from './browser.ts';
+import { openApp, saveScreenshot } from './browser.ts';
+import type { ReadyApp } from './browser.ts';
 
 // The studio at a laptop's, a desktop's and a phone's size, in the first view, while a video is
 // made and when it is done: what must be on screen, touch target sizes, menus that show their
@@ -20,21 +21,15 @@ type Size = (typeof SIZES)[number];
 
 const ARTIFACTS = join(process.cwd(), 'test-results', 'e2e');
 
-let app: { url: string; close(): Promise<void> };
-let browser: Browser;
+let app: ReadyApp;
 let page: Page;
 
 beforeAll(async () => {
-  app = await serveBuild();
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  page.on('console', (m) => m.type() === 'error' && console.log(`[browser] ${m.text()}`));
+  app = await openApp({ viewport: { width: 1280, height: 800 }, afterSelfCheck: false });
+  page = app.page;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => app?.close());
 
 /** What the screen shows (saveScreenshot keeps the whole page, which is kept too). */
 async function saveViews(name: string): Promise<void> {

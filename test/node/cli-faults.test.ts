@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import { runCli } from '../../src/node/cli/run-cli.ts';
+import { runCliCaptured } from '../helpers/run-cli-captured.ts';
 import type { BundleManifest } from '../../src/bundle/manifest.ts';
 import { goldenCasePath, TINY } from '../helpers/golden-cases.ts';
 import { convertTinyA } from '../helpers/convert-tiny-a.ts';
@@ -20,18 +20,6 @@ beforeAll(async () => {
 afterAll(() => rm(work, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
-/** Runs the CLI and returns its exit code and what it wrote to stderr. */
-async function cli(args: readonly string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const code = await runCli(args);
-  vi.restoreAllMocks();
-  return { code, stderr };
-}
 
 /** A copy of the good bundle to damage. */
 async function bundleCopy(name: string): Promise<string> {
@@ -55,20 +43,20 @@ describe('the CLI on damaged bundles, bad files and bad options: one plain messa
     const dir = await bundleCopy('truncated');
     const file = manifest.files.find((f) => f.path === weightsFile())!;
     await truncate(join(dir, file.path), Math.floor(file.bytes / 2));
-    const result = await cli(debugDit(dir));
+    const result = await runCliCaptured(debugDit(dir));
     expectPlainFailure(result, file.path, file.bytes.toLocaleString('en-US'), 'wan-web verify');
   });
 
   test('a missing file is named', async () => {
     const dir = await bundleCopy('missing');
     await rm(join(dir, weightsFile()));
-    expectPlainFailure(await cli(debugDit(dir)), `${weightsFile()} is missing`);
+    expectPlainFailure(await runCliCaptured(debugDit(dir)), `${weightsFile()} is missing`);
   });
 
   test('a manifest that is not JSON is named, with what to do', async () => {
     const dir = await bundleCopy('not-json');
     await writeFile(join(dir, 'manifest.json'), '{"format": "wan-web-bundle", oops');
-    expectPlainFailure(await cli(debugDit(dir)), 'manifest.json is not valid JSON', 'wan-web convert');
+    expectPlainFailure(await runCliCaptured(debugDit(dir)), 'manifest.json is not valid JSON', 'wan-web convert');
   });
 
   test('a graph file of garbage (at its listed size) is named as one onnxruntime cannot load', async () => {
@@ -76,18 +64,18 @@ describe('the CLI on damaged bundles, bad files and bad options: one plain messa
     const graph = manifest.graphs['dit']!.file;
     const bytes = manifest.files.find((f) => f.path === graph)!.bytes;
     await writeFile(join(dir, graph), new Uint8Array(bytes).map((_, i) => (i * 7919) % 251));
-    expectPlainFailure(await cli(debugDit(dir)), graph, 'not a graph onnxruntime can load');
+    expectPlainFailure(await runCliCaptured(debugDit(dir)), graph, 'not a graph onnxruntime can load');
   });
 
   test('wan-web verify passes a good bundle and lists each file whose bytes changed', async () => {
-    expect((await cli(['verify', bundle])).code).toBe(0);
+    expect((await runCliCaptured(['verify', bundle])).code).toBe(0);
     const dir = await bundleCopy('flipped');
     const path = join(dir, weightsFile());
     const bytes = await readFile(path);
     const middle = bytes.length >> 1;
     bytes[middle] = bytes[middle]! ^ 0xff;
     await writeFile(path, bytes);
-    const result = await cli(['verify', dir]);
+    const result = await runCliCaptured(['verify', dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${weightsFile()}: SHA-256`);
     expect(result.stderr).toContain('1 file does not match');
@@ -95,20 +83,20 @@ describe('the CLI on damaged bundles, bad files and bad options: one plain messa
 
   test('generate: a missing --image and a non-numeric option name what was typed', async () => {
     const base = ['generate', '--bundle', bundle, '--prompt', 'a fox', '--size', '64x64', '--frames', '5', '--steps', '2', '--out', join(work, 'x.mp4')];
-    expectPlainFailure(await cli([...base, '--image', join(work, 'no-such.png')]), 'no-such.png does not exist');
-    expectPlainFailure(await cli([...base, '--seed', 'abc']), '--seed', '"abc"');
-    expectPlainFailure(await cli([...base, '--size', '64 by 64']), '--size', '"64 by 64"');
-    expectPlainFailure(await cli([...base, '--sampler', 'ddim']), '--sampler', 'unipc, euler, dmd');
+    expectPlainFailure(await runCliCaptured([...base, '--image', join(work, 'no-such.png')]), 'no-such.png does not exist');
+    expectPlainFailure(await runCliCaptured([...base, '--seed', 'abc']), '--seed', '"abc"');
+    expectPlainFailure(await runCliCaptured([...base, '--size', '64 by 64']), '--size', '"64 by 64"');
+    expectPlainFailure(await runCliCaptured([...base, '--sampler', 'ddim']), '--sampler', 'unipc, euler, dmd');
   });
 
   test('generate: an image that is neither PNG nor JPEG, and a damaged PNG, are named', async () => {
     const base = ['generate', '--bundle', bundle, '--prompt', 'a fox', '--size', '64x64', '--frames', '5', '--steps', '2', '--out', join(work, 'x.mp4')];
     const text = join(work, 'notes.png');
     await writeFile(text, 'not an image');
-    expectPlainFailure(await cli([...base, '--image', text]), 'notes.png is neither a PNG nor a JPEG');
+    expectPlainFailure(await runCliCaptured([...base, '--image', text]), 'notes.png is neither a PNG nor a JPEG');
     const cut = join(work, 'cut.png');
     await writeFile(cut, Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13));
-    expectPlainFailure(await cli([...base, '--image', cut]), 'cut.png is damaged');
+    expectPlainFailure(await runCliCaptured([...base, '--image', cut]), 'cut.png is damaged');
   });
 
   test('convert: a tensor whose shape disagrees with config.json is named before anything is built', async () => {
@@ -124,15 +112,15 @@ describe('the CLI on damaged bundles, bad files and bad options: one plain messa
     expect(swapped.length).toBe(headerBytes);
     swapped.copy(bytes, 8);
     await writeFile(file, bytes);
-    const result = await cli(['convert', checkpoint, join(work, 'swapped-out')]);
+    const result = await runCliCaptured(['convert', checkpoint, join(work, 'swapped-out')]);
     expectPlainFailure(result, `Tensor "${name}"`, 'config.json implies');
   });
 
   test('a folder that cannot be created is named; the stack appears only under --verbose', async () => {
     const file = join(work, 'not-a-dir.txt');
     await writeFile(file, 'x');
-    expectPlainFailure(await cli(['convert', TINY, join(file, 'inside')]), 'Cannot create the output folder', 'ENOTDIR');
-    const verbose = await cli(['convert', TINY, join(file, 'inside'), '--verbose']);
+    expectPlainFailure(await runCliCaptured(['convert', TINY, join(file, 'inside')]), 'Cannot create the output folder', 'ENOTDIR');
+    const verbose = await runCliCaptured(['convert', TINY, join(file, 'inside'), '--verbose']);
     expect(verbose.code).toBe(1);
     expect(verbose.stderr).toMatch(/\n\s+at /);
   });

@@ -11,7 +11,7 @@ import { randomTaehvDecoderTensors } from '../../src/convert-install/random-tiny
 import { selfTestCheckpoint } from '../../src/convert-install/self-test-model.ts';
 import { convertCheckpoint } from '../../src/convert/convert-checkpoint.ts';
 import { TAEW2_2 } from '../../src/convert/tiny-vae/index.ts';
-import { runCli } from '../../src/node/cli/run-cli.ts';
+import { runCliCaptured } from '../helpers/run-cli-captured.ts';
 import { convertTinyA } from '../helpers/convert-tiny-a.ts';
 import { TINY } from '../helpers/golden-cases.ts';
 import { openDirBundle } from '../../src/node/dir-bundle.ts';
@@ -43,18 +43,6 @@ beforeAll(async () => {
   await writeSelfTestBundle(selfTest);
 });
 
-/** Runs the CLI and returns its exit code and what it wrote to stderr. */
-async function cli(args: readonly string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const code = await runCli(args);
-  vi.restoreAllMocks();
-  return { code, stderr };
-}
 
 /** A TAEHV decoder for another latent space (taew2_1's 16 channels): not one for Wan2.2. */
 async function wrongFile(): Promise<string> {
@@ -74,7 +62,7 @@ describe('wan-web convert --tiny-decoder', () => {
     expect(manifest.graphs['tiny-vae-decoder-1']!.contract.inputs.find((i) => i.name === 'hidden')?.dtype).toBe('float16');
     expect(await verifyDirBundle(dir, () => undefined)).toEqual([]);
 
-    const refused = await cli(['convert', TINY, join(work, 'tiny-a-refused'), '--tiny-decoder', await wrongFile()]);
+    const refused = await runCliCaptured(['convert', TINY, join(work, 'tiny-a-refused'), '--tiny-decoder', await wrongFile()]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('not a tiny decoder for Wan2.2');
     expect((await readdir(work)).filter((name) => name.startsWith('tiny-a-refused'))).toEqual([]);
@@ -84,7 +72,7 @@ describe('wan-web convert --tiny-decoder', () => {
     const dir = join(work, 'added');
     await cp(plain, dir, { recursive: true });
     const before = await manifestOf(dir);
-    const result = await cli(['convert', '--tiny-decoder', taew2_2, '--add-to', dir]);
+    const result = await runCliCaptured(['convert', '--tiny-decoder', taew2_2, '--add-to', dir]);
     expect(result).toMatchObject({ code: 0 });
     expect(result.stderr).toContain('added the tiny decoder');
     const after = await manifestOf(dir);
@@ -95,7 +83,7 @@ describe('wan-web convert --tiny-decoder', () => {
     expect({ ...after, graphs: undefined, files: undefined, tinyDecoder: undefined }).toEqual({ ...before, graphs: undefined, files: undefined });
     expect(await verifyDirBundle(dir, () => undefined)).toEqual([]);
 
-    const again = await cli(['convert', '--tiny-decoder', taew2_2, '--add-to', dir]);
+    const again = await runCliCaptured(['convert', '--tiny-decoder', taew2_2, '--add-to', dir]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already has a tiny decoder');
     expect(await manifestOf(dir)).toEqual(after);
@@ -106,7 +94,7 @@ describe('wan-web convert --tiny-decoder', () => {
     await cp(plain, dir, { recursive: true });
     const files = (await readdir(dir)).sort();
     const manifest = await readFile(join(dir, 'manifest.json'), 'utf8');
-    const result = await cli(['convert', '--tiny-decoder', await wrongFile(), '--add-to', dir]);
+    const result = await runCliCaptured(['convert', '--tiny-decoder', await wrongFile(), '--add-to', dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('not a tiny decoder for Wan2.2');
     expect(result.stderr).toContain('taew2_2.safetensors');
@@ -142,12 +130,12 @@ describe('generating with the tiny decoder', () => {
   test('generate --decoder tiny writes the frames; on a bundle without a tiny decoder it says how to add one, before any work', async () => {
     const out = join(work, 'frames');
     const args = ['generate', '--prompt', 'a lighthouse', '--size', '32x32', '--frames', '5', '--steps', '1', '--guidance', '1', '--decoder', 'tiny'];
-    const made = await cli([...args, '--bundle', selfTest, '--out', out]);
+    const made = await runCliCaptured([...args, '--bundle', selfTest, '--out', out]);
     expect(made).toMatchObject({ code: 0 });
     expect(made.stderr).toContain('5 frames 32x32 (tiny decoder)');
     expect((await readdir(out)).filter((f) => f.endsWith('.png'))).toHaveLength(5);
 
-    const refused = await cli([...args, '--bundle', plain, '--out', join(work, 'none')]);
+    const refused = await runCliCaptured([...args, '--bundle', plain, '--out', join(work, 'none')]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`has no tiny decoder. Add one with "wan-web convert --tiny-decoder taew2_2.safetensors --add-to ${plain}"`);
     expect(refused.stderr).not.toContain('encoding-text');
