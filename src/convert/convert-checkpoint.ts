@@ -5,7 +5,7 @@ import { GraphBuilder } from '../onnx/index.ts';
 import type { BuiltGraph, MakeContext } from './built-graph.ts';
 import { buildGraph } from './built-graph.ts';
 import type { QuantConfig } from '../bundle/quant-config.ts';
-import type { WeightSource } from './weights/weight-source.ts';
+import type { WeightScales, WeightSource } from './weights/weight-source.ts';
 import { checkpointWeightSource } from './weights/weight-source.ts';
 import { checkSourceShapes } from './weights/source-shapes.ts';
 import { ditTensorSpecs, umt5TensorSpecs, vaeTensorSpecs } from './random-checkpoint/index.ts';
@@ -54,6 +54,8 @@ export interface SourceModel {
   readonly vae: Checkpoint;
   readonly textEncoder: Checkpoint;
   readonly configs: BundleManifest['configs'];
+  /** Scales of float8 weights, per component (ComfyUI's scaled fp8 files). */
+  readonly weightScales?: Partial<Record<'transformer' | 'vae' | 'textEncoder', WeightScales>>;
 }
 
 /** Opens the three components of a diffusers Wan2.2 TI2V checkpoint (headers and configs only). */
@@ -170,7 +172,7 @@ export async function convertSourceModel(
     const weightStore = store;
     for (const recipe of GRAPH_RECIPES) {
       const checkpoint = source[recipe.component];
-      const weights = meter.wrap(checkpointWeightSource(checkpoint), checkpoint);
+      const weights = meter.wrap(checkpointWeightSource(checkpoint, source.weightScales?.[recipe.component]), checkpoint);
       const builders = new Map<string, GraphBuilder>();
       const makeContext: MakeContext = (name) => {
         phase = name;

@@ -1,0 +1,164 @@
+// Writes the tiny-a checkpoint in the layouts people have on disk: ComfyUI's single files (Wan's
+// original names, fp16, a scaled-fp8 text encoder) and Wan's original repository layout. The
+// name maps here are written from the official module structure independently of
+// src/convert/source-layout, so the two check each other.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { encodeSafetensors, float32ToBfloat16Bits, float32ToFloat16Bits, openCheckpoint, toFloat32 } from '../../src/safetensors/index.ts';
+import type { SafetensorsDtype, TensorWithData } from '../../src/safetensors/index.ts';
+import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
+import { float8E4m3Table } from '../../src/safetensors/float8.ts';
+import { TINY } from './golden-cases.ts';
+
+export interface NamedTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly values: Float32Array;
+}
+
+/** Every tensor of one tiny-a component folder, as float32. */
+export async function readTinyComponent(component: 'transformer' | 'vae' | 'text_encoder'): Promise<NamedTensor[]> {
+  const files = nodeCheckpointFiles(TINY);
+  try {
+    const checkpoint = await openCheckpoint(files, component);
+    const out: NamedTensor[] = [];
+    for (const info of checkpoint.tensors.values()) out.push({ name: info.name, shape: info.shape, values: toFloat32(info, (await checkpoint.readTensor(info.name)).bytes).slice() });
+    return out;
+  } finally {
+    await files.close();
+  }
+}
+
+/** diffusers WanTransformer3DModel → Wan's WanModel. */
+export function ditOriginalName(name: string): string {
+  const top: [RegExp, string][] = [
+    [/^scale_shift_table$/, 'head.modulation'],
+    [/^proj_out\./, 'head.head.'],
+    [/^condition_embedder\.text_embedder\.linear_1\./, 'text_embedding.0.'],
+    [/^condition_embedder\.text_embedder\.linear_2\./, 'text_embedding.2.'],
+    [/^condition_embedder\.time_embedder\.linear_1\./, 'time_embedding.0.'],
+    [/^condition_embedder\.time_embedder\.linear_2\./, 'time_embedding.2.'],
+    [/^condition_embedder\.time_proj\./, 'time_projection.1.'],
+    [/\.scale_shift_table$/, '.modulation'],
+    [/\.attn1\.to_out\.0\./, '.self_attn.o.'],
+    [/\.attn2\.to_out\.0\./, '.cross_attn.o.'],
+    [/\.attn1\.to_([qkv])\./, '.self_attn.$1.'],
+    [/\.attn2\.to_([qkv])\./, '.cross_attn.$1.'],
+    [/\.attn1\.norm_/, '.self_attn.norm_'],
+    [/\.attn2\.norm_/, '.cross_attn.norm_'],
+    [/\.norm2\./, '.norm3.'],
+    [/\.ffn\.net\.0\.proj\./, '.ffn.0.'],
+    [/\.ffn\.net\.2\./, '.ffn.2.'],
+  ];
+  for (const [pattern, replacement] of top) if (pattern.test(name)) return name.replace(pattern, replacement);
+  return name;
+}
+
+/** diffusers AutoencoderKLWan → Wan2.2's original VAE, for `numResBlocks` residual blocks per stage. */
+export function vaeOriginalName(name: string, numResBlocks: number): string {
+  const residual = (part: string) =>
+    part.replace('norm1.gamma', 'residual.0.gamma').replace('conv1.', 'residual.2.').replace('norm2.gamma', 'residual.3.gamma').replace('conv2.', 'residual.6.').replace('conv_shortcut.', 'shortcut.');
+  const fixed: Record<string, string> = { quant_conv: 'conv1', post_quant_conv: 'conv2' };
+  let m = /^(quant_conv|post_quant_conv)\.(\w+)$/.exec(name);
+  if (m) return `${fixed[m[1]!]}.${m[2]}`;
+  m = /^(encoder|decoder)\.conv_in\.(\w+)$/.exec(name);
+  if (m) return `${m[1]}.conv1.${m[2]}`;
+  m = /^(encoder|decoder)\.norm_out\.gamma$/.exec(name);
+  if (m) return `${m[1]}.head.0.gamma`;
+  m = /^(encoder|decoder)\.conv_out\.(\w+)$/.exec(name);
+  if (m) return `${m[1]}.head.2.${m[2]}`;
+  m = /^(encoder|decoder)\.mid_block\.attentions\.0\.(.+)$/.exec(name);
+  if (m) return `${m[1]}.middle.1.${m[2]}`;
+  m = /^(encoder|decoder)\.mid_block\.resnets\.(\d)\.(.+)$/.exec(name);
+  if (m) return `${m[1]}.middle.${Number(m[2]) * 2}.${residual(m[3]!)}`;
+  m = /^encoder\.down_blocks\.(\d+)\.resnets\.(\d+)\.(.+)$/.exec(name);
+  if (m) return `encoder.downsamples.${m[1]}.downsamples.${m[2]}.${residual(m[3]!)}`;
+  m = /^encoder\.down_blocks\.(\d+)\.downsampler\.(.+)$/.exec(name);
+  if (m) return `encoder.downsamples.${m[1]}.downsamples.${numResBlocks}.${m[2]}`;
+  m = /^decoder\.up_blocks\.(\d+)\.resnets\.(\d+)\.(.+)$/.exec(name);
+  if (m) return `decoder.upsamples.${m[1]}.upsamples.${m[2]}.${residual(m[3]!)}`;
+  m = /^decoder\.up_blocks\.(\d+)\.upsampler\.(.+)$/.exec(name);
+  if (m) return `decoder.upsamples.${m[1]}.upsamples.${numResBlocks + 1}.${m[2]}`;
+  throw new Error(`no original name for VAE tensor ${name}`);
+}
+
+/** transformers UMT5EncoderModel → Wan's T5Encoder. */
+export function t5OriginalName(name: string): string {
+  if (name === 'shared.weight') return 'token_embedding.weight';
+  if (name === 'encoder.final_layer_norm.weight') return 'norm.weight';
+  const parts: Record<string, string> = {
+    'layer.0.layer_norm.weight': 'norm1.weight',
+    'layer.0.SelfAttention.q.weight': 'attn.q.weight',
+    'layer.0.SelfAttention.k.weight': 'attn.k.weight',
+    'layer.0.SelfAttention.v.weight': 'attn.v.weight',
+    'layer.0.SelfAttention.o.weight': 'attn.o.weight',
+    'layer.0.SelfAttention.relative_attention_bias.weight': 'pos_embedding.embedding.weight',
+    'layer.1.layer_norm.weight': 'norm2.weight',
+    'layer.1.DenseReluDense.wi_0.weight': 'ffn.gate.0.weight',
+    'layer.1.DenseReluDense.wi_1.weight': 'ffn.fc1.weight',
+    'layer.1.DenseReluDense.wo.weight': 'ffn.fc2.weight',
+  };
+  const m = /^encoder\.block\.(\d+)\.(.+)$/.exec(name);
+  const part = m ? parts[m[2]!] : undefined;
+  if (!m || !part) throw new Error(`no original name for T5 tensor ${name}`);
+  return `blocks.${m[1]}.${part}`;
+}
+
+/** Encodes float32 values in a float dtype (round to nearest even). */
+export function encodeFloats(values: Float32Array, dtype: 'F32' | 'F16' | 'BF16'): TensorWithData['data'] {
+  if (dtype === 'F32') return values;
+  const bits = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) bits[i] = dtype === 'F16' ? float32ToFloat16Bits(values[i]!) : float32ToBfloat16Bits(values[i]!);
+  return bits;
+}
+
+/** float32 → float8_e4m3fn bytes, nearest value (ties to the even code), saturating at ±448. */
+export function encodeE4m3(values: Float32Array): Uint8Array {
+  const table = float8E4m3Table();
+  const positives = [...Array(127).keys()].map((code) => ({ code, value: table[code]! })); // 0x00…0x7E, no NaN
+  const out = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const magnitude = Math.min(Math.abs(v), 448);
+    let best = positives[0]!;
+    for (const p of positives) {
+      const d = Math.abs(p.value - magnitude) - Math.abs(best.value - magnitude);
+      if (d < 0 || (d === 0 && p.code % 2 === 0)) best = p;
+    }
+    out[i] = (v < 0 ? 0x80 : 0) | best.code;
+  }
+  return out;
+}
+
+/** One tensor in a dtype, named `name`. */
+export function tensorIn(tensor: NamedTensor, name: string, dtype: 'F32' | 'F16' | 'BF16'): TensorWithData {
+  return { name, dtype, shape: tensor.shape, data: encodeFloats(tensor.values, dtype) };
+}
+
+/**
+ * The text encoder as ComfyUI's umt5_xxl_fp8_e4m3fn_scaled.safetensors stores it: each linear
+ * weight as float8_e4m3fn with a float32 `scale_weight` (max |w| / 448, so the largest value
+ * uses the whole range), the `scaled_fp8` marker, the embedding and norms in fp16.
+ */
+export function scaledFp8TextEncoder(tensors: readonly NamedTensor[]): TensorWithData[] {
+  const out: TensorWithData[] = [{ name: 'scaled_fp8', dtype: 'F8_E4M3' as SafetensorsDtype, shape: [0], data: new Uint8Array(0) }];
+  for (const t of tensors) {
+    const linear = /(SelfAttention\.[qkvo]|DenseReluDense\.w\w+)\.weight$/.test(t.name);
+    if (!linear) {
+      out.push(tensorIn(t, t.name, 'F16'));
+      continue;
+    }
+    const scale = t.values.reduce((m, v) => Math.max(m, Math.abs(v)), 0) / 448;
+    out.push({ name: t.name, dtype: 'F8_E4M3', shape: t.shape, data: encodeE4m3(t.values.map((v) => v / scale)) });
+    out.push({ name: t.name.replace(/\.weight$/, '.scale_weight'), dtype: 'F32', shape: [], data: new Float32Array([scale]) });
+  }
+  return out;
+}
+
+/** Writes a safetensors file (and its folders). */
+export async function writeSafetensorsFile(path: string, tensors: readonly TensorWithData[]): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, encodeSafetensors(tensors));
+}
+
+export const joinPath = join;
