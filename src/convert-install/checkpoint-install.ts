@@ -1,6 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { convertCheckpoint } from '../convert/convert-checkpoint.ts';
+import type { ConvertOptions } from '../convert/convert-checkpoint.ts';
+import type { BundleSink } from '../bundle/bundle-sink.ts';
+import type { BundleManifest } from '../bundle/manifest.ts';
 import type { TinyDecoderInput } from '../convert/tiny-vae/index.ts';
 import type { ConvertProgress } from '../bundle/convert-progress.ts';
 import type { CheckpointPolicy } from '../convert/bundle/conversion-journal.ts';
@@ -36,6 +39,8 @@ export interface CheckpointInstallOptions {
   readonly checkpointPolicy?: CheckpointPolicy;
   /** Also build this tiny decoder into the bundle. */
   readonly tinyDecoder?: TinyDecoderInput;
+  /** How the files are converted; by default as a diffusers checkpoint ({@link convertCheckpoint}). */
+  readonly convert?: (files: CheckpointFiles, sink: BundleSink, options: ConvertOptions) => Promise<BundleManifest>;
 }
 
 const KEPT = 'the conversion so far is kept.';
@@ -63,7 +68,7 @@ export async function installFromCheckpoint(options: CheckpointInstallOptions): 
   const fetchFn = options.fetch ?? fetch.bind(globalThis);
   try {
     const files = options.files ?? httpCheckpointFiles(options.url, { fetch: fetchFn });
-    const manifest = await convertCheckpoint(files, opfsBundleSink(folder, bundle, () => store.remove(id)), {
+    const manifest = await (options.convert ?? convertCheckpoint)(files, opfsBundleSink(folder, bundle, () => store.remove(id)), {
       quant,
       source: options.source,
       name,

@@ -26,6 +26,8 @@ export interface ComponentFilesConvertOptions extends ConvertOptions, Omit<Compo
   readonly officialTokenizer: () => Promise<{ readonly bytes: Uint8Array; readonly from: string } | null>;
   /** Told which file was taken for each component, before converting. */
   readonly onPicks?: (picks: Readonly<Record<ComponentKind, ComponentPick>>) => void;
+  /** The source the manifest records, once the files are chosen (default: `source`). */
+  readonly sourceFor?: (picks: Readonly<Record<ComponentKind, ComponentPick>>) => ConvertOptions['source'];
 }
 
 /** Converts a model given as single component files (see {@link openComponentFiles}) into a bundle. */
@@ -45,7 +47,7 @@ export async function convertComponentFiles(
     await sink.abort();
     throw error;
   }
-  const manifest = await convertSourceModel(opened.source, sink, options, tokenizer?.bytes ?? null);
+  const manifest = await convertSourceModel(opened.source, sink, { ...options, source: options.sourceFor?.(opened.picks) ?? options.source }, tokenizer?.bytes ?? null);
   return { manifest, picks: opened.picks, tokenizerFrom: tokenizer?.from ?? null };
 }
 
