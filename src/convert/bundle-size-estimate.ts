@@ -33,16 +33,18 @@ function int8ScaleBytes(shape: readonly number[]): number {
  * the space check. Matrices of the DiT and the text encoder count as linear layers in the
  * weight format, the token embedding table as copied, VAE convolution kernels at one byte with
  * int8 VAE weights, everything else (norms, biases) in its activation type (fp32 for the text
- * encoder), plus the graphs' definitions.
+ * encoder), plus the graphs' definitions. `only` counts just those components (the others are
+ * already stored, shared with another model).
  */
-export function estimateBundleBytes(source: SourceModel, quant: QuantConfig): number {
+export function estimateBundleBytes(source: SourceModel, quant: QuantConfig, only?: ReadonlySet<'transformer' | 'textEncoder' | 'vae'>): number {
   let bytes = GRAPH_DEFINITION_BYTES;
   const components = [
-    { checkpoint: source.transformer, other: FLOAT_BYTES[quant.activations] },
-    { checkpoint: source.textEncoder, other: 4 },
-    { checkpoint: source.vae, other: FLOAT_BYTES[quant.activations] },
-  ];
-  for (const { checkpoint, other } of components) {
+    { kind: 'transformer', checkpoint: source.transformer, other: FLOAT_BYTES[quant.activations] },
+    { kind: 'textEncoder', checkpoint: source.textEncoder, other: 4 },
+    { kind: 'vae', checkpoint: source.vae, other: FLOAT_BYTES[quant.activations] },
+  ] as const;
+  for (const { kind, checkpoint, other } of components) {
+    if (only && !only.has(kind)) continue;
     for (const tensor of checkpoint.tensors.values()) {
       const values = tensor.shape.reduce((a, b) => a * b, 1);
       if (checkpoint === source.textEncoder && (EMBEDDING_TENSOR_NAMES as readonly string[]).includes(tensor.name)) bytes += tensor.byteLength;

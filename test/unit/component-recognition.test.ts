@@ -34,11 +34,11 @@ function folder(files: Record<string, readonly HeaderTensor[]>, others: readonly
 }
 
 const C = WAN22_TI2V_5B_CONFIGS;
-const comfyDit = (dtype: SafetensorsDtype) => ditTensorSpecs(C.transformer).map((t) => ({ name: `model.diffusion_model.${ditOriginalName(t.name)}`, dtype, shape: t.shape }));
-const comfyVae = vaeTensorSpecs(C.vae).map((t) => ({ name: vaeOriginalName(t.name, 2), dtype: 'F16' as const, shape: t.shape }));
-const scaledTe = [
-  { name: 'scaled_fp8', dtype: 'F8_E4M3' as const, shape: [0] },
-  ...umt5TensorSpecs(C.textEncoder).flatMap((t) =>
+const comfyDit = (dtype: SafetensorsDtype): HeaderTensor[] => ditTensorSpecs(C.transformer).map((t) => ({ name: `model.diffusion_model.${ditOriginalName(t.name)}`, dtype, shape: t.shape }));
+const comfyVae: HeaderTensor[] = vaeTensorSpecs(C.vae).map((t) => ({ name: vaeOriginalName(t.name, 2), dtype: 'F16' as const, shape: t.shape }));
+const scaledTe: HeaderTensor[] = [
+  { name: 'scaled_fp8', dtype: 'F8_E4M3', shape: [0] },
+  ...umt5TensorSpecs(C.textEncoder).flatMap((t): HeaderTensor[] =>
     /SelfAttention\.[qkvo]\.|DenseReluDense/.test(t.name)
       ? [{ name: t.name, dtype: 'F8_E4M3' as const, shape: t.shape }, { name: t.name.replace('.weight', '.scale_weight'), dtype: 'F32' as const, shape: [] }]
       : [{ name: t.name, dtype: 'F16' as const, shape: t.shape }],

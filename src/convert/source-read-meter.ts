@@ -1,0 +1,38 @@
+import type { Checkpoint, AbortSignalLike } from '../safetensors/index.ts';
+import { ConversionCanceledError } from '../errors.ts';
+import type { WeightSource } from './weights/weight-source.ts';
+
+/** Counts source bytes as weights are read, for progress and ETA, and honours the abort signal. */
+export class SourceReadMeter {
+  constructor(
+    public read: number,
+    readonly total: number,
+    private readonly report: (read: number) => void,
+    private readonly signal?: AbortSignalLike,
+  ) {}
+
+  wrap(source: WeightSource, checkpoint: Checkpoint): WeightSource {
+    return {
+      ...source,
+      read: async (name) => {
+        if (this.signal?.aborted) throw new ConversionCanceledError();
+        const values = await source.read(name);
+        this.read += checkpoint.tensors.get(name)?.byteLength ?? 0;
+        this.report(this.read);
+        return values;
+      },
+    };
+  }
+
+  add(bytes: number): void {
+    this.read += bytes;
+    this.report(this.read);
+  }
+}
+
+/** Bytes of a component's source tensors. */
+export function checkpointBytes(checkpoint: Checkpoint): number {
+  let total = 0;
+  for (const tensor of checkpoint.tensors.values()) total += tensor.byteLength;
+  return total;
+}
