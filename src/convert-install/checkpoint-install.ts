@@ -16,6 +16,7 @@ import type { InstalledModel, PartialInstall, ResumeRequest } from '../model/mod
 import type { ModelSource } from '../bundle/model-source.ts';
 import { isQuotaError, writeJson } from '../opfs-files.ts';
 import { opfsBundleSink } from '../model/opfs-bundle-sink.ts';
+import { opfsComponentShelf } from '../model/shared-components.ts';
 import { ensureSpace, storageFull } from '../model/storage-space.ts';
 import type { StorageQuota } from '../model/storage-space.ts';
 
@@ -72,6 +73,7 @@ export async function installFromCheckpoint(options: CheckpointInstallOptions): 
       quant,
       source: options.source,
       name,
+      shelf: opfsComponentShelf(store.components, folder),
       ...(signal ? { signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.checkpointPolicy ? { checkpointPolicy: options.checkpointPolicy } : {}),

@@ -60,7 +60,8 @@ export function ModelsPanel() {
       <ul className="model-list">
         {installed.map((model) => (
           <li key={model.id} data-testid="installed-model" data-model-id={model.id}>
-            <strong>{model.name}</strong> · {formatBytes(model.bytes)} · {model.precision.weights} weights, {model.precision.activations} activations
+            <strong>{model.name}</strong> · {formatBytes(model.bytes)}
+            {model.sharedBytes ? ` (${formatBytes(model.sharedBytes)} of it shared with other models, stored once)` : ''} · {model.precision.weights} weights, {model.precision.activations} activations
             <div className="actions">
               <button
                 type="button"
