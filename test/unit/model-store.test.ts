@@ -82,7 +82,7 @@ describe('components shared by models', () => {
     await installWith(store, 'wan', 'te-1');
     expect((await store.list()).installed.map((m) => [m.id, m.bytes, m.sharedBytes])).toEqual([['wan', 730, 0]]);
     await installWith(store, 'fastwan', 'te-1');
-    expect((await store.list()).installed.map((m) => [m.id, m.bytes, m.sharedBytes]).sort()).toEqual([['fastwan', 730, 700], ['wan', 730, 700]]);
+    expect((await store.list()).installed.map((m) => [m.id, m.bytes, m.sharedBytes]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([['fastwan', 730, 700], ['wan', 730, 700]]);
 
     await store.remove('wan');
     expect(await componentRecord(store.components, 'te-1')).toEqual(component);
