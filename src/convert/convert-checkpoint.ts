@@ -96,7 +96,8 @@ export async function convertSourceModel(
     const plans = await planComponents(source, options, tokenizer);
     const toConvert = plans.filter((plan) => !plan.reused);
     const journal = await ConversionJournal.open(sink.resumable, conversionKey(source, options), options.checkpointPolicy);
-    const total = toConvert.reduce((sum, plan) => sum + checkpointBytes(source[plan.kind]), 0);
+    // Progress counts every component's source; one taken from the shelf counts as read when it is reached.
+    const total = plans.reduce((sum, plan) => sum + checkpointBytes(source[plan.kind]), 0);
     const meter = new SourceReadMeter(
       Math.min(journal.sourceBytesRead, total),
       total,
@@ -115,10 +116,21 @@ export async function convertSourceModel(
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const parts: ConvertedComponent[] = [];
+    let before = 0;
     for (const plan of plans) {
-      if (plan.reused) parts.push(plan.reused);
-      else if (plan.key === undefined || !options.shelf) parts.push(await convertComponent(plan.kind, source, target(sink, journal), tokenizer));
-      else parts.push(await convertShared(plan.kind, plan.key, options.shelf, (shelfSink, shelfJournal) => convertComponent(plan.kind, source, target(shelfSink, shelfJournal), tokenizer), options));
+      meter.catchUp(before);
+      before += checkpointBytes(source[plan.kind]);
+      if (plan.reused) {
+        parts.push(plan.reused);
+        meter.catchUp(before);
+      } else if (plan.key === undefined || !options.shelf) parts.push(await convertComponent(plan.kind, source, target(sink, journal), tokenizer));
+      else {
+        const convert = (shelfSink: BundleSink, shelfJournal: ConversionJournal) => {
+          meter.catchUp(shelfJournal.sourceBytesRead);
+          return convertComponent(plan.kind, source, target(shelfSink, shelfJournal), tokenizer);
+        };
+        parts.push(await convertShared(plan.kind, plan.key, options.shelf, convert, options));
+      }
     }
     if (tiny) phase = 'tiny decoder';
     const tinyFiles = tiny ? await writeTinyDecoder(sink, tiny.weights, options.quant, tiny.config) : undefined;

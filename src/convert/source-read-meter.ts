@@ -28,6 +28,13 @@ export class SourceReadMeter {
     this.read += bytes;
     this.report(this.read);
   }
+
+  /** Moves on to `bytes` when behind: components are read in order, so reaching one means those before it are done. */
+  catchUp(bytes: number): void {
+    if (bytes <= this.read) return;
+    this.read = bytes;
+    this.report(this.read);
+  }
 }
 
 /** Bytes of a component's source tensors. */
