@@ -162,3 +162,53 @@ export async function writeSafetensorsFile(path: string, tensors: readonly Tenso
 }
 
 export const joinPath = join;
+
+/** Where {@link writeTinyLayouts} put each layout: what to give `wan-web convert`. */
+export interface TinyLayouts {
+  /** A ComfyUI models folder: fp16, the diffusion model behind `model.diffusion_model.`, plus an unrelated LoRA. */
+  readonly comfyFolder: string;
+  /** ComfyUI's three files, with the scaled-fp8 text encoder. */
+  readonly comfyFp8Files: readonly string[];
+  /** Wan's original repository folder (float32 shards, .pth files, google/umt5-xxl/tokenizer.json) with a Wan-named T5 and VAE as safetensors. */
+  readonly originalFolder: string;
+}
+
+const TINY_NUM_RES_BLOCKS = 2;
+
+/** Writes tiny-a in every layout under `work`. */
+export async function writeTinyLayouts(work: string): Promise<TinyLayouts> {
+  const { writeFile: write, mkdir: makeDir } = await import('node:fs/promises');
+  const [dit, vae, te] = await Promise.all([readTinyComponent('transformer'), readTinyComponent('vae'), readTinyComponent('text_encoder')]);
+  const renamed = (tensors: readonly NamedTensor[], rename: (n: string) => string, dtype: 'F32' | 'F16' | 'BF16', prefix = '') =>
+    tensors.map((t) => tensorIn(t, `${prefix}${rename(t.name)}`, dtype));
+  const vaeName = (n: string) => vaeOriginalName(n, TINY_NUM_RES_BLOCKS);
+
+  const comfy = join(work, 'comfy-models');
+  await writeSafetensorsFile(join(comfy, 'diffusion_models/wan2.2_ti2v_tiny_fp16.safetensors'), renamed(dit, ditOriginalName, 'F16', 'model.diffusion_model.'));
+  await writeSafetensorsFile(join(comfy, 'text_encoders/umt5_tiny_fp16.safetensors'), renamed(te, (n) => n, 'F16'));
+  await writeSafetensorsFile(join(comfy, 'vae/wan2.2_vae_tiny.safetensors'), renamed(vae, vaeName, 'F16'));
+  await writeSafetensorsFile(join(comfy, 'loras/unrelated.safetensors'), [tensorIn(dit[0]!, 'lora_unet_x.alpha', 'F16')]);
+  const fp8 = join(work, 'fp8/umt5_tiny_fp8_e4m3fn_scaled.safetensors');
+  await writeSafetensorsFile(fp8, scaledFp8TextEncoder(te));
+
+  const original = join(work, 'Wan2.2-TI2V-tiny');
+  const half = Math.ceil(dit.length / 2);
+  const weightMap: Record<string, string> = {};
+  for (const [i, part] of [dit.slice(0, half), dit.slice(half)].entries()) {
+    const name = `diffusion_pytorch_model-0000${i + 1}-of-00002.safetensors`;
+    await writeSafetensorsFile(join(original, name), renamed(part, ditOriginalName, 'F32'));
+    for (const t of part) weightMap[ditOriginalName(t.name)] = name;
+  }
+  await write(join(original, 'diffusion_pytorch_model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+  await write(join(original, 'Wan2.2_VAE.pth'), 'not to be opened');
+  await write(join(original, 'models_t5_umt5-xxl-enc-bf16.pth'), 'not to be opened');
+  await makeDir(join(original, 'google/umt5-xxl'), { recursive: true });
+  await write(join(original, 'google/umt5-xxl/tokenizer.json'), '{"version":"1.0"}');
+  await writeSafetensorsFile(join(original, 'wan2.2_vae.safetensors'), renamed(vae, vaeName, 'F32'));
+  await writeSafetensorsFile(join(original, 'umt5-xxl-enc-fp32.safetensors'), renamed(te, t5OriginalName, 'F32'));
+  return {
+    comfyFolder: comfy,
+    comfyFp8Files: [join(comfy, 'diffusion_models/wan2.2_ti2v_tiny_fp16.safetensors'), fp8, join(comfy, 'vae/wan2.2_vae_tiny.safetensors')],
+    originalFolder: original,
+  };
+}

@@ -1,7 +1,7 @@
 // Converts the tiny-a checkpoint written in the layouts people have on disk (ComfyUI's single files
 // in fp16, with a scaled-fp8 text encoder; Wan's original repository layout) and compares every
 // component's output with the bundle converted from the diffusers layout.
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -11,53 +11,18 @@ import { validateManifest } from '../../src/bundle/manifest.ts';
 import { goldenCasePath, TINY } from '../helpers/golden-cases.ts';
 import { maxAbsDiff } from '../helpers/golden-compare.ts';
 import { convertTinyA } from '../helpers/convert-tiny-a.ts';
-import type { NamedTensor } from '../helpers/tiny-layouts.ts';
-import { ditOriginalName, readTinyComponent, scaledFp8TextEncoder, t5OriginalName, tensorIn, vaeOriginalName, writeSafetensorsFile } from '../helpers/tiny-layouts.ts';
+import type { TinyLayouts } from '../helpers/tiny-layouts.ts';
+import { writeTinyLayouts } from '../helpers/tiny-layouts.ts';
 
 const FP32 = ['--weights', 'fp32', '--activations', 'fp32'];
-const TINY_NUM_RES_BLOCKS = 2;
 let work: string;
 let reference: string;
-let dit: NamedTensor[];
-let vae: NamedTensor[];
-let te: NamedTensor[];
-
-const renamed = (tensors: readonly NamedTensor[], rename: (n: string) => string, dtype: 'F32' | 'F16' | 'BF16', prefix = '') =>
-  tensors.map((t) => tensorIn(t, `${prefix}${rename(t.name)}`, dtype));
-const vaeName = (n: string) => vaeOriginalName(n, TINY_NUM_RES_BLOCKS);
+let layouts: TinyLayouts;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'wan-layouts-'));
   reference = await convertTinyA(join(work, 'reference'));
-  [dit, vae, te] = await Promise.all([readTinyComponent('transformer'), readTinyComponent('vae'), readTinyComponent('text_encoder')]);
-
-  // A ComfyUI models folder, fp16, the diffusion model behind model.diffusion_model., and files that are no component.
-  const comfy = join(work, 'comfy-models');
-  await writeSafetensorsFile(join(comfy, 'diffusion_models/wan2.2_ti2v_tiny_fp16.safetensors'), renamed(dit, ditOriginalName, 'F16', 'model.diffusion_model.'));
-  await writeSafetensorsFile(join(comfy, 'text_encoders/umt5_tiny_fp16.safetensors'), renamed(te, (n) => n, 'F16'));
-  await writeSafetensorsFile(join(comfy, 'vae/wan2.2_vae_tiny.safetensors'), renamed(vae, vaeName, 'F16'));
-  await writeSafetensorsFile(join(comfy, 'loras/unrelated.safetensors'), [tensorIn(dit[0]!, 'lora_unet_x.alpha', 'F16')]);
-
-  // The three files picked one by one, with ComfyUI's scaled fp8 text encoder.
-  await writeSafetensorsFile(join(work, 'fp8/umt5_tiny_fp8_e4m3fn_scaled.safetensors'), scaledFp8TextEncoder(te));
-
-  // Wan's original repository: sharded safetensors in its names, its .pth files (never opened), its tokenizer folder;
-  // with a VAE and Wan-named T5 encoder as safetensors beside them, all in float32.
-  const original = join(work, 'Wan2.2-TI2V-tiny');
-  const half = Math.ceil(dit.length / 2);
-  const shards = [dit.slice(0, half), dit.slice(half)].map((part, i) => ({ name: `diffusion_pytorch_model-0000${i + 1}-of-00002.safetensors`, part }));
-  const weightMap: Record<string, string> = {};
-  for (const { name, part } of shards) {
-    await writeSafetensorsFile(join(original, name), renamed(part, ditOriginalName, 'F32'));
-    for (const t of part) weightMap[ditOriginalName(t.name)] = name;
-  }
-  await writeFile(join(original, 'diffusion_pytorch_model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
-  await writeFile(join(original, 'Wan2.2_VAE.pth'), 'not to be opened');
-  await writeFile(join(original, 'models_t5_umt5-xxl-enc-bf16.pth'), 'not to be opened');
-  await mkdir(join(original, 'google/umt5-xxl'), { recursive: true });
-  await writeFile(join(original, 'google/umt5-xxl/tokenizer.json'), '{"version":"1.0"}');
-  await writeSafetensorsFile(join(original, 'wan2.2_vae.safetensors'), renamed(vae, vaeName, 'F32'));
-  await writeSafetensorsFile(join(original, 'umt5-xxl-enc-fp32.safetensors'), renamed(te, t5OriginalName, 'F32'));
+  layouts = await writeTinyLayouts(work);
 }, 120_000);
 
 afterAll(() => rm(work, { recursive: true, force: true }));
@@ -107,7 +72,7 @@ const weightFiles = async (dir: string) =>
 
 describe('converting the files people already have (tiny-a in each layout, fp32 bundles)', () => {
   test("Wan's original layout in float32 gives the diffusers-source bundle byte for byte, tokenizer from google/umt5-xxl", async () => {
-    const { dir, said } = await convertLayout('from-original', [join(work, 'Wan2.2-TI2V-tiny')]);
+    const { dir, said } = await convertLayout('from-original', [layouts.originalFolder]);
     expect(said).toMatch(/diffusion model: diffusion_pytorch_model\.safetensors\.index\.json \(Wan's original names, F32/);
     expect(said).toMatch(/text encoder: umt5-xxl-enc-fp32\.safetensors \(Wan's original names/);
     expect(said).toMatch(/VAE: wan2\.2_vae\.safetensors \(Wan's original names/);
@@ -116,11 +81,10 @@ describe('converting the files people already have (tiny-a in each layout, fp32 
   }, 120_000);
 
   test('a ComfyUI models folder (fp16) and the three files with the scaled-fp8 text encoder', async () => {
-    const comfy = await convertLayout('from-comfy', [join(work, 'comfy-models')]);
+    const comfy = await convertLayout('from-comfy', [layouts.comfyFolder]);
     expect(comfy.said).toMatch(/diffusion model: diffusion_models\/wan2\.2_ti2v_tiny_fp16\.safetensors \(Wan's original names, F16/);
     expect(comfy.said).toMatch(/text encoder: text_encoders\/umt5_tiny_fp16\.safetensors \(transformers names, F16/);
-    const files = ['comfy-models/diffusion_models/wan2.2_ti2v_tiny_fp16.safetensors', 'fp8/umt5_tiny_fp8_e4m3fn_scaled.safetensors', 'comfy-models/vae/wan2.2_vae_tiny.safetensors'];
-    const fp8 = await convertLayout('from-comfy-fp8', files.map((f) => join(work, f)));
+    const fp8 = await convertLayout('from-comfy-fp8', layouts.comfyFp8Files);
     expect(fp8.said).toMatch(/text encoder: .*umt5_tiny_fp8_e4m3fn_scaled\.safetensors \(transformers names, F16, 14 scaled float8 weights;/);
 
     const rows: [string, Record<string, number>][] = [
