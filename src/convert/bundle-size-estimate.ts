@@ -47,7 +47,9 @@ export function estimateBundleBytes(source: SourceModel, quant: QuantConfig, onl
     if (only && !only.has(kind)) continue;
     for (const tensor of checkpoint.tensors.values()) {
       const values = tensor.shape.reduce((a, b) => a * b, 1);
-      if (checkpoint === source.textEncoder && (EMBEDDING_TENSOR_NAMES as readonly string[]).includes(tensor.name)) bytes += tensor.byteLength;
+      if (checkpoint === source.textEncoder && (EMBEDDING_TENSOR_NAMES as readonly string[]).includes(tensor.name)) {
+        bytes += quant.textEmbedding === 'int8' ? values + 4 * (tensor.shape[0] ?? 1) : tensor.byteLength;
+      }
       else if (checkpoint !== source.vae && tensor.shape.length >= 2) bytes += values * linearBytesPerValue(quant);
       else if (checkpoint === source.vae && quant.vaeWeights === 'int8' && tensor.shape.length >= 4) bytes += values + int8ScaleBytes(tensor.shape);
       else bytes += values * other;

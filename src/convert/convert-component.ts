@@ -92,6 +92,7 @@ export async function convertComponent(kind: ComponentName, source: SourceModel,
       onBytes: (bytes) => meter.add(bytes),
       journal,
       sourceBytesRead: () => meter.read,
+      int8: target.quant.textEmbedding === 'int8',
       ...(target.signal ? { signal: target.signal } : {}),
     });
     files.push(...embedding.files);

@@ -39,6 +39,8 @@ Options:
   --vae-cache float|int8          VAE causal-conv caches between frames: in the activation type
                                   (default), or int8 with one scale per position (lossy, for
                                   onnxruntime-node on the CPU with little memory; not for the browser)
+  --text-embedding source|int8    the 256k-row token embedding table: copied as in the source
+                                  (default), or int8 rows with a float32 scale each (half of BF16)
   --repo NAME --revision REV      recorded in the manifest as the source
   --config <dir>                  for single files whose shapes match no known model: a folder with
                                   transformer/, vae/, text_encoder/ config.json (diffusers configs)
@@ -63,6 +65,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       'accuracy-level': { type: 'string' },
       'vae-weights': { type: 'string' },
       'vae-cache': { type: 'string' },
+      'text-embedding': { type: 'string' },
       repo: { type: 'string' },
       revision: { type: 'string' },
       config: { type: 'string' },
@@ -87,6 +90,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     ...(values['accuracy-level'] !== undefined ? { accuracyLevel: integerOption('accuracy-level', values['accuracy-level'], 0) } : {}),
     ...(values['vae-weights'] !== undefined ? { vaeWeights: values['vae-weights'] } : {}),
     ...(values['vae-cache'] !== undefined ? { vaeCache: values['vae-cache'] } : {}),
+    ...(values['text-embedding'] !== undefined ? { textEmbedding: values['text-embedding'] } : {}),
   });
   const isUrl = /^https?:\/\//.test(source);
   if (!isUrl && (sources.length > 1 || !isDiffusersFolder(source))) {
