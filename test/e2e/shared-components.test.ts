@@ -29,7 +29,7 @@ beforeAll(async () => {
   // The second model: another transformer, the same text encoder, tokenizer and VAE files (as FastWan beside Wan2.2).
   const second = join(tiny.dir, 'second');
   await writeRandomCheckpoint(second, { configs: await readCheckpointConfigs(TINY), seed: 8 });
-  for (const shared of ['text_encoder', 'vae']) await cp(join(tiny.dir, 'checkpoint', shared), join(second, shared), { recursive: true, force: true });
+  for (const shared of ['text_encoder', 'tokenizer', 'vae']) await cp(join(tiny.dir, 'checkpoint', shared), join(second, shared), { recursive: true, force: true });
   app = await serveBuild();
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -98,6 +98,7 @@ describe('a second model that shares the text encoder and VAE', () => {
     tiny.server.bytesSent.clear();
     await convertFrom(page, 'second');
     const secondRead = sentUnder('/second/');
+    console.log(`second install, bytes sent per file: ${JSON.stringify(Object.fromEntries([...tiny.server.bytesSent].filter(([p]) => p.startsWith('/second/'))))}`);
     const afterSecond = await storedBytes(page);
     const secondStored = Object.values(afterSecond.models).reduce((a, b) => a + b, 0) + afterSecond.components - firstStored;
     console.log(
