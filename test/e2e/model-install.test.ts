@@ -141,14 +141,14 @@ describe('model install from a bundle URL into OPFS', () => {
     let page = await openApp();
     await deleteInstalled(page);
     resetCounters();
-    tiny.server.corruptOnce.set('/bundle/dit-weights-000.bin', 1_234_567);
+    tiny.server.corruptOnce.set('/bundle/vae-weights-000.bin', 1_234_567);
     await page.getByTestId('install-url').fill(tiny.url);
     await page.getByTestId('install').click();
     await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 60_000 });
     expect(await installed(page)).toBe(1);
     for (const file of files) {
-      expect(tiny.server.requests.get(`/bundle/${file.path}`), file.path).toBe(file.path === 'dit-weights-000.bin' ? 2 : 1);
-      expect(served().perFile.get(file.path), file.path).toBe(file.path === 'dit-weights-000.bin' ? 2 * file.bytes : file.bytes);
+      expect(tiny.server.requests.get(`/bundle/${file.path}`), file.path).toBe(file.path === 'vae-weights-000.bin' ? 2 : 1);
+      expect(served().perFile.get(file.path), file.path).toBe(file.path === 'vae-weights-000.bin' ? 2 * file.bytes : file.bytes);
     }
     await page.close();
   });
