@@ -11,8 +11,9 @@ const webgpuEnv: Record<string, string> = existsSync(SWIFTSHADER_ICD)
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
-      { test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node', testTimeout: 120_000, env: webgpuEnv } },
+      // The property tests run thousands of cases: with the browser tests beside them on CI's 2 cores, 5 s is too tight.
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
+      { test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000, env: webgpuEnv } },
       {
         test: {
           name: 'e2e',

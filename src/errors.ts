@@ -140,6 +140,14 @@ export class SafetensorsError extends WanError {
 }
 
 /**
+ * A GGUF file is unreadable, malformed or uses a tensor type this reader cannot read. A kind of
+ * {@link SafetensorsError} (same `file`, `tensor` and `reason`), so checkpoint code handles both alike.
+ */
+export class GgufError extends SafetensorsError {
+  override name = 'GgufError';
+}
+
+/**
  * The model builder could not use its source: a missing or malformed file or tensor,
  * an unsupported config. Names the file or tensor so the user can fix or re-download it.
  */
@@ -186,6 +194,8 @@ export const ERROR_CLASSES: Readonly<Record<string, (data: SerializedError) => W
   TokenizerError: ({ message }) => new TokenizerError(message),
   SafetensorsError: ({ message, details = {} }) =>
     new SafetensorsError(message, details.file ?? '', details.tensor, { reason: details.reason as SafetensorsReason | undefined }),
+  GgufError: ({ message, details = {} }) =>
+    new GgufError(message, details.file ?? '', details.tensor, { reason: details.reason as SafetensorsReason | undefined }),
   ConvertError: ({ message, details = {} }) => new ConvertError(message, details.file, details.tensor),
   ConversionCanceledError: ({ message }) => new ConversionCanceledError(message),
 };

@@ -4,6 +4,8 @@ import { ONNX_DATA_TYPE } from '../onnx/index.ts';
 import { CONFIG_ADVICE } from './config-fields.ts';
 import { parseDitConfig } from './dit-config.ts';
 import { ACTIVATION_TYPES, TEXT_EMBEDDING_FORMATS, VAE_CACHE_FORMATS, VAE_WEIGHT_FORMATS, WEIGHT_FORMATS } from './quant-config.ts';
+import { TENSOR_FAMILIES } from './tensor-families.ts';
+import { WEIGHT_PRESET_NAMES } from './weight-presets.ts';
 import { parseUmt5Config } from './umt5-config.ts';
 import { tinyDecoderGraphName } from './tiny-vae-names.ts';
 import { parseVaeConfig } from './vae-config.ts';
@@ -101,6 +103,14 @@ export function checkPrecision(fail: Fail, value: unknown): void {
   if (p.vaeWeights !== undefined) oneOfField(fail, p.vaeWeights, 'precision.vaeWeights', VAE_WEIGHT_FORMATS);
   if (p.vaeCache !== undefined) oneOfField(fail, p.vaeCache, 'precision.vaeCache', VAE_CACHE_FORMATS);
   if (p.textEmbedding !== undefined) oneOfField(fail, p.textEmbedding, 'precision.textEmbedding', TEXT_EMBEDDING_FORMATS);
+  if (p.preset !== undefined) oneOfField(fail, p.preset, 'precision.preset', WEIGHT_PRESET_NAMES);
+  if (p.families !== undefined) {
+    const families = objectField(fail, p.families, 'precision.families');
+    for (const [family, format] of Object.entries(families)) {
+      oneOfField(fail, family, 'precision.families key', TENSOR_FAMILIES);
+      oneOfField(fail, format, `precision.families.${family}`, WEIGHT_FORMATS);
+    }
+  }
 }
 
 /** The source configs, checked by the same parsers the builder used. */

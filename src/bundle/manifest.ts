@@ -13,6 +13,8 @@ import {
   textField,
 } from './manifest-check.ts';
 import type { ActivationType, VaeCacheFormat, VaeWeightFormat, WeightFormat } from './quant-config.ts';
+import type { TensorFamily } from './tensor-families.ts';
+import type { WeightPreset } from './weight-presets.ts';
 import type { GraphContract } from './graph-contract.ts';
 import type { FileRecord } from './hashing-writer.ts';
 import type { ModelSource } from './model-source.ts';
@@ -58,7 +60,12 @@ export interface BundleManifest {
   readonly source: ModelSource;
   readonly createdBy: string;
   readonly precision: {
+    /** The format of the linear layers `families` does not name (before families: of all of them). */
     readonly weights: WeightFormat;
+    /** Each tensor family's format. Absent in bundles written before per-family precision: all `weights`. */
+    readonly families?: Readonly<Partial<Record<TensorFamily, WeightFormat>>>;
+    /** The preset the families came from. Absent in bundles written before presets. */
+    readonly preset?: WeightPreset;
     readonly activations: ActivationType;
     readonly blockSize: number;
     readonly accuracyLevel: number;

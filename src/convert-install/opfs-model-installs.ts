@@ -7,6 +7,7 @@ import { blobCheckpointFiles } from '../safetensors/index.ts';
 import { installFromCheckpoint } from './checkpoint-install.ts';
 import { installSelfTestModel } from './self-test-model.ts';
 import { componentFilesConverter } from './component-files-install.ts';
+import { addTinyDecoderToInstalled } from './add-tiny-decoder.ts';
 
 /** Models installed into this browser's OPFS: downloaded bundles, and checkpoints converted here. */
 export const opfsModelInstalls: ModelInstalls = {
@@ -41,6 +42,9 @@ export const opfsModelInstalls: ModelInstalls = {
   },
 
   selfTest: async (signal) => installSelfTestModel(await ModelStore.open(), signal),
+
+  addTinyDecoder: async ({ id, file, fileName }, signal) =>
+    addTinyDecoderToInstalled({ store: await ModelStore.open(), id, origin: file ? { kind: 'file', file, name: fileName ?? 'taew2_2.safetensors' } : { kind: 'upstream' }, signal }),
 
   remove: async (id) => (await ModelStore.open()).remove(id),
 };

@@ -1,13 +1,15 @@
-import type { QuantConfig } from '../bundle/quant-config.ts';
+import type { QuantConfig, WeightFormat } from '../bundle/quant-config.ts';
+import { weightFormatOf } from '../bundle/quant-config.ts';
+import { FLOAT32_FAMILIES, linearFamily } from '../bundle/tensor-families.ts';
 import type { SourceModel } from './convert-checkpoint.ts';
 import { EMBEDDING_TENSOR_NAMES } from '../bundle/umt5-names.ts';
 
 const FLOAT_BYTES = { fp16: 2, fp32: 4 } as const;
 
-/** Stored bytes per weight value of a linear layer: the values, plus a scale and a zero point per block when quantized. */
-function linearBytesPerValue(quant: QuantConfig): number {
-  const scale = FLOAT_BYTES[quant.activations] / quant.blockSize;
-  switch (quant.weights) {
+/** Stored bytes per weight value of a linear layer: the values, plus a scale (`scaleBytes`) and a zero point per block when quantized. */
+function linearBytesPerValue(format: WeightFormat, quant: QuantConfig, scaleBytes: number): number {
+  const scale = scaleBytes / quant.blockSize;
+  switch (format) {
     case 'int4':
       return 0.5 + scale + 0.5 / quant.blockSize;
     case 'int8':
@@ -30,28 +32,49 @@ function int8ScaleBytes(shape: readonly number[]): number {
 
 /**
  * About how many bytes the bundle of `source` takes at `quant`, before converting it, for
- * the space check. Matrices of the DiT and the text encoder count as linear layers in the
+ * the space check. Linear layers of the DiT and the text encoder count in their family's
  * weight format, the token embedding table as copied, VAE convolution kernels at one byte with
  * int8 VAE weights, everything else (norms, biases) in its activation type (fp32 for the text
  * encoder), plus the graphs' definitions. `only` counts just those components (the others are
  * already stored, shared with another model).
  */
-export function estimateBundleBytes(source: SourceModel, quant: QuantConfig, only?: ReadonlySet<'transformer' | 'textEncoder' | 'vae'>): number {
+export function estimateBundleBytes(source: SourceModel, quant: QuantConfig, only?: ReadonlySet<keyof SourceTensorShapes>): number {
+  const tensors = (kind: keyof SourceTensorShapes) => (only && !only.has(kind) ? [] : [...source[kind].tensors.values()]);
+  return estimateBundleBytesOf({ transformer: tensors('transformer'), textEncoder: tensors('textEncoder'), vae: tensors('vae') }, quant);
+}
+
+/** A source tensor as the estimate sees it: its name, shape and stored size in the source. */
+export interface SourceTensorShape {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly byteLength: number;
+}
+
+/** The tensors of a checkpoint's three components (from its headers, or from a table of the real model's shapes). */
+export interface SourceTensorShapes {
+  readonly transformer: readonly SourceTensorShape[];
+  readonly textEncoder: readonly SourceTensorShape[];
+  readonly vae: readonly SourceTensorShape[];
+}
+
+/** {@link estimateBundleBytes} from tensor shapes alone (the quality bench prices full-size bundles this way). */
+export function estimateBundleBytesOf(source: SourceTensorShapes, quant: QuantConfig): number {
   let bytes = GRAPH_DEFINITION_BYTES;
   const components = [
-    { kind: 'transformer', checkpoint: source.transformer, other: FLOAT_BYTES[quant.activations] },
-    { kind: 'textEncoder', checkpoint: source.textEncoder, other: 4 },
-    { kind: 'vae', checkpoint: source.vae, other: FLOAT_BYTES[quant.activations] },
+    { tensors: source.transformer, kind: 'linear', other: FLOAT_BYTES[quant.activations] },
+    { tensors: source.textEncoder, kind: 'text', other: 4 },
+    { tensors: source.vae, kind: 'vae', other: FLOAT_BYTES[quant.activations] },
   ] as const;
-  for (const { kind, checkpoint, other } of components) {
-    if (only && !only.has(kind)) continue;
-    for (const tensor of checkpoint.tensors.values()) {
+  for (const { tensors, kind, other } of components) {
+    for (const tensor of tensors) {
       const values = tensor.shape.reduce((a, b) => a * b, 1);
-      if (checkpoint === source.textEncoder && (EMBEDDING_TENSOR_NAMES as readonly string[]).includes(tensor.name)) {
+      const family = kind === 'vae' ? undefined : linearFamily(tensor.name);
+      if (kind === 'text' && (EMBEDDING_TENSOR_NAMES as readonly string[]).includes(tensor.name)) {
         bytes += quant.textEmbedding === 'int8' ? values + 4 * (tensor.shape[0] ?? 1) : tensor.byteLength;
-      }
-      else if (checkpoint !== source.vae && tensor.shape.length >= 2) bytes += values * linearBytesPerValue(quant);
-      else if (checkpoint === source.vae && quant.vaeWeights === 'int8' && tensor.shape.length >= 4) bytes += values + int8ScaleBytes(tensor.shape);
+      } else if (family !== undefined) {
+        const scaleBytes = FLOAT32_FAMILIES.has(family) ? 4 : FLOAT_BYTES[quant.activations];
+        bytes += values * linearBytesPerValue(weightFormatOf(quant, family), quant, scaleBytes);
+      } else if (kind === 'vae' && quant.vaeWeights === 'int8' && tensor.shape.length >= 4) bytes += values + int8ScaleBytes(tensor.shape);
       else bytes += values * other;
     }
   }

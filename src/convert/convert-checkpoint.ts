@@ -5,8 +5,9 @@ import type { QuantConfig } from '../bundle/quant-config.ts';
 import type { WeightScales } from './weights/weight-source.ts';
 import { checkSourceShapes } from './weights/source-shapes.ts';
 import { ditTensorSpecs, umt5TensorSpecs, vaeTensorSpecs } from './random-checkpoint/index.ts';
-import { SafetensorsError, openCheckpoint } from '../safetensors/index.ts';
+import { SafetensorsError, openCheckpoint, readCheckpointJson } from '../safetensors/index.ts';
 import type { AbortSignalLike, Checkpoint, CheckpointFiles } from '../safetensors/index.ts';
+import type { GgufCheckpoint } from '../gguf/index.ts';
 import type { BundleSink } from '../bundle/bundle-sink.ts';
 import { checkTinyDecoderFits, withTinyDecoder, writeTinyDecoder } from './tiny-vae/tiny-decoder-bundle.ts';
 import type { TinyDecoderInput } from './tiny-vae/tiny-decoder-bundle.ts';
@@ -38,6 +39,8 @@ export interface ConvertOptions {
    * ({@link estimateBundleBytes} less what an interrupted run kept); throw to refuse.
    */
   readonly beforeWriting?: (bytesToWrite: number) => Promise<void>;
+  /** The transformer's weights from elsewhere than the checkpoint folder (a GGUF file, see src/gguf). */
+  readonly transformerWeights?: Checkpoint;
   /** Also build the tiny decoder into the bundle (checked before anything is written). */
   readonly tinyDecoder?: TinyDecoderInput;
   /** Keep the text encoder and the VAE once for every model that uses them (the browser's OPFS); without it the bundle holds everything. */
@@ -55,12 +58,15 @@ export interface SourceModel {
 }
 
 /** Opens the three components of a diffusers Wan2.2 TI2V checkpoint (headers and configs only). */
-export async function openSourceModel(files: CheckpointFiles, signal?: AbortSignalLike): Promise<SourceModel> {
+export async function openSourceModel(files: CheckpointFiles, signal?: AbortSignalLike, transformerWeights?: Checkpoint): Promise<SourceModel> {
   const [transformer, vae, textEncoder] = await Promise.all(
-    (['transformer', 'vae', 'text_encoder'] as const).map((component) => openCheckpoint(files, component, signal)),
+    (['transformer', 'vae', 'text_encoder'] as const).map((component) =>
+      component === 'transformer' && transformerWeights ? Promise.resolve(transformerWeights) : openCheckpoint(files, component, signal),
+    ),
   );
   const config = async (checkpoint: Checkpoint) => {
-    const json = await checkpoint.readJson('config.json', signal);
+    // Weights from elsewhere (a GGUF file) have no config.json: the folder's is used.
+    const json = checkpoint === transformerWeights ? await readCheckpointJson(files, 'transformer/config.json', signal) : await checkpoint.readJson('config.json', signal);
     if (typeof json !== 'object' || json === null) throw new ConvertError(`${checkpoint.component}/config.json is not a JSON object.`, `${checkpoint.component}/config.json`);
     return json as Record<string, unknown>;
   };
@@ -219,10 +225,15 @@ const BUILDER_REVISION = 2;
 /** What a resumed conversion must share with the interrupted one: source tensors, precision, builder. */
 function conversionKey(source: SourceModel, options: ConvertOptions): string {
   const tensors = [source.transformer, source.vae, source.textEncoder].flatMap((checkpoint) =>
-    [...checkpoint.tensors.values()].map((t) => `${checkpoint.component}/${t.name}:${t.dtype}:${t.shape.join('x')}`),
+    [...checkpoint.tensors.values()].map((t) => `${checkpoint.component}/${t.name}:${storedType(checkpoint, t.name) ?? t.dtype}:${t.shape.join('x')}`),
   );
   const identity = JSON.stringify({ BUNDLE_FORMAT_VERSION, BUILDER_REVISION, quant: options.quant, configs: source.configs, tensors: tensors.sort() });
   return bytesToHex(sha256(new TextEncoder().encode(identity)));
+}
+
+/** A GGUF tensor's ggml type (its checkpoint reads it as F32), so that resuming from another GGUF file is refused. */
+function storedType(checkpoint: Checkpoint, name: string): string | undefined {
+  return (checkpoint as Partial<GgufCheckpoint>).ggml?.get(name)?.type;
 }
 
 /** The tokenizer of a diffusers checkpoint (`tokenizer/tokenizer.json`), byte for byte, or null when it has none. */
@@ -243,7 +254,7 @@ export async function convertCheckpoint(files: CheckpointFiles, sink: BundleSink
   let source: SourceModel;
   let tokenizer: Uint8Array | null;
   try {
-    source = await openSourceModel(files, options.signal);
+    source = await openSourceModel(files, options.signal, options.transformerWeights);
     tokenizer = await readSourceTokenizer(files, options.signal);
   } catch (error) {
     await sink.abort();

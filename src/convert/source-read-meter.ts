@@ -14,14 +14,16 @@ export class SourceReadMeter {
   wrap(source: WeightSource, checkpoint: Checkpoint): WeightSource {
     return {
       ...source,
-      read: async (name) => {
-        if (this.signal?.aborted) throw new ConversionCanceledError();
-        const values = await source.read(name);
-        this.read += checkpoint.tensors.get(name)?.byteLength ?? 0;
-        this.report(this.read);
-        return values;
-      },
+      read: (name) => this.meter(name, checkpoint, source.read(name)),
+      ...(source.ggml ? { ggml: { type: source.ggml.type, read: (name: string) => this.meter(name, checkpoint, source.ggml!.read(name)) } } : {}),
     };
+  }
+
+  private async meter<T>(name: string, checkpoint: Checkpoint, reading: Promise<T>): Promise<T> {
+    if (this.signal?.aborted) throw new ConversionCanceledError();
+    const value = await reading;
+    this.add(checkpoint.tensors.get(name)?.byteLength ?? 0);
+    return value;
   }
 
   add(bytes: number): void {

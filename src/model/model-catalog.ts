@@ -13,7 +13,10 @@ export interface CatalogModel {
   readonly revision: string;
   /** The official weights read during conversion (they are never stored whole). */
   readonly sourceGb: number;
-  /** What the installed bundle takes in this browser's storage with int4 weights (11.1 GB measured by bench:full-browser). */
+  /**
+   * What the installed bundle takes in this browser's storage with the default weights (11.1 GB measured by
+   * bench:full-browser with uniform int4; the default int4-mix is 0.5 % more, by bench:quality).
+   */
   readonly installedGb: number;
   /** The GPU memory it takes to generate a small clip with int4 weights in the Balanced mode (5.7 GB measured by bench:full-browser); larger videos need more. */
   readonly gpuGb: number;

@@ -13,8 +13,10 @@ export interface InstalledModel {
   readonly precision: BundleManifest['precision'];
   readonly bytes: number;
   readonly installedAt: string;
-  /** Of `bytes`, what it shares with other models (a text encoder or VAE stored once), when listed. */
+  /** Of `bytes`, what it shares with other models (a text encoder or VAE stored once), when listed and not 0. */
   readonly sharedBytes?: number;
+  /** Whether its bundle has the tiny decoder (absent in records written before it existed: no). */
+  readonly hasTinyDecoder?: boolean;
 }
 
 /** How an unfinished install is taken up again. */
@@ -95,7 +97,7 @@ export class ModelStore {
     const refs = await this.allRefs();
     const use = await componentUse(this.components, [...refs.values()]);
     const shared = (id: string) => Object.values(refs.get(id) ?? {}).reduce((sum, key) => sum + ((use.get(key)?.users ?? 0) > 1 ? use.get(key)!.bytes : 0), 0);
-    const listed = installed.map((model) => ({ ...model, sharedBytes: shared(model.id) }));
+    const listed = installed.map((model) => (shared(model.id) > 0 ? { ...model, sharedBytes: shared(model.id) } : model));
     return { installed: listed.sort((a, b) => a.name.localeCompare(b.name)), partial };
   }
 
@@ -113,6 +115,7 @@ export class ModelStore {
       precision: manifest.precision,
       bytes: manifest.files.reduce((sum, file) => sum + file.bytes, 0),
       installedAt: new Date().toISOString(),
+      hasTinyDecoder: manifest.tinyDecoder !== undefined,
     };
     await writeJson(await this.folder(id, false), MODEL_FILES.installed, installed);
     return installed;

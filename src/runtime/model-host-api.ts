@@ -101,6 +101,14 @@ export interface CheckpointInstallRequest {
   readonly name?: string;
 }
 
+/** Adds the tiny decoder to an installed model: from its pinned upstream file, or from a picked file. */
+export interface TinyDecoderRequest {
+  readonly id: string;
+  /** A taew2_2.safetensors picked on this computer; absent: downloaded from madebyollin/taehv. */
+  readonly file?: Blob;
+  readonly fileName?: string;
+}
+
 export interface FolderInstallRequest {
   readonly folderName: string;
   /** The folder's files, by path inside it. */
@@ -137,6 +145,8 @@ export interface ModelHostApi {
   installFromFolder(request: FolderInstallRequest, onProgress: (progress: InstallProgress | ConvertProgress) => void): Promise<InstalledModel>;
   /** Installs the built-in self-test model (generated and converted here, no download). */
   installSelfTest(): Promise<InstalledModel>;
+  /** Adds the tiny decoder to an installed model (built here at its precision), without installing it again. */
+  addTinyDecoder(request: TinyDecoderRequest): Promise<InstalledModel>;
   pauseInstall(): void;
   /** Deletes an installed or partly installed model, unloading it first when it is loaded. */
   deleteModel(id: string): Promise<void>;

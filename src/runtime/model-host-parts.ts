@@ -11,7 +11,7 @@ import type { EncodedVideo, VideoOutputOptions } from '../video/video-format.ts'
 import type { VideoProvenance } from '../video/video-metadata.ts';
 import type { Capabilities } from './capabilities.ts';
 import type { GpuMemoryStats, GpuMemoryWindow } from './gpu-memory-meter.ts';
-import type { CheckpointInstallRequest, FolderInstallRequest, MachineInfo, UrlInstallRequest } from './model-host-api.ts';
+import type { CheckpointInstallRequest, FolderInstallRequest, MachineInfo, TinyDecoderRequest, UrlInstallRequest } from './model-host-api.ts';
 import type { SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
 
 /** What the model host needs of a GPU runtime (GpuRuntime in the browser). */
@@ -57,6 +57,7 @@ export interface ModelInstalls {
   fromCheckpoint(request: CheckpointInstallRequest, signal: AbortSignal, onProgress: (progress: ConvertProgress) => void): Promise<InstalledModel>;
   fromFolder(request: FolderInstallRequest, signal: AbortSignal, onProgress: (progress: InstallProgress | ConvertProgress) => void): Promise<InstalledModel>;
   selfTest(signal: AbortSignal): Promise<InstalledModel>;
+  addTinyDecoder(request: TinyDecoderRequest, signal: AbortSignal): Promise<InstalledModel>;
   remove(id: string): Promise<void>;
 }
 

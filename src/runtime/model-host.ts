@@ -26,6 +26,7 @@ import type {
   ModelHostApi,
   PromptTokensRequest,
   RunComponentRequest,
+  TinyDecoderRequest,
   UrlInstallRequest,
 } from './model-host-api.ts';
 import type { ModelHostParts, ModelRuntime, VideoEncoding } from './model-host-parts.ts';
@@ -129,6 +130,13 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
 
   installSelfTest() {
     return this.runInstall((signal) => this.parts.installs.selfTest(signal));
+  }
+
+  /** The model's pipeline, if open, is let go: its next generation reads the new manifest. */
+  async addTinyDecoder(request: TinyDecoderRequest) {
+    const added = await this.runInstall((signal) => this.parts.installs.addTinyDecoder(request, signal));
+    if (this.pipelines.has(modelLocationKey(installedModel(request.id)))) await this.unloadModel();
+    return added;
   }
 
   pauseInstall(): void {

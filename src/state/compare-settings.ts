@@ -1,3 +1,4 @@
+import { decoderName } from '../video/decoder-name.ts';
 import type { HistoryEntry } from '../video/video-history.ts';
 
 /** One line of a side-by-side comparison: a setting's value in each video, and whether they differ. */
@@ -26,6 +27,7 @@ function described(entry: HistoryEntry): readonly (readonly [string, string])[] 
     ['Shift', String(settings.shift)],
     ['Seed', String(settings.seed)],
     ['Model', model],
+    ['Decoder', decoderName(entry.provenance.decoder)],
     ['File', `${entry.video.codec.toUpperCase()} in ${entry.video.container.toUpperCase()}`],
   ];
 }

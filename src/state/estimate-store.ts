@@ -4,6 +4,8 @@ import { GenerationCanceledError } from '../errors.ts';
 import { modelLocationKey } from '../model/model-location.ts';
 import type { ModelLocation } from '../model/model-location.ts';
 import { calibrationRuns } from '../pipeline/estimate/calibration-plan.ts';
+import { effectiveDecoder } from './decoder-availability.ts';
+import { currentDecoderAvailability } from './use-decoder-availability.ts';
 import { estimateGeneration } from '../pipeline/estimate/generation-estimate.ts';
 import type { EstimateQuery, GenerationEstimate, MachineProfile } from '../pipeline/estimate/generation-estimate.ts';
 import type { GenerationMeasurement } from '../pipeline/estimate/generation-measurement.ts';
@@ -76,12 +78,13 @@ export const useEstimateStore = create<EstimateState>()(
           return;
         }
         const runs = calibrationRuns(generationSettings(settings));
+        const decoder = effectiveDecoder(settings.decoder, currentDecoderAvailability());
         calibration = new AbortController();
         set({ calibrating: { run: 1, runs: runs.length }, calibrationError: null });
         try {
           for (const [index, run] of runs.entries()) {
             set({ calibrating: { run: index + 1, runs: runs.length } });
-            const result = await runGeneration({ location, settings: run, preview: true, signal: calibration.signal });
+            const result = await runGeneration({ location, settings: run, preview: true, decoder, signal: calibration.signal });
             get().record(location, result.measurement, result.machine);
           }
         } catch (error) {

@@ -2,6 +2,7 @@ import { WanError, GenerationCanceledError } from '../errors.ts';
 import type { ModelLocation } from '../model/model-location.ts';
 import { estimateQuery } from '../pipeline/estimate/generation-estimate.ts';
 import type { GenerationSettings } from '../pipeline/generate/generation-settings.ts';
+import type { DecoderChoice } from '../bundle/tiny-vae-names.ts';
 import type { MemoryMode } from '../pipeline/generate/memory-mode.ts';
 import type { VideoOutputOptions } from '../video/video-format.ts';
 import { estimateFor } from './estimate-store.ts';
@@ -23,6 +24,9 @@ export interface QueuedJob<Location extends ModelLocation | null = ModelLocation
   readonly image: StartImage | null;
   readonly output: VideoOutputOptions;
   readonly memory: MemoryMode;
+  readonly decoder: DecoderChoice;
+  /** The model has the tiny decoder, which then makes the step previews (no preview map to prepare). */
+  readonly tinyDecoderPreview: boolean;
 }
 
 /** The largest seed torch.Generator takes here: seeds are drawn below 2³². */
@@ -48,6 +52,8 @@ export interface ModelsNow {
   readonly installing: boolean;
   /** Some model is installed (else the answer says which to install). */
   readonly anyInstalled: boolean;
+  /** The chosen model has the tiny decoder (unknown counts as no). */
+  readonly tinyDecoder?: boolean;
 }
 
 /** The settings as a job, or why there can be none. */
@@ -71,6 +77,8 @@ export function jobFromSettings(
     image,
     output: { container: settings.container, fps: settings.fps },
     memory: settings.memoryMode,
+    decoder: settings.decoder === 'tiny' && models.tinyDecoder ? 'tiny' : 'full',
+    tinyDecoderPreview: models.tinyDecoder ?? false,
   };
 }
 
@@ -110,11 +118,11 @@ export interface InstallOutcome {
  * A job that waited for an install, made ready to run: the settings as they are now (the
  * installed model's defaults applied to what the user typed), or why it cannot run.
  */
-export function jobAfterInstall(job: QueuedJob, outcome: InstallOutcome, settings: Settings): QueuedJob<ModelLocation> | string {
+export function jobAfterInstall(job: QueuedJob, outcome: InstallOutcome, settings: Settings, models?: ModelsNow): QueuedJob<ModelLocation> | string {
   if (job.location) return { ...job, location: job.location };
   if (outcome.status === 'failed') return `The model install failed, so this job did not run: ${outcome.error ?? 'no reason was given'}`;
   if (outcome.status === 'paused') return 'The model install was paused, so this job did not run. Resume the install in the Models panel, then generate again.';
-  const ready = jobFromSettings(job.id, settings, job.image);
+  const ready = jobFromSettings(job.id, settings, job.image, models);
   if (typeof ready === 'string') return ready;
   return { ...ready, location: ready.location! };
 }
@@ -141,11 +149,11 @@ export function failedJob(error: unknown): { status: 'canceled' | 'failed'; erro
 
 /** The estimated peak GPU memory of a job that ran out of it (settings like it will be estimated not to fit), or null without an estimate. */
 export function outOfMemoryPeak(profiles: Readonly<Record<string, StoredProfile>>, job: QueuedJob<ModelLocation>): number | null {
-  return estimateFor(profiles, job.location, estimateQuery(job.settings, job.image?.rgb ?? null))?.peakBytes ?? null;
+  return estimateFor(profiles, job.location, estimateQuery({ ...job.settings, decoder: job.decoder }, job.image?.rgb ?? null))?.peakBytes ?? null;
 }
 
 /** What makes a video: two jobs that agree on all of it make the same video (the memory mode changes only speed). */
-const videoKey = (job: QueuedJob) => JSON.stringify([job.settings, job.output, job.location]);
+const videoKey = (job: QueuedJob) => JSON.stringify([job.settings, job.output, job.location, job.decoder]);
 
 /**
  * Jobs that would make the same video as another (the same fixed seed, settings, start image

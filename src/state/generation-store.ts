@@ -15,6 +15,7 @@ import { advanceJobProgress, jobPhases, startJobProgress } from './job-progress.
 import type { JobProgress } from './job-progress.ts';
 import { previewFeed } from './preview-feed.ts';
 import { currentSettingProblems } from './setting-drafts-store.ts';
+import { currentDecoderAvailability } from './use-decoder-availability.ts';
 import { useSettingsStore } from './settings-store.ts';
 import { useStartImageStore } from './start-image-store.ts';
 import { videoFileName } from '../video/video-file-name.ts';
@@ -74,7 +75,7 @@ let nextJob = 0;
 
 function modelsNow(): ModelsNow {
   const models = useModelsStore.getState();
-  return { installing: models.install?.status === 'running', anyInstalled: models.installed.length > 0 };
+  return { installing: models.install?.status === 'running', anyInstalled: models.installed.length > 0, tinyDecoder: currentDecoderAvailability().tiny };
 }
 
 /** The current settings as a job (after drawing a new seed when it is random each time), or why there can be none. */
@@ -116,7 +117,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
   /** A job asked for during an install, once the install has ended: ready to run, or failed with why. */
   const afterInstall = async (waiting: QueuedJob): Promise<QueuedJob<ModelLocation> | null> => {
     set({ status: 'running', running: waiting, progress: null, error: null, noModel: false, refused: false, waitingForInstall: true });
-    const job = jobAfterInstall(waiting, await installSettled(), useSettingsStore.getState());
+    const job = jobAfterInstall(waiting, await installSettled(), useSettingsStore.getState(), modelsNow());
     set({ waitingForInstall: false, ...(typeof job === 'string' ? { status: 'failed', error: job, refused: true, running: null } : {}) });
     return typeof job === 'string' ? null : job;
   };
@@ -127,7 +128,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
     controller = new AbortController();
     const started = performance.now();
     previewFeed.start(job.output.fps);
-    const progress = startJobProgress(jobPhases({ startImage: job.image !== null, preview: true }), started);
+    const progress = startJobProgress(jobPhases({ startImage: job.image !== null, preview: !job.tinyDecoderPreview }), started);
     set({ status: 'running', running: job, progress, error: null, noModel: false, refused: false, tookMs: null, loads: [], loadsMemory: job.memory });
     try {
       const result = await runGeneration({
@@ -137,6 +138,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
         video: job.output,
         preview: true,
         memory: job.memory,
+        decoder: job.decoder,
         signal: controller.signal,
         onEvent: (event) => {
           if (event.type === 'preview') previewFeed.latents(event);

@@ -62,6 +62,8 @@ interface ModelsState {
   /** An official model: its revision pinned to a commit, then converted. */
   installCatalogModel(model: CatalogModel, quant: QuantConfig): Promise<void>;
   installSelfTest(): Promise<void>;
+  /** Adds the tiny decoder to an installed model: downloaded from its upstream, or from a picked file. */
+  addTinyDecoder(model: InstalledModel, file?: File): Promise<void>;
   /** Takes up an unfinished install from the list (a picked folder must be picked again instead). */
   resume(partial: PartialInstall): Promise<void>;
   /** A bundle or a diffusers checkpoint from a folder on this computer (files by path inside it). */
@@ -147,6 +149,10 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
 
     async installSelfTest() {
       await runInstall('built in', () => wanWorker().installSelfTest());
+    },
+
+    async addTinyDecoder(model, file) {
+      await runInstall(`the fast decoder for ${model.name}`, () => wanWorker().addTinyDecoder({ id: model.id, ...(file ? { file, fileName: file.name } : {}) }));
     },
 
     async resume(partial) {

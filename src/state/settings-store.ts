@@ -5,6 +5,7 @@ import type { GenerationSettings } from '../pipeline/generate/generation-setting
 import type { VideoContainer, VideoOutputOptions } from '../video/video-format.ts';
 import { DEFAULT_MEMORY_MODE } from '../pipeline/generate/memory-mode.ts';
 import type { MemoryMode } from '../pipeline/generate/memory-mode.ts';
+import type { DecoderChoice } from '../bundle/tiny-vae-names.ts';
 import { bundleAtUrl, installedModel } from '../model/model-location.ts';
 import { modelDefaults } from '../model/model-defaults.ts';
 import type { InstalledModel } from '../model/model-store.ts';
@@ -25,6 +26,8 @@ export interface Settings extends Omit<GenerationSettings, 'negativePrompt'> {
   readonly container: VideoContainer;
   /** Which models stay on the GPU between phases and generations. */
   readonly memoryMode: MemoryMode;
+  /** Which decoder makes the video (the tiny one where the model has it). */
+  readonly decoder: DecoderChoice;
 }
 
 interface SettingsActions {
@@ -48,6 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
   fps: FPS,
   container: 'mp4',
   memoryMode: DEFAULT_MEMORY_MODE,
+  decoder: 'full',
 };
 
 /** The settings of one generation, as the pipeline takes them. */

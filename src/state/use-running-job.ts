@@ -11,6 +11,6 @@ export function useRunningJobDurations(): PhaseDurations | null {
   const profiles = useEstimateStore((state) => state.profiles);
   return useMemo(() => {
     if (!running?.location) return null;
-    return measuredDurations(estimateFor(profiles, running.location, estimateQuery(running.settings, running.image?.rgb ?? null)));
+    return measuredDurations(estimateFor(profiles, running.location, estimateQuery({ ...running.settings, decoder: running.decoder }, running.image?.rgb ?? null)));
   }, [running, profiles]);
 }

@@ -2,13 +2,12 @@ import type { FramesEvent, PreviewEvent } from '../pipeline/generate/pipeline-ev
 
 /** How many decoded frames may wait to be shown; older ones are dropped beyond it. */
 const MAX_QUEUED = 8;
-/** Image pixels per latent pixel, and video frames per latent frame (after the first). */
-const LATENT_STRIDE = 16;
+/** Video frames per latent frame (after the first). */
 const FRAMES_PER_LATENT = 4;
 
 /**
- * Shows the video forming on a canvas: while denoising, the latent preview of the last
- * step, looping over its latent frames and scaled up to the video's size; then decoded
+ * Shows the video forming on a canvas: while denoising, the preview of the last step (tiny
+ * decoder or latent map), looping over its latent frames and scaled up to the video's size; then decoded
  * frames as they arrive, one per frame interval, so a chunk plays instead of flashing by.
  * Only a few frames are ever queued.
  */
@@ -24,7 +23,7 @@ export class FramePreview {
   constructor(
     private readonly fps: number,
     private readonly onShown: (shown: number, index: number) => void,
-    private readonly onLatentShown: (step: number) => void = () => undefined,
+    private readonly onLatentShown: (step: number, source: PreviewEvent['source']) => void = () => undefined,
   ) {}
 
   attach(canvas: HTMLCanvasElement | null): void {
@@ -71,11 +70,11 @@ export class FramePreview {
     scratch.height = event.height;
     const frame = event.frames[latents.next % event.frames.length]!;
     scratch.getContext('2d')?.putImageData(new ImageData(frame as Uint8ClampedArray<ArrayBuffer>, event.width, event.height), 0, 0);
-    this.resize(event.width * LATENT_STRIDE, event.height * LATENT_STRIDE);
+    this.resize(event.width * event.pixelScale, event.height * event.pixelScale);
     context.imageSmoothingEnabled = true;
     context.drawImage(scratch, 0, 0, this.canvas.width, this.canvas.height);
     latents.next++;
-    this.onLatentShown(event.step);
+    this.onLatentShown(event.step, event.source);
     this.latentTimer = setTimeout(() => this.drawLatent(), (1000 * FRAMES_PER_LATENT) / this.fps);
   }
 

@@ -73,17 +73,18 @@ async function embeddedIn(input: Input, name: string): Promise<EmbeddedSettings>
   if (!embedded) throw new InvalidInputError(`${name} ${NOT_OURS}`);
   try {
     const settings = parseGenerationSettings(embedded.settings);
-    const { model, createdAt, hasStartImage } = embedded;
+    const { model, createdAt, hasStartImage, decoder } = embedded;
     if (typeof model !== 'string' || typeof createdAt !== 'string' || typeof hasStartImage !== 'boolean') throw new InvalidInputError('its details are incomplete.');
+    if (decoder !== undefined && decoder !== 'full' && decoder !== 'tiny') throw new InvalidInputError('its decoder is neither the full VAE nor the tiny one.');
     const output = parseVideoOutput(embedded.output === undefined ? await outputOf(input) : embedded.output);
-    return { provenance: { settings, model, createdAt, hasStartImage }, output };
+    return { provenance: { settings, model, createdAt, hasStartImage, ...(decoder ? { decoder } : {}) }, output };
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     throw new InvalidInputError(`The settings in ${name} are damaged, so nothing was changed: ${error.message}`);
   }
 }
 
-type Embedded = Partial<Record<'settings' | 'model' | 'createdAt' | 'hasStartImage' | 'output', unknown>>;
+type Embedded = Partial<Record<'settings' | 'model' | 'createdAt' | 'hasStartImage' | 'decoder' | 'output', unknown>>;
 
 /** The JSON this app writes into the comment tag, or null when the comment is not that. */
 function parseComment(comment: string | undefined): Embedded | null {

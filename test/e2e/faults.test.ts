@@ -153,7 +153,8 @@ describe('faults in the browser end in plain words, lose nothing, and the next j
     const { usage } = await page.evaluate(() => navigator.storage.estimate());
     await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage ?? 0 });
     try {
-      await page.getByTestId('steps').fill('2');
+      await page.getByTestId('steps').fill('1');
+      await page.getByTestId('frames').fill('1');
       await page.getByTestId('generate').click();
       await page.locator('[data-testid=generation-status][data-status=done]').waitFor({ timeout: 300_000 });
       expect(await page.getByTestId('save-error').textContent()).toMatch(/no room left in this browser's storage for the video .* you can still download it/);

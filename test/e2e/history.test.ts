@@ -1,17 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { UNDO_WINDOW_MS } from '../../src/state/pending-deletes.ts';
+import { accessibilityProblems } from './accessibility.ts';
 import { openAppAfterSelfCheck, saveScreenshot } from './browser.ts';
 import type { ReadyApp } from './browser.ts';
 import { serveTinyBundle } from './tiny-bundle.ts';
 import type { ServedTinyBundle } from './tiny-bundle.ts';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PROMPT = 'a red fox in fresh snow';
 /** Two videos that differ in seed and frame rate. */
 const FIRST = { seed: 42, fps: 16 };
@@ -42,6 +41,7 @@ const entries = () => page.getByTestId('history-entry');
 const field = (id: string) => page.getByTestId(id).inputValue();
 
 async function fill(seed: number, fps: number, prompt = PROMPT) {
+  await page.getByTestId('model').selectOption('url');
   await page.getByTestId('bundle-url').fill(tiny.url);
   await page.getByTestId('prompt').fill(prompt);
   await page.getByTestId('size').selectOption('64x64');
@@ -61,13 +61,6 @@ function historyFolders(): Promise<string[]> {
     for await (const [name] of root.entries()) names.push(name);
     return names;
   });
-}
-
-/** axe-core's serious and critical findings on the page as it is now. */
-async function accessibilityProblems(state: string): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`)) as { id: string; impact: string; nodes: unknown[] }[];
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${state}: ${v.id} (${v.nodes.length} nodes)`);
 }
 
 /** Drops a file on an element, as a drag from the desktop would. */
@@ -106,9 +99,10 @@ describe('history: named downloads, queue repeats, compare, share links, dropped
   });
 
   test('Re-use restores every setting, the frame rate included, and clears a stale error', async () => {
-    await page.getByTestId('bundle-url').fill('');
+    // A job that fails (no bundle at that address), not a refusal that holds while the URL stays wrong.
+    await page.getByTestId('bundle-url').fill(`${tiny.url}../no-such-bundle/`);
     await page.getByTestId('generate').click();
-    await page.getByTestId('generation-error').waitFor();
+    await page.getByTestId('generation-error').waitFor({ timeout: 60_000 });
     await entries().filter({ hasText: `seed ${FIRST.seed}` }).getByTestId('history-reuse').click();
     await expect.poll(() => field('fps')).toBe(String(FIRST.fps));
     expect(await field('seed')).toBe(String(FIRST.seed));
@@ -132,7 +126,7 @@ describe('history: named downloads, queue repeats, compare, share links, dropped
     expect(paused.map((v) => v.paused)).toEqual([true, true]);
     expect(Math.abs(paused[0]!.time - paused[1]!.time)).toBeLessThan(0.3);
     await saveScreenshot(page, 'history-compare');
-    expect(await accessibilityProblems('compare view')).toEqual([]);
+    expect(await accessibilityProblems(page, 'compare view')).toEqual([]);
     await page.getByTestId('compare-close').click();
   });
 
@@ -173,7 +167,7 @@ describe('history: named downloads, queue repeats, compare, share links, dropped
     await expect.poll(() => entries().count()).toBe(1);
     expect(await historyFolders()).toContain(id);
     await saveScreenshot(page, 'history-undo');
-    expect(await accessibilityProblems('undo row')).toEqual([]);
+    expect(await accessibilityProblems(page, 'undo row')).toEqual([]);
     await page.getByTestId('history-undo').click();
     await expect.poll(() => entries().count()).toBe(2);
 

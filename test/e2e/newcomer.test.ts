@@ -1,14 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startImageCrop } from '../../src/pipeline/image/index.ts';
+import { accessibilityProblems } from './accessibility.ts';
 import { launchChromium, saveScreenshot, serveBuild } from './browser.ts';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /** A start image whose shape differs from the chosen size's, so the crop shows. */
 const IMAGE = { width: 200, height: 100 };
@@ -35,24 +33,6 @@ afterAll(async () => {
   await app?.close();
   await rm(work, { recursive: true, force: true });
 });
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core's serious and critical findings on the page as it is now. */
-async function accessibilityProblems(page: Page, state: string): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`)) as AxeViolation[];
-  const problems = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${state}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
-  console.log(`axe, ${state}: ${violations.length} findings, ${problems.length} serious or critical`);
-  return problems;
-}
 
 describe('the newcomer path, by clicking and typing only', () => {
   test('open → Generate with nothing installed → the self-test install it offers → video with its caption → step 2 with sizes and a time; queue, reorder, gallery, reload', { timeout: 900_000 }, async () => {

@@ -44,7 +44,7 @@ describe('capability check and GPU self-check in headless chromium (SwiftShader)
 
       // …and switch to the configuration that passes, every op within 1e-4 of the wasm EP.
       expect(await selfCheck.getAttribute('data-chosen')).toBe('no-subgroups');
-      for (const op of ['matmulnbits', 'conv3d', 'mha-self', 'mha-cross']) {
+      for (const op of ['matmulnbits', 'matmulnbits-int8', 'conv3d', 'mha-self', 'mha-cross']) {
         const row = page.getByTestId(`op-no-subgroups-${op}`);
         expect(await row.getAttribute('data-passed')).toBe('true');
         const diff = Number(await row.getAttribute('data-diff'));

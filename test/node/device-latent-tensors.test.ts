@@ -7,6 +7,7 @@ import { openDirBundle } from '../../src/node/dir-bundle.ts';
 import { writeSelfTestBundle } from '../../src/node/write-self-test-bundle.ts';
 import { DeviceLatentTensors } from '../../src/pipeline/generate/device-latent-tensors.ts';
 import { hostLatentTensors } from '../../src/pipeline/generate/latent-tensors.ts';
+import { PreviewBudget } from '../../src/pipeline/preview/preview-budget.ts';
 import { WanPipeline } from '../../src/pipeline/generate/wan-pipeline.ts';
 import type { GenerationSettings } from '../../src/pipeline/generate/generation-settings.ts';
 import type { OrtTensor } from '../../src/pipeline/ort-types.ts';
@@ -18,11 +19,15 @@ const CPU = { executionProviders: ['cpu'] };
 
 let work: string;
 let bundleDir: string;
+/** The same model without its tiny decoder: previews through the latent → RGB map. */
+let mapPreviewDir: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'wan-device-tensors-'));
   bundleDir = join(work, 'bundle');
   await writeSelfTestBundle(bundleDir);
+  mapPreviewDir = join(work, 'map-preview');
+  await writeSelfTestBundle(mapPreviewDir, { tinyDecoder: false });
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
 
@@ -93,8 +98,9 @@ describe('the pipeline with its tensors on the device', () => {
   });
   const image = { width: 64, height: 64, channels: 3 as const, data: Uint8Array.from({ length: 64 * 64 * 3 }, (_, i) => (i * 31) % 256) };
 
-  for (const [sampler, start] of [['unipc', image], ['euler', null], ['dmd', null]] as const) {
-    test(`${sampler}${start ? ', image-to-video' : ''}: the same latents as on the CPU, and every tensor it made is released`, async () => {
+  for (const [sampler, start, source] of [['unipc', image, 'latent-map'], ['euler', null, 'tiny-decoder'], ['dmd', null, 'latent-map']] as const) {
+    test(`${sampler}${start ? ', image-to-video' : ''}, ${source} previews: the same latents as on the CPU, and every tensor it made is released`, async () => {
+      const dir = source === 'latent-map' ? mapPreviewDir : bundleDir;
       const made: OrtTensor[] = [];
       const record = <K extends 'combine' | 'place' | 'withFirstFrame' | 'toRgb'>(method: K) => {
         const original = DeviceLatentTensors.prototype[method] as (...args: unknown[]) => Promise<OrtTensor>;
@@ -114,17 +120,19 @@ describe('the pipeline with its tensors on the device', () => {
         }
       };
       try {
-        const onDevice = new WanPipeline({ ort, bundle: await openDirBundle(bundleDir), sessionOptions: CPU, tensorsOnDevice: true });
-        const onHost = new WanPipeline({ ort, bundle: await openDirBundle(bundleDir) });
+        const onDevice = new WanPipeline({ ort, bundle: await openDirBundle(dir), sessionOptions: CPU, tensorsOnDevice: true });
+        const onHost = new WanPipeline({ ort, bundle: await openDirBundle(dir) });
         const previews: Uint8ClampedArray[][] = [[], []];
-        const a = await onDevice.generate(settings(sampler), start, { preview: true, onEvent: (e) => e.type === 'preview' && previews[0]!.push(...e.frames) });
-        const b = await onHost.generate(settings(sampler), start, { preview: true, onEvent: (e) => e.type === 'preview' && previews[1]!.push(...e.frames) });
+        const sources = new Set<string>();
+        const a = await onDevice.generate(settings(sampler), start, { preview: true, previewBudget: new PreviewBudget(Infinity), onEvent: (e) => e.type === 'preview' && sources.add(e.source) && previews[0]!.push(...e.frames) });
+        const b = await onHost.generate(settings(sampler), start, { preview: true, previewBudget: new PreviewBudget(Infinity), onEvent: (e) => e.type === 'preview' && previews[1]!.push(...e.frames) });
         await Promise.all([onDevice.dispose(), onHost.dispose()]);
         let max = 0;
         for (let i = 0; i < a.latents.length; i++) max = Math.max(max, Math.abs(a.latents[i]! - b.latents[i]!));
         expect(a.latents.length).toBe(b.latents.length);
         expect(max).toBeLessThan(1e-5);
         // The step previews too: every step, every latent frame, within one level of 255.
+        expect([...sources]).toEqual([source]);
         expect(previews[0]!.length).toBe(3 * 2);
         expect(previews[0]!.length).toBe(previews[1]!.length);
         previews[0]!.forEach((frame, f) => frame.forEach((v, i) => expect(Math.abs(v - previews[1]![f]![i]!)).toBeLessThanOrEqual(1)));

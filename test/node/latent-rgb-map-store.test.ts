@@ -19,7 +19,8 @@ let manifest: BundleManifest;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'wan-preview-maps-'));
   bundleDir = join(work, 'bundle');
-  await writeSelfTestBundle(bundleDir);
+  // Without its tiny decoder, which would make the previews instead of the map.
+  await writeSelfTestBundle(bundleDir, { tinyDecoder: false });
   manifest = JSON.parse(await readFile(join(bundleDir, 'manifest.json'), 'utf8')) as BundleManifest;
 });
 afterAll(() => rm(work, { recursive: true, force: true }));

@@ -36,6 +36,7 @@ const noInstalls: ModelInstalls = {
   fromCheckpoint: () => Promise.reject(new Error('installs are not part of these tests')),
   fromFolder: () => Promise.reject(new Error('installs are not part of these tests')),
   selfTest: () => Promise.reject(new Error('installs are not part of these tests')),
+  addTinyDecoder: () => Promise.reject(new Error('installs are not part of these tests')),
   remove: async () => undefined,
 };
 

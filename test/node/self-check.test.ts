@@ -18,7 +18,7 @@ describe('GPU self-check graphs', () => {
   test('every op graph runs and agrees between onnxruntime-node (CPU) and onnxruntime-web (wasm)', async () => {
     const reference = await runReference(checks, cpu);
     const results = await compareWithReference(checks, reference, sessionRunner(ortWeb, { executionProviders: ['wasm'] }));
-    expect(results.map((r) => r.id)).toEqual(['matmulnbits', 'conv3d', 'mha-self', 'mha-cross']);
+    expect(results.map((r) => r.id)).toEqual(['matmulnbits', 'matmulnbits-int8', 'conv3d', 'mha-self', 'mha-cross']);
     for (const result of results) {
       expect(result.error).toBeUndefined();
       expect(result.maxAbsDiff!).toBeLessThan(SELF_CHECK_TOLERANCE / 10);
@@ -37,9 +37,9 @@ describe('GPU self-check graphs', () => {
       },
     };
     const results = await compareWithReference(checks, reference, drifting);
-    expect(results.map((r) => r.passed)).toEqual([true, false, true, false]);
-    expect(results[1]).toMatchObject({ maxAbsDiff: null, error: 'device lost' });
-    expect(results[3]!.maxAbsDiff).toBeCloseTo(3 * SELF_CHECK_TOLERANCE, 6);
+    expect(results.map((r) => r.passed)).toEqual([true, true, false, true, false]);
+    expect(results[2]).toMatchObject({ maxAbsDiff: null, error: 'device lost' });
+    expect(results[4]!.maxAbsDiff).toBeCloseTo(3 * SELF_CHECK_TOLERANCE, 6);
   });
 
   // onnxruntime-node's native WebGPU EP through the SwiftShader Vulkan driver that Debian's
@@ -51,7 +51,7 @@ describe('GPU self-check graphs', () => {
       const reference = await runReference(checks, cpu);
       const results = await compareWithReference(checks, reference, sessionRunner(ortNode, { executionProviders: ['webgpu'] }));
       const passed = Object.fromEntries(results.map((r) => [r.id, r.passed]));
-      expect(passed).toEqual({ matmulnbits: true, conv3d: true, 'mha-self': false, 'mha-cross': false });
+      expect(passed).toEqual({ matmulnbits: true, 'matmulnbits-int8': true, conv3d: true, 'mha-self': false, 'mha-cross': false });
     },
   );
 });

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { compareSettings, togglePick } from '../../src/state/compare-settings.ts';
 import type { HistoryEntry } from '../../src/video/video-history.ts';
 
-const entry = (changes: { settings?: object; video?: object; hasStartImage?: boolean } = {}): HistoryEntry =>
+const entry = (changes: { settings?: object; video?: object; hasStartImage?: boolean; decoder?: 'full' | 'tiny' } = {}): HistoryEntry =>
   ({
     id: 'x',
     fileName: 'x.mp4',
@@ -11,6 +11,7 @@ const entry = (changes: { settings?: object; video?: object; hasStartImage?: boo
       model: 'self-test',
       createdAt: '2026-12-06T02:31:00.000Z',
       hasStartImage: changes.hasStartImage ?? false,
+      ...(changes.decoder ? { decoder: changes.decoder } : {}),
     },
     video: { mimeType: 'video/mp4', container: 'mp4', codec: 'avc', width: 64, height: 64, frames: 5, fps: 24, sizeBytes: 1000, ...changes.video },
   }) as HistoryEntry;
@@ -21,7 +22,7 @@ describe('comparing two videos: every setting side by side, the differences mark
   test('the same settings differ nowhere', () => {
     expect(differing(entry(), entry())).toEqual([]);
     expect(compareSettings(entry(), entry()).map((row) => row.label)).toEqual([
-      'Prompt', 'Negative prompt', 'Start image', 'Size', 'Frames', 'Frame rate', 'Sampler', 'Steps', 'Guidance', 'Shift', 'Seed', 'Model', 'File',
+      'Prompt', 'Negative prompt', 'Start image', 'Size', 'Frames', 'Frame rate', 'Sampler', 'Steps', 'Guidance', 'Shift', 'Seed', 'Model', 'Decoder', 'File',
     ]);
   });
 
@@ -36,6 +37,9 @@ describe('comparing two videos: every setting side by side, the differences mark
       ['File', 'AVC in MP4', 'VP9 in WEBM'],
     ]);
     expect(differing(entry({ settings: { width: 96 } }), entry())).toEqual([['Size', '96×64', '64×64']]);
+    // A video from before the choice existed was made by the full VAE.
+    expect(differing(entry(), entry({ decoder: 'full' }))).toEqual([]);
+    expect(differing(entry(), entry({ decoder: 'tiny' }))).toEqual([['Decoder', 'full VAE decoder', 'fast decoder (tiny)']]);
   });
 
   test('two at most are picked: a third lets go of the earliest, picking again unpicks', () => {

@@ -15,6 +15,7 @@ import {
   ManifestError,
   ModelNotInstalledError,
   SafetensorsError,
+  GgufError,
   StorageFullError,
   TokenizerError,
   UnsupportedEnvironmentError,
@@ -39,6 +40,7 @@ const EXAMPLES: readonly WanError[] = [
   new ManifestError('manifest.json is not JSON'),
   new TokenizerError('tokenizer.json has no model'),
   new SafetensorsError('x.safetensors is cut short', 'x.safetensors', 'blocks.0.weight', { reason: 'truncated' }),
+  new GgufError('x.gguf has a tensor of type 16', 'x.gguf', 'blocks.0.ffn.0.weight', { reason: 'unsupported' }),
   new ConvertError('the config has no dim', 'transformer/config.json', 'dim'),
   new ConversionCanceledError(),
 ];

@@ -98,6 +98,29 @@ describe('estimateGeneration', () => {
     expect(estimate.fit).toEqual({ kind: 'fits' });
   });
 
+  test('each decoder is estimated from its own runs only; the other decoder’s time comes alongside once measured', () => {
+    /** The tiny decoder: 30× faster and a tenth of the decode memory on this machine. */
+    const tinyRun = (settings: Parameters<typeof measured>[0]): GenerationMeasurement => {
+      const full = measured(settings);
+      const pixels = settings.width * settings.height;
+      return { ...full, decoder: 'tiny', decodeFrameMs: full.decodeFrameMs! / 30, memory: { ...full.memory, decode: { peakBytes: 7.2e9 + 300 * pixels, largestBufferBytes: 120 * pixels } } };
+    };
+    const runs = calibrationRuns(WAN);
+    const query = { ...WAN, hasStartImage: false };
+    const fullOnly = estimateGeneration(profileOf(runs.map((run) => measured(run))), query)!;
+    expect(fullOnly.otherDecodeMs).toBeNull();
+    expect(estimateGeneration(profileOf(runs.map((run) => measured(run))), { ...query, decoder: 'tiny' })).toBeNull();
+
+    const both = profileOf([...runs.map((run) => measured(run)), ...runs.map(tinyRun)]);
+    const full = estimateGeneration(both, query)!;
+    const tiny = estimateGeneration(both, { ...query, decoder: 'tiny' })!;
+    expect(full.phaseMs.decode / fullOnly.phaseMs.decode).toBeCloseTo(1, 6);
+    expect(full.peakBytes).toBe(fullOnly.peakBytes);
+    expect(tiny.phaseMs.decode / (full.phaseMs.decode / 30)).toBeCloseTo(1, 6);
+    expect([full.otherDecodeMs, tiny.otherDecodeMs]).toEqual([tiny.phaseMs.decode, full.phaseMs.decode]);
+    expect(tiny.phaseMs.denoise).toBeCloseTo(full.phaseMs.denoise, 6);
+  });
+
   test('FastWan runs its 3 fixed DMD steps without guidance, whatever steps says', () => {
     expect(ditPasses({ ...FASTWAN_DEFAULTS, steps: 40 })).toEqual({ steps: 3, passesPerStep: 1 });
     expect(ditPasses({ ...WAN_DEFAULTS, guidance: 1 })).toEqual({ steps: 50, passesPerStep: 1 });
@@ -133,7 +156,7 @@ describe('estimateGeneration', () => {
 
   test('warns when one tensor would exceed the device buffer limit', () => {
     const estimate = estimateGeneration(calibrated({ bufferLimitBytes: 2 ** 30 }), { ...WAN, hasStartImage: false })!;
-    expect(estimate.fit).toEqual({ kind: 'buffer-too-large', needBytes: estimate.largestBufferBytes, limitBytes: 2 ** 30 });
+    expect(estimate.fit).toEqual({ kind: 'buffer-too-large', needBytes: estimate.largestBufferBytes, limitBytes: 2 ** 30, decoding: false });
     const small = estimateGeneration(calibrated({ bufferLimitBytes: 2 ** 30 }), { ...WAN, width: 640, height: 352, frames: 49, hasStartImage: false })!;
     expect(small.fit.kind).toBe('fits');
   });
@@ -141,8 +164,23 @@ describe('estimateGeneration', () => {
   test('warns when settings need as much memory as a generation that ran out here', () => {
     const query = { ...WAN, hasStartImage: false };
     const peak = estimateGeneration(calibrated(), query)!.peakBytes!;
-    expect(estimateGeneration(calibrated({ outOfMemoryAtBytes: peak }), query)!.fit).toEqual({ kind: 'ran-out-before', needBytes: peak, failedAtBytes: peak });
+    expect(estimateGeneration(calibrated({ outOfMemoryAtBytes: peak }), query)!.fit).toEqual({ kind: 'ran-out-before', needBytes: peak, failedAtBytes: peak, decoding: false });
     expect(estimateGeneration(calibrated({ outOfMemoryAtBytes: peak }), { ...query, frames: 49 })!.fit.kind).toBe('fits');
+  });
+
+  test('says when the full VAE alone is what will not fit, and that the tiny decoder would', () => {
+    // A GPU where the full VAE's decode needs 30 kB per pixel: 34.5 GB at 720p, the DiT 12.5 GB; it ran out at 20 GB.
+    const heavyDecode = (run: Parameters<typeof measured>[0], decoder: 'full' | 'tiny') => {
+      const m = measured(run);
+      const perPixel = decoder === 'full' ? 3e4 : 300;
+      return { ...m, decoder, memory: { ...m.memory, decode: { peakBytes: 7.5e9 + perPixel * run.width * run.height, largestBufferBytes: (perPixel / 10) * run.width * run.height } } };
+    };
+    const runs = calibrationRuns(WAN);
+    const profile = profileOf([...runs.map((run) => heavyDecode(run, 'full')), ...runs.map((run) => heavyDecode(run, 'tiny'))], { outOfMemoryAtBytes: 20e9, bufferLimitBytes: 2e9 });
+    const query = { ...WAN, hasStartImage: false };
+    expect(estimateGeneration(profile, query)!.fit).toMatchObject({ kind: 'buffer-too-large', decoding: true });
+    expect(estimateGeneration({ ...profile, bufferLimitBytes: null }, query)!.fit).toMatchObject({ kind: 'ran-out-before', decoding: true });
+    expect(estimateGeneration(profile, { ...query, decoder: 'tiny' })!.fit).toEqual({ kind: 'fits' });
   });
 
   test('counts a start image once its encoding was measured, and says so until then', () => {
@@ -196,10 +234,10 @@ describe('MeasurementRecorder', () => {
     at(9800, 'decoding', 2); // four frames, new shapes
     at(10_300, 'decoding', 3);
     now = 10_700;
-    recorder.observe({ type: 'preview', step: 3, steps: 3, width: 1, height: 1, frames: [] });
+    recorder.observe({ type: 'preview', step: 3, steps: 3, width: 1, height: 1, pixelScale: 16, source: 'latent-map', frames: [] });
     at(10_700, 'decoding', 4);
     now = 10_800;
-    const measurement = recorder.finish({ settings: { width: 128, height: 96, frames: 13 }, ditPassesPerStep: 2 }, WAN_DIT);
+    const measurement = recorder.finish({ settings: { width: 128, height: 96, frames: 13 }, ditPassesPerStep: 2, decoder: 'full' }, WAN_DIT);
     expect(measurement).toEqual({
       width: 128,
       height: 96,
@@ -218,6 +256,7 @@ describe('MeasurementRecorder', () => {
         dit: { peakBytes: 5000, largestBufferBytes: 5 },
         decode: { peakBytes: 6000, largestBufferBytes: 6 },
       },
+      decoder: 'full',
     });
   });
 
@@ -242,7 +281,7 @@ describe('MeasurementRecorder', () => {
     at(7000, 'decoding', 0);
     at(7010, 'loading', 0, 1);
     for (const [step, time] of [[1, 8000], [2, 8500], [3, 8800], [4, 9100]] as const) at(time, 'decoding', step);
-    const measurement = recorder.finish({ settings: { width: 128, height: 96, frames: 13 }, ditPassesPerStep: 1 }, WAN_DIT);
+    const measurement = recorder.finish({ settings: { width: 128, height: 96, frames: 13 }, ditPassesPerStep: 1, decoder: 'full' }, WAN_DIT);
     expect(measurement).toMatchObject({ textEncodeMs: 400, imageEncodeMs: 700, ditPassMs: 1000, decodeFrameMs: 300 });
   });
 
@@ -250,7 +289,7 @@ describe('MeasurementRecorder', () => {
     const recorder = new MeasurementRecorder();
     recorder.observe({ type: 'progress', phase: 'denoising', step: 0, steps: 1, elapsedMs: 0, etaMs: null });
     recorder.observe({ type: 'progress', phase: 'denoising', step: 1, steps: 1, elapsedMs: 0, etaMs: null });
-    const measurement = recorder.finish({ settings: { width: 64, height: 64, frames: 5 }, ditPassesPerStep: 1 }, WAN_DIT);
+    const measurement = recorder.finish({ settings: { width: 64, height: 64, frames: 5 }, ditPassesPerStep: 1, decoder: 'full' }, WAN_DIT);
     expect(measurement).toMatchObject({ textEncodeMs: null, imageEncodeMs: null, ditPassMs: null, decodeFrameMs: null, decodeMs: null, memory: null });
   });
 });

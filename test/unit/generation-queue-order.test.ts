@@ -88,6 +88,8 @@ describe('the snapshot a job takes of the settings', () => {
       image: null,
       output: { container: 'webm', fps: 16 },
       memory: 'one-at-a-time',
+      decoder: 'full',
+      tinyDecoderPreview: false,
     });
   });
 

@@ -67,6 +67,8 @@ describe('a job from the settings', () => {
       image: null,
       output: { container: 'webm', fps: SETTINGS.fps },
       memory: 'keep-loaded',
+      decoder: 'full',
+      tinyDecoderPreview: false,
     });
   });
 

@@ -84,6 +84,7 @@ describe('time left', () => {
     const measured = measuredDurations({
       totalMs: 0,
       phaseMs: { text: 500, image: null, denoise: 30_000, decode: 8000 },
+      otherDecodeMs: null,
       peakBytes: null,
       largestBufferBytes: null,
       extrapolated: false,

@@ -57,10 +57,10 @@ describe('ModelStore.recordInstalled', () => {
     expect(await store.installed('abc')).toBeNull();
 
     const record = await store.recordInstalled('abc', manifest, 'https://example.com/tiny/');
-    expect(record).toMatchObject({ id: 'abc', name: 'Tiny', source: 'https://example.com/tiny/', precision: manifest.precision, bytes: 30 });
+    expect(record).toMatchObject({ id: 'abc', name: 'Tiny', source: 'https://example.com/tiny/', precision: manifest.precision, bytes: 30, hasTinyDecoder: false });
     expect(Number.isNaN(Date.parse(record.installedAt))).toBe(false);
     expect(await store.installed('abc')).toEqual(record);
-    expect((await store.list()).installed).toEqual([{ ...record, sharedBytes: 0 }]);
+    expect((await store.list()).installed).toEqual([record]);
   });
 });
 
@@ -80,13 +80,13 @@ describe('components shared by models', () => {
   test('are counted as shared while two models use them, and removed only with the last one', async () => {
     const store = await ModelStore.open(memoryDirectory());
     await installWith(store, 'wan', 'te-1');
-    expect((await store.list()).installed.map((m) => [m.id, m.bytes, m.sharedBytes])).toEqual([['wan', 730, 0]]);
+    expect((await store.list()).installed.map((m) => [m.id, m.bytes, m.sharedBytes])).toEqual([['wan', 730, undefined]]);
     await installWith(store, 'fastwan', 'te-1');
     expect((await store.list()).installed.map((m) => [m.id, m.bytes, m.sharedBytes]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([['fastwan', 730, 700], ['wan', 730, 700]]);
 
     await store.remove('wan');
     expect(await componentRecord(store.components, 'te-1')).toEqual(component);
-    expect((await store.list()).installed.map((m) => [m.id, m.sharedBytes])).toEqual([['fastwan', 0]]);
+    expect((await store.list()).installed.map((m) => [m.id, m.sharedBytes])).toEqual([['fastwan', undefined]]);
     await store.remove('fastwan');
     expect(await componentRecord(store.components, 'te-1')).toBeNull();
   });
@@ -98,5 +98,12 @@ describe('components shared by models', () => {
     await store.remove('a');
     expect(await componentRecord(store.components, 'te-1')).toBeNull();
     expect(await componentRecord(store.components, 'te-2')).toEqual(component);
+  });
+
+  test('says whether the bundle has the tiny decoder', async () => {
+    const store = await ModelStore.open(memoryDirectory());
+    await store.folder('xyz', true);
+    const withTiny = { ...manifest, tinyDecoder: { source: { repo: 'madebyollin/taehv', revision: 'x' }, graphs: ['tiny-vae-decoder-0'] } } as BundleManifest;
+    expect((await store.recordInstalled('xyz', withTiny, 'self-test')).hasTinyDecoder).toBe(true);
   });
 });

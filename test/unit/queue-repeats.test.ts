@@ -19,6 +19,9 @@ describe('queued jobs that would make the same video', () => {
     const differences: Partial<Settings>[] = [{ seed: 8 }, { prompt: 'a cat' }, { steps: 49 }, { fps: 16 }, { container: 'webm' }, { installedModelId: 'fastwan' }, { negativePrompt: 'blur' }];
     for (const change of differences) expect(repeatedJobs(job(1), [job(2, change)])).toEqual([]);
     expect(repeatedJobs(job(1), [job(2, { memoryMode: 'keep-loaded' })])).toEqual([[1, 2]]);
+    const withTinyDecoder = { installing: false, anyInstalled: true, tinyDecoder: true };
+    const fast = jobFromSettings(2, { ...SETTINGS, decoder: 'tiny' }, null, withTinyDecoder) as QueuedJob;
+    expect(repeatedJobs(jobFromSettings(1, SETTINGS, null, withTinyDecoder) as QueuedJob, [fast])).toEqual([]);
   });
 
   test('jobs from different start images differ; from the same image they repeat', () => {

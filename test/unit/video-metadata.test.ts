@@ -34,6 +34,9 @@ describe('settings embedded in a video file: written by the app, read back with 
   test.each(['mp4', 'webm'] as const)('%s: every setting, the frame rate and the container come back', async (container) => {
     const file = await videoFile(container, metadataTags(PROVENANCE, { fps: 30, container }));
     expect(await readEmbeddedSettings(file, 'fox.mp4')).toEqual({ provenance: PROVENANCE, output: { fps: 30, container } });
+    const tiny = { ...PROVENANCE, decoder: 'tiny' as const };
+    const byTinyDecoder = await videoFile(container, metadataTags(tiny, { fps: 30, container }));
+    expect((await readEmbeddedSettings(byTinyDecoder, 'fox.mp4')).provenance).toEqual(tiny);
   });
 
   test('a file from before the frame rate was embedded takes it and the container from the file', async () => {
@@ -64,6 +67,7 @@ describe('settings embedded in a video file: written by the app, read back with 
     expect((await damaged({ output: { fps: 24, container: 'avi' } }))!.message).toContain('MP4 or WebM');
     expect((await damaged({ output: null }))!.message).toContain('frame rate');
     expect((await damaged({ hasStartImage: 'yes' }))!.message).toContain('incomplete');
+    expect((await damaged({ decoder: 'huge' }))!.message).toContain('neither the full VAE nor the tiny one');
     expect((await damaged({ settings: null }))!.message).toContain('settings are missing');
   });
 });

@@ -3,7 +3,12 @@ import { formatDuration } from '../../format-duration.ts';
 import type { FitVerdict } from '../../pipeline/estimate/generation-estimate.ts';
 import { useEstimateStore } from '../../state/estimate-store.ts';
 import { useGenerationStore } from '../../state/generation-store.ts';
+import { useModelOffer } from '../../state/use-model-offer.ts';
 import { useGenerationEstimate } from '../../state/use-generation-estimate.ts';
+import { effectiveDecoder } from '../../state/decoder-availability.ts';
+import { useSettingsStore } from '../../state/settings-store.ts';
+import { useDecoderAvailability } from '../../state/use-decoder-availability.ts';
+import { DecoderMemoryOffer } from './DecoderMemoryOffer.tsx';
 import { FastAlternatives } from './FastAlternatives.tsx';
 import { SoftwareGpuNote } from './SoftwareGpuNote.tsx';
 
@@ -21,8 +26,11 @@ function fitWarning(fit: FitVerdict): string | null {
 /** Expected time and GPU memory for the current settings on this machine, measured, with a warning when they will not fit. */
 export function EstimateLine() {
   const estimate = useGenerationEstimate();
+  const availability = useDecoderAvailability();
+  const decoder = effectiveDecoder(useSettingsStore((s) => s.decoder), availability);
   const { calibrating, calibrationError, calibrate, cancelCalibration } = useEstimateStore();
   const busy = useGenerationStore((state) => state.status === 'running');
+  const { needsModel } = useModelOffer();
   const measure = (label: string) => (
     <button type="button" className="small" data-testid="measure-machine" disabled={busy} onClick={() => void calibrate()}>
       {label}
@@ -48,12 +56,18 @@ export function EstimateLine() {
           )}{' '}
           once the model is loaded (prompt {formatDuration(estimate.phaseMs.text)}
           {estimate.phaseMs.image !== null && `, start image ${formatDuration(estimate.phaseMs.image)}`}, denoising {formatDuration(estimate.phaseMs.denoise)}, decoding{' '}
-          {formatDuration(estimate.phaseMs.decode)}).
+          {formatDuration(estimate.phaseMs.decode)}
+          {estimate.otherDecodeMs !== null && (
+            <span data-testid="estimate-other-decoder">
+              ; with the {decoder === 'tiny' ? 'full VAE' : 'fast decoder'}, decoding {formatDuration(estimate.otherDecodeMs)}
+            </span>
+          )}
+          ).
           {estimate.rough && ' Rough: measured at one size only so far.'}
           {estimate.extrapolated && ' Larger than anything measured here yet, so extrapolated.'}
           {estimate.imageUnmeasured && ' Encoding the start image is not measured yet.'} {measure('Measure again')}
         </p>
-      ) : (
+      ) : needsModel ? null : (
         <p className="hint">
           No estimate yet for this model on this GPU. {measure('Measure this machine')} (two short clips of 3 steps, at this size and a smaller one) to see the expected time and GPU
           memory before generating.
@@ -66,6 +80,7 @@ export function EstimateLine() {
           {warning}
         </p>
       )}
+      {estimate && estimate.fit.kind !== 'fits' && estimate.fit.decoding && decoder === 'full' && <DecoderMemoryOffer availability={availability} />}
       {calibrationError && (
         <p role="alert" className="note-error">
           {calibrationError}

@@ -3,6 +3,7 @@ import { useStartImageStore } from '../../state/start-image-store.ts';
 import type { Settings } from '../../state/settings-store.ts';
 import { LengthField } from './LengthField.tsx';
 import { ModelField } from './ModelField.tsx';
+import { DecoderField } from './DecoderField.tsx';
 import { MemoryModeField } from './MemoryModeField.tsx';
 import { NegativePromptField } from './NegativePromptField.tsx';
 import { NumberField } from './NumberField.tsx';
@@ -12,7 +13,7 @@ import { FPS_RANGE } from '../../state/setting-fields.ts';
 import { SeedDice } from './SeedDice.tsx';
 import { SETTING_HELP } from './setting-help.ts';
 
-/** Model, negative prompt, size, length, steps, guidance, shift, sampler, seed, file format and GPU memory mode. */
+/** Model, negative prompt, size, length, steps, guidance, shift, sampler, seed, file format, GPU memory mode and decoder. */
 export function GeneratePanel() {
   const settings = useSettingsStore();
   const sizeKey = `${settings.width}x${settings.height}`;
@@ -74,6 +75,7 @@ export function GeneratePanel() {
         </div>
         <NumberField id="fps" label="Frame rate" {...FPS_RANGE} />
         <MemoryModeField />
+        <DecoderField />
       </div>
       <label className="checkbox">
         <input type="checkbox" checked={settings.randomSeed} onChange={(event) => settings.update({ randomSeed: event.target.checked })} /> New random seed each time

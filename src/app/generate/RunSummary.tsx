@@ -10,7 +10,7 @@ export function RunSummary() {
   const settings = useSettingsStore();
   const installed = useModelsStore((state) => state.installed);
   const model =
-    settings.modelSource === 'url' ? 'the bundle at the URL' : (installed.find((candidate) => candidate.id === settings.installedModelId)?.name ?? 'no model yet');
+    settings.modelSource === 'url' ? 'the bundle at the URL' : (installed.find((candidate) => candidate.id === settings.installedModelId)?.name ?? null);
   // The sampler may fix its own steps (DMD's 3); settings being edited may not make a sampler yet.
   const steps = () => {
     try {
@@ -23,7 +23,7 @@ export function RunSummary() {
   const seconds = settings.fps > 0 ? ` (${(settings.frames / settings.fps).toFixed(1)} s at ${settings.fps} fps)` : '';
   return (
     <p className="hint" data-testid="run-summary">
-      Runs {model}: {settings.width}×{settings.height}, {settings.frames} frames{seconds}, {steps()} {SAMPLERS[settings.sampler]} steps{guidance}.
+      {model ? `Runs ${model}` : 'Once a model is installed, runs'}: {settings.width}×{settings.height}, {settings.frames} frames{seconds}, {steps()} {SAMPLERS[settings.sampler]} steps{guidance}.
     </p>
   );
 }

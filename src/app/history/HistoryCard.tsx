@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useHistoryStore } from '../../state/history-store.ts';
 import type { HistoryEntry } from '../../video/video-history.ts';
+import { decoderName } from '../../video/decoder-name.ts';
 import { videoFileName } from '../../video/video-file-name.ts';
 import { CopyLinkButton } from '../video/CopyLinkButton.tsx';
 import { ShareButton } from '../video/ShareButton.tsx';
@@ -22,7 +23,7 @@ export function HistoryCard({ entry, picked, onPick }: { entry: HistoryEntry; pi
       <p className="hint" data-testid="history-settings">
         {settings.width}×{settings.height} · {entry.video.frames} frames at {entry.video.fps} fps · {settings.sampler} {settings.steps} steps · guidance {settings.guidance} · shift{' '}
         {settings.shift} · seed {settings.seed}
-        {entry.provenance.hasStartImage && ' · from a start image'} · {model} · {new Date(createdAt).toLocaleString()}
+        {entry.provenance.hasStartImage && ' · from a start image'} · {model} · {decoderName(entry.provenance.decoder)} · {new Date(createdAt).toLocaleString()}
       </p>
       {error && <p className="note-error">{error}</p>}
       <div className="actions">

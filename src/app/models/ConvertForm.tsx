@@ -1,6 +1,8 @@
 import { useState } from 'react';
-import { ACTIVATION_TYPES, WEIGHT_FORMATS, resolveQuantConfig } from '../../bundle/quant-config.ts';
-import type { ActivationType, WeightFormat } from '../../bundle/quant-config.ts';
+import { ACTIVATION_TYPES, DEFAULT_WEIGHT_PRESET, resolveQuantConfig } from '../../bundle/quant-config.ts';
+import type { ActivationType } from '../../bundle/quant-config.ts';
+import { WEIGHT_PRESET_NAMES } from '../../bundle/weight-presets.ts';
+import type { WeightPreset } from '../../bundle/weight-presets.ts';
 import { MODEL_CATALOG } from '../../model/model-catalog.ts';
 import { useModelsStore } from '../../state/models-store.ts';
 import { useSystemStore } from '../../state/system-store.ts';
@@ -34,7 +36,7 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
   const installFromFolder = useModelsStore((s) => s.installFromFolder);
   const capabilities = useSystemStore((s) => s.capabilities);
   const f16 = capabilities?.gpu.available === true && capabilities.gpu.shaderF16;
-  const [weights, setWeights] = useState<WeightFormat>('int4');
+  const [weights, setWeights] = useState<WeightPreset>(DEFAULT_WEIGHT_PRESET);
   const [activations, setActivations] = useState<ActivationType>(f16 ? 'fp16' : 'fp32');
   const [url, setUrl] = useState('');
   const quant = () => resolveQuantConfig({ weights, activations });
@@ -71,7 +73,7 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
         <label htmlFor="convert-url">Or convert a diffusers checkpoint from a URL</label>
         <input id="convert-url" data-testid="convert-url" type="url" required placeholder="https://huggingface.co/<repo>/resolve/<revision>" value={url} onChange={(event) => setUrl(event.target.value)} />
         <div className="fields">
-          <Choice id="convert-weights" label="Weights" options={WEIGHT_FORMATS} value={weights} onChange={setWeights} />
+          <Choice id="convert-weights" label="Weights" options={WEIGHT_PRESET_NAMES} value={weights} onChange={setWeights} />
           <Choice id="convert-activations" label="Activations" options={ACTIVATION_TYPES} value={activations} onChange={setActivations} />
         </div>
         <button type="submit" data-testid="convert" disabled={disabled}>

@@ -1,10 +1,13 @@
+import { AddTinyDecoder } from './AddTinyDecoder.tsx';
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../format-bytes.ts';
+import { describeWeights } from '../../bundle/precision-summary.ts';
 import type { PartialInstall } from '../../model/model-store.ts';
 import { useModelsStore } from '../../state/models-store.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
 import { ConvertForm } from './ConvertForm.tsx';
 import { InstallProgressBar } from './InstallProgressBar.tsx';
+import { PrecisionFamilies } from './PrecisionFamilies.tsx';
 
 
 /** Install a model once (from a bundle URL), see and delete what is installed. */
@@ -59,9 +62,11 @@ export function ModelsPanel() {
       {!loaded && <p className="hint">Reading the installed models…</p>}
       <ul className="model-list">
         {installed.map((model) => (
-          <li key={model.id} data-testid="installed-model" data-model-id={model.id}>
+          <li key={model.id} data-testid="installed-model" data-model-id={model.id} data-tiny-decoder={model.hasTinyDecoder ? 'yes' : 'no'}>
             <strong>{model.name}</strong> · {formatBytes(model.bytes)}
-            {model.sharedBytes ? ` (${formatBytes(model.sharedBytes)} of it shared with other models, stored once)` : ''} · {model.precision.weights} weights, {model.precision.activations} activations
+            {model.sharedBytes ? ` (${formatBytes(model.sharedBytes)} of it shared with other models, stored once)` : ''} · {describeWeights(model.precision)} weights, {model.precision.activations} activations
+            {model.hasTinyDecoder && ' · fast decoder'}
+            <PrecisionFamilies precision={model.precision} />
             <div className="actions">
               <button
                 type="button"
@@ -75,6 +80,7 @@ export function ModelsPanel() {
                 Delete
               </button>
             </div>
+            {!model.hasTinyDecoder && <AddTinyDecoder model={model} disabled={running} />}
           </li>
         ))}
       </ul>

@@ -8,7 +8,7 @@ import { usePreviewCanvas } from './use-preview-canvas.ts';
 /** Frames as they decode, then the finished video with download and share; a failed or cancelled job leaves the last video in place. */
 export function PreviewPanel() {
   const { status, result } = useGenerationStore();
-  const { ref, framesShown, previewStep } = usePreviewCanvas();
+  const { ref, framesShown, previewStep, previewSource } = usePreviewCanvas();
   const live = status === 'running' || !result;
   return (
     <section className="panel" aria-labelledby="preview-heading">
@@ -20,11 +20,12 @@ export function PreviewPanel() {
           data-testid="preview-canvas"
           data-frames-shown={framesShown}
           data-preview-step={previewStep}
+          data-preview-source={previewSource ?? undefined}
           aria-label={
             framesShown > 0
               ? `Preview, ${framesShown} frames shown so far`
               : previewStep > 0
-                ? `Rough preview after denoising step ${previewStep}`
+                ? `${previewSource === 'tiny-decoder' ? 'Preview (fast decoder)' : 'Rough preview'} after denoising step ${previewStep}`
                 : 'Preview: the picture appears here as it forms'
           }
         />

@@ -2,10 +2,13 @@ import type { BuildContext, FloatType } from '../build-context.ts';
 import { activationType, derivedParam, derivedWeights, floatBytes, sourceParam } from '../build-context.ts';
 import { quantizeBlockwise } from '../quant/quantize-blockwise.ts';
 import { castIfNeeded } from './graph-ops.ts';
+import { weightFormatOf } from '../../bundle/quant-config.ts';
+import { linearFamily } from '../../bundle/tensor-families.ts';
+import { linearFromGgmlBlocks } from './linear-ggml.ts';
 
 /**
- * y = x·Wᵀ (+ b) for a weight in PyTorch layout [N = out, K = in], stored as the
- * quantization config says:
+ * y = x·Wᵀ (+ b) for a weight in PyTorch layout [N = out, K = in], stored in the format the
+ * quantization config gives the weight's tensor family:
  *
  *   int4/int8:  x ─ MatMulNBits(B, scales, zero_points, bias) ─ y
  *   fp16/fp32:  x ─ MatMul(Wᵀ [K, N]) ─ (+ b) ─ y
@@ -26,8 +29,9 @@ export async function linearFromValues(
 ): Promise<string> {
   const { g, quant } = ctx;
   const floatType = options.floatType ?? activationType(ctx);
-  if (quant.weights === 'int4' || quant.weights === 'int8') {
-    const bits = quant.weights === 'int4' ? 4 : 8;
+  const format = weightFormatOf(quant, linearFamily(name));
+  if (format === 'int4' || format === 'int8') {
+    const bits = format === 'int4' ? 4 : 8;
     const kBlocks = Math.ceil(k / quant.blockSize);
     const [data, scales, zeroPoints] = await derivedWeights(
       ctx,
@@ -48,7 +52,7 @@ export async function linearFromValues(
       attrs: { K: k, N: n, bits, block_size: quant.blockSize, accuracy_level: quant.accuracyLevel },
     });
   }
-  const stored = quant.weights === 'fp16' ? 'float16' : 'float32';
+  const stored = format === 'fp16' ? 'float16' : 'float32';
   const transposedWeight = await derivedParam(ctx, `${name}.T`, [k, n], stored, async () => {
     const weight = await readWeight();
     const transposed = new Float32Array(n * k);
@@ -76,5 +80,6 @@ export async function linear(ctx: BuildContext, scope: string, x: string, prefix
   const k = rest.reduce((a, b) => a * b, 1);
   const biasName = `${prefix}.bias`;
   const bias = ctx.weights.has(biasName) ? await sourceParam(ctx, biasName, [n], options.floatType ?? activationType(ctx)) : undefined;
-  return linearFromValues(ctx, scope, x, weightName, () => ctx.weights.read(weightName), n, k, bias, options);
+  const fromBlocks = await linearFromGgmlBlocks(ctx, scope, x, weightName, n, k, bias, options.floatType ?? activationType(ctx));
+  return fromBlocks ?? linearFromValues(ctx, scope, x, weightName, () => ctx.weights.read(weightName), n, k, bias, options);
 }

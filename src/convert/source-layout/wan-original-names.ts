@@ -82,6 +82,14 @@ const VAE_FIXED: Readonly<Record<string, string>> = {
   'decoder.head.2.bias': 'decoder.conv_out.bias',
 };
 
+/** ComfyUI keeps diffusion-model weights behind this prefix in some files (and ComfyUI-GGUF in its GGUFs). */
+export const COMFY_DIFFUSION_PREFIX = 'model.diffusion_model.';
+
+/** {@link ditDiffusersName} of a name that may carry ComfyUI's prefix (a GGUF's tensor names, say). */
+export function ditDiffusersNameUnprefixed(name: string): string {
+  return ditDiffusersName(name.startsWith(COMFY_DIFFUSION_PREFIX) ? name.slice(COMFY_DIFFUSION_PREFIX.length) : name);
+}
+
 /** The diffusers `AutoencoderKLWan` name of a tensor of Wan2.2's original VAE (`Wan2_2_VAE`). */
 export function vaeDiffusersName(name: string): string {
   const fixed = VAE_FIXED[name];

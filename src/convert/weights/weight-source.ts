@@ -1,6 +1,7 @@
 import type { Checkpoint } from '../../safetensors/index.ts';
 import { toFloat32 } from '../../safetensors/index.ts';
 import { ConvertError } from '../../errors.ts';
+import type { GgmlType, GgufCheckpoint } from '../../gguf/index.ts';
 
 /** Shape and source dtype of one checkpoint tensor. */
 export interface SourceTensorInfo {
@@ -17,6 +18,14 @@ export interface WeightSource {
   has(name: string): boolean;
   info(name: string): SourceTensorInfo;
   read(name: string): Promise<Float32Array>;
+  /** A GGUF source's stored blocks, for the layers that take them as they are (ops/linear-ggml.ts). */
+  readonly ggml?: GgmlBlocks;
+}
+
+/** The ggml blocks of a GGUF source's tensors. */
+export interface GgmlBlocks {
+  type(name: string): GgmlType | undefined;
+  read(name: string): Promise<Uint8Array>;
 }
 
 /**
@@ -29,7 +38,11 @@ export type WeightScales = ReadonlyMap<string, () => Promise<Float32Array>>;
  * A weight source over an opened safetensors checkpoint component, or over one safetensors
  * file given with a component name (a single-file checkpoint such as taew2_2.safetensors).
  */
-export function checkpointWeightSource(checkpoint: Pick<Checkpoint, 'component' | 'tensors' | 'readTensor'>, scales?: WeightScales): WeightSource {
+export function checkpointWeightSource(
+  checkpoint: Pick<Checkpoint, 'component' | 'tensors' | 'readTensor'> & Partial<Pick<GgufCheckpoint, 'ggml' | 'readBlocks'>>,
+  scales?: WeightScales,
+): WeightSource {
+  const { ggml, readBlocks } = checkpoint;
   const info = (name: string) => {
     const tensor = checkpoint.tensors.get(name);
     if (!tensor) {
@@ -52,6 +65,7 @@ export function checkpointWeightSource(checkpoint: Pick<Checkpoint, 'component' 
       const scale = scales?.get(name);
       return scale ? applyScale(checkpoint.component, tensor, values, await scale()) : values;
     },
+    ...(ggml && readBlocks ? { ggml: { type: (name: string) => ggml.get(name)?.type, read: (name: string) => readBlocks(name) } } : {}),
   };
 }
 

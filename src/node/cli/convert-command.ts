@@ -3,13 +3,19 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertCheckpoint } from '../../convert/convert-checkpoint.ts';
 import { ConversionCanceledError, ConvertError } from '../../errors.ts';
-import { resolveQuantConfig } from '../../bundle/quant-config.ts';
+import { DEFAULT_WEIGHT_PRESET, resolveQuantConfig } from '../../bundle/quant-config.ts';
+import { WEIGHT_PRESETS } from '../../bundle/weight-presets.ts';
+import { TENSOR_FAMILIES } from '../../bundle/tensor-families.ts';
+import { describeWeights } from '../../bundle/precision-summary.ts';
+import { InvalidInputError } from '../../errors.ts';
 import { httpCheckpointFiles } from '../../safetensors/index.ts';
 import type { CheckpointFiles } from '../../safetensors/index.ts';
 import { dirBundleSink } from '../dir-bundle-sink.ts';
 import { addTinyDecoderToDir, openTinyDecoderWeights } from '../tiny-decoder-dir.ts';
 import { TINY_DECODER_FILE_PREFIX } from '../../bundle/tiny-vae-names.ts';
-import { nodeCheckpointFiles } from '../file-source.ts';
+import { fileByteSource, nodeCheckpointFiles } from '../file-source.ts';
+import { ggufCheckpoint, openGguf } from '../../gguf/index.ts';
+import { ditDiffusersNameUnprefixed } from '../../convert/source-layout/wan-original-names.ts';
 import { formatBytes } from '../../format-bytes.ts';
 import { integerOption } from './cli-options.ts';
 import { ProgressBar } from './progress-bar.ts';
@@ -30,7 +36,10 @@ wan-web convert --tiny-decoder <taew2_2.safetensors> --add-to <bundle-dir>
 Components are recognised by their tensors; which file was taken for each is printed.
 
 Options:
-  --weights int4|int8|fp16|fp32   linear-layer weight storage (default int4, MatMulNBits block 32)
+  --weights <preset>              linear-layer weight storage (default ${DEFAULT_WEIGHT_PRESET}; MatMulNBits block 32):
+${Object.entries(WEIGHT_PRESETS).map(([name, preset]) => `                                    ${name.padEnd(9)} ${preset.description}`).join('\n')}
+  --family <family>=<format>,…    override single tensor families (int4|int8|fp16|fp32), e.g. head=int8;
+                                  families: ${TENSOR_FAMILIES.join(', ')}
   --activations fp16|fp32         DiT activation type (default fp16; the text encoder is always fp32)
   --accuracy-level 0..4           MatMulNBits accuracy_level written into every node (default 0)
   --vae-weights float|int8        VAE convolution weights: in the activation type (default), or int8
@@ -41,6 +50,10 @@ Options:
                                   onnxruntime-node on the CPU with little memory; not for the browser)
   --text-embedding source|int8    the 256k-row token embedding table: copied as in the source
                                   (default), or int8 rows with a float32 scale each (half of BF16)
+  --transformer <file.gguf>       the transformer's weights from a GGUF file (ComfyUI-GGUF, Wan's key
+                                  names); <source> gives the text encoder, the VAE and the configs.
+                                  Q8_0 and Q4_0 blocks are stored as they are (8-/4-bit MatMulNBits);
+                                  other types are dequantized and stored as --weights says
   --repo NAME --revision REV      recorded in the manifest as the source
   --config <dir>                  for single files whose shapes match no known model: a folder with
                                   transformer/, vae/, text_encoder/ config.json (diffusers configs)
@@ -61,6 +74,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     allowPositionals: true,
     options: {
       weights: { type: 'string' },
+      family: { type: 'string' },
       activations: { type: 'string' },
       'accuracy-level': { type: 'string' },
       'vae-weights': { type: 'string' },
@@ -71,6 +85,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       config: { type: 'string' },
       tokenizer: { type: 'string' },
       'tiny-decoder': { type: 'string' },
+      transformer: { type: 'string' },
       'add-to': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -86,6 +101,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   }
   const quant = resolveQuantConfig({
     ...(values.weights !== undefined ? { weights: values.weights } : {}),
+    ...(values.family !== undefined ? { families: familyOverrides(values.family) } : {}),
     ...(values.activations !== undefined ? { activations: values.activations } : {}),
     ...(values['accuracy-level'] !== undefined ? { accuracyLevel: integerOption('accuracy-level', values['accuracy-level'], 0) } : {}),
     ...(values['vae-weights'] !== undefined ? { vaeWeights: values['vae-weights'] } : {}),
@@ -98,6 +114,8 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   }
   const local = isUrl ? null : nodeCheckpointFiles(resolve(source));
   const files: CheckpointFiles = local ?? httpCheckpointFiles(source, { fetch: globalThis.fetch });
+  const gguf = values.transformer === undefined ? null : fileByteSource(resolve(values.transformer));
+  const transformerWeights = gguf ? ggufCheckpoint(await openGguf(gguf), 'transformer', ditDiffusersNameUnprefixed) : undefined;
   const tiny = tinyDecoder === undefined ? null : await openTinyDecoderWeights(resolve(tinyDecoder));
   const sink = await dirBundleSink(resolve(outDir)).catch(async (error: unknown) => {
     await tiny?.close();
@@ -108,13 +126,14 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
-  const bar = new ProgressBar(`converting (${quant.weights} weights, ${quant.activations} activations)`);
+  const bar = new ProgressBar(`converting (${describeWeights(quant)} weights, ${quant.activations} activations)`);
   try {
     const manifest = await convertCheckpoint(files, sink, {
       quant,
       source: { repo: values.repo ?? source, revision: values.revision ?? 'local' },
       signal: controller.signal,
       onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
+      ...(transformerWeights ? { transformerWeights } : {}),
       ...(tiny ? { tinyDecoder: { weights: tiny.weights, source: { repo: tinyDecoder!, revision: 'local' } } } : {}),
     });
     const total = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
@@ -134,6 +153,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     await local?.close();
+    await gguf?.close();
     await tiny?.close();
   }
 }
@@ -149,4 +169,13 @@ async function addTinyDecoder(file: string, bundleDir: string): Promise<number> 
   } finally {
     await opened.close();
   }
+}
+
+/** `head=int8,ffn-down=int8` → { head: 'int8', 'ffn-down': 'int8' } (names and formats are checked by resolveQuantConfig). */
+function familyOverrides(option: string): Record<string, string> {
+  const entries = option.split(',').map((pair) => pair.trim().split('='));
+  if (entries.some((pair) => pair.length !== 2 || !pair[0] || !pair[1])) {
+    throw new InvalidInputError(`--family takes <family>=<format> pairs separated by commas, e.g. head=int8,time-proj=int8; got "${option}".`);
+  }
+  return Object.fromEntries(entries);
 }

@@ -2,13 +2,16 @@ import { WanError } from '../../errors.ts';
 import { convertCommand } from './convert-command.ts';
 import { debugCommand } from './debug-command.ts';
 import { generateCommand } from './generate-command.ts';
+import { infoCommand } from './info-command.ts';
 import { verifyCommand } from './verify-command.ts';
 
 const USAGE = `wan-web: Wan2.2 TI2V-5B in the browser, and its tools.
 
 Commands:
-  wan-web convert <source> <out-dir> [--weights int4|int8|fp16|fp32] [--activations fp16|fp32] [--vae-weights float|int8] [--vae-cache float|int8]
+  wan-web convert <source> <out-dir> [--weights <preset>] [--family <family>=<format>,…] [--activations fp16|fp32] [--vae-weights float|int8] [--vae-cache float|int8]
       Build a bundle from a diffusers checkpoint (local folder or http(s) base URL).
+  wan-web info <bundle-dir>
+      Show a bundle's source, precision (every tensor family's weight format) and files.
   wan-web generate --bundle <dir> --prompt "…" [--image in.png] [--size 1280x704] [--frames 121] [--steps 50]
                    [--guidance 5] [--shift 5] [--sampler unipc|euler|dmd] [--seed N] --out <file.mp4>
       Generate a video (MP4 through ffmpeg when present, PNG frames otherwise).
@@ -24,6 +27,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<num
   convert: convertCommand,
   debug: debugCommand,
   generate: generateCommand,
+  info: infoCommand,
   verify: verifyCommand,
 };
 

@@ -1,3 +1,4 @@
+import type { DecoderChoice } from '../../bundle/tiny-vae-names.ts';
 import { usesGuidance } from '../generate/denoise-loop.ts';
 import { latentDims } from '../generate/generation-settings.ts';
 import { arrayLatentMath, createSampler } from '../sampling/index.ts';
@@ -18,14 +19,17 @@ export interface MachineProfile {
 }
 
 /** Why settings will not run on this machine, when they will not. */
+/** `decoding`: the decoder alone is what does not fit (the rest of the generation would). */
 export type FitVerdict =
   | { readonly kind: 'fits' }
-  | { readonly kind: 'buffer-too-large'; readonly needBytes: number; readonly limitBytes: number }
-  | { readonly kind: 'ran-out-before'; readonly needBytes: number; readonly failedAtBytes: number };
+  | { readonly kind: 'buffer-too-large'; readonly needBytes: number; readonly limitBytes: number; readonly decoding: boolean }
+  | { readonly kind: 'ran-out-before'; readonly needBytes: number; readonly failedAtBytes: number; readonly decoding: boolean };
 
 export interface GenerationEstimate {
   readonly totalMs: number;
   readonly phaseMs: { readonly text: number; readonly image: number | null; readonly denoise: number; readonly decode: number };
+  /** Decoding with the other decoder (the full VAE or the tiny one), where it was measured here. */
+  readonly otherDecodeMs: number | null;
   /** The most GPU memory live at once, where it could be measured. */
   readonly peakBytes: number | null;
   readonly largestBufferBytes: number | null;
@@ -43,6 +47,8 @@ export interface GenerationEstimate {
 
 export type EstimateQuery = Pick<GenerationSettings, 'width' | 'height' | 'frames' | 'steps' | 'guidance' | 'shift' | 'sampler'> & {
   readonly hasStartImage: boolean;
+  /** The decoder estimated (default full): only its own runs tell its decode time and memory. */
+  readonly decoder?: DecoderChoice;
 };
 
 /**
@@ -51,8 +57,8 @@ export type EstimateQuery = Pick<GenerationSettings, 'width' | 'height' | 'frame
  */
 export function estimateQuery(settings: Omit<EstimateQuery, 'hasStartImage'>, image: { readonly width: number; readonly height: number } | null): EstimateQuery {
   const size = image ? startImageCrop(image.width, image.height, settings.width * settings.height) : settings;
-  const { frames, steps, guidance, shift, sampler } = settings;
-  return { width: size.width, height: size.height, frames, steps, guidance, shift, sampler, hasStartImage: image !== null };
+  const { frames, steps, guidance, shift, sampler, decoder } = settings;
+  return { width: size.width, height: size.height, frames, steps, guidance, shift, sampler, hasStartImage: image !== null, ...(decoder ? { decoder } : {}) };
 }
 
 /** The DiT passes settings run: the sampler's steps (FastWan's DMD has fixed ones), each twice with guidance. */
@@ -95,6 +101,39 @@ const samplesOf = (measurements: readonly GenerationMeasurement[], x: (m: Genera
 const pixels = (m: Pick<GenerationMeasurement, 'width' | 'height'>) => m.width * m.height;
 const memoryOf = (phase: MeasuredPhase, key: keyof PhaseMemory) => (m: GenerationMeasurement) => m.memory?.[phase]?.[key];
 
+interface MemoryNeed {
+  readonly peakBytes: number | null;
+  readonly largestBufferBytes: number | null;
+}
+
+/** Whether `need` fits this machine's limits, and if not, whether everything but the decoder would. */
+function fitVerdict(profile: MachineProfile, need: MemoryNeed & { readonly withoutDecoding: MemoryNeed }): FitVerdict {
+  const limit = profile.bufferLimitBytes;
+  const failedAt = profile.outOfMemoryAtBytes;
+  const over = (m: MemoryNeed) => ({
+    buffer: m.largestBufferBytes !== null && limit !== null && m.largestBufferBytes > limit,
+    peak: m.peakBytes !== null && failedAt !== null && m.peakBytes >= failedAt,
+  });
+  const all = over(need);
+  const rest = over(need.withoutDecoding);
+  if (all.buffer) return { kind: 'buffer-too-large', needBytes: need.largestBufferBytes!, limitBytes: limit!, decoding: !rest.buffer };
+  if (all.peak) return { kind: 'ran-out-before', needBytes: need.peakBytes!, failedAtBytes: failedAt!, decoding: !rest.peak };
+  return { kind: 'fits' };
+}
+
+/**
+ * One decoder's time per decoded latent frame as a function of pixels, from the runs it
+ * decoded: fitted over two sizes, else proportional (and, from runs too short for a
+ * steady-state chunk, their whole decode, first chunks included); null where it never ran.
+ */
+function decodeLaw(measurements: readonly GenerationMeasurement[], decoder: DecoderChoice) {
+  const runs = measurements.filter((m) => (m.decoder ?? 'full') === decoder);
+  const frameSamples = samplesOf(runs, pixels, (m) => m.decodeFrameMs);
+  const fitted = linear(frameSamples);
+  const perFrame = fitted ?? proportional(frameSamples.length > 0 ? frameSamples : samplesOf(runs, pixels, (m) => (m.decodeMs == null ? null : m.decodeMs / m.latentFrames)));
+  return { runs, perFrame, fitted: fitted !== null };
+}
+
 /**
  * Expected time and GPU memory for settings, from measured runs of the same model on the
  * same machine, or null until one has been measured. From one size only, times are
@@ -119,10 +158,11 @@ export function estimateGeneration(profile: MachineProfile, query: EstimateQuery
   const ditSamples = samplesOf(measurements, (m) => ditPassMacs(m.ditWork, m.ditTokens), (m) => m.ditPassMs);
   const fittedPass = linear(ditSamples);
   const ditPass = work ? (fittedPass ?? proportional(ditSamples)) : null;
-  // Runs too short for a steady-state chunk still timed their whole decode, first chunks included.
-  const frameSamples = byPixels((m) => m.decodeFrameMs);
-  const fittedFrame = linear(frameSamples);
-  const decodeFrame = fittedFrame ?? proportional(frameSamples.length > 0 ? frameSamples : byPixels((m) => (m.decodeMs == null ? null : m.decodeMs / m.latentFrames)));
+  const wanted = query.decoder ?? 'full';
+  const decodes = decodeLaw(measurements, wanted);
+  const decodeFrame = decodes.perFrame;
+  const otherFrame = decodeLaw(measurements, wanted === 'full' ? 'tiny' : 'full').perFrame;
+  const byDecodePixels = (y: (m: GenerationMeasurement) => number | null | undefined) => samplesOf(decodes.runs, pixels, y);
   const textTimes = measurements.flatMap((m) => (m.textEncodeMs === null ? [] : [m.textEncodeMs]));
   if (!ditPass || !decodeFrame || textTimes.length === 0) return null;
 
@@ -134,38 +174,32 @@ export function estimateGeneration(profile: MachineProfile, query: EstimateQuery
     denoise: steps * passesPerStep * ditPass(ditPassMacs(work!, tokens)),
     decode: latentFrames * decodeFrame(area),
   };
+  const otherDecodeMs = otherFrame ? latentFrames * otherFrame(area) : null;
 
   const peaks = [
     linear(byTokens(memoryOf('dit', 'peakBytes')))?.(tokens),
-    linear(byPixels(memoryOf('decode', 'peakBytes')))?.(area),
     ...(query.hasStartImage ? [linear(byPixels(memoryOf('image', 'peakBytes')))?.(area)] : []),
     ...samplesOf(measurements, () => 0, memoryOf('text', 'peakBytes')).map((s) => s.y),
   ];
-  const largest = [
-    linear(byTokens(memoryOf('dit', 'largestBufferBytes')))?.(tokens),
-    linear(byPixels(memoryOf('decode', 'largestBufferBytes')))?.(area),
-  ];
+  const decodePeak = linear(byDecodePixels(memoryOf('decode', 'peakBytes')))?.(area);
+  const largest = [linear(byTokens(memoryOf('dit', 'largestBufferBytes')))?.(tokens)];
+  const decodeLargest = linear(byDecodePixels(memoryOf('decode', 'largestBufferBytes')))?.(area);
   const known = (values: readonly (number | undefined)[]) => {
     const numbers = values.filter((v): v is number => v !== undefined);
     return numbers.length > 0 ? Math.max(...numbers) : null;
   };
-  const peakBytes = known(peaks);
-  const largestBufferBytes = known(largest);
-
-  let fit: FitVerdict = { kind: 'fits' };
-  if (largestBufferBytes !== null && profile.bufferLimitBytes !== null && largestBufferBytes > profile.bufferLimitBytes) {
-    fit = { kind: 'buffer-too-large', needBytes: largestBufferBytes, limitBytes: profile.bufferLimitBytes };
-  } else if (peakBytes !== null && profile.outOfMemoryAtBytes !== null && peakBytes >= profile.outOfMemoryAtBytes) {
-    fit = { kind: 'ran-out-before', needBytes: peakBytes, failedAtBytes: profile.outOfMemoryAtBytes };
-  }
+  const peakBytes = known([...peaks, decodePeak]);
+  const largestBufferBytes = known([...largest, decodeLargest]);
+  const fit = fitVerdict(profile, { peakBytes, largestBufferBytes, withoutDecoding: { peakBytes: known(peaks), largestBufferBytes: known(largest) } });
 
   return {
     totalMs: phaseMs.text + (phaseMs.image ?? 0) + phaseMs.denoise + phaseMs.decode,
     phaseMs,
+    otherDecodeMs,
     peakBytes,
     largestBufferBytes,
     extrapolated: tokens > Math.max(...measurements.map((m) => m.ditTokens)) || area > Math.max(...measurements.map(pixels)),
-    rough: !fittedPass || !fittedFrame,
+    rough: !fittedPass || !decodes.fitted,
     imageUnmeasured: query.hasStartImage && imageEncode === null,
     fit,
   };

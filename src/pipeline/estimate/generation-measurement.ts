@@ -1,3 +1,4 @@
+import type { DecoderChoice } from '../../bundle/tiny-vae-names.ts';
 import type { PipelineEvent, PipelinePhase } from '../generate/pipeline-events.ts';
 import { latentDims } from '../generate/generation-settings.ts';
 import { ditTokenCount } from '../dit/dit-tokens.ts';
@@ -38,6 +39,8 @@ export interface GenerationMeasurement {
   readonly decodeMs?: number | null;
   /** Per phase, where the GPU memory could be counted. */
   readonly memory: Partial<Record<MeasuredPhase, PhaseMemory>> | null;
+  /** The decoder whose decode was timed (absent in measurements stored before the choice: the full VAE). */
+  readonly decoder?: DecoderChoice;
 }
 
 /** DiT tokens for a size: the VAE's 16× and the DiT's 2×2 patches make one token per 32×32 pixels per latent frame. */
@@ -101,7 +104,7 @@ export class MeasurementRecorder {
 
   /** The measurement, once the generation finished with `settings` (its actual size) and `ditPassesPerStep`. */
   finish(
-    { settings, ditPassesPerStep }: { settings: Pick<GenerationSettings, 'width' | 'height' | 'frames'>; ditPassesPerStep: number },
+    { settings, ditPassesPerStep, decoder }: { settings: Pick<GenerationSettings, 'width' | 'height' | 'frames'>; ditPassesPerStep: number; decoder: DecoderChoice },
     ditWork: DitWork,
   ): GenerationMeasurement {
     this.endPhase(this.now());
@@ -122,6 +125,7 @@ export class MeasurementRecorder {
       decodeFrameMs: median(stepDurations(decoding, 3)),
       decodeMs: decoding?.end != null ? decoding.end - decoding.marks[0]! : null,
       memory: this.memoryWindow && Object.keys(this.memory).length > 0 ? { ...this.memory } : null,
+      decoder,
     };
   }
 

@@ -18,6 +18,8 @@ export interface StepView {
    * image-to-video), through the preview map: RGB [3, F, H, W], 16× less to read than latents.
    */
   denoisedRgb(map: LatentRgbMap): Promise<Float32Array>;
+  /** The same clean-latent estimate itself, [1, C, F, H, W] (for a decoder to preview). */
+  denoised(): Promise<Float32Array>;
 }
 
 export interface DenoiseInput {
@@ -113,18 +115,25 @@ export async function denoise(input: DenoiseInput): Promise<Float32Array> {
         const [before, v, sigma] = [x, velocity, sampler.sigmas[i]!];
         x = next;
         try {
+          /** Reads what `project` makes of the step's clean estimate x_i − σ_i·v (frame 0 re-imposed for image-to-video). */
+          const readEstimate = async (project: (estimate: OrtTensor) => Promise<OrtTensor>) => {
+            let estimate = await tensors.combine(cleanEstimate(before, v, sigma));
+            if (first) estimate = await replace(estimate, tensors.withFirstFrame(estimate, first));
+            const projected = await project(estimate).catch((error: unknown) => {
+              tensors.release(estimate);
+              throw error;
+            });
+            try {
+              return Float32Array.from(await tensors.read(projected));
+            } finally {
+              tensors.release(projected);
+              if (projected !== estimate) tensors.release(estimate);
+            }
+          };
           await input.onStep?.(i, {
             latents: () => tensors.read(next),
-            denoisedRgb: async (map) => {
-              let estimate = await tensors.combine(cleanEstimate(before, v, sigma));
-              if (first) estimate = await replace(estimate, tensors.withFirstFrame(estimate, first));
-              const rgb = await replace(estimate, tensors.toRgb(estimate, map));
-              try {
-                return Float32Array.from(await tensors.read(rgb));
-              } finally {
-                tensors.release(rgb);
-              }
-            },
+            denoisedRgb: (map) => readEstimate((estimate) => tensors.toRgb(estimate, map)),
+            denoised: () => readEstimate(async (estimate) => estimate),
           });
         } finally {
           tensors.release(before);

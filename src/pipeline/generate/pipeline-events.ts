@@ -1,3 +1,5 @@
+import type { PreviewSource } from '../preview/latent-preview.ts';
+
 /** What the pipeline is doing. */
 export type PipelinePhase = 'loading' | 'encoding-text' | 'encoding-image' | 'preparing-preview' | 'denoising' | 'decoding';
 
@@ -22,8 +24,9 @@ export interface LoadEvent {
 
 /**
  * A cheap look at the picture forming: after each denoising step, the step's estimate of
- * the clean latents through a linear latent → RGB map, one small RGBA image per latent
- * frame (each stands for 4 video frames). Only sent when asked for.
+ * the clean latents as one small RGBA image per latent frame (each stands for 4 video
+ * frames), decoded by the tiny decoder when the model has one, else through a linear
+ * latent → RGB map. Only sent when asked for.
  */
 export interface PreviewEvent {
   readonly type: 'preview';
@@ -31,6 +34,9 @@ export interface PreviewEvent {
   readonly steps: number;
   readonly width: number;
   readonly height: number;
+  /** Video pixels per image pixel (the images are drawn scaled up by it). */
+  readonly pixelScale: number;
+  readonly source: PreviewSource;
   readonly frames: readonly Uint8ClampedArray[];
 }
 

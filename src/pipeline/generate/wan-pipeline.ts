@@ -2,6 +2,7 @@ import { ModelNotInstalledError } from '../../errors.ts';
 import { CachedPromise } from '../../promise-cache.ts';
 import { parseDitConfig } from '../../bundle/dit-config.ts';
 import type { DitConfig } from '../../bundle/dit-config.ts';
+import { tinyDecoderGraphName } from '../../bundle/tiny-vae-names.ts';
 import type { DecoderChoice } from '../../bundle/tiny-vae-names.ts';
 import { encoderGraphName } from '../../bundle/vae-names.ts';
 import type { AbortSignalLike } from '../../safetensors/index.ts';
@@ -29,7 +30,8 @@ import { fitLatentRgbMap } from '../preview/latent-rgb-map.ts';
 import type { LatentRgbMap } from '../preview/latent-rgb-map.ts';
 import { latentRgbMapKey } from '../preview/latent-rgb-map-store.ts';
 import type { LatentRgbMapStore } from '../preview/latent-rgb-map-store.ts';
-import { previewFrames } from '../preview/latent-preview.ts';
+import { createStepPreview } from './step-preview.ts';
+import { PreviewBudget } from '../preview/preview-budget.ts';
 import { TEXT_ENCODER_GRAPH, TextConditioning } from './text-conditioning.ts';
 import { DeviceLatentTensors } from './device-latent-tensors.ts';
 import { hostLatentTensors } from './latent-tensors.ts';
@@ -60,8 +62,10 @@ export interface PipelineOptions {
 export interface GenerateOptions {
   readonly onEvent?: (event: PipelineEvent) => void;
   readonly signal?: AbortSignalLike;
-  /** Send a preview image of the forming video after every denoising step. */
+  /** Send a preview image of the forming video after every denoising step (the tiny decoder's within a budget, see PreviewBudget). */
   readonly preview?: boolean;
+  /** How much of the denoising time tiny-decoder previews may take (default: PREVIEW_TIME_SHARE). */
+  readonly previewBudget?: PreviewBudget;
   /** Receives each decoded chunk's frames in order; the next chunk waits for it (backpressure for encoders). */
   readonly onFrames?: (event: FramesEvent) => Promise<void> | void;
   /** This generation's memory mode, instead of the pipeline's. */
@@ -105,6 +109,8 @@ export class WanPipeline {
   private readonly dit: DitConfig;
   private readonly tensors: LatentTensors;
   private readonly previewMap = new CachedPromise<LatentRgbMap>();
+  /** Kept across jobs: once previews are known to cost too much here, the next job does not pay for a first one. */
+  private readonly previewBudget = new PreviewBudget();
   private memory: MemoryMode;
 
   constructor(private readonly options: PipelineOptions) {
@@ -180,15 +186,11 @@ export class WanPipeline {
       throwIfAborted(signal);
     }
 
-    let previewMap: LatentRgbMap | null = null;
-    if (options.preview) {
-      // One step when the map is stored; else the encoder's runs on the calibration image (the first compile GPU programs).
-      const previewClock = new PhaseClock('preparing-preview', 1);
-      emit(previewClock.progress(0));
-      previewMap = await this.latentRgbMap(previewClock.reporter(emit));
-    }
-    throwIfAborted(signal);
     const dims = latentDims(settings, this.dit.inChannels);
+    const tinyDecoder = this.options.bundle.manifest.tinyDecoder ? () => this.stageSessions(tinyDecoderGraphName) : null;
+    const sources = { ort: this.options.ort, tinyDecoder, latentMap: (onRun: StepReporter) => this.latentRgbMap(onRun), budget: options.previewBudget ?? this.previewBudget };
+    const preview = options.preview ? await createStepPreview(sources, dims, emit) : null;
+    throwIfAborted(signal);
     const noise = generator.randn(dims);
     const clock = new PhaseClock('denoising', sampler.timesteps.length);
     emit(clock.progress(0));
@@ -208,10 +210,13 @@ export class WanPipeline {
       ...(signal ? { signal } : {}),
       onStep: async (step, view) => {
         emit(clock.progress(step + 1));
-        if (previewMap) emit({ type: 'preview', step: step + 1, steps: sampler.timesteps.length, ...previewFrames(await view.denoisedRgb(previewMap), dims) });
+        const pictures = preview ? await preview(view) : null;
+        if (pictures) emit({ type: 'preview', step: step + 1, steps: sampler.timesteps.length, ...pictures });
       },
     });
     await this.endPhase(DIT_GRAPHS);
+    // The tiny decoder's sessions made the previews; they stay for the decode that uses them.
+    if (preview && options.decoder !== 'tiny') await this.endPhase(this.stageNames(tinyDecoderGraphName));
 
     const frames = await this.decode(latents, dims, { ...options, onEvent: emit });
     return { latents, latentDims: dims, frames, width: settings.width, height: settings.height, settings, ditPassesPerStep: guided ? 2 : 1, decoder: options.decoder ?? 'full' };

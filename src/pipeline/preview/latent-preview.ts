@@ -1,11 +1,20 @@
 import type { LatentRgbMap } from './latent-rgb-map.ts';
 
-/** RGBA frames at latent resolution, one per latent frame. */
+/** Where a preview's pictures come from: the linear latent → RGB map (rough colours), or the tiny decoder (true colours). */
+export type PreviewSource = 'latent-map' | 'tiny-decoder';
+
+/** Small RGBA pictures, one per latent frame (each stands for the video frames it decodes to). */
 export interface LatentPreviewFrames {
   readonly width: number;
   readonly height: number;
+  /** Video pixels per picture pixel, across and down: 16 for the latent map, the downscale for the tiny decoder. */
+  readonly pixelScale: number;
+  readonly source: PreviewSource;
   readonly frames: Uint8ClampedArray[];
 }
+
+/** Latent pixels are 16 × 16 video pixels. */
+const LATENT_STRIDE = 16;
 
 /** Throws unless the map takes `channels` latent channels. */
 export function assertPreviewChannels(channels: number, map: LatentRgbMap): void {
@@ -44,5 +53,5 @@ export function previewFrames(rgb: Float32Array, dims: readonly number[]): Laten
     }
     frames.push(rgba);
   }
-  return { width, height, frames };
+  return { width, height, pixelScale: LATENT_STRIDE, source: 'latent-map', frames };
 }

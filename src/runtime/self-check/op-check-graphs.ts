@@ -22,25 +22,27 @@ function bytesOf(values: Float32Array): Uint8Array {
 }
 
 /**
- * MatMulNBits as the DiT uses it: 4-bit weights in blocks of 32, fp32 scales,
- * accuracy_level 0 (no int8 activation rounding).
+ * MatMulNBits as the DiT uses it: 4-bit (or, for the layers the default preset keeps at 8 bits,
+ * 8-bit) weights in blocks of 32, fp32 scales, accuracy_level 0 (no int8 activation rounding).
  */
-function matMulNBitsCheck(): OpCheck {
-  const random = seededRandom(11);
+function matMulNBitsCheck(bits: 4 | 8): OpCheck {
+  const random = seededRandom(bits === 4 ? 11 : 15);
   const [m, k, n, block] = [64, 256, 128, 32];
   const blocks = k / block;
   const g = new GraphBuilder('matmulnbits-check');
   const a = g.input('a', 'float32', [1, m, k]);
-  const weights = g.initializer('b', 'uint8', [n, blocks, block / 2], randomBytes(random, n * blocks * (block / 2)));
-  const scales = g.initializer('scales', 'float32', [n * blocks], bytesOf(uniformArray(random, n * blocks, 0.02)));
+  const blob = (block * bits) / 8;
+  // 8-bit values span 16 times the 4-bit range: smaller scales keep the outputs (and their rounding) alike.
+  const weights = g.initializer('b', 'uint8', [n, blocks, blob], randomBytes(random, n * blocks * blob));
+  const scales = g.initializer('scales', 'float32', [n * blocks], bytesOf(uniformArray(random, n * blocks, bits === 4 ? 0.02 : 0.02 / 16)));
   const y = g.op('MatMulNBits', [a, weights, scales], '/MatMulNBits', {
     domain: 'com.microsoft',
-    attrs: { K: k, N: n, bits: 4, block_size: block, accuracy_level: 0 },
+    attrs: { K: k, N: n, bits, block_size: block, accuracy_level: 0 },
   });
   g.output('y', 'float32', [1, m, n], y);
   return {
-    id: 'matmulnbits',
-    label: 'MatMulNBits (int4, block 32)',
+    id: bits === 4 ? 'matmulnbits' : 'matmulnbits-int8',
+    label: `MatMulNBits (int${bits}, block 32)`,
     model: g.toModel({ opsets: GRAPH_OPSETS }),
     feeds: { a: { data: uniformArray(random, m * k), dims: [1, m, k] } },
     output: 'y',
@@ -97,7 +99,8 @@ function attentionCheck(id: string, label: string, seed: number, queries: number
 /** Every op check, in the order they run. */
 export function buildOpChecks(): OpCheck[] {
   return [
-    matMulNBitsCheck(),
+    matMulNBitsCheck(4),
+    matMulNBitsCheck(8),
     conv3dCheck(),
     attentionCheck('mha-self', 'MultiHeadAttention, self (256 tokens, head 128)', 13, 256, 256),
     attentionCheck('mha-cross', 'MultiHeadAttention, cross (128 → 512 text tokens)', 14, 128, 512),
