@@ -20,6 +20,8 @@ export interface ConvertedComponent {
 export interface ComponentShelf {
   /** Notes that the model being installed uses this component, before it is converted or reused. */
   use(kind: SharedComponentKind, key: string): Promise<void>;
+  /** The key noted by `use` for this model earlier (an interrupted install of it), if any. */
+  noted(kind: SharedComponentKind): Promise<string | undefined>;
   /** The component converted earlier under this key, or null. */
   find(key: string): Promise<ConvertedComponent | null>;
   /** Where to convert the component (resumable: an interrupted conversion continues there). */

@@ -99,9 +99,9 @@ export async function convertSourceModel(
   try {
     const tiny = options.tinyDecoder;
     if (tiny) checkTinyDecoderFits(tiny, parseVaeConfig(source.configs.vae).zDim);
-    const plans = await planComponents(source, options, tokenizer);
-    const toConvert = plans.filter((plan) => !plan.reused);
     const journal = await ConversionJournal.open(sink.resumable, conversionKey(source, options), options.checkpointPolicy);
+    const plans = await planComponents(source, options, tokenizer, journal.continues);
+    const toConvert = plans.filter((plan) => !plan.reused);
     // Progress counts every component's source; one taken from the shelf counts as read when it is reached.
     const total = plans.reduce((sum, plan) => sum + checkpointBytes(source[plan.kind]), 0);
     const meter = new SourceReadMeter(
@@ -175,8 +175,13 @@ interface ComponentPlan {
   readonly reused?: ConvertedComponent;
 }
 
-/** Which components to convert, and which the shelf already has. */
-async function planComponents(source: SourceModel, options: ConvertOptions, tokenizer: Uint8Array | null): Promise<ComponentPlan[]> {
+/**
+ * Which components to convert, and which the shelf already has. Resuming this model's
+ * conversion (`continuing`: its journal matches the source's tensors, configs and settings),
+ * the keys noted by the interrupted run are taken as they are: sampling the source for them
+ * again would read it again at every resume.
+ */
+async function planComponents(source: SourceModel, options: ConvertOptions, tokenizer: Uint8Array | null, continuing: boolean): Promise<ComponentPlan[]> {
   const shelf = options.shelf;
   const plans: ComponentPlan[] = [];
   for (const kind of COMPONENT_ORDER) {
@@ -186,7 +191,7 @@ async function planComponents(source: SourceModel, options: ConvertOptions, toke
     }
     const config = kind === 'vae' ? source.configs.vae : source.configs.text_encoder;
     const extra = { config, quant: options.quant, builderRevision: BUILDER_REVISION, ...(kind === 'textEncoder' ? { tokenizer } : {}) };
-    const key = await componentKey(kind, source[kind], extra, options.signal);
+    const key = (continuing ? await shelf.noted(kind) : undefined) ?? (await componentKey(kind, source[kind], extra, options.signal));
     await shelf.use(kind, key);
     const reused = await shelf.find(key);
     plans.push(reused ? { kind, key, reused } : { kind, key });

@@ -38,6 +38,7 @@ export function opfsComponentShelf(components: FileSystemDirectoryHandle, model:
     async use(kind, key) {
       await writeJson(model, MODEL_COMPONENTS, { ...(await componentRefs(model)), [kind]: key });
     },
+    noted: async (kind) => (await componentRefs(model))[kind],
     find: (key) => componentRecord(components, key),
     async sink(key) {
       const folder = await components.getDirectoryHandle(key, { create: true });

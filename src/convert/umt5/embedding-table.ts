@@ -98,6 +98,7 @@ export async function writeEmbeddingTable(
         await journal.mark(writer, options.sourceBytesRead?.() ?? 0);
       }
     } catch (error) {
+      await journal.markStopped(writer, options.sourceBytesRead?.() ?? 0);
       await writer.close().catch(() => undefined);
       throw error;
     }
