@@ -66,6 +66,8 @@ try {
     ['ComfyUI fp16', [layouts.comfyFolder], await sizeOf(layouts.comfyFp8Files.map((f, i) => (i === 1 ? join(layouts.comfyFolder, 'text_encoders/umt5_tiny_fp16.safetensors') : f)))],
     ['ComfyUI fp16 + fp8-scaled TE', [...layouts.comfyFp8Files], await sizeOf(layouts.comfyFp8Files)],
     ["Wan's original layout (fp32)", [layouts.originalFolder], 0],
+    ['GGUF Q8_0 DiT (ComfyUI folder, fp16 TE and VAE)', [layouts.ggufQ8Folder], await sizeOf(['unet/wan2.2-ti2v-tiny-Q8_0.gguf', 'text_encoders/umt5_tiny_fp16.safetensors', 'vae/wan2.2_vae_tiny.safetensors'].map((f) => join(layouts.ggufQ8Folder, f)))],
+    ['GGUF Q4_0 DiT (three files, fp16 TE and VAE)', [...layouts.ggufQ4Files], await sizeOf(layouts.ggufQ4Files)],
   ];
   const bundles: string[] = [];
   for (const [i, [, source]] of sources.entries()) {

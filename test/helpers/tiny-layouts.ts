@@ -1,5 +1,6 @@
 // Writes the tiny-a checkpoint in the layouts people have on disk: ComfyUI's single files (Wan's
-// original names, fp16, a scaled-fp8 text encoder) and Wan's original repository layout. The
+// original names, fp16, a scaled-fp8 text encoder; ComfyUI-GGUF's Q8_0 and Q4_0 diffusion models)
+// and Wan's original repository layout. The
 // name maps here are written from the official module structure independently of
 // src/convert/source-layout, so the two check each other.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import type { SafetensorsDtype, TensorWithData } from '../../src/safetensors/ind
 import { nodeCheckpointFiles } from '../../src/node/file-source.ts';
 import { float8E4m3Table } from '../../src/safetensors/float8.ts';
 import { TINY } from './golden-cases.ts';
+import { encodeGguf } from './gguf-writer.ts';
 
 export interface NamedTensor {
   readonly name: string;
@@ -171,6 +173,16 @@ export interface TinyLayouts {
   readonly comfyFp8Files: readonly string[];
   /** Wan's original repository folder (float32 shards, .pth files, google/umt5-xxl/tokenizer.json) with a Wan-named T5 and VAE as safetensors. */
   readonly originalFolder: string;
+  /** A ComfyUI models folder whose diffusion model is a GGUF (unet/, Wan's names, linear weights Q8_0, the rest F32), with the fp16 text encoder and VAE. */
+  readonly ggufQ8Folder: string;
+  /** The three files, the diffusion model a Q4_0 GGUF. */
+  readonly ggufQ4Files: readonly string[];
+}
+
+/** The tiny DiT as ComfyUI-GGUF writes it: Wan's names without a prefix, linear weights in `type`, everything else F32. */
+function ditGguf(dit: readonly NamedTensor[], type: 'Q8_0' | 'Q4_0'): Uint8Array {
+  const tensors = dit.map((t) => ({ name: ditOriginalName(t.name), shape: t.shape, type: t.shape.length === 2 && t.name.endsWith('.weight') ? type : ('F32' as const), values: t.values }));
+  return encodeGguf(tensors, { 'general.architecture': 'wan' });
 }
 
 const TINY_NUM_RES_BLOCKS = 2;
@@ -206,7 +218,17 @@ export async function writeTinyLayouts(work: string): Promise<TinyLayouts> {
   await write(join(original, 'google/umt5-xxl/tokenizer.json'), '{"version":"1.0"}');
   await writeSafetensorsFile(join(original, 'wan2.2_vae.safetensors'), renamed(vae, vaeName, 'F32'));
   await writeSafetensorsFile(join(original, 'umt5-xxl-enc-fp32.safetensors'), renamed(te, t5OriginalName, 'F32'));
+  const ggufQ8 = join(work, 'comfy-gguf');
+  await makeDir(join(ggufQ8, 'unet'), { recursive: true });
+  await write(join(ggufQ8, 'unet/wan2.2-ti2v-tiny-Q8_0.gguf'), ditGguf(dit, 'Q8_0'));
+  await writeSafetensorsFile(join(ggufQ8, 'text_encoders/umt5_tiny_fp16.safetensors'), renamed(te, (n) => n, 'F16'));
+  await writeSafetensorsFile(join(ggufQ8, 'vae/wan2.2_vae_tiny.safetensors'), renamed(vae, vaeName, 'F16'));
+  const q4 = join(work, 'gguf-q4/wan2.2-ti2v-tiny-Q4_0.gguf');
+  await makeDir(dirname(q4), { recursive: true });
+  await write(q4, ditGguf(dit, 'Q4_0'));
   return {
+    ggufQ8Folder: ggufQ8,
+    ggufQ4Files: [q4, join(comfy, 'text_encoders/umt5_tiny_fp16.safetensors'), join(comfy, 'vae/wan2.2_vae_tiny.safetensors')],
     comfyFolder: comfy,
     comfyFp8Files: [join(comfy, 'diffusion_models/wan2.2_ti2v_tiny_fp16.safetensors'), fp8, join(comfy, 'vae/wan2.2_vae_tiny.safetensors')],
     originalFolder: original,

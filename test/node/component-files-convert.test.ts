@@ -100,4 +100,19 @@ describe('converting the files people already have (tiny-a in each layout, fp32 
     expect(fp8Diffs['text-encoder output']!).toBeGreaterThan(fp16['text-encoder output']!);
     expect(fp8Diffs['text-encoder output']!).toBeLessThan(0.15);
   }, 240_000);
+
+  test('a ComfyUI folder whose diffusion model is a GGUF (Q8_0), and the three files with a Q4_0 GGUF', async () => {
+    const q8 = await convertLayout('from-gguf-q8', [layouts.ggufQ8Folder]);
+    expect(q8.said).toMatch(/diffusion model: unet\/wan2\.2-ti2v-tiny-Q8_0\.gguf \(Wan's original names, GGUF, Q8_0;/);
+    const q4 = await convertLayout('from-gguf-q4', layouts.ggufQ4Files);
+    expect(q4.said).toMatch(/diffusion model: .*wan2\.2-ti2v-tiny-Q4_0\.gguf \(Wan's original names, GGUF, Q4_0;/);
+    const [q8Diffs, q4Diffs] = [await outputDifferences(q8.dir), await outputDifferences(q4.dir)];
+    for (const [layout, diffs] of [['GGUF Q8_0', q8Diffs], ['GGUF Q4_0', q4Diffs]] as const) console.log(`${layout}: ${Object.entries(diffs).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ')}`);
+    // Q8_0 keeps 8 bits per block of 32, Q4_0 4 bits: the DiT moves, less with Q8_0; the fp16 text encoder and VAE files are the same.
+    expect(q8Diffs['dit v']!).toBeGreaterThan(0);
+    expect(q8Diffs['dit v']!).toBeLessThan(q4Diffs['dit v']!);
+    expect(q4Diffs['dit v']!).toBeLessThan(0.5);
+    expect(q8Diffs['text-encoder output']).toBe(q4Diffs['text-encoder output']);
+    expect(q8Diffs['vae-decode video']!).toBeLessThan(5e-3);
+  }, 240_000);
 });

@@ -127,13 +127,13 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
 function PickedFilesInput({ disabled, onPicked }: { disabled: boolean; onPicked: (picked: PickedFolder) => void }) {
   return (
     <>
-      <label htmlFor="install-files">Or pick ComfyUI's three files together (diffusion model, text encoder, VAE)</label>
+      <label htmlFor="install-files">Or pick ComfyUI's three files together (diffusion model as .safetensors or .gguf, text encoder, VAE)</label>
       <input
         id="install-files"
         data-testid="install-files"
         type="file"
         multiple
-        accept=".safetensors,.json"
+        accept=".safetensors,.gguf,.json"
         disabled={disabled}
         onChange={(event) => {
           const picked = filesFromFileList(event.target.files);

@@ -1,15 +1,19 @@
 import type { AbortSignalLike, CheckpointFiles, SafetensorsFile } from '../../safetensors/index.ts';
 import { openSafetensors, readCheckpointJson } from '../../safetensors/index.ts';
 import { ConvertError } from '../../errors.ts';
+import { openGguf } from '../../gguf/index.ts';
+import type { GgufFile } from '../../gguf/index.ts';
 
-/** One safetensors file, or the shards of one `*.safetensors.index.json`, as a candidate component file. */
+/** One safetensors file, the shards of one `*.safetensors.index.json`, or one GGUF file, as a candidate component file. */
 export interface CandidateFile {
   /** The path shown to the user: the file, or the index of a sharded set. */
   readonly path: string;
   readonly files: readonly SafetensorsFile[];
+  /** A GGUF file (ComfyUI-GGUF's quantised diffusion models), instead of `files`. */
+  readonly gguf?: GgufFile;
 }
 
-/** What a folder (or a set of picked files) offers: safetensors candidates, pickles, a tokenizer. */
+/** What a folder (or a set of picked files) offers: safetensors and GGUF candidates, pickles, a tokenizer. */
 export interface FolderContents {
   readonly candidates: readonly CandidateFile[];
   /** PyTorch pickles (.pth, .pt, .ckpt, .bin), never opened: running a pickle runs code. */
@@ -41,6 +45,9 @@ export async function folderContents(files: CheckpointFiles, paths: readonly str
   }
   for (const path of relevant.filter((p) => p.endsWith('.safetensors') && !sharded.has(p))) {
     candidates.push({ path, files: [await openSafetensors(await files.open(path), signal)] });
+  }
+  for (const path of relevant.filter((p) => p.toLowerCase().endsWith('.gguf'))) {
+    candidates.push({ path, files: [], gguf: await openGguf(await files.open(path), signal) });
   }
   const tokenizers = paths.filter((path) => path === 'tokenizer.json' || path.endsWith('/tokenizer.json'));
   // Wan's original layout keeps the UMT5 tokenizer in google/umt5-xxl/.

@@ -1,4 +1,3 @@
-import type { SafetensorsFile } from '../../safetensors/index.ts';
 import { ditDiffusersName, t5DiffusersName, vaeDiffusersName } from './wan-original-names.ts';
 
 /** The three components a Wan2.2 TI2V bundle is built from (the keys of `SourceModel`). */
@@ -40,10 +39,10 @@ export interface FoundComponent {
 }
 
 /**
- * Every component whose tensors one safetensors file (or sharded set) holds, recognised by
- * tensor names alone: a file's name says nothing. A combined checkpoint yields several.
+ * Every component whose tensors one safetensors file (or sharded set, or GGUF file) holds,
+ * recognised by tensor names alone: a file's name says nothing. A combined checkpoint yields several.
  */
-export function findComponents(files: readonly SafetensorsFile[]): FoundComponent[] {
+export function findComponents(files: readonly { readonly tensors: ReadonlyMap<string, unknown> }[]): FoundComponent[] {
   const names = new Set(files.flatMap((file) => [...file.tensors.keys()]));
   const found: FoundComponent[] = [];
   for (const signature of SIGNATURES) {

@@ -12,6 +12,8 @@ import type { ComponentKind, FoundComponent } from './component-signatures.ts';
 import { renamedCheckpoint } from './renamed-checkpoint.ts';
 import type { RenamedCheckpoint } from './renamed-checkpoint.ts';
 import { componentConfig, isKnownComponent } from './known-models.ts';
+import { ggufCheckpoint } from '../../gguf/index.ts';
+import type { GgmlType, GgufCheckpoint } from '../../gguf/index.ts';
 
 /** Which file each component was taken from, and how it was read, to tell the user. */
 export interface ComponentPick {
@@ -37,8 +39,8 @@ export interface ComponentFilesOptions {
 }
 
 const KINDS: readonly ComponentKind[] = ['transformer', 'vae', 'textEncoder'];
-/** Which copy to take when a folder has several of a component: the most precise weights. */
-const PRECISION_RANK: Partial<Record<SafetensorsDtype, number>> = { F32: 4, F16: 3, BF16: 3, F8_E5M2: 1, F8_E4M3: 1 };
+/** Which copy to take when a folder has several of a component: the most precise weights (GGUF's Q8_0 as float8, its 4-6-bit types below). */
+const PRECISION_RANK: Partial<Record<SafetensorsDtype | GgmlType, number>> = { F32: 4, F16: 3, BF16: 3, F8_E5M2: 1, F8_E4M3: 1, Q8_0: 1, Q6_K: 0.5, Q5_K: 0.5, Q5_0: 0.5, Q5_1: 0.5, Q4_K: 0.5, Q4_0: 0.5, Q4_1: 0.5 };
 
 /**
  * Opens a Wan2.2 TI2V model from the files people already have: ComfyUI's single files
@@ -49,7 +51,12 @@ const PRECISION_RANK: Partial<Record<SafetensorsDtype, number>> = { F32: 4, F16:
  */
 export async function openComponentFiles(files: CheckpointFiles, paths: readonly string[], options: ComponentFilesOptions = {}): Promise<ComponentFilesModel> {
   const contents = await folderContents(files, paths, options.signal);
-  const found = contents.candidates.flatMap((candidate) => findComponents(candidate.files).map((component) => ({ candidate, component })));
+  // A GGUF file is taken for the diffusion model only (the text encoder's table is read by byte range from safetensors).
+  const found = contents.candidates.flatMap((candidate) =>
+    findComponents(candidate.gguf ? [candidate.gguf] : candidate.files)
+      .filter((component) => !candidate.gguf || component.kind === 'transformer')
+      .map((component) => ({ candidate, component })),
+  );
   const picked = {} as Record<ComponentKind, { candidate: CandidateFile; checkpoint: RenamedCheckpoint; pick: ComponentPick; config: JsonObject }>;
   for (const kind of KINDS) {
     const options_ = found.filter((f) => f.component.kind === kind).map((f) => open(kind, f.candidate, f.component));
@@ -76,20 +83,30 @@ export async function openComponentFiles(files: CheckpointFiles, paths: readonly
 }
 
 function open(kind: ComponentKind, candidate: CandidateFile, component: FoundComponent) {
-  const checkpoint = renamedCheckpoint(kind === 'textEncoder' ? 'text_encoder' : kind, candidate.files, component.prefix, component.rename);
+  const name = kind === 'textEncoder' ? 'text_encoder' : kind;
+  if (candidate.gguf) {
+    const rename = (original: string) => (original.startsWith(component.prefix) ? component.rename(original.slice(component.prefix.length)) : original);
+    const checkpoint: RenamedCheckpoint & GgufCheckpoint = { ...ggufCheckpoint(candidate.gguf, name, rename), weightScales: new Map() };
+    return { candidate, checkpoint, pick: { path: candidate.path, naming: `${component.naming}, GGUF`, dtype: mainType(checkpoint), model: '' } };
+  }
+  const checkpoint = renamedCheckpoint(name, candidate.files, component.prefix, component.rename);
   const scaled = checkpoint.weightScales.size > 0 ? `, ${checkpoint.weightScales.size} scaled float8 weights` : '';
-  return { candidate, checkpoint, pick: { path: candidate.path, naming: component.naming, dtype: `${mainDtype(checkpoint)}${scaled}`, model: '' } };
+  return { candidate, checkpoint, pick: { path: candidate.path, naming: component.naming, dtype: `${mainType(checkpoint)}${scaled}`, model: '' } };
 }
 
-/** The dtype that holds most of a component's bytes. */
-function mainDtype(checkpoint: RenamedCheckpoint): SafetensorsDtype {
-  const bytes = new Map<SafetensorsDtype, number>();
-  for (const tensor of checkpoint.tensors.values()) bytes.set(tensor.dtype, (bytes.get(tensor.dtype) ?? 0) + tensor.byteLength);
+/** The dtype (the ggml type, for a GGUF file) that holds most of a component's bytes. */
+function mainType(checkpoint: RenamedCheckpoint): SafetensorsDtype | GgmlType {
+  const ggml = (checkpoint as Partial<GgufCheckpoint>).ggml;
+  const bytes = new Map<SafetensorsDtype | GgmlType, number>();
+  for (const tensor of checkpoint.tensors.values()) {
+    const type = ggml?.get(tensor.name)?.type ?? tensor.dtype;
+    bytes.set(type, (bytes.get(type) ?? 0) + tensor.byteLength);
+  }
   return [...bytes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'F32';
 }
 
 function rank(checkpoint: RenamedCheckpoint): number {
-  return PRECISION_RANK[mainDtype(checkpoint)] ?? 0;
+  return PRECISION_RANK[mainType(checkpoint)] ?? 0;
 }
 
 function missing(kind: ComponentKind, pickles: readonly string[]): ConvertError {
@@ -102,5 +119,5 @@ function missing(kind: ComponentKind, pickles: readonly string[]): ConvertError 
     vae: 'the Wan2.2 VAE (ComfyUI: models/vae/wan2.2_vae.safetensors)',
     textEncoder: 'the UMT5-XXL text encoder (ComfyUI: models/text_encoders/umt5_xxl_fp16.safetensors or umt5_xxl_fp8_e4m3fn_scaled.safetensors)',
   };
-  return new ConvertError(`No safetensors file among those chosen holds a ${COMPONENT_LABELS[kind]}.${pickleNote} Add ${wanted[kind]}.`);
+  return new ConvertError(`No safetensors${kind === 'transformer' ? ' or GGUF' : ''} file among those chosen holds a ${COMPONENT_LABELS[kind]}.${pickleNote} Add ${wanted[kind]}.`);
 }
