@@ -3,7 +3,7 @@ import type { EmbeddingTableEntry, GraphEntry } from './manifest.ts';
 import type { FileRecord } from './hashing-writer.ts';
 
 /** The components a model can share with other models (the DiT is the model itself and is never shared). */
-export type SharedComponentKind = 'textEncoder' | 'vae';
+export type SharedComponentKind = 'textEncoder' | 'vae' | 'tinyDecoder';
 
 /** What one converted component adds to a bundle: its graphs and files (and the text encoder's table and tokenizer). */
 export interface ConvertedComponent {
