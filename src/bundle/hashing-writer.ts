@@ -34,10 +34,11 @@ export class HashingWriter {
     return this.written;
   }
 
+  /** `bytes` counts only what was written: after a failed write, the file may hold more, never less. */
   async write(bytes: Uint8Array): Promise<void> {
     this.hash.update(bytes);
-    this.written += bytes.byteLength;
     await this.writer.write(bytes);
+    this.written += bytes.byteLength;
   }
 
   flush(): Promise<void> {

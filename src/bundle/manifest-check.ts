@@ -3,13 +3,14 @@ import { describeJson, isJsonObject } from '../json-value.ts';
 import { ONNX_DATA_TYPE } from '../onnx/index.ts';
 import { CONFIG_ADVICE } from './config-fields.ts';
 import { parseDitConfig } from './dit-config.ts';
-import { ACTIVATION_TYPES, VAE_CACHE_FORMATS, VAE_WEIGHT_FORMATS, WEIGHT_FORMATS } from './quant-config.ts';
+import { ACTIVATION_TYPES, TEXT_EMBEDDING_FORMATS, VAE_CACHE_FORMATS, VAE_WEIGHT_FORMATS, WEIGHT_FORMATS } from './quant-config.ts';
 import { TENSOR_FAMILIES } from './tensor-families.ts';
 import { WEIGHT_PRESET_NAMES } from './weight-presets.ts';
 import { parseUmt5Config } from './umt5-config.ts';
 import { tinyDecoderGraphName } from './tiny-vae-names.ts';
 import { parseVaeConfig } from './vae-config.ts';
 import { VAE_IO } from './vae-names.ts';
+import { embeddingRowBytes } from './embedding-row.ts';
 
 /**
  * The field checks of manifest.json (see validateManifest in manifest.ts). Each takes `fail`,
@@ -101,6 +102,7 @@ export function checkPrecision(fail: Fail, value: unknown): void {
   oneOfField(fail, p.accuracyLevel, 'precision.accuracyLevel', [0, 1, 2, 3, 4]);
   if (p.vaeWeights !== undefined) oneOfField(fail, p.vaeWeights, 'precision.vaeWeights', VAE_WEIGHT_FORMATS);
   if (p.vaeCache !== undefined) oneOfField(fail, p.vaeCache, 'precision.vaeCache', VAE_CACHE_FORMATS);
+  if (p.textEmbedding !== undefined) oneOfField(fail, p.textEmbedding, 'precision.textEmbedding', TEXT_EMBEDDING_FORMATS);
   if (p.preset !== undefined) oneOfField(fail, p.preset, 'precision.preset', WEIGHT_PRESET_NAMES);
   if (p.families !== undefined) {
     const families = objectField(fail, p.families, 'precision.families');
@@ -162,14 +164,13 @@ export function checkGraphs(fail: Fail, value: unknown, files: ReadonlyMap<strin
   }
 }
 
-const EMBEDDING_BYTES = { F32: 4, F16: 2, BF16: 2 } as const;
 
 /** The embedding table: its files cover rows 0..rows in order, each inside its listed file. */
 export function checkTextEmbedding(fail: Fail, value: unknown, files: ReadonlyMap<string, number>): void {
   const t = objectField(fail, value, 'textEmbedding');
-  const dtype = oneOfField(fail, t.dtype, 'textEmbedding.dtype', ['F32', 'F16', 'BF16'] as const);
+  const dtype = oneOfField(fail, t.dtype, 'textEmbedding.dtype', ['F32', 'F16', 'BF16', 'I8'] as const);
   const rows = integerField(fail, t.rows, 'textEmbedding.rows', 1, 2 ** 24);
-  const rowBytes = integerField(fail, t.dim, 'textEmbedding.dim', 1, 2 ** 20) * EMBEDDING_BYTES[dtype];
+  const rowBytes = embeddingRowBytes(dtype, integerField(fail, t.dim, 'textEmbedding.dim', 1, 2 ** 20));
   let next = 0;
   listField(fail, t.files, 'textEmbedding.files', MAX_BUNDLE_FILES).forEach((entry, i) => {
     const f = objectField(fail, entry, `textEmbedding.files[${i}]`);

@@ -25,6 +25,7 @@ export const REBUILD_ADVICE = 'Rebuild the bundle with this version of wan-web (
 export const BUNDLE_FORMAT = 'wan-web-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
+export { embeddingRowBytes } from './embedding-row.ts';
 export { MAX_BUNDLE_BYTES, MAX_BUNDLE_FILE_BYTES, MAX_BUNDLE_FILES, MAX_TOKENIZER_BYTES } from './manifest-check.ts';
 
 /** One ONNX graph of the bundle: its file, the weight files it references, and its I/O contract. */
@@ -36,7 +37,8 @@ export interface GraphEntry {
 
 /** The token embedding table, stored as raw rows outside any graph (see the text encoder). */
 export interface EmbeddingTableEntry {
-  readonly dtype: 'F32' | 'F16' | 'BF16';
+  /** I8: each row is `dim` int8 values and then its float32 scale (value = int8 × scale). */
+  readonly dtype: 'F32' | 'F16' | 'BF16' | 'I8';
   readonly rows: number;
   readonly dim: number;
   readonly files: readonly { readonly path: string; readonly firstRow: number; readonly rowCount: number }[];

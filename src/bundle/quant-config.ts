@@ -13,6 +13,8 @@ export type VaeWeightFormat = 'float' | 'int8';
  * one float32 scale per position (lossy; a quarter of fp32's memory, for onnxruntime-node on the CPU).
  */
 export type VaeCacheFormat = 'float' | 'int8';
+/** How the text encoder's token embedding table is stored: as in the source, or int8 rows with a float32 scale each. */
+export type TextEmbeddingFormat = 'source' | 'int8';
 /** The float type the graphs compute in. */
 export type ActivationType = 'fp16' | 'fp32';
 
@@ -36,12 +38,15 @@ export interface QuantConfig {
   readonly vaeWeights?: VaeWeightFormat;
   /** VAE causal-conv caches (absent in manifests written before the option: 'float'). */
   readonly vaeCache?: VaeCacheFormat;
+  /** The token embedding table; absent: 'source' (copied bit for bit). */
+  readonly textEmbedding?: TextEmbeddingFormat;
 }
 
 export const WEIGHT_FORMATS: readonly WeightFormat[] = ['int4', 'int8', 'fp16', 'fp32'];
 export const ACTIVATION_TYPES: readonly ActivationType[] = ['fp16', 'fp32'];
 export const VAE_WEIGHT_FORMATS: readonly VaeWeightFormat[] = ['float', 'int8'];
 export const VAE_CACHE_FORMATS: readonly VaeCacheFormat[] = ['float', 'int8'];
+export const TEXT_EMBEDDING_FORMATS: readonly TextEmbeddingFormat[] = ['source', 'int8'];
 
 /** The weight format of a linear layer of `family` (a weight no family names gets `weights`). */
 export function weightFormatOf(quant: Pick<QuantConfig, 'weights' | 'families'>, family: TensorFamily | undefined): WeightFormat {
@@ -68,6 +73,7 @@ export function resolveQuantConfig(options: {
   accuracyLevel?: number;
   vaeWeights?: string;
   vaeCache?: string;
+  textEmbedding?: string;
 }): QuantConfig {
   const preset = options.weights ?? DEFAULT_WEIGHT_PRESET;
   const activations = options.activations ?? 'fp16';
@@ -87,6 +93,10 @@ export function resolveQuantConfig(options: {
   if (!VAE_CACHE_FORMATS.includes(vaeCache as VaeCacheFormat)) {
     throw new InvalidInputError(`options.vaeCache must be one of ${VAE_CACHE_FORMATS.join(', ')}; got "${vaeCache}".`);
   }
+  const textEmbedding = options.textEmbedding ?? 'source';
+  if (!TEXT_EMBEDDING_FORMATS.includes(textEmbedding as TextEmbeddingFormat)) {
+    throw new InvalidInputError(`options.textEmbedding must be one of ${TEXT_EMBEDDING_FORMATS.join(', ')}; got "${textEmbedding}".`);
+  }
   const blockSize = options.blockSize ?? 32;
   if (![16, 32, 64, 128].includes(blockSize)) throw new InvalidInputError(`options.blockSize must be 16, 32, 64 or 128; got ${blockSize}.`);
   const accuracyLevel = options.accuracyLevel ?? 0;
@@ -100,6 +110,8 @@ export function resolveQuantConfig(options: {
     accuracyLevel: accuracyLevel as QuantConfig['accuracyLevel'],
     vaeWeights: vaeWeights as VaeWeightFormat,
     vaeCache: vaeCache as VaeCacheFormat,
+    // Only when chosen, so that the bundles (and resume keys) of the default stay as they were.
+    ...(textEmbedding === 'int8' ? { textEmbedding: 'int8' as const } : {}),
   };
 }
 

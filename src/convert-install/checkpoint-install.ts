@@ -1,6 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { convertCheckpoint } from '../convert/convert-checkpoint.ts';
+import type { ConvertOptions } from '../convert/convert-checkpoint.ts';
+import type { BundleSink } from '../bundle/bundle-sink.ts';
+import type { BundleManifest } from '../bundle/manifest.ts';
 import type { TinyDecoderInput } from '../convert/tiny-vae/index.ts';
 import type { ConvertProgress } from '../bundle/convert-progress.ts';
 import type { CheckpointPolicy } from '../convert/bundle/conversion-journal.ts';
@@ -13,6 +16,7 @@ import type { InstalledModel, PartialInstall, ResumeRequest } from '../model/mod
 import type { ModelSource } from '../bundle/model-source.ts';
 import { isQuotaError, writeJson } from '../opfs-files.ts';
 import { opfsBundleSink } from '../model/opfs-bundle-sink.ts';
+import { opfsComponentShelf } from '../model/shared-components.ts';
 import { ensureSpace, storageFull } from '../model/storage-space.ts';
 import type { StorageQuota } from '../model/storage-space.ts';
 
@@ -36,6 +40,8 @@ export interface CheckpointInstallOptions {
   readonly checkpointPolicy?: CheckpointPolicy;
   /** Also build this tiny decoder into the bundle. */
   readonly tinyDecoder?: TinyDecoderInput;
+  /** How the files are converted; by default as a diffusers checkpoint ({@link convertCheckpoint}). */
+  readonly convert?: (files: CheckpointFiles, sink: BundleSink, options: ConvertOptions) => Promise<BundleManifest>;
 }
 
 const KEPT = 'the conversion so far is kept.';
@@ -63,10 +69,11 @@ export async function installFromCheckpoint(options: CheckpointInstallOptions): 
   const fetchFn = options.fetch ?? fetch.bind(globalThis);
   try {
     const files = options.files ?? httpCheckpointFiles(options.url, { fetch: fetchFn });
-    const manifest = await convertCheckpoint(files, opfsBundleSink(folder, bundle, () => store.remove(id)), {
+    const manifest = await (options.convert ?? convertCheckpoint)(files, opfsBundleSink(folder, bundle, () => store.remove(id)), {
       quant,
       source: options.source,
       name,
+      shelf: opfsComponentShelf(store.components, folder),
       ...(signal ? { signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.checkpointPolicy ? { checkpointPolicy: options.checkpointPolicy } : {}),

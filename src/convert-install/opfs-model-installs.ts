@@ -6,6 +6,7 @@ import type { ModelInstalls } from '../runtime/model-host-parts.ts';
 import { blobCheckpointFiles } from '../safetensors/index.ts';
 import { installFromCheckpoint } from './checkpoint-install.ts';
 import { installSelfTestModel } from './self-test-model.ts';
+import { componentFilesConverter } from './component-files-install.ts';
 import { addTinyDecoderToInstalled } from './add-tiny-decoder.ts';
 
 /** Models installed into this browser's OPFS: downloaded bundles, and checkpoints converted here. */
@@ -25,7 +26,19 @@ export const opfsModelInstalls: ModelInstalls = {
       return installBundleFromUrl({ store, url: LOCAL_FOLDER_URL, fetch: localFilesFetch(files), signal, onProgress, retries: 0, resume });
     }
     const source = { repo: folderName, revision: 'local' };
-    return installFromCheckpoint({ store, url: `local:${folderName}`, files: blobCheckpointFiles(files), source, quant, signal, onProgress, resume });
+    const convert = localFolderKind(files) === 'component-files' ? componentFilesConverter([...files.keys()], signal, onProgress) : undefined;
+    return installFromCheckpoint({
+      store,
+      url: `local:${folderName}`,
+      files: blobCheckpointFiles(files),
+      source,
+      quant,
+      signal,
+      onProgress,
+      resume,
+      name: folderName,
+      ...(convert ? { convert } : {}),
+    });
   },
 
   selfTest: async (signal) => installSelfTestModel(await ModelStore.open(), signal),

@@ -35,13 +35,12 @@ function int8ScaleBytes(shape: readonly number[]): number {
  * the space check. Linear layers of the DiT and the text encoder count in their family's
  * weight format, the token embedding table as copied, VAE convolution kernels at one byte with
  * int8 VAE weights, everything else (norms, biases) in its activation type (fp32 for the text
- * encoder), plus the graphs' definitions.
+ * encoder), plus the graphs' definitions. `only` counts just those components (the others are
+ * already stored, shared with another model).
  */
-export function estimateBundleBytes(source: SourceModel, quant: QuantConfig): number {
-  return estimateBundleBytesOf(
-    { transformer: [...source.transformer.tensors.values()], textEncoder: [...source.textEncoder.tensors.values()], vae: [...source.vae.tensors.values()] },
-    quant,
-  );
+export function estimateBundleBytes(source: SourceModel, quant: QuantConfig, only?: ReadonlySet<keyof SourceTensorShapes>): number {
+  const tensors = (kind: keyof SourceTensorShapes) => (only && !only.has(kind) ? [] : [...source[kind].tensors.values()]);
+  return estimateBundleBytesOf({ transformer: tensors('transformer'), textEncoder: tensors('textEncoder'), vae: tensors('vae') }, quant);
 }
 
 /** A source tensor as the estimate sees it: its name, shape and stored size in the source. */
@@ -70,8 +69,9 @@ export function estimateBundleBytesOf(source: SourceTensorShapes, quant: QuantCo
     for (const tensor of tensors) {
       const values = tensor.shape.reduce((a, b) => a * b, 1);
       const family = kind === 'vae' ? undefined : linearFamily(tensor.name);
-      if (kind === 'text' && (EMBEDDING_TENSOR_NAMES as readonly string[]).includes(tensor.name)) bytes += tensor.byteLength;
-      else if (family !== undefined) {
+      if (kind === 'text' && (EMBEDDING_TENSOR_NAMES as readonly string[]).includes(tensor.name)) {
+        bytes += quant.textEmbedding === 'int8' ? values + 4 * (tensor.shape[0] ?? 1) : tensor.byteLength;
+      } else if (family !== undefined) {
         const scaleBytes = FLOAT32_FAMILIES.has(family) ? 4 : FLOAT_BYTES[quant.activations];
         bytes += values * linearBytesPerValue(weightFormatOf(quant, family), quant, scaleBytes);
       } else if (kind === 'vae' && quant.vaeWeights === 'int8' && tensor.shape.length >= 4) bytes += values + int8ScaleBytes(tensor.shape);

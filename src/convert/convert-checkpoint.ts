@@ -1,36 +1,30 @@
 import type { ConvertProgress } from '../bundle/convert-progress.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { GraphBuilder } from '../onnx/index.ts';
-import type { BuiltGraph, MakeContext } from './built-graph.ts';
-import { buildGraph } from './built-graph.ts';
 import type { QuantConfig } from '../bundle/quant-config.ts';
-import { checkpointWeightSource } from './weights/weight-source.ts';
+import type { WeightScales } from './weights/weight-source.ts';
 import { checkSourceShapes } from './weights/source-shapes.ts';
 import { ditTensorSpecs, umt5TensorSpecs, vaeTensorSpecs } from './random-checkpoint/index.ts';
 import { SafetensorsError, openCheckpoint, readCheckpointJson } from '../safetensors/index.ts';
 import type { AbortSignalLike, Checkpoint, CheckpointFiles } from '../safetensors/index.ts';
 import type { GgufCheckpoint } from '../gguf/index.ts';
 import type { BundleSink } from '../bundle/bundle-sink.ts';
-import { ExternalWeightStore } from './bundle/external-weight-store.ts';
-import { writeBundleFile } from './bundle/write-bundle-file.ts';
 import { checkTinyDecoderFits, withTinyDecoder, writeTinyDecoder } from './tiny-vae/tiny-decoder-bundle.ts';
 import type { TinyDecoderInput } from './tiny-vae/tiny-decoder-bundle.ts';
-import type { FileRecord } from '../bundle/hashing-writer.ts';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE } from '../bundle/manifest.ts';
 import type { BundleManifest, GraphEntry } from '../bundle/manifest.ts';
 import { ConvertError } from '../errors.ts';
 import { ConversionJournal } from './bundle/conversion-journal.ts';
-import { SourceReadMeter, totalSourceBytes } from './source-read-meter.ts';
 import { estimateBundleBytes } from './bundle-size-estimate.ts';
 import type { CheckpointPolicy } from './bundle/conversion-journal.ts';
 import { parseDitConfig } from '../bundle/dit-config.ts';
-import { buildDitContext } from './wan-dit/wan-dit-context.ts';
-import { buildDitStep } from './wan-dit/wan-dit-step.ts';
 import { parseUmt5Config } from '../bundle/umt5-config.ts';
-import { buildUmt5Encoder } from './umt5/umt5-encoder.ts';
-import { writeEmbeddingTable } from './umt5/embedding-table.ts';
-import { buildVaeGraphs, parseVaeConfig } from './wan-vae/index.ts';
+import { parseVaeConfig } from './wan-vae/index.ts';
+import type { ComponentShelf, ConvertedComponent } from '../bundle/component-shelf.ts';
+import { COMPONENT_ORDER, convertComponent } from './convert-component.ts';
+import type { ComponentName } from './convert-component.ts';
+import { componentKey } from './component-key.ts';
+import { SourceReadMeter, checkpointBytes } from './source-read-meter.ts';
 
 export interface ConvertOptions {
   readonly quant: QuantConfig;
@@ -49,6 +43,8 @@ export interface ConvertOptions {
   readonly transformerWeights?: Checkpoint;
   /** Also build the tiny decoder into the bundle (checked before anything is written). */
   readonly tinyDecoder?: TinyDecoderInput;
+  /** Keep the text encoder and the VAE once for every model that uses them (the browser's OPFS); without it the bundle holds everything. */
+  readonly shelf?: ComponentShelf;
 }
 
 /** The opened source: one checkpoint per component, with its config. */
@@ -57,6 +53,8 @@ export interface SourceModel {
   readonly vae: Checkpoint;
   readonly textEncoder: Checkpoint;
   readonly configs: BundleManifest['configs'];
+  /** Scales of float8 weights, per component (ComfyUI's scaled fp8 files). */
+  readonly weightScales?: Partial<Record<'transformer' | 'vae' | 'textEncoder', WeightScales>>;
 }
 
 /** Opens the three components of a diffusers Wan2.2 TI2V checkpoint (headers and configs only). */
@@ -83,34 +81,13 @@ export async function openSourceModel(files: CheckpointFiles, signal?: AbortSign
   return { transformer: transformer!, vae: vae!, textEncoder: textEncoder!, configs };
 }
 
-/** Graphs of one component: which checkpoint's weights they read and how they are built. */
-interface GraphRecipe {
-  readonly component: 'transformer' | 'vae' | 'textEncoder';
-  build(makeContext: MakeContext, source: SourceModel): Promise<readonly BuiltGraph[]>;
-}
-
-/** Every graph of a bundle, in build order. */
-const GRAPH_RECIPES: readonly GraphRecipe[] = [
-  {
-    component: 'textEncoder',
-    build: async (make, s) => [await buildGraph(make, 'text-encoder', (ctx) => buildUmt5Encoder(ctx, parseUmt5Config(s.configs.text_encoder)))],
-  },
-  {
-    component: 'transformer',
-    build: async (make, s) => {
-      const config = parseDitConfig(s.configs.transformer);
-      return [await buildGraph(make, 'dit-context', (ctx) => buildDitContext(ctx, config)), await buildGraph(make, 'dit', (ctx) => buildDitStep(ctx, config))];
-    },
-  },
-  { component: 'vae', build: (make, s) => buildVaeGraphs(make, parseVaeConfig(s.configs.vae), 'encoder') },
-  { component: 'vae', build: (make, s) => buildVaeGraphs(make, parseVaeConfig(s.configs.vae), 'decoder') },
-];
-
 /**
  * Converts an opened diffusers checkpoint into a bundle: every graph (.onnx) with its
- * weights in shared external data files, the text embedding table, the tokenizer and
- * manifest.json (written last). Weights stream tensor by tensor: memory holds a few
- * tensors, never the checkpoint. On failure everything written is removed.
+ * weights in each component's own external data files, the text embedding table, the tokenizer
+ * and manifest.json (written last). Weights stream tensor by tensor: memory holds a few
+ * tensors, never the checkpoint. With a component shelf, the text encoder and the VAE are
+ * converted once into it (or taken from it, without reading their source) and shared.
+ * On failure everything written is removed.
  */
 export async function convertSourceModel(
   source: SourceModel,
@@ -119,14 +96,14 @@ export async function convertSourceModel(
   tokenizer: Uint8Array | null,
 ): Promise<BundleManifest> {
   let phase = 'opening';
-  const graphs: Record<string, GraphEntry> = {};
-  const files: FileRecord[] = [];
-  let store: ExternalWeightStore | undefined;
   try {
     const tiny = options.tinyDecoder;
     if (tiny) checkTinyDecoderFits(tiny, parseVaeConfig(source.configs.vae).zDim);
     const journal = await ConversionJournal.open(sink.resumable, conversionKey(source, options), options.checkpointPolicy);
-    const total = totalSourceBytes(source);
+    const plans = await planComponents(source, options, tokenizer, journal.continues);
+    const toConvert = plans.filter((plan) => !plan.reused);
+    // Progress counts every component's source; one taken from the shelf counts as read when it is reached.
+    const total = plans.reduce((sum, plan) => sum + checkpointBytes(source[plan.kind]), 0);
     const meter = new SourceReadMeter(
       Math.min(journal.sourceBytesRead, total),
       total,
@@ -134,40 +111,36 @@ export async function convertSourceModel(
       options.signal,
     );
     if (journal.resumed) meter.add(0);
-    await options.beforeWriting?.(Math.max(0, estimateBundleBytes(source, options.quant) - journal.stagedBytes));
+    await options.beforeWriting?.(Math.max(0, estimateBundleBytes(source, options.quant, new Set(toConvert.map((plan) => plan.kind))) - journal.stagedBytes));
     await journal.begin();
-    store = await ExternalWeightStore.open(sink, { journal, sourceBytesRead: () => meter.read });
-    const weightStore = store;
-    for (const recipe of GRAPH_RECIPES) {
-      const checkpoint = source[recipe.component];
-      const weights = meter.wrap(checkpointWeightSource(checkpoint), checkpoint);
-      const builders = new Map<string, GraphBuilder>();
-      const makeContext: MakeContext = (name) => {
-        phase = name;
-        const g = new GraphBuilder(name);
-        builders.set(name, g);
-        return { g, weights, store: weightStore, quant: options.quant };
-      };
-      for (const graph of await recipe.build(makeContext, source)) {
-        const file = `${graph.name}.onnx`;
-        files.push(await writeBundleFile(sink, file, graph.bytes));
-        graphs[graph.name] = { file, externalData: builders.get(graph.name)?.externalDataFiles() ?? [], contract: graph.contract };
-      }
-    }
-    await store.checkpoint();
-    phase = 'text embedding table';
-    const embedding = await writeEmbeddingTable(source.textEncoder, sink, {
-      onBytes: (bytes) => meter.add(bytes),
-      journal,
-      sourceBytesRead: () => meter.read,
+    const target = (componentSink: BundleSink, componentJournal: ConversionJournal) => ({
+      sink: componentSink,
+      journal: componentJournal,
+      meter,
+      quant: options.quant,
+      setPhase: (name: string) => void (phase = name),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    files.push(...embedding.files);
-    if (tokenizer) files.push(await writeBundleFile(sink, 'tokenizer.json', tokenizer));
-    files.push(...(await store.finish()));
-
+    const parts: ConvertedComponent[] = [];
+    let before = 0;
+    for (const plan of plans) {
+      meter.catchUp(before);
+      before += checkpointBytes(source[plan.kind]);
+      if (plan.reused) {
+        parts.push(plan.reused);
+        meter.catchUp(before);
+      } else if (plan.key === undefined || !options.shelf) parts.push(await convertComponent(plan.kind, source, target(sink, journal), tokenizer));
+      else {
+        const convert = (shelfSink: BundleSink, shelfJournal: ConversionJournal) => {
+          meter.catchUp(shelfJournal.sourceBytesRead);
+          return convertComponent(plan.kind, source, target(shelfSink, shelfJournal), tokenizer);
+        };
+        parts.push(await convertShared(plan.kind, plan.key, options.shelf, convert, options));
+      }
+    }
     if (tiny) phase = 'tiny decoder';
     const tinyFiles = tiny ? await writeTinyDecoder(sink, tiny.weights, options.quant, tiny.config) : undefined;
+    const text = parts.find((part) => part.textEmbedding)!;
     const built: BundleManifest = {
       format: BUNDLE_FORMAT,
       formatVersion: BUNDLE_FORMAT_VERSION,
@@ -176,10 +149,10 @@ export async function convertSourceModel(
       createdBy: 'wan-web convert',
       precision: { ...options.quant },
       configs: source.configs,
-      graphs,
-      textEmbedding: embedding.entry,
-      tokenizer: tokenizer ? 'tokenizer.json' : null,
-      files: files.sort((a, b) => a.path.localeCompare(b.path)),
+      graphs: Object.assign({}, ...parts.map((part) => part.graphs)) as Record<string, GraphEntry>,
+      textEmbedding: text.textEmbedding!,
+      tokenizer: text.tokenizer ?? null,
+      files: parts.flatMap((part) => part.files).sort((a, b) => a.path.localeCompare(b.path)),
     };
     const manifest = tiny && tinyFiles ? withTinyDecoder(built, tinyFiles, tiny.source) : built;
     const writer = await sink.create(MANIFEST_FILE);
@@ -188,8 +161,61 @@ export async function convertSourceModel(
     await sink.commit();
     return manifest;
   } catch (error) {
-    await store?.abandon();
     // What a resumable sink staged stays for the next run, unless the source itself is at fault.
+    if (!sink.resumable || error instanceof ConvertError) await sink.abort();
+    throw error;
+  }
+}
+
+interface ComponentPlan {
+  readonly kind: ComponentName;
+  /** The shelf's key, for a shared component. */
+  readonly key?: string;
+  /** Taken from the shelf, converted earlier for another model. */
+  readonly reused?: ConvertedComponent;
+}
+
+/**
+ * Which components to convert, and which the shelf already has. Resuming this model's
+ * conversion (`continuing`: its journal matches the source's tensors, configs and settings),
+ * the keys noted by the interrupted run are taken as they are: sampling the source for them
+ * again would read it again at every resume.
+ */
+async function planComponents(source: SourceModel, options: ConvertOptions, tokenizer: Uint8Array | null, continuing: boolean): Promise<ComponentPlan[]> {
+  const shelf = options.shelf;
+  const plans: ComponentPlan[] = [];
+  for (const kind of COMPONENT_ORDER) {
+    if (!shelf || kind === 'transformer') {
+      plans.push({ kind });
+      continue;
+    }
+    const config = kind === 'vae' ? source.configs.vae : source.configs.text_encoder;
+    const extra = { config, quant: options.quant, builderRevision: BUILDER_REVISION, ...(kind === 'textEncoder' ? { tokenizer } : {}) };
+    const key = (continuing ? await shelf.noted(kind) : undefined) ?? (await componentKey(kind, source[kind], extra, options.signal));
+    await shelf.use(kind, key);
+    const reused = await shelf.find(key);
+    plans.push(reused ? { kind, key, reused } : { kind, key });
+  }
+  return plans;
+}
+
+/** Converts a shared component into the shelf, with a journal of its own, and records it there. */
+async function convertShared(
+  kind: ComponentName,
+  key: string,
+  shelf: ComponentShelf,
+  convert: (sink: BundleSink, journal: ConversionJournal) => Promise<ConvertedComponent>,
+  options: ConvertOptions,
+): Promise<ConvertedComponent> {
+  const sink = await shelf.sink(key);
+  try {
+    const journal = await ConversionJournal.open(sink.resumable, `${kind}:${key}`, options.checkpointPolicy);
+    await journal.begin();
+    const component = await convert(sink, journal);
+    await sink.commit();
+    await shelf.record(key, component);
+    return component;
+  } catch (error) {
     if (!sink.resumable || error instanceof ConvertError) await sink.abort();
     throw error;
   }
@@ -199,7 +225,7 @@ export async function convertSourceModel(
  * Bump when the bytes the builder writes for a named weight change, so that a conversion
  * interrupted under an older version is not resumed into a mixed bundle.
  */
-const BUILDER_REVISION = 1;
+const BUILDER_REVISION = 2;
 
 /** What a resumed conversion must share with the interrupted one: source tensors, precision, builder. */
 function conversionKey(source: SourceModel, options: ConvertOptions): string {

@@ -1,6 +1,6 @@
-import type { WeightSource } from './weights/weight-source.ts';
 import type { Checkpoint, AbortSignalLike } from '../safetensors/index.ts';
 import { ConversionCanceledError } from '../errors.ts';
+import type { WeightSource } from './weights/weight-source.ts';
 
 /** Counts source bytes as weights are read, for progress and ETA, and honours the abort signal. */
 export class SourceReadMeter {
@@ -14,13 +14,7 @@ export class SourceReadMeter {
   wrap(source: WeightSource, checkpoint: Checkpoint): WeightSource {
     return {
       ...source,
-      read: async (name) => {
-        if (this.signal?.aborted) throw new ConversionCanceledError();
-        const values = await source.read(name);
-        this.read += checkpoint.tensors.get(name)?.byteLength ?? 0;
-        this.report(this.read);
-        return values;
-      },
+      read: (name) => this.meter(name, checkpoint, source.read(name)),
       ...(source.ggml ? { ggml: { type: source.ggml.type, read: (name: string) => this.meter(name, checkpoint, source.ggml!.read(name)) } } : {}),
     };
   }
@@ -36,12 +30,18 @@ export class SourceReadMeter {
     this.read += bytes;
     this.report(this.read);
   }
+
+  /** Moves on to `bytes` when behind: components are read in order, so reaching one means those before it are done. */
+  catchUp(bytes: number): void {
+    if (bytes <= this.read) return;
+    this.read = bytes;
+    this.report(this.read);
+  }
 }
 
-export function totalSourceBytes(source: { readonly transformer: Checkpoint; readonly vae: Checkpoint; readonly textEncoder: Checkpoint }): number {
+/** Bytes of a component's source tensors. */
+export function checkpointBytes(checkpoint: Checkpoint): number {
   let total = 0;
-  for (const checkpoint of [source.transformer, source.vae, source.textEncoder]) {
-    for (const tensor of checkpoint.tensors.values()) total += tensor.byteLength;
-  }
+  for (const tensor of checkpoint.tensors.values()) total += tensor.byteLength;
   return total;
 }

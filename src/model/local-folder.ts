@@ -4,12 +4,17 @@ import { ModelNotInstalledError } from '../errors.ts';
 /** Files the user picked, by path relative to the picked folder (its own name removed). */
 export type LocalFiles = ReadonlyMap<string, Blob>;
 
-/** What a picked folder holds: a bundle made by `wan-web convert`, or a diffusers checkpoint. */
-export function localFolderKind(files: LocalFiles): 'bundle' | 'checkpoint' {
+/**
+ * What a picked folder holds: a bundle made by `wan-web convert`, a diffusers checkpoint, or
+ * single component files (a ComfyUI models folder, its three files or a GGUF diffusion model with the
+ * other two, Wan's original layout).
+ */
+export function localFolderKind(files: LocalFiles): 'bundle' | 'checkpoint' | 'component-files' {
   if (files.has(MANIFEST_FILE)) return 'bundle';
   if (files.has('model_index.json') || files.has('transformer/config.json')) return 'checkpoint';
+  if ([...files.keys()].some((path) => path.endsWith('.safetensors') || path.toLowerCase().endsWith('.gguf'))) return 'component-files';
   throw new ModelNotInstalledError(
-    'The chosen folder holds neither a wan-web bundle (manifest.json) nor a diffusers checkpoint (model_index.json, transformer/, vae/, text_encoder/). Choose the folder itself, not a file in it.',
+    'The chosen folder holds neither a wan-web bundle (manifest.json), nor a diffusers checkpoint (model_index.json, transformer/, vae/, text_encoder/), nor safetensors or GGUF files (a ComfyUI models folder). Choose the folder itself, not a file in it.',
   );
 }
 

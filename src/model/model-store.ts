@@ -2,6 +2,8 @@ import type { BundleManifest } from '../bundle/manifest.ts';
 import type { ModelSource } from '../bundle/model-source.ts';
 import type { QuantConfig } from '../bundle/quant-config.ts';
 import { readJson, removeEntryIfPresent, writeJson } from '../opfs-files.ts';
+import { COMPONENTS_FOLDER, componentRefs, componentUse } from './shared-components.ts';
+import type { ComponentRefs } from './shared-components.ts';
 
 /** A model whose every file is present and verified against its manifest. */
 export interface InstalledModel {
@@ -11,6 +13,8 @@ export interface InstalledModel {
   readonly precision: BundleManifest['precision'];
   readonly bytes: number;
   readonly installedAt: string;
+  /** Of `bytes`, what it shares with other models (a text encoder or VAE stored once), when listed and not 0. */
+  readonly sharedBytes?: number;
   /** Whether its bundle has the tiny decoder (absent in records written before it existed: no). */
   readonly hasTinyDecoder?: boolean;
 }
@@ -57,11 +61,22 @@ export const BUNDLE_FOLDER = 'bundle';
  * named by a hash of the manifest (the same bundle from any URL is the same model).
  */
 export class ModelStore {
-  private constructor(readonly root: FileSystemDirectoryHandle) {}
+  private constructor(
+    readonly root: FileSystemDirectoryHandle,
+    /** Components shared by models (see shared-components.ts). */
+    readonly components: FileSystemDirectoryHandle,
+  ) {}
 
   static async open(storageRoot?: FileSystemDirectoryHandle): Promise<ModelStore> {
-    const root = await (storageRoot ?? (await navigator.storage.getDirectory())).getDirectoryHandle('models', { create: true });
-    return new ModelStore(root);
+    const storage = storageRoot ?? (await navigator.storage.getDirectory());
+    return new ModelStore(await storage.getDirectoryHandle('models', { create: true }), await storage.getDirectoryHandle(COMPONENTS_FOLDER, { create: true }));
+  }
+
+  /** The shared components of every model folder, installed or not, by model id. */
+  private async allRefs(): Promise<Map<string, ComponentRefs>> {
+    const refs = new Map<string, ComponentRefs>();
+    for await (const [id, handle] of this.root.entries()) if (handle.kind === 'directory') refs.set(id, await componentRefs(handle as FileSystemDirectoryHandle));
+    return refs;
   }
 
   async list(): Promise<{ installed: InstalledModel[]; partial: PartialInstall[] }> {
@@ -79,7 +94,11 @@ export class ModelStore {
       const progress = await readJson<Partial<PartialInstall> & Omit<PartialInstall, 'work' | 'resume'>>(folder, MODEL_FILES.progress);
       if (progress?.id === id) partial.push({ work: 'download', resume: { kind: 'bundle-url', url: progress.source }, ...progress });
     }
-    return { installed: installed.sort((a, b) => a.name.localeCompare(b.name)), partial };
+    const refs = await this.allRefs();
+    const use = await componentUse(this.components, [...refs.values()]);
+    const shared = (id: string) => Object.values(refs.get(id) ?? {}).reduce((sum, key) => sum + ((use.get(key)?.users ?? 0) > 1 ? use.get(key)!.bytes : 0), 0);
+    const listed = installed.map((model) => (shared(model.id) > 0 ? { ...model, sharedBytes: shared(model.id) } : model));
+    return { installed: listed.sort((a, b) => a.name.localeCompare(b.name)), partial };
   }
 
   async installed(id: string): Promise<InstalledModel | null> {
@@ -110,8 +129,13 @@ export class ModelStore {
     return (await this.folder(id, create)).getDirectoryHandle(BUNDLE_FOLDER, { create });
   }
 
-  /** Removes a model, installed or partial, and frees its space. */
-  remove(id: string): Promise<void> {
-    return removeEntryIfPresent(this.root, id);
+  /** Removes a model, installed or partial, and the shared components no other model uses. */
+  async remove(id: string): Promise<void> {
+    const refs = await this.allRefs();
+    const mine = new Set(Object.values(refs.get(id) ?? {}));
+    refs.delete(id);
+    await removeEntryIfPresent(this.root, id);
+    for (const other of refs.values()) for (const key of Object.values(other)) mine.delete(key);
+    for (const key of mine) await removeEntryIfPresent(this.components, key);
   }
 }

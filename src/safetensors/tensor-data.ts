@@ -3,6 +3,7 @@
 // otherwise values are copied out through a DataView.
 import type { SafetensorsDtype } from './dtype.ts';
 import { float16BitsToFloat32Bits } from './float16.ts';
+import { decodeFloat8, float8E4m3Table, float8E5m2Table } from './float8.ts';
 import { SafetensorsError } from '../errors.ts';
 
 /** The fields of a tensor description that the conversions need. */
@@ -19,7 +20,7 @@ let float16Table: Uint32Array | undefined;
 
 /**
  * Tensor values as float32. F32 bytes that are aligned are viewed, not copied (the result shares
- * memory with `bytes`); F16 and BF16 convert exactly; F64 rounds to nearest float32.
+ * memory with `bytes`); F16, BF16 and the float8 formats convert exactly; F64 rounds to nearest float32.
  */
 export function toFloat32(info: TensorLayout, bytes: Uint8Array): Float32Array {
   switch (info.dtype) {
@@ -38,10 +39,14 @@ export function toFloat32(info: TensorLayout, bytes: Uint8Array): Float32Array {
       for (let i = 0; i < halves.length; i++) out[i] = (halves[i] as number) << 16;
       return new Float32Array(out.buffer);
     }
+    case 'F8_E4M3':
+      return decodeFloat8(bytes, float8E4m3Table());
+    case 'F8_E5M2':
+      return decodeFloat8(bytes, float8E5m2Table());
     case 'F64':
       return Float32Array.from(viewOrCopy(bytes, 8, Float64Array, (view, i) => view.getFloat64(i, true)));
     default:
-      throw unsupported(info, 'a floating-point tensor (F32, F16, BF16 or F64)');
+      throw unsupported(info, 'a floating-point tensor (F32, F16, BF16, F8_E4M3, F8_E5M2 or F64)');
   }
 }
 

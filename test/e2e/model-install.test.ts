@@ -69,17 +69,24 @@ async function installed(page: Page): Promise<number> {
   return page.getByTestId('installed-model').count();
 }
 
-/** SHA-256 of every bundle file of the models converted in the browser. */
+/** SHA-256 of every bundle file of the models converted in the browser, with the shared components they use. */
 async function convertedBundleHashes(page: Page): Promise<Record<string, string>> {
   return (await page.evaluate(`(async () => {
-    const models = await (await navigator.storage.getDirectory()).getDirectoryHandle('models');
+    const root = await navigator.storage.getDirectory();
+    const models = await root.getDirectoryHandle('models');
+    const components = await root.getDirectoryHandle('components');
     const out = {};
-    for await (const [id, folder] of models.entries()) {
-      if (!id.startsWith('convert-')) continue;
-      for await (const [name, handle] of (await folder.getDirectoryHandle('bundle')).entries()) {
+    const hashAll = async (folder) => {
+      for await (const [name, handle] of folder.entries()) {
         const digest = await crypto.subtle.digest('SHA-256', await (await handle.getFile()).arrayBuffer());
         out[name] = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
       }
+    };
+    for await (const [id, folder] of models.entries()) {
+      if (!id.startsWith('convert-')) continue;
+      await hashAll(await folder.getDirectoryHandle('bundle'));
+      const refs = JSON.parse(await (await (await folder.getFileHandle('components.json')).getFile()).text());
+      for (const key of Object.values(refs)) await hashAll(await (await components.getDirectoryHandle(key)).getDirectoryHandle('files'));
     }
     return out;
   })()`)) as Record<string, string>;
@@ -134,14 +141,14 @@ describe('model install from a bundle URL into OPFS', () => {
     let page = await openApp();
     await deleteInstalled(page);
     resetCounters();
-    tiny.server.corruptOnce.set('/bundle/weights-000.bin', 1_234_567);
+    tiny.server.corruptOnce.set('/bundle/vae-weights-000.bin', 1_234_567);
     await page.getByTestId('install-url').fill(tiny.url);
     await page.getByTestId('install').click();
     await page.locator('[data-testid=install-status][data-status=done]').waitFor({ timeout: 60_000 });
     expect(await installed(page)).toBe(1);
     for (const file of files) {
-      expect(tiny.server.requests.get(`/bundle/${file.path}`), file.path).toBe(file.path === 'weights-000.bin' ? 2 : 1);
-      expect(served().perFile.get(file.path), file.path).toBe(file.path === 'weights-000.bin' ? 2 * file.bytes : file.bytes);
+      expect(tiny.server.requests.get(`/bundle/${file.path}`), file.path).toBe(file.path === 'vae-weights-000.bin' ? 2 : 1);
+      expect(served().perFile.get(file.path), file.path).toBe(file.path === 'vae-weights-000.bin' ? 2 * file.bytes : file.bytes);
     }
     await page.close();
   });

@@ -16,6 +16,7 @@ import { dirBundleSink } from '../../src/node/dir-bundle-sink.ts';
 import { addTinyDecoderToDir, openTinyDecoderWeights } from '../../src/node/tiny-decoder-dir.ts';
 import { encodeSafetensors } from '../../src/safetensors/safetensors-writer.ts';
 import { memoryOpfs } from '../helpers/memory-opfs.ts';
+import { componentFiles, componentRefs } from '../../src/model/shared-components.ts';
 
 const work = await mkdtemp(join(tmpdir(), 'wan-add-tiny-'));
 afterAll(() => rm(work, { recursive: true, force: true }));
@@ -30,13 +31,17 @@ beforeAll(() => {
   taew2_2 = safetensors(48);
 }, 60_000);
 
-/** The self-test model installed in an in-memory OPFS without its tiny decoder. */
-async function installedWithout() {
-  const { root } = memoryOpfs();
-  const store = await ModelStore.open(root);
-  const model = await installFromCheckpoint({ store, url: 'local:self-test', files: await selfTestCheckpoint(), source: SOURCE, quant: FP32_CONFIG, storage: plenty });
-  return { store, model };
+/** The self-test model installed in an in-memory OPFS without its tiny decoder (`store`: beside the models already there). */
+async function installedWithout(store?: ModelStore, id?: string) {
+  const opfs = memoryOpfs();
+  const into = store ?? (await ModelStore.open(opfs.root));
+  const model = await installFromCheckpoint({ store: into, url: 'local:self-test', ...(id ? { id } : {}), files: await selfTestCheckpoint(), source: SOURCE, quant: FP32_CONFIG, storage: plenty });
+  return { store: into, model, writes: opfs.writes };
 }
+
+/** The folder of the shared tiny decoder a model uses. */
+const sharedTiny = async (store: ModelStore, id: string) => componentFiles(store.components, (await componentRefs(await store.folder(id, false))).tinyDecoder!);
+const picked = (name = 'taew2_2.safetensors') => ({ kind: 'file' as const, file: new Blob([taew2_2 as Uint8Array<ArrayBuffer>]), name });
 
 const bundleFiles = async (store: ModelStore, id: string) => {
   const names: string[] = [];
@@ -46,6 +51,25 @@ const bundleFiles = async (store: ModelStore, id: string) => {
 const manifestText = async (store: ModelStore, id: string) => (await (await (await store.folder(id, false)).getFileHandle(MODEL_FILES.manifest)).getFile()).text();
 
 describe('adding the tiny decoder to an installed model', () => {
+  test('it is shared: a second model at the same precision takes the one built for the first, and it goes with the last model using it', { timeout: 120_000 }, async () => {
+    const { store, model, writes } = await installedWithout();
+    const { model: other } = await installedWithout(store, 'other');
+    await addTinyDecoderToInstalled({ store, id: model.id, origin: picked() });
+    const key = (await componentRefs(await store.folder(model.id, false))).tinyDecoder!;
+    const before = writes.length;
+    const added = await addTinyDecoderToInstalled({ store, id: other.id, origin: picked('a copy.safetensors') });
+    expect(added.hasTinyDecoder).toBe(true);
+    expect((await componentRefs(await store.folder(other.id, false))).tinyDecoder).toBe(key);
+    expect(writes.slice(before).filter((path) => path.startsWith(`components/${key}/`))).toEqual([]);
+    const tinyBytes = JSON.parse(await manifestText(store, other.id)).files.filter((f: { path: string }) => f.path.startsWith('tiny-vae-')).reduce((s: number, f: { bytes: number }) => s + f.bytes, 0);
+    for (const listed of (await store.list()).installed) expect(listed.sharedBytes).toBeGreaterThanOrEqual(tinyBytes);
+    await store.remove(model.id);
+    expect(await componentRefs(await store.folder(other.id, false))).toHaveProperty('tinyDecoder', key);
+    await expect(sharedTiny(store, other.id)).resolves.toBeDefined();
+    await store.remove(other.id);
+    await expect(store.components.getDirectoryHandle(key)).rejects.toThrow();
+  });
+
   test('from a picked file: built in place, the same files as wan-web convert --add-to makes, and the record says so', { timeout: 120_000 }, async () => {
     const { store, model } = await installedWithout();
     expect(model.hasTinyDecoder).toBe(false);
@@ -65,9 +89,11 @@ describe('adding the tiny decoder to an installed model', () => {
     } finally {
       await opened.close();
     }
-    const tinyFiles = (await bundleFiles(store, model.id)).filter((name) => name.startsWith('tiny-vae-'));
-    expect(tinyFiles).toEqual(['tiny-vae-decoder-0.onnx', 'tiny-vae-decoder-1.onnx', 'tiny-vae-decoder-2.onnx', 'tiny-vae-weights-000.bin']);
-    const bundle = await store.bundleFolder(model.id, false);
+    expect((await bundleFiles(store, model.id)).filter((name) => name.startsWith('tiny-vae-'))).toEqual([]);
+    const bundle = await sharedTiny(store, model.id);
+    const tinyFiles: string[] = [];
+    for await (const name of bundle.keys()) tinyFiles.push(name);
+    expect(tinyFiles.sort()).toEqual(['tiny-vae-decoder-0.onnx', 'tiny-vae-decoder-1.onnx', 'tiny-vae-decoder-2.onnx', 'tiny-vae-weights-000.bin']);
     for (const name of tinyFiles) {
       const here = new Uint8Array(await (await (await bundle.getFileHandle(name)).getFile()).arrayBuffer());
       expect(Buffer.compare(here, await readFile(join(dir, name)))).toBe(0);

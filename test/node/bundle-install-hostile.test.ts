@@ -42,7 +42,7 @@ async function install(manifest: string) {
 /** The real manifest with its first file renamed (everywhere it is named) or resized. */
 function hostile(change: { path?: string; bytes?: number }): string {
   const m = JSON.parse(text) as { files: { path: string; bytes: number }[]; graphs: Record<string, { file: string; externalData: string[] }> };
-  const first = m.files.find((f) => f.path === 'weights-000.bin')!;
+  const first = m.files.find((f) => f.path === 'dit-weights-000.bin')!;
   if (change.path !== undefined) {
     for (const graph of Object.values(m.graphs)) graph.externalData = graph.externalData.map((p) => (p === first.path ? change.path! : p));
     first.path = change.path;

@@ -89,7 +89,7 @@ describe('an interrupted conversion resumes at tensor granularity', () => {
     await interrupted('resumed', 0.5);
     const staging = join(work, 'resumed.partial');
     expect((await stat(join(staging, '.conversion-journal.jsonl'))).size).toBeGreaterThan(0);
-    expect((await stat(join(staging, 'weights-000.bin'))).size).toBeGreaterThan(0);
+    expect((await stat(join(staging, 'vae-weights-000.bin'))).size).toBeGreaterThan(0);
 
     const { bytesRead } = await convert('resumed');
     console.log(`resumed at 50%: read ${bytesRead} of the ${fresh.bytesRead} source bytes a whole conversion reads (${(bytesRead / fresh.bytesRead).toFixed(3)}×)`);
@@ -109,7 +109,7 @@ describe('an interrupted conversion resumes at tensor granularity', () => {
     await interrupted('damaged', 0.6);
     const staging = join(work, 'damaged.partial');
     await appendFile(join(staging, '.conversion-journal.jsonl'), '{"t":"weight","name":"cut');
-    const weights = join(staging, 'weights-000.bin');
+    const weights = join(staging, 'vae-weights-000.bin');
     await truncate(weights, Math.floor((await stat(weights)).size / 2));
     await convert('damaged');
     expect(await fileHashes(join(work, 'damaged'))).toEqual(freshHashes);

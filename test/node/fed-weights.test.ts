@@ -167,11 +167,11 @@ describe('weights streamed into buffers of ours and fed to every run (the browse
     const damaged = join(work, 'damaged');
     await rm(damaged, { recursive: true, force: true });
     await convertTinyA(damaged);
-    await truncate(join(damaged, 'weights-000.bin'), 4096);
+    await truncate(join(damaged, 'dit-weights-000.bin'), 4096);
     const memory = hostMemory();
     const sessions = new FedWeightSessions(ort, memory);
     const bundle = await fedBundle(damaged, sessions);
-    await expect(bundle.createSession('dit')).rejects.toThrow(/weights-000\.bin ended early|weights-000\.bin ended before its weights did/);
+    await expect(bundle.createSession('dit')).rejects.toThrow(/dit-weights-000\.bin ended early|dit-weights-000\.bin ended before its weights did/);
     expect(memory.live).toBe(0);
     expect(sessions.stats()).toEqual({ bytes: 0, buffers: 0 });
   });
@@ -181,11 +181,11 @@ describe('weights streamed into buffers of ours and fed to every run (the browse
     await rm(dir, { recursive: true, force: true });
     await convertTinyA(dir);
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as BundleManifest & { files: { path: string; bytes: number }[] };
-    for (const file of manifest.files) if (file.path === 'weights-000.bin') file.bytes = 1000;
+    for (const file of manifest.files) if (file.path === 'dit-weights-000.bin') file.bytes = 1000;
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
     const memory = hostMemory();
     const bundle = await fedBundle(dir, new FedWeightSessions(ort, memory));
-    await expect(bundle.createSession('dit')).rejects.toThrow(/ends at byte \d+ of weights-000\.bin, which has 1000 bytes/);
+    await expect(bundle.createSession('dit')).rejects.toThrow(/ends at byte \d+ of dit-weights-000\.bin, which has 1000 bytes/);
     expect(memory.live).toBe(0);
   });
 });

@@ -12,7 +12,7 @@ import { resolveQuantConfig } from '../../src/bundle/quant-config.ts';
 import { inlineWeightStore } from '../../src/convert/weights/weight-store.ts';
 import { checkpointWeightSource } from '../../src/convert/weights/weight-source.ts';
 import type { WeightSource } from '../../src/convert/weights/weight-source.ts';
-import { diffusersDitName } from '../../src/convert/weights/wan-dit-original-keys.ts';
+import { ditDiffusersNameUnprefixed } from '../../src/convert/source-layout/wan-original-names.ts';
 import { openCheckpoint } from '../../src/safetensors/index.ts';
 import type { Checkpoint } from '../../src/safetensors/index.ts';
 import { ggufCheckpoint, openGguf } from '../../src/gguf/index.ts';
@@ -29,7 +29,7 @@ import { encodeGguf } from '../helpers/gguf-writer.ts';
 import { dequantizeBlockwise, quantizeBlockwise } from '../../src/convert/quant/quantize-blockwise.ts';
 import type { GgufTensorToWrite } from '../helpers/gguf-writer.ts';
 
-/** diffusers → Wan original names (the inverse of wan-dit-original-keys.ts, written out independently). */
+/** diffusers → Wan original names (the inverse of wan-original-names.ts, written out independently). */
 const TO_ORIGINAL: readonly [RegExp, string][] = [
   [/^condition_embedder\.text_embedder\.linear_([12])\./, 'text_embedding.$1.'],
   [/^condition_embedder\.time_embedder\.linear_([12])\./, 'time_embedding.$1.'],
@@ -72,7 +72,7 @@ async function writeGguf(file: string, choose: Chooser): Promise<string> {
 }
 
 async function openGgufWeights(path: string): Promise<WeightSource> {
-  return checkpointWeightSource(ggufCheckpoint(await openGguf(fileByteSource(path)), 'transformer', diffusersDitName));
+  return checkpointWeightSource(ggufCheckpoint(await openGguf(fileByteSource(path)), 'transformer', ditDiffusersNameUnprefixed));
 }
 
 /** The tiny DiT's velocity on the golden t2v case, with the graphs built from `weights` at `quant`. */

@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 
 const manifest = (): Json => JSON.parse(text) as Json;
-const WEIGHTS = 'weights-000.bin';
+const WEIGHTS = 'dit-weights-000.bin';
 
 /** The manifest with `weights-000.bin` called `name` everywhere it is named. */
 function renamed(name: unknown): Json {
@@ -110,10 +110,10 @@ describe('file sizes in a manifest', () => {
     expect(refusal(JSON.parse(text.replace(/"bytes": \d+/, '"bytes": 1e999'))).message).toMatch(/files\[0\]\.bytes/);
   });
 
-  test('files of 60 GiB each, 660 GiB in all, are more than any bundle', () => {
+  test('files of 60 GiB each, 780 GiB in all, are more than any bundle', () => {
     const m = manifest();
     for (const file of m.files as Json[]) file.bytes = 60 * 2 ** 30;
-    expect(refusal(m).message).toMatch(/lists 708669603840 bytes of files; no bundle is bigger than 274877906944 \(256 GiB\)/);
+    expect(refusal(m).message).toMatch(/lists 837518622720 bytes of files; no bundle is bigger than 274877906944 \(256 GiB\)/);
   });
 
   test('a tokenizer.json over 256 MiB (it is read whole) is refused', () => {
@@ -160,7 +160,7 @@ describe('the other fields of a manifest', () => {
     ['an embedding dtype of F64', () => edit((m) => (m.textEmbedding.dtype = 'F64')), /field "textEmbedding.dtype" is "F64"/],
     ['embedding files that leave rows out', () => edit((m) => (m.textEmbedding.rows = 400)), /field "textEmbedding.files" covers 384 of the table's 400 rows/],
     ['embedding files out of order', () => edit((m) => (m.textEmbedding.files[0].firstRow = 1)), /textEmbedding.files\[0\].firstRow" is 1; the files before it end at row 0/],
-    ['a file list with a hole (built in code, not parsed)', () => edit((m) => (m.files.length += 1)), /field "files\[11\]" must be an object, not nothing/],
+    ['a file list with a hole (built in code, not parsed)', () => edit((m) => (m.files.length += 1)), /field "files\[13\]" must be an object, not nothing/],
     ['a tokenizer that is a number', () => edit((m) => (m.tokenizer = 1)), /names the tokenizer 1/],
     ['a SHA-256 in capitals', () => edit((m) => (m.files[0].sha256 = m.files[0].sha256.toUpperCase())), /with SHA-256 "[0-9A-F]+…?", not 64 lowercase hex digits/],
   ])('%s is refused', (_, json, message) => {

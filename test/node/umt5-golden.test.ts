@@ -129,6 +129,36 @@ describe('quantized weights: activations stay float32 (T5 overflows float16)', (
   }
 });
 
+describe('the token embedding table as int8 rows (--text-embedding int8)', () => {
+  test('its error on long.output (n = 200) is below what int8 weights cost, a fraction of int4', async () => {
+    const files = new Map<string, Uint8Array>();
+    const { entry } = await writeEmbeddingTable(checkpoint, memorySink(files), { int8: true, maxFileBytes: 100 * 36 + 5, blockBytes: 7 * 32 * 4 });
+    expect(entry).toMatchObject({ dtype: 'I8', rows: 384, dim: 32 });
+    expect([...files.values()].reduce((sum, f) => sum + f.byteLength, 0)).toBe(384 * (32 + 4));
+    const int8Table: TextEmbeddings = { table: entry, readRange: async (path, offset, length) => files.get(path)!.subarray(offset, offset + length) };
+    const c = await goldenCases.read('text_encoder');
+    const n = 200;
+    const ids = (await c.int64('long.ids')).data.subarray(0, n);
+    const official = (await c.float('long.output_raw')).data.subarray(0, n * config.dModel);
+    const diff = maxAbsDiff(await encodeText(ort, session, config, int8Table, ids), official);
+    // fp32 weights; the int8 and int4 weight bounds of the test above are 0.052 and 0.85.
+    console.log(`int8 embedding table, fp32 weights: max |ours − official fp32| = ${diff.toExponential(2)}`);
+    expect(diff).toBeGreaterThan(0);
+    expect(diff).toBeLessThanOrEqual(0.052);
+
+    // With int4 weights (the default), the table's rounding adds little to what int4 costs.
+    const { session: int4 } = await buildSession(resolveQuantConfig({ weights: 'int4', activations: 'fp16', blockSize: 32 }));
+    try {
+      const [withTable, withSource] = [await encodeText(ort, int4, config, int8Table, ids), await encodeText(ort, int4, config, embeddings, ids)];
+      const [a, b] = [maxAbsDiff(withTable, official), maxAbsDiff(withSource, official)];
+      console.log(`int4 weights: max |ours − official fp32| = ${a.toExponential(2)} with the int8 table, ${b.toExponential(2)} with the source table`);
+      expect(a).toBeLessThanOrEqual(1.1 * b);
+    } finally {
+      await int4.release();
+    }
+  });
+});
+
 // onnxruntime-node's native WebGPU EP (the kernels of onnxruntime-web) through Debian chromium's
 // SwiftShader Vulkan driver. CPU fallback is disabled: session creation fails if any node lacks a WebGPU kernel.
 const swiftshaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { BundleManifest } from '../../src/bundle/manifest.ts';
 import { ModelStore } from '../../src/model/model-store.ts';
+import { componentRecord, opfsComponentShelf } from '../../src/model/shared-components.ts';
 
 /** An OPFS folder in memory, with what ModelStore and the small-file helpers use. */
 function memoryDirectory(): FileSystemDirectoryHandle {
@@ -30,6 +31,9 @@ function memoryDirectory(): FileSystemDirectoryHandle {
         },
       };
     },
+    async removeEntry(name: string) {
+      if (!folders.delete(name) && !files.delete(name)) throw notFound();
+    },
     async *entries() {
       yield* folders.entries();
     },
@@ -57,6 +61,43 @@ describe('ModelStore.recordInstalled', () => {
     expect(Number.isNaN(Date.parse(record.installedAt))).toBe(false);
     expect(await store.installed('abc')).toEqual(record);
     expect((await store.list()).installed).toEqual([record]);
+  });
+});
+
+describe('components shared by models', () => {
+  const component = { graphs: {}, files: [{ path: 'text-encoder-weights-000.bin', bytes: 700, sha256: '2'.repeat(64) }] };
+
+  async function installWith(store: ModelStore, id: string, key: string) {
+    const shelf = opfsComponentShelf(store.components, await store.folder(id, true));
+    await shelf.use('textEncoder', key);
+    if (!(await shelf.find(key))) {
+      await store.components.getDirectoryHandle(key, { create: true });
+      await shelf.record(key, component);
+    }
+    return store.recordInstalled(id, { ...manifest, files: [...manifest.files, ...component.files] }, id);
+  }
+
+  test('are counted as shared while two models use them, and removed only with the last one', async () => {
+    const store = await ModelStore.open(memoryDirectory());
+    await installWith(store, 'wan', 'te-1');
+    expect((await store.list()).installed.map((m) => [m.id, m.bytes, m.sharedBytes])).toEqual([['wan', 730, undefined]]);
+    await installWith(store, 'fastwan', 'te-1');
+    expect((await store.list()).installed.map((m) => [m.id, m.bytes, m.sharedBytes]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([['fastwan', 730, 700], ['wan', 730, 700]]);
+
+    await store.remove('wan');
+    expect(await componentRecord(store.components, 'te-1')).toEqual(component);
+    expect((await store.list()).installed.map((m) => [m.id, m.sharedBytes])).toEqual([['fastwan', undefined]]);
+    await store.remove('fastwan');
+    expect(await componentRecord(store.components, 'te-1')).toBeNull();
+  });
+
+  test('a model that uses another component keeps only its own', async () => {
+    const store = await ModelStore.open(memoryDirectory());
+    await installWith(store, 'a', 'te-1');
+    await installWith(store, 'b', 'te-2');
+    await store.remove('a');
+    expect(await componentRecord(store.components, 'te-1')).toBeNull();
+    expect(await componentRecord(store.components, 'te-2')).toEqual(component);
   });
 
   test('says whether the bundle has the tiny decoder', async () => {

@@ -7,7 +7,7 @@ import { MODEL_CATALOG } from '../../model/model-catalog.ts';
 import { useModelsStore } from '../../state/models-store.ts';
 import { useSystemStore } from '../../state/system-store.ts';
 import { CatalogInstallButton } from './CatalogInstallButton.tsx';
-import { folderFromDrop, folderFromFileList, folderFromHandle } from './picked-folder.ts';
+import { filesFromFileList, folderFromDrop, folderFromFileList, folderFromHandle } from './picked-folder.ts';
 import type { PickedFolder } from './picked-folder.ts';
 
 /** The File System Access directory picker, where the browser has one (Chromium on desktop). */
@@ -89,8 +89,8 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
         }}
       >
         <label htmlFor="install-folder">
-          Or install from a folder on this computer (pick it, or drop it here): a bundle made by wan-web convert, or a diffusers checkpoint, converted with the
-          settings above
+          Or install from a folder on this computer (pick it, or drop it here): a bundle made by wan-web convert, a diffusers checkpoint, ComfyUI's models
+          folder or Wan's original one, converted with the settings above
         </label>
         {directoryPicker ? (
           <button
@@ -117,7 +117,30 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
             if (picked) installPicked(picked);
           }}
         />
+        <PickedFilesInput disabled={disabled} onPicked={installPicked} />
       </div>
+    </>
+  );
+}
+
+/** ComfyUI's three model files picked together, converted like a folder. */
+function PickedFilesInput({ disabled, onPicked }: { disabled: boolean; onPicked: (picked: PickedFolder) => void }) {
+  return (
+    <>
+      <label htmlFor="install-files">Or pick ComfyUI's three files together (diffusion model as .safetensors or .gguf, text encoder, VAE)</label>
+      <input
+        id="install-files"
+        data-testid="install-files"
+        type="file"
+        multiple
+        accept=".safetensors,.gguf,.json"
+        disabled={disabled}
+        onChange={(event) => {
+          const picked = filesFromFileList(event.target.files);
+          event.target.value = '';
+          if (picked) onPicked(picked);
+        }}
+      />
     </>
   );
 }

@@ -63,7 +63,8 @@ export function ModelsPanel() {
       <ul className="model-list">
         {installed.map((model) => (
           <li key={model.id} data-testid="installed-model" data-model-id={model.id} data-tiny-decoder={model.hasTinyDecoder ? 'yes' : 'no'}>
-            <strong>{model.name}</strong> · {formatBytes(model.bytes)} · {describeWeights(model.precision)} weights, {model.precision.activations} activations
+            <strong>{model.name}</strong> · {formatBytes(model.bytes)}
+            {model.sharedBytes ? ` (${formatBytes(model.sharedBytes)} of it shared with other models, stored once)` : ''} · {describeWeights(model.precision)} weights, {model.precision.activations} activations
             {model.hasTinyDecoder && ' · fast decoder'}
             <PrecisionFamilies precision={model.precision} />
             <div className="actions">

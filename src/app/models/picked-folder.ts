@@ -12,6 +12,13 @@ export function folderFromFileList(list: FileList | null): PickedFolder | null {
   return { name, files: all.map((file) => ({ path: file.webkitRelativePath.split('/').slice(1).join('/'), file })) };
 }
 
+/** From files picked together (e.g. ComfyUI's three model files): each by its own name. */
+export function filesFromFileList(list: FileList | null): PickedFolder | null {
+  const all = [...(list ?? [])];
+  if (all.length === 0) return null;
+  return { name: all.map((file) => file.name).join(' + '), files: all.map((file) => ({ path: file.name, file })) };
+}
+
 /** From a directory handle (the directory picker, or a folder dropped in Chromium). */
 export async function folderFromHandle(folder: FileSystemDirectoryHandle): Promise<PickedFolder> {
   const files: { path: string; file: File }[] = [];

@@ -98,11 +98,13 @@ export class ExternalWeightStore implements WeightStore {
     return [...this.finished];
   }
 
-  /** Closes the open file without finishing it (the conversion failed; a journal keeps what is durable). */
+  /** Closes the open file without finishing it (the conversion stopped; the journal keeps every weight stored so far). */
   async abandon(): Promise<void> {
     const file = this.current;
     this.current = null;
-    await file?.close().catch(() => undefined);
+    if (!file) return;
+    await this.journal.markStopped(file, this.sourceBytesRead());
+    await file.close().catch(() => undefined);
   }
 
   private async closeCurrent(): Promise<void> {

@@ -7,6 +7,8 @@ import { MAX_WEIGHT_FILE_BYTES } from '../bundle/external-weight-store.ts';
 import { ConversionJournal } from '../bundle/conversion-journal.ts';
 import { ConversionCanceledError, ConvertError } from '../../errors.ts';
 import { EMBEDDING_TENSOR_NAMES } from '../../bundle/umt5-names.ts';
+import { embeddingRowBytes } from '../../bundle/embedding-row.ts';
+import { toFloat32 } from '../../safetensors/index.ts';
 
 export interface EmbeddingTableOptions {
   /** Largest table file; the table is split there by whole rows. Default 1.9 GB. */
@@ -22,6 +24,8 @@ export interface EmbeddingTableOptions {
   readonly journal?: ConversionJournal;
   /** The conversion's source bytes read so far, recorded with the journal's marks. */
   readonly sourceBytesRead?: () => number;
+  /** Store int8 rows with a float32 scale each (half of BF16) instead of copying the source rows. */
+  readonly int8?: boolean;
 }
 
 /** What {@link writeEmbeddingTable} wrote: the manifest entry and the files' records. */
@@ -46,19 +50,24 @@ export async function writeEmbeddingTable(
   options: EmbeddingTableOptions = {},
 ): Promise<WrittenEmbeddingTable> {
   const { info, shard } = findEmbeddingTensor(checkpoint);
-  const dtype = info.dtype;
-  if (dtype !== 'BF16' && dtype !== 'F16' && dtype !== 'F32') {
-    throw new ConvertError(`The token embedding table "${info.name}" is ${dtype}; expected BF16, F16 or F32.`, info.file, info.name);
+  const int8 = options.int8 === true;
+  const sourceDtype = info.dtype;
+  const float8 = sourceDtype === 'F8_E4M3' || sourceDtype === 'F8_E5M2';
+  if (sourceDtype !== 'BF16' && sourceDtype !== 'F16' && sourceDtype !== 'F32' && !(int8 && float8)) {
+    const advice = float8 ? ' A float8 table can be stored as int8 rows: convert with --text-embedding int8.' : '';
+    throw new ConvertError(`The token embedding table "${info.name}" is ${sourceDtype}; expected BF16, F16 or F32.${advice}`, info.file, info.name);
   }
+  const dtype = int8 ? 'I8' : (sourceDtype as 'BF16' | 'F16' | 'F32');
   if (info.shape.length !== 2) {
     throw new ConvertError(`The token embedding table "${info.name}" has shape [${info.shape.join(', ')}]; expected [vocab, d_model].`, info.file, info.name);
   }
   const [rows, dim] = info.shape as [number, number];
-  const rowBytes = info.byteLength / rows;
+  const sourceRowBytes = info.byteLength / rows;
+  const rowBytes = embeddingRowBytes(dtype, dim);
   const maxFileBytes = options.maxFileBytes ?? MAX_WEIGHT_FILE_BYTES;
   const rowsPerFile = Math.floor(maxFileBytes / rowBytes);
   if (rowsPerFile < 1) throw new RangeError(`maxFileBytes ${maxFileBytes} is smaller than one embedding row (${rowBytes} bytes).`);
-  const rowsPerBlock = Math.max(1, Math.floor((options.blockBytes ?? DEFAULT_BLOCK_BYTES) / rowBytes));
+  const rowsPerBlock = Math.max(1, Math.floor((options.blockBytes ?? DEFAULT_BLOCK_BYTES) / sourceRowBytes));
   const prefix = options.filePrefix ?? 'text-embedding';
   const journal = options.journal ?? ConversionJournal.none();
 
@@ -83,12 +92,13 @@ export async function writeEmbeddingTable(
       for (let row = firstRow + writer.bytes / rowBytes; row < firstRow + rowCount; row += rowsPerBlock) {
         if (options.signal?.aborted) throw new ConversionCanceledError();
         const count = Math.min(rowsPerBlock, firstRow + rowCount - row);
-        const bytes = await shard.source.read(info.byteOffset + row * rowBytes, count * rowBytes, options.signal);
-        await writer.write(bytes);
+        const bytes = await shard.source.read(info.byteOffset + row * sourceRowBytes, count * sourceRowBytes, options.signal);
+        await writer.write(int8 ? int8Rows(toFloat32(info, bytes), dim) : bytes);
         options.onBytes?.(bytes.byteLength);
         await journal.mark(writer, options.sourceBytesRead?.() ?? 0);
       }
     } catch (error) {
+      await journal.markStopped(writer, options.sourceBytesRead?.() ?? 0);
       await writer.close().catch(() => undefined);
       throw error;
     }
@@ -97,6 +107,22 @@ export async function writeEmbeddingTable(
     await journal.finishFile(record);
   }
   return { entry: { dtype, rows, dim, files: entries }, files: records };
+}
+
+/** Rows as int8 with a float32 scale each (symmetric: scale = max |x| / 127, round to nearest). */
+export function int8Rows(values: Float32Array, dim: number): Uint8Array {
+  const rows = values.length / dim;
+  const out = new Uint8Array(rows * (dim + 4));
+  const view = new DataView(out.buffer);
+  for (let r = 0; r < rows; r++) {
+    const at = r * (dim + 4);
+    let max = 0;
+    for (let i = 0; i < dim; i++) max = Math.max(max, Math.abs(values[r * dim + i] as number));
+    const scale = max / 127;
+    for (let i = 0; i < dim; i++) view.setInt8(at + i, scale === 0 ? 0 : Math.round((values[r * dim + i] as number) / scale));
+    view.setFloat32(at + dim, scale, true);
+  }
+  return out;
 }
 
 function findEmbeddingTensor(checkpoint: Checkpoint): { info: TensorInfo; shard: SafetensorsFile } {

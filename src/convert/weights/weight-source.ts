@@ -29,10 +29,19 @@ export interface GgmlBlocks {
 }
 
 /**
+ * The scales of a checkpoint's float8 weights, by weight name (ComfyUI's "scaled fp8": the
+ * value is the stored float8 value times the scale, one scalar per tensor or one per output row).
+ */
+export type WeightScales = ReadonlyMap<string, () => Promise<Float32Array>>;
+
+/**
  * A weight source over an opened safetensors checkpoint component, or over one safetensors
  * file given with a component name (a single-file checkpoint such as taew2_2.safetensors).
  */
-export function checkpointWeightSource(checkpoint: Pick<Checkpoint, 'component' | 'tensors' | 'readTensor'> & Partial<Pick<GgufCheckpoint, 'ggml' | 'readBlocks'>>): WeightSource {
+export function checkpointWeightSource(
+  checkpoint: Pick<Checkpoint, 'component' | 'tensors' | 'readTensor'> & Partial<Pick<GgufCheckpoint, 'ggml' | 'readBlocks'>>,
+  scales?: WeightScales,
+): WeightSource {
   const { ggml, readBlocks } = checkpoint;
   const info = (name: string) => {
     const tensor = checkpoint.tensors.get(name);
@@ -52,10 +61,27 @@ export function checkpointWeightSource(checkpoint: Pick<Checkpoint, 'component' 
     async read(name) {
       const tensor = info(name);
       const { bytes } = await checkpoint.readTensor(name);
-      return toFloat32(tensor, bytes);
+      const values = toFloat32(tensor, bytes);
+      const scale = scales?.get(name);
+      return scale ? applyScale(checkpoint.component, tensor, values, await scale()) : values;
     },
     ...(ggml && readBlocks ? { ggml: { type: (name: string) => ggml.get(name)?.type, read: (name: string) => readBlocks(name) } } : {}),
   };
+}
+
+/** Multiplies a weight by its scale: one value for the tensor, or one per output row (the first axis). */
+function applyScale(component: string, tensor: SourceTensorInfo & { readonly name: string }, values: Float32Array, scale: Float32Array): Float32Array {
+  const rows = tensor.shape[0] ?? 1;
+  if (scale.length !== 1 && scale.length !== rows) {
+    throw new ConvertError(
+      `The scale of "${tensor.name}" in ${component} has ${scale.length} values; a float8 weight of shape [${tensor.shape.join(', ')}] takes 1 or ${rows}. The file is not a scaled-fp8 checkpoint wan-web can read.`,
+      component,
+      tensor.name,
+    );
+  }
+  const rowLength = values.length / rows;
+  for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) * (scale.length === 1 ? (scale[0] as number) : (scale[Math.floor(i / rowLength)] as number));
+  return values;
 }
 
 /** Checks a tensor's shape and names it in the error. */

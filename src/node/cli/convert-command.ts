@@ -15,17 +15,25 @@ import { addTinyDecoderToDir, openTinyDecoderWeights } from '../tiny-decoder-dir
 import { TINY_DECODER_FILE_PREFIX } from '../../bundle/tiny-vae-names.ts';
 import { fileByteSource, nodeCheckpointFiles } from '../file-source.ts';
 import { ggufCheckpoint, openGguf } from '../../gguf/index.ts';
-import { diffusersDitName } from '../../convert/weights/wan-dit-original-keys.ts';
+import { ditDiffusersNameUnprefixed } from '../../convert/source-layout/wan-original-names.ts';
 import { formatBytes } from '../../format-bytes.ts';
 import { integerOption } from './cli-options.ts';
 import { ProgressBar } from './progress-bar.ts';
+import { isDiffusersFolder } from './component-files-source.ts';
+import { convertComponentFilesCommand } from './convert-component-files-command.ts';
 
-const USAGE = `wan-web convert <source> <out-dir> [options]
+const USAGE = `wan-web convert <source>... <out-dir> [options]
 wan-web convert --tiny-decoder <taew2_2.safetensors> --add-to <bundle-dir>
 
-<source> is a diffusers checkpoint of Wan2.2 TI2V-5B (transformer/, vae/, text_encoder/,
-tokenizer/): a local folder, or an http(s) base URL served with range requests (e.g.
-https://huggingface.co/Wan-AI/Wan2.2-TI2V-5B-Diffusers/resolve/<revision>).
+<source> is Wan2.2 TI2V-5B as
+  - a diffusers checkpoint (transformer/, vae/, text_encoder/, tokenizer/): a local folder, or an
+    http(s) base URL served with range requests (e.g.
+    https://huggingface.co/Wan-AI/Wan2.2-TI2V-5B-Diffusers/resolve/<revision>);
+  - ComfyUI's files: its models folder, or the three files (wan2.2_ti2v_5B_fp16.safetensors,
+    umt5_xxl_fp16.safetensors or umt5_xxl_fp8_e4m3fn_scaled.safetensors, wan2.2_vae.safetensors);
+  - Wan's original repository folder (its safetensors shards; its .pth files are never opened,
+    so add ComfyUI's VAE and text encoder files).
+Components are recognised by their tensors; which file was taken for each is printed.
 
 Options:
   --weights <preset>              linear-layer weight storage (default ${DEFAULT_WEIGHT_PRESET}; MatMulNBits block 32):
@@ -40,11 +48,17 @@ ${Object.entries(WEIGHT_PRESETS).map(([name, preset]) => `                      
   --vae-cache float|int8          VAE causal-conv caches between frames: in the activation type
                                   (default), or int8 with one scale per position (lossy, for
                                   onnxruntime-node on the CPU with little memory; not for the browser)
+  --text-embedding source|int8    the 256k-row token embedding table: copied as in the source
+                                  (default), or int8 rows with a float32 scale each (half of BF16)
   --transformer <file.gguf>       the transformer's weights from a GGUF file (ComfyUI-GGUF, Wan's key
                                   names); <source> gives the text encoder, the VAE and the configs.
                                   Q8_0 and Q4_0 blocks are stored as they are (8-/4-bit MatMulNBits);
                                   other types are dequantized and stored as --weights says
   --repo NAME --revision REV      recorded in the manifest as the source
+  --config <dir>                  for single files whose shapes match no known model: a folder with
+                                  transformer/, vae/, text_encoder/ config.json (diffusers configs)
+  --tokenizer <file>|none         tokenizer.json for single files without one (default: the pinned
+                                  official one from Wan-AI/Wan2.2-TI2V-5B-Diffusers, 16 MB)
   --tiny-decoder <file>           also build the tiny VAE decoder (faster decoding and previews, a
                                   little less detail) from taew2_2.safetensors, downloaded from
                                   https://github.com/madebyollin/taehv/tree/main/safetensors
@@ -65,15 +79,20 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       'accuracy-level': { type: 'string' },
       'vae-weights': { type: 'string' },
       'vae-cache': { type: 'string' },
+      'text-embedding': { type: 'string' },
       repo: { type: 'string' },
       revision: { type: 'string' },
+      config: { type: 'string' },
+      tokenizer: { type: 'string' },
       'tiny-decoder': { type: 'string' },
       transformer: { type: 'string' },
       'add-to': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [source, outDir] = positionals;
+  const outDir = positionals.length >= 2 ? positionals.at(-1) : undefined;
+  const sources = positionals.slice(0, -1);
+  const source = sources[0];
   const tinyDecoder = values['tiny-decoder'];
   if (values['add-to'] !== undefined && tinyDecoder !== undefined && !source) return addTinyDecoder(tinyDecoder, values['add-to']);
   if (values.help || !source || !outDir || values['add-to'] !== undefined) {
@@ -87,12 +106,16 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     ...(values['accuracy-level'] !== undefined ? { accuracyLevel: integerOption('accuracy-level', values['accuracy-level'], 0) } : {}),
     ...(values['vae-weights'] !== undefined ? { vaeWeights: values['vae-weights'] } : {}),
     ...(values['vae-cache'] !== undefined ? { vaeCache: values['vae-cache'] } : {}),
+    ...(values['text-embedding'] !== undefined ? { textEmbedding: values['text-embedding'] } : {}),
   });
   const isUrl = /^https?:\/\//.test(source);
+  if (!isUrl && (sources.length > 1 || !isDiffusersFolder(source))) {
+    return convertComponentFilesCommand(sources, outDir, { quant, values });
+  }
   const local = isUrl ? null : nodeCheckpointFiles(resolve(source));
   const files: CheckpointFiles = local ?? httpCheckpointFiles(source, { fetch: globalThis.fetch });
   const gguf = values.transformer === undefined ? null : fileByteSource(resolve(values.transformer));
-  const transformerWeights = gguf ? ggufCheckpoint(await openGguf(gguf), 'transformer', diffusersDitName) : undefined;
+  const transformerWeights = gguf ? ggufCheckpoint(await openGguf(gguf), 'transformer', ditDiffusersNameUnprefixed) : undefined;
   const tiny = tinyDecoder === undefined ? null : await openTinyDecoderWeights(resolve(tinyDecoder));
   const sink = await dirBundleSink(resolve(outDir)).catch(async (error: unknown) => {
     await tiny?.close();

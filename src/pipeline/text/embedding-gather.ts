@@ -1,5 +1,6 @@
 import type { EmbeddingTableEntry } from '../../bundle/manifest.ts';
-import { DTYPE_BYTES, toFloat32 } from '../../safetensors/index.ts';
+import { embeddingRowBytes } from '../../bundle/embedding-row.ts';
+import { toFloat32 } from '../../safetensors/index.ts';
 
 /**
  * Reads `length` bytes at `offset` of one bundle file (in the browser a `File.slice` of
@@ -13,7 +14,7 @@ export type ReadRange = (path: string, offset: number, length: number) => Promis
  * table (2.1 GB for UMT5-XXL) never enters memory.
  */
 export async function gatherEmbeddings(table: EmbeddingTableEntry, readRange: ReadRange, ids: ArrayLike<number | bigint>): Promise<Float32Array> {
-  const rowBytes = table.dim * DTYPE_BYTES[table.dtype];
+  const rowBytes = embeddingRowBytes(table.dtype, table.dim);
   const distinct = new Map<number, Promise<Float32Array>>();
   const rows: Promise<Float32Array>[] = [];
   for (let i = 0; i < ids.length; i++) {
@@ -25,6 +26,7 @@ export async function gatherEmbeddings(table: EmbeddingTableEntry, readRange: Re
         if (bytes.byteLength !== rowBytes) {
           throw new RangeError(`${path}: read ${bytes.byteLength} bytes at ${offset}, expected ${rowBytes}. The bundle file is truncated; reinstall the model.`);
         }
+        if (table.dtype === 'I8') return int8Row(bytes, table.dim);
         return toFloat32({ name: `embedding row ${id}`, dtype: table.dtype, file: path }, bytes);
       });
       distinct.set(id, row);
@@ -44,4 +46,13 @@ function locateRow(table: EmbeddingTableEntry, id: number, rowBytes: number): { 
   const file = table.files.find((f) => id >= f.firstRow && id < f.firstRow + f.rowCount);
   if (file === undefined) throw new RangeError(`No embedding file holds row ${id}; the manifest's textEmbedding.files do not cover the table.`);
   return { path: file.path, offset: (id - file.firstRow) * rowBytes };
+}
+
+/** An int8 row: `dim` int8 values, then the row's float32 scale. */
+function int8Row(bytes: Uint8Array, dim: number): Float32Array {
+  const scale = new DataView(bytes.buffer, bytes.byteOffset + dim, 4).getFloat32(0, true);
+  const values = new Int8Array(bytes.buffer, bytes.byteOffset, dim);
+  const out = new Float32Array(dim);
+  for (let i = 0; i < dim; i++) out[i] = (values[i] as number) * scale;
+  return out;
 }
