@@ -55,7 +55,7 @@ command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,driver_vers
 BUNDLE=$WORK/bundle${SMALL:+-small}
 if [ ! -f "$BUNDLE/manifest.json" ]; then
   rm -rf "$BUNDLE" "$BUNDLE.partial"
-  say "writing the random ${SMALL:+small}${SMALL:-full-size} bundle to $BUNDLE"
+  say "writing the random $( [ -n "$SMALL" ] && echo small || echo full-size ) bundle to $BUNDLE"
   "$NODE" "$RT/lib/wan-web.mjs" random-bundle "$BUNDLE" --seed 0 $SMALL
 fi
 
@@ -66,7 +66,7 @@ if [ -f "$RT/lib/bench-gpu.mjs" ]; then
 else
   # A kit built before bench/gpu.ts existed: the WebGPU EP's self-check and a timed CLI run.
   say "this kit has no bench-gpu.mjs: the WebGPU self-check and a timed generate instead"
-  "$NODE" "$RT/lib/kit-probe.mjs" --out "$TABLE"
+  "$NODE" "$RT/lib/kit-probe.mjs" --out "$TABLE" >/dev/null
   DEVICE=; "$NODE" "$RT/lib/wan-web.mjs" generate --help | grep -q -- '--device' && DEVICE="--device webgpu"
   if [ -n "$SMALL" ]; then SIZE="--size 64x64 --frames 5 --steps 2"; else SIZE="--size 832x480 --frames 5 --steps 2"; fi
   if [ -z "$DEVICE" ] && [ -z "$SMALL" ]; then say "the bundled CLI has no --device: a full-size run on the CPU EP is skipped"; else
