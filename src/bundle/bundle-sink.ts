@@ -1,3 +1,5 @@
+import type { Sha256 } from './hashing-writer.ts';
+
 /**
  * Where a bundle's files are written: a folder on disk (CLI), OPFS (browser install).
  * Implementations write into a staging area and make the bundle visible only in
@@ -15,6 +17,8 @@ export interface BundleSink {
    * interrupted conversion leaves its files and journal there, and the next one resumes.
    */
   readonly resumable?: ResumableStaging;
+  /** A faster SHA-256 than the portable one, where the platform has it (node:crypto). */
+  readonly sha256?: () => Sha256;
 }
 
 export interface FileWriter {

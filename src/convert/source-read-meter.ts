@@ -15,6 +15,7 @@ export class SourceReadMeter {
     return {
       ...source,
       read: (name) => this.meter(name, checkpoint, source.read(name)),
+      ...(source.quantized ? { quantized: { read: (name: string, ...rest: [number, number, 4 | 8, number]) => this.counted(name, checkpoint, source.quantized!.read(name, ...rest)) } } : {}),
       ...(source.ggml ? { ggml: { type: source.ggml.type, read: (name: string) => this.meter(name, checkpoint, source.ggml!.read(name)) } } : {}),
     };
   }
@@ -23,6 +24,12 @@ export class SourceReadMeter {
     if (this.signal?.aborted) throw new ConversionCanceledError();
     const value = await reading;
     this.add(checkpoint.tensors.get(name)?.byteLength ?? 0);
+    return value;
+  }
+
+  private counted<T>(name: string, checkpoint: Checkpoint, value: T): T {
+    if (this.signal?.aborted) throw new ConversionCanceledError();
+    if (value !== undefined) this.add(checkpoint.tensors.get(name)?.byteLength ?? 0);
     return value;
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -64,6 +65,7 @@ export async function dirBundleSink(outDir: string): Promise<BundleSink> {
     },
     abort: () => rm(staging, { recursive: true, force: true }),
     resumable,
+    sha256: () => createHash('sha256'),
   };
 }
 

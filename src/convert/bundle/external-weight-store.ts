@@ -74,7 +74,7 @@ export class ExternalWeightStore implements WeightStore {
     }
     if (!file) {
       const path = this.weightFile(this.finished.length);
-      file = HashingWriter.create(path, await this.sink.create(path));
+      file = HashingWriter.create(path, await this.sink.create(path), this.sink.sha256?.());
       this.current = file;
     }
     const padding = alignUp(file.bytes) - file.bytes;

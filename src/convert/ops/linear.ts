@@ -41,7 +41,7 @@ export async function linearFromValues(
         { name: `${name}.zero_points`, dtype: 'uint8', dims: [n * (bits === 4 ? Math.ceil(kBlocks / 2) : kBlocks)] },
       ],
       async () => {
-        const q = quantizeBlockwise(await readWeight(), n, k, bits, quant.blockSize);
+        const q = ctx.weights.quantized?.read(name, n, k, bits, quant.blockSize) ?? quantizeBlockwise(await readWeight(), n, k, bits, quant.blockSize);
         return [q.data, floatBytes(q.scales, floatType), q.zeroPoints];
       },
     );

@@ -46,7 +46,7 @@ const DEFAULT_BLOCK_BYTES = 64 * 1024 * 1024;
  */
 export async function writeEmbeddingTable(
   checkpoint: Checkpoint,
-  sink: Pick<BundleSink, 'create'>,
+  sink: Pick<BundleSink, 'create' | 'sha256'>,
   options: EmbeddingTableOptions = {},
 ): Promise<WrittenEmbeddingTable> {
   const { info, shard } = findEmbeddingTensor(checkpoint);
@@ -87,7 +87,7 @@ export async function writeEmbeddingTable(
       await writer.close();
       writer = null;
     }
-    writer ??= HashingWriter.create(path, await sink.create(path));
+    writer ??= HashingWriter.create(path, await sink.create(path), sink.sha256?.());
     try {
       for (let row = firstRow + writer.bytes / rowBytes; row < firstRow + rowCount; row += rowsPerBlock) {
         if (options.signal?.aborted) throw new ConversionCanceledError();

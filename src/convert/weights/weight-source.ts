@@ -2,6 +2,7 @@ import type { Checkpoint } from '../../safetensors/index.ts';
 import { toFloat32 } from '../../safetensors/index.ts';
 import { ConvertError } from '../../errors.ts';
 import type { GgmlType, GgufCheckpoint } from '../../gguf/index.ts';
+import type { QuantizedMatrix } from '../quant/quantize-blockwise.ts';
 
 /** Shape and source dtype of one checkpoint tensor. */
 export interface SourceTensorInfo {
@@ -20,6 +21,14 @@ export interface WeightSource {
   read(name: string): Promise<Float32Array>;
   /** A GGUF source's stored blocks, for the layers that take them as they are (ops/linear-ggml.ts). */
   readonly ggml?: GgmlBlocks;
+  /** Linear weights that exist only in quantized form (the random full-size bundle, src/convert/random-bundle). */
+  readonly quantized?: QuantizedWeights;
+}
+
+/** Linear weights given already in MatMulNBits layout, so that no float matrix is made and quantized. */
+export interface QuantizedWeights {
+  /** The weight `name` ([n, k]) at `bits` and `blockSize`, or undefined to read and quantize it as usual. */
+  read(name: string, n: number, k: number, bits: 4 | 8, blockSize: number): QuantizedMatrix | undefined;
 }
 
 /** The ggml blocks of a GGUF source's tensors. */
@@ -39,10 +48,10 @@ export type WeightScales = ReadonlyMap<string, () => Promise<Float32Array>>;
  * file given with a component name (a single-file checkpoint such as taew2_2.safetensors).
  */
 export function checkpointWeightSource(
-  checkpoint: Pick<Checkpoint, 'component' | 'tensors' | 'readTensor'> & Partial<Pick<GgufCheckpoint, 'ggml' | 'readBlocks'>>,
+  checkpoint: Pick<Checkpoint, 'component' | 'tensors' | 'readTensor'> & Partial<Pick<GgufCheckpoint, 'ggml' | 'readBlocks'>> & Pick<WeightSource, 'quantized'>,
   scales?: WeightScales,
 ): WeightSource {
-  const { ggml, readBlocks } = checkpoint;
+  const { ggml, readBlocks, quantized } = checkpoint;
   const info = (name: string) => {
     const tensor = checkpoint.tensors.get(name);
     if (!tensor) {
@@ -66,6 +75,7 @@ export function checkpointWeightSource(
       return scale ? applyScale(checkpoint.component, tensor, values, await scale()) : values;
     },
     ...(ggml && readBlocks ? { ggml: { type: (name: string) => ggml.get(name)?.type, read: (name: string) => readBlocks(name) } } : {}),
+    ...(quantized ? { quantized } : {}),
   };
 }
 

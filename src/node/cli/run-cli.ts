@@ -3,6 +3,7 @@ import { convertCommand } from './convert-command.ts';
 import { debugCommand } from './debug-command.ts';
 import { generateCommand } from './generate-command.ts';
 import { infoCommand } from './info-command.ts';
+import { randomBundleCommand } from './random-bundle-command.ts';
 import { verifyCommand } from './verify-command.ts';
 
 const USAGE = `wan-web: Wan2.2 TI2V-5B in the browser, and its tools.
@@ -15,6 +16,8 @@ Commands:
   wan-web generate --bundle <dir> --prompt "…" [--image in.png] [--size 1280x704] [--frames 121] [--steps 50]
                    [--guidance 5] [--shift 5] [--sampler unipc|euler|dmd] [--seed N] --out <file.mp4>
       Generate a video (MP4 through ffmpeg when present, PNG frames otherwise).
+  wan-web random-bundle <out-dir> [--seed N] [--activations fp16|fp32] [--small]
+      Write a bundle of the real shapes with seeded random weights, without a checkpoint (benchmarks).
   wan-web verify <bundle-dir>
       Check every file of a bundle against the SHA-256 in its manifest.
   wan-web debug dit|text-encoder|vae-decode|vae-encode|sample --bundle <dir> --in <in.safetensors> --out <out.safetensors>
@@ -28,6 +31,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<num
   debug: debugCommand,
   generate: generateCommand,
   info: infoCommand,
+  'random-bundle': randomBundleCommand,
   verify: verifyCommand,
 };
 
