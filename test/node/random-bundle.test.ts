@@ -29,7 +29,7 @@ describe('wan-web random-bundle (a bundle without a checkpoint)', () => {
     const [ma, mb, mc] = (await Promise.all([a, b, c].map(readManifest))) as [BundleManifest, BundleManifest, BundleManifest];
     // The manifest lists every file with its SHA-256: equal manifests are equal bytes (verify checks the files against them).
     expect(mb.files).toEqual(ma.files);
-    expect(mc.files.find((f) => f.path === 'weights-000.bin')!.sha256).not.toBe(ma.files.find((f) => f.path === 'weights-000.bin')!.sha256);
+    expect(mc.files.find((f) => f.path === 'dit-weights-000.bin')!.sha256).not.toBe(ma.files.find((f) => f.path === 'dit-weights-000.bin')!.sha256);
     expect(await runCli(['verify', a])).toBe(0);
     expect(ma.precision).toMatchObject({ weights: 'int4', activations: 'fp32' });
     expect(Object.keys(ma.graphs).sort()).toEqual(
