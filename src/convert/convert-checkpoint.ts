@@ -31,6 +31,9 @@ import { parseUmt5Config } from '../bundle/umt5-config.ts';
 import { buildUmt5Encoder } from './umt5/umt5-encoder.ts';
 import { writeEmbeddingTable } from './umt5/embedding-table.ts';
 import { buildVaeGraphs, parseVaeConfig } from './wan-vae/index.ts';
+import type { LoraFile } from './lora/lora-file.ts';
+import { loraRecord } from './lora/lora-file.ts';
+import { prepareLoraMerge } from './lora/lora-merge.ts';
 
 export interface ConvertOptions {
   readonly quant: QuantConfig;
@@ -49,6 +52,8 @@ export interface ConvertOptions {
   readonly transformerWeights?: Checkpoint;
   /** Also build the tiny decoder into the bundle (checked before anything is written). */
   readonly tinyDecoder?: TinyDecoderInput;
+  /** LoRAs merged into the transformer's weights before quantisation (recorded in the manifest). */
+  readonly loras?: readonly LoraFile[];
 }
 
 /** The opened source: one checkpoint per component, with its config. */
@@ -125,6 +130,7 @@ export async function convertSourceModel(
   try {
     const tiny = options.tinyDecoder;
     if (tiny) checkTinyDecoderFits(tiny, parseVaeConfig(source.configs.vae).zDim);
+    const loras = options.loras?.length ? await prepareLoraMerge(options.loras, checkpointWeightSource(source.transformer)) : undefined;
     const journal = await ConversionJournal.open(sink.resumable, conversionKey(source, options), options.checkpointPolicy);
     const total = totalSourceBytes(source);
     const meter = new SourceReadMeter(
@@ -140,7 +146,8 @@ export async function convertSourceModel(
     const weightStore = store;
     for (const recipe of GRAPH_RECIPES) {
       const checkpoint = source[recipe.component];
-      const weights = meter.wrap(checkpointWeightSource(checkpoint), checkpoint);
+      const read = meter.wrap(checkpointWeightSource(checkpoint), checkpoint);
+      const weights = loras && recipe.component === 'transformer' ? loras.wrap(read) : read;
       const builders = new Map<string, GraphBuilder>();
       const makeContext: MakeContext = (name) => {
         phase = name;
@@ -154,6 +161,8 @@ export async function convertSourceModel(
         graphs[graph.name] = { file, externalData: builders.get(graph.name)?.externalDataFiles() ?? [], contract: graph.contract };
       }
     }
+    // A resumed conversion does not read again the tensors it kept.
+    if (loras && !journal.resumed) loras.assertApplied();
     await store.checkpoint();
     phase = 'text embedding table';
     const embedding = await writeEmbeddingTable(source.textEncoder, sink, {
@@ -179,6 +188,7 @@ export async function convertSourceModel(
       graphs,
       textEmbedding: embedding.entry,
       tokenizer: tokenizer ? 'tokenizer.json' : null,
+      ...(loras ? { loras: loras.records } : {}),
       files: files.sort((a, b) => a.path.localeCompare(b.path)),
     };
     const manifest = tiny && tinyFiles ? withTinyDecoder(built, tinyFiles, tiny.source) : built;
@@ -206,7 +216,8 @@ function conversionKey(source: SourceModel, options: ConvertOptions): string {
   const tensors = [source.transformer, source.vae, source.textEncoder].flatMap((checkpoint) =>
     [...checkpoint.tensors.values()].map((t) => `${checkpoint.component}/${t.name}:${storedType(checkpoint, t.name) ?? t.dtype}:${t.shape.join('x')}`),
   );
-  const identity = JSON.stringify({ BUNDLE_FORMAT_VERSION, BUILDER_REVISION, quant: options.quant, configs: source.configs, tensors: tensors.sort() });
+  const loras = (options.loras ?? []).map(loraRecord);
+  const identity = JSON.stringify({ BUNDLE_FORMAT_VERSION, BUILDER_REVISION, quant: options.quant, configs: source.configs, tensors: tensors.sort(), ...(loras.length ? { loras } : {}) });
   return bytesToHex(sha256(new TextEncoder().encode(identity)));
 }
 

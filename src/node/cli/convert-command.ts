@@ -17,6 +17,7 @@ import { fileByteSource, nodeCheckpointFiles } from '../file-source.ts';
 import { ggufCheckpoint, openGguf } from '../../gguf/index.ts';
 import { diffusersDitName } from '../../convert/weights/wan-dit-original-keys.ts';
 import { formatBytes } from '../../format-bytes.ts';
+import { openLoraFile, parseLoraArgument } from '../../convert/lora/lora-file.ts';
 import { integerOption } from './cli-options.ts';
 import { ProgressBar } from './progress-bar.ts';
 
@@ -44,6 +45,12 @@ ${Object.entries(WEIGHT_PRESETS).map(([name, preset]) => `                      
                                   names); <source> gives the text encoder, the VAE and the configs.
                                   Q8_0 and Q4_0 blocks are stored as they are (8-/4-bit MatMulNBits);
                                   other types are dequantized and stored as --weights says
+  --lora <file.safetensors>[:<strength>]
+                                  merge a LoRA for the Wan2.2 TI2V-5B transformer into the weights
+                                  before quantisation (strength 1 if not given; repeat for several).
+                                  diffusers/PEFT (lora_A/lora_B) and Kohya/ComfyUI (lora_down/lora_up,
+                                  alpha, lora_unet_… or diffusion_model.… keys, .diff/.diff_b) files;
+                                  a key that maps to no transformer tensor is refused
   --repo NAME --revision REV      recorded in the manifest as the source
   --tiny-decoder <file>           also build the tiny VAE decoder (faster decoding and previews, a
                                   little less detail) from taew2_2.safetensors, downloaded from
@@ -69,6 +76,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       revision: { type: 'string' },
       'tiny-decoder': { type: 'string' },
       transformer: { type: 'string' },
+      lora: { type: 'string', multiple: true },
       'add-to': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -94,8 +102,15 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   const gguf = values.transformer === undefined ? null : fileByteSource(resolve(values.transformer));
   const transformerWeights = gguf ? ggufCheckpoint(await openGguf(gguf), 'transformer', diffusersDitName) : undefined;
   const tiny = tinyDecoder === undefined ? null : await openTinyDecoderWeights(resolve(tinyDecoder));
+  const loraArguments = (values.lora ?? []).map(parseLoraArgument);
+  const loraSources = loraArguments.map((l) => fileByteSource(resolve(l.path)));
+  const closeLoras = () => Promise.all(loraSources.map((source) => source.close()));
+  const loras = await Promise.all(loraSources.map((source, k) => openLoraFile(source, loraArguments[k]!.strength))).catch(async (error: unknown) => {
+    await Promise.all([tiny?.close(), closeLoras()]);
+    throw error;
+  });
   const sink = await dirBundleSink(resolve(outDir)).catch(async (error: unknown) => {
-    await tiny?.close();
+    await Promise.all([tiny?.close(), closeLoras()]);
     throw error;
   });
   if (await sink.resumable?.readJournal()) process.stderr.write(`Resuming the conversion staged in ${outDir}.partial\n`);
@@ -111,6 +126,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       signal: controller.signal,
       onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
       ...(transformerWeights ? { transformerWeights } : {}),
+      ...(loras.length ? { loras } : {}),
       ...(tiny ? { tinyDecoder: { weights: tiny.weights, source: { repo: tinyDecoder!, revision: 'local' } } } : {}),
     });
     const total = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
@@ -132,6 +148,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     await local?.close();
     await gguf?.close();
     await tiny?.close();
+    await closeLoras();
   }
 }
 
