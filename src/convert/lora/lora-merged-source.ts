@@ -50,20 +50,39 @@ async function applyPatch(weight: Float32Array, shape: readonly number[], patch:
 }
 
 /**
- * weight[rows × columns] += scale · up[rows × rank] · down[rank × columns], each row summed in
- * float64 (JavaScript numbers) and rounded to float32 once.
+ * weight[rows × columns] += scale · up[rows × rank] · down[rank × columns]. Each element's sum runs
+ * over the rank in float64 (JavaScript numbers), k ascending, and is rounded to float32 once. Four
+ * rows share each read of `down` (transposed so that the rank is contiguous): about twice as fast
+ * as one row at a time.
  */
 export function addLowRank(weight: Float32Array, rows: number, columns: number, up: Float32Array, down: Float32Array, rank: number, scale: number): void {
-  const row = new Float64Array(columns);
-  for (let r = 0; r < rows; r++) {
-    row.fill(0);
-    for (let k = 0; k < rank; k++) {
-      const u = up[r * rank + k]!;
-      if (u === 0) continue;
-      const offset = k * columns;
-      for (let c = 0; c < columns; c++) row[c] = row[c]! + u * down[offset + c]!;
+  const downT = new Float32Array(columns * rank);
+  for (let k = 0; k < rank; k++) for (let c = 0; c < columns; c++) downT[c * rank + k] = down[k * columns + c]!;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const [u0, u1, u2, u3] = [r * rank, (r + 1) * rank, (r + 2) * rank, (r + 3) * rank];
+    for (let c = 0; c < columns; c++) {
+      let [s0, s1, s2, s3] = [0, 0, 0, 0];
+      const d0 = c * rank;
+      for (let k = 0; k < rank; k++) {
+        const d = downT[d0 + k]!;
+        s0 += up[u0 + k]! * d;
+        s1 += up[u1 + k]! * d;
+        s2 += up[u2 + k]! * d;
+        s3 += up[u3 + k]! * d;
+      }
+      const w = r * columns + c;
+      weight[w] = weight[w]! + scale * s0;
+      weight[w + columns] = weight[w + columns]! + scale * s1;
+      weight[w + 2 * columns] = weight[w + 2 * columns]! + scale * s2;
+      weight[w + 3 * columns] = weight[w + 3 * columns]! + scale * s3;
     }
-    const offset = r * columns;
-    for (let c = 0; c < columns; c++) weight[offset + c] = weight[offset + c]! + scale * row[c]!;
+  }
+  for (; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      let sum = 0;
+      for (let k = 0; k < rank; k++) sum += up[r * rank + k]! * downT[c * rank + k]!;
+      weight[r * columns + c] = weight[r * columns + c]! + scale * sum;
+    }
   }
 }
