@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addLowRank } from '../src/convert/lora/lora-merged-source.ts';
+import { onnxLowRankProduct } from '../src/node/lora-product.ts';
 import { checkpointWeightSource } from '../src/convert/weights/weight-source.ts';
 import { encodeSafetensors, openCheckpoint } from '../src/safetensors/index.ts';
 import { nodeCheckpointFiles } from '../src/node/file-source.ts';
@@ -64,14 +65,15 @@ async function officialCheck(work: string, wanSrc: string): Promise<void> {
 }
 
 /** Merge time of one rank-r LoRA pair into each linear weight of the real DiT (30 blocks), extrapolated from one of each shape. */
-function mergeSpeed(rank: number): void {
+async function mergeSpeed(rank: number): Promise<void> {
+  const product = onnxLowRankProduct();
   const random = seededRandom(3);
   const shapes: [string, number, number, number][] = [
     ['attention 3072×3072 (×8 per block)', 3072, 3072, 8],
     ['ffn up 14336×3072', 14336, 3072, 1],
     ['ffn down 3072×14336', 3072, 14336, 1],
   ];
-  let total = 0;
+  let [total, totalOnnx] = [0, 0];
   for (const [label, rows, columns, perBlock] of shapes) {
     const weight = new Float32Array(rows * columns);
     const up = uniformArray(random, rows * rank, 0.1);
@@ -79,10 +81,15 @@ function mergeSpeed(rank: number): void {
     const start = performance.now();
     addLowRank(weight, rows, columns, up, down, rank, 0.8);
     const ms = performance.now() - start;
+    const onnxStart = performance.now();
+    const delta = await product(up, down, rows, rank, columns);
+    for (let i = 0; i < weight.length; i++) weight[i] = weight[i]! - 0.8 * delta[i]!;
+    const onnxMs = performance.now() - onnxStart;
     total += ms * perBlock * 30;
-    console.log(`merge rank ${rank} into ${label}: ${ms.toFixed(0)} ms`);
+    totalOnnx += onnxMs * perBlock * 30;
+    console.log(`merge rank ${rank} into ${label}: ${ms.toFixed(0)} ms in JavaScript, ${onnxMs.toFixed(0)} ms on onnxruntime-node (undoing it: max |w| ${Math.max(...weight.subarray(0, 4096).map(Math.abs)).toExponential(1)})`);
   }
-  console.log(`whole DiT (30 blocks, every attention and FFN weight), rank ${rank}: about ${(total / 1000).toFixed(0)} s of merging on this CPU`);
+  console.log(`whole DiT (30 blocks, every attention and FFN weight), rank ${rank}: about ${(total / 1000).toFixed(0)} s in JavaScript (browser), ${(totalOnnx / 1000).toFixed(0)} s on onnxruntime-node (CLI)`);
 }
 
 const work = await mkdtemp(join(tmpdir(), 'wan-bench-lora-'));
@@ -90,7 +97,7 @@ try {
   const wanSrc = values['wan-src'];
   if (wanSrc && existsSync(join(wanSrc, 'model.py'))) await officialCheck(work, wanSrc);
   else console.log('official check skipped: pass --wan-src <folder with Wan2.2 wan/modules/model.py and attention.py>');
-  mergeSpeed(Number(values.rank));
+  await mergeSpeed(Number(values.rank));
 } finally {
   await rm(work, { recursive: true, force: true });
 }

@@ -34,6 +34,7 @@ import { buildVaeGraphs, parseVaeConfig } from './wan-vae/index.ts';
 import type { LoraFile } from './lora/lora-file.ts';
 import { loraRecord } from './lora/lora-file.ts';
 import { prepareLoraMerge } from './lora/lora-merge.ts';
+import type { LowRankProduct } from './lora/lora-merged-source.ts';
 
 export interface ConvertOptions {
   readonly quant: QuantConfig;
@@ -54,6 +55,8 @@ export interface ConvertOptions {
   readonly tinyDecoder?: TinyDecoderInput;
   /** LoRAs merged into the transformer's weights before quantisation (recorded in the manifest). */
   readonly loras?: readonly LoraFile[];
+  /** How the LoRAs' low-rank products are computed (default: in JavaScript). */
+  readonly loraProduct?: LowRankProduct;
 }
 
 /** The opened source: one checkpoint per component, with its config. */
@@ -130,7 +133,7 @@ export async function convertSourceModel(
   try {
     const tiny = options.tinyDecoder;
     if (tiny) checkTinyDecoderFits(tiny, parseVaeConfig(source.configs.vae).zDim);
-    const loras = options.loras?.length ? await prepareLoraMerge(options.loras, checkpointWeightSource(source.transformer)) : undefined;
+    const loras = options.loras?.length ? await prepareLoraMerge(options.loras, checkpointWeightSource(source.transformer), options.loraProduct) : undefined;
     const journal = await ConversionJournal.open(sink.resumable, conversionKey(source, options), options.checkpointPolicy);
     const total = totalSourceBytes(source);
     const meter = new SourceReadMeter(

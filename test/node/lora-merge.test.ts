@@ -15,6 +15,8 @@ import { checkpointWeightSource } from '../../src/convert/weights/weight-source.
 import type { WeightSource } from '../../src/convert/weights/weight-source.ts';
 import { openLoraFile } from '../../src/convert/lora/lora-file.ts';
 import { prepareLoraMerge } from '../../src/convert/lora/lora-merge.ts';
+import type { LowRankProduct } from '../../src/convert/lora/lora-merged-source.ts';
+import { onnxLowRankProduct } from '../../src/node/lora-product.ts';
 import { ConvertError } from '../../src/errors.ts';
 import { encodeSafetensors, openCheckpoint } from '../../src/safetensors/index.ts';
 import { fileByteSource, nodeCheckpointFiles } from '../../src/node/file-source.ts';
@@ -55,21 +57,22 @@ async function referenceWeights(loras: readonly { lora: RandomLora; strength: nu
   return out;
 }
 
-async function ourMerge(files: readonly { file: string; strength: number }[]): Promise<WeightSource> {
+async function ourMerge(files: readonly { file: string; strength: number }[], product?: LowRankProduct): Promise<WeightSource> {
   const sources = files.map(({ file }) => fileByteSource(join(work, file)));
   opened.push(...sources);
   const loras = await Promise.all(files.map(({ strength }, k) => openLoraFile(sources[k]!, strength)));
-  return (await prepareLoraMerge(loras, base)).wrap(base);
+  return (await prepareLoraMerge(loras, base, product)).wrap(base);
 }
 
 describe('merging LoRAs into the tiny-a transformer', () => {
-  for (const [label, cases] of [
-    ['diffusers', [DIFFUSERS]],
-    ['kohya', [KOHYA]],
-    ['both at once', [DIFFUSERS, KOHYA]],
+  for (const [label, cases, product] of [
+    ['diffusers', [DIFFUSERS], undefined],
+    ['kohya', [KOHYA], undefined],
+    ['both at once', [DIFFUSERS, KOHYA], undefined],
+    ['both, products on onnxruntime (as the CLI)', [DIFFUSERS, KOHYA], onnxLowRankProduct()],
   ] as const) {
     test(`${label}: our merge matches a float64 reference merge`, async () => {
-      const merged = await ourMerge(cases);
+      const merged = await ourMerge(cases, product);
       const reference = await referenceWeights(cases);
       let maxError = 0;
       let maxChange = 0;

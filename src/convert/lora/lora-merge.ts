@@ -5,7 +5,7 @@ import type { LoraFile } from './lora-file.ts';
 import { loraRecord } from './lora-file.ts';
 import { planLoras } from './lora-plan.ts';
 import { loraMergedSource } from './lora-merged-source.ts';
-import type { LoraMergedSource } from './lora-merged-source.ts';
+import type { LoraMergedSource, LowRankProduct } from './lora-merged-source.ts';
 
 /** LoRAs checked against a transformer and ready to merge into its weights as a conversion reads them. */
 export interface LoraMerge {
@@ -17,13 +17,13 @@ export interface LoraMerge {
 }
 
 /** Maps every LoRA key to the transformer (refusing what does not map) before anything is written. */
-export async function prepareLoraMerge(loras: readonly LoraFile[], transformer: WeightSource): Promise<LoraMerge> {
+export async function prepareLoraMerge(loras: readonly LoraFile[], transformer: WeightSource, product?: LowRankProduct): Promise<LoraMerge> {
   const plan = await planLoras(loras, transformer);
   const wrapped: LoraMergedSource[] = [];
   return {
     records: loras.map(loraRecord),
     wrap(weights) {
-      const merged = loraMergedSource(weights, plan);
+      const merged = loraMergedSource(weights, plan, product);
       wrapped.push(merged);
       return merged;
     },

@@ -18,6 +18,7 @@ import { ggufCheckpoint, openGguf } from '../../gguf/index.ts';
 import { diffusersDitName } from '../../convert/weights/wan-dit-original-keys.ts';
 import { formatBytes } from '../../format-bytes.ts';
 import { openLoraFile, parseLoraArgument } from '../../convert/lora/lora-file.ts';
+import { onnxLowRankProduct } from '../lora-product.ts';
 import { integerOption } from './cli-options.ts';
 import { ProgressBar } from './progress-bar.ts';
 
@@ -126,7 +127,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       signal: controller.signal,
       onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
       ...(transformerWeights ? { transformerWeights } : {}),
-      ...(loras.length ? { loras } : {}),
+      ...(loras.length ? { loras, loraProduct: onnxLowRankProduct() } : {}),
       ...(tiny ? { tinyDecoder: { weights: tiny.weights, source: { repo: tinyDecoder!, revision: 'local' } } } : {}),
     });
     const total = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
