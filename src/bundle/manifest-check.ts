@@ -215,3 +215,13 @@ export function checkTinyDecoder(fail: Fail, value: unknown, graphs: Readonly<Re
     if (tensorNames(outputs).includes(VAE_IO.video) !== (k === names.length - 1)) fail(`has a tiny decoder whose last graph is not the only one returning "${VAE_IO.video}"`);
   });
 }
+
+export function checkLoras(fail: Fail, value: unknown): void {
+  if (value === undefined) return;
+  listField(fail, value, 'loras', 64).forEach((item, k) => {
+    const lora = objectField(fail, item, `loras[${k}]`);
+    textField(fail, lora.file, `loras[${k}].file`);
+    if (typeof lora.strength !== 'number' || !Number.isFinite(lora.strength)) fail(`field "loras[${k}].strength" is ${describeJson(lora.strength)}, not a number`);
+    if (typeof lora.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(lora.sha256)) fail(`field "loras[${k}].sha256" is ${describeJson(lora.sha256)}, not a SHA-256 in hex`);
+  });
+}

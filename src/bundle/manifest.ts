@@ -4,6 +4,7 @@ import {
   checkConfigs,
   checkFiles,
   checkGraphs,
+  checkLoras,
   checkPrecision,
   checkTextEmbedding,
   checkTinyDecoder,
@@ -52,6 +53,15 @@ export interface TinyDecoderEntry {
   readonly graphs: readonly string[];
 }
 
+/** A LoRA merged into the transformer by `wan-web convert --lora` or an install with LoRAs. */
+export interface LoraEntry {
+  /** The LoRA file's name. */
+  readonly file: string;
+  readonly strength: number;
+  /** SHA-256 of the whole file, lowercase hex. */
+  readonly sha256: string;
+}
+
 /** manifest.json: everything needed to load, verify and run a bundle. */
 export interface BundleManifest {
   readonly format: typeof BUNDLE_FORMAT;
@@ -81,6 +91,8 @@ export interface BundleManifest {
   readonly tokenizer: string | null;
   /** Absent when the bundle has no tiny decoder. */
   readonly tinyDecoder?: TinyDecoderEntry;
+  /** The LoRAs merged into the transformer's weights, in order (absent when none). */
+  readonly loras?: readonly LoraEntry[];
   /** Every file of the bundle except manifest.json, with its size and SHA-256. */
   readonly files: readonly FileRecord[];
 }
@@ -113,6 +125,7 @@ export function validateManifest(json: unknown): BundleManifest {
   checkTextEmbedding(fail, m.textEmbedding, files);
   checkTokenizer(fail, m.tokenizer, files);
   checkTinyDecoder(fail, m.tinyDecoder, m.graphs as Record<string, unknown>);
+  checkLoras(fail, m.loras);
   return json as BundleManifest;
 }
 

@@ -18,6 +18,8 @@ import { isQuotaError, writeJson } from '../opfs-files.ts';
 import { opfsBundleSink } from '../model/opfs-bundle-sink.ts';
 import { opfsComponentShelf } from '../model/shared-components.ts';
 import { ensureSpace, storageFull } from '../model/storage-space.ts';
+import { loraRecord } from '../convert/lora/lora-file.ts';
+import type { LoraFile } from '../convert/lora/lora-file.ts';
 import type { StorageQuota } from '../model/storage-space.ts';
 
 export interface CheckpointInstallOptions {
@@ -42,13 +44,22 @@ export interface CheckpointInstallOptions {
   readonly tinyDecoder?: TinyDecoderInput;
   /** How the files are converted; by default as a diffusers checkpoint ({@link convertCheckpoint}). */
   readonly convert?: (files: CheckpointFiles, sink: BundleSink, options: ConvertOptions) => Promise<BundleManifest>;
+  /** LoRAs merged into the transformer; they are part of the model's id. */
+  readonly loras?: readonly LoraFile[];
 }
 
 const KEPT = 'the conversion so far is kept.';
 
+/** A merged model's name says which LoRAs it carries: `Wan2.2 TI2V-5B + style (0.8)`. */
+function withLoraNames(name: string, loras: readonly LoraFile[] = []): string {
+  return [name, ...loras.map((l) => `${l.name.replace(/\.safetensors$/i, '')} (${l.strength})`)].join(' + ');
+}
+
 /** The folder name of a conversion: the same checkpoint at the same precision is the same install, so it resumes. */
-export function conversionId(url: string, source: ModelSource, quant: QuantConfig): string {
-  return `convert-${bytesToHex(sha256(new TextEncoder().encode(JSON.stringify({ url, source, quant })))).slice(0, 16)}`;
+export function conversionId(url: string, source: ModelSource, quant: QuantConfig, loras: readonly LoraFile[] = []): string {
+  const merged = loras.map(loraRecord);
+  const identity = JSON.stringify({ url, source, quant, ...(merged.length ? { loras: merged } : {}) });
+  return `convert-${bytesToHex(sha256(new TextEncoder().encode(identity))).slice(0, 16)}`;
 }
 
 /**
@@ -60,10 +71,11 @@ export function conversionId(url: string, source: ModelSource, quant: QuantConfi
  */
 export async function installFromCheckpoint(options: CheckpointInstallOptions): Promise<InstalledModel> {
   const { store, quant, signal } = options;
-  const id = options.id ?? conversionId(options.url, options.source, quant);
+  const id = options.id ?? conversionId(options.url, options.source, quant, options.loras);
   const already = await store.installed(id);
   if (already) return already;
-  const name = options.name ?? options.source.repo;
+  const baseName = options.name ?? options.source.repo;
+  const name = withLoraNames(baseName, options.loras);
   const folder = await store.folder(id, true);
   const bundle = await store.bundleFolder(id, true);
   const fetchFn = options.fetch ?? fetch.bind(globalThis);
@@ -78,8 +90,10 @@ export async function installFromCheckpoint(options: CheckpointInstallOptions): 
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.checkpointPolicy ? { checkpointPolicy: options.checkpointPolicy } : {}),
       ...(options.tinyDecoder ? { tinyDecoder: options.tinyDecoder } : {}),
+      ...(options.loras?.length ? { loras: options.loras } : {}),
       beforeWriting: async (bytesToWrite) => {
-        const resume = options.resume ?? { kind: 'checkpoint-url', url: options.url, source: options.source, quant, name };
+        const loras = options.loras?.length ? { loras: options.loras.map(loraRecord) } : {};
+        const resume = options.resume ?? { kind: 'checkpoint-url', url: options.url, source: options.source, quant, name: baseName, ...loras };
         await ensureSpace(options.storage ?? (navigator.storage as StorageQuota), bytesToWrite, `Converting ${name}`, KEPT);
         const partial: PartialInstall = { id, name, source: options.url, bytes: bytesToWrite, verifiedPaths: [], work: 'conversion', resume };
         await writeJson(folder, MODEL_FILES.progress, partial);

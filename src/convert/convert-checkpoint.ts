@@ -25,6 +25,12 @@ import { COMPONENT_ORDER, convertComponent } from './convert-component.ts';
 import type { ComponentName } from './convert-component.ts';
 import { componentKey } from './component-key.ts';
 import { SourceReadMeter, checkpointBytes } from './source-read-meter.ts';
+import type { LoraFile } from './lora/lora-file.ts';
+import { loraRecord } from './lora/lora-file.ts';
+import { checkpointWeightSource } from './weights/weight-source.ts';
+import type { WeightSource } from './weights/weight-source.ts';
+import { prepareLoraMerge } from './lora/lora-merge.ts';
+import type { LowRankProduct } from './lora/lora-merged-source.ts';
 
 export interface ConvertOptions {
   readonly quant: QuantConfig;
@@ -45,6 +51,10 @@ export interface ConvertOptions {
   readonly tinyDecoder?: TinyDecoderInput;
   /** Keep the text encoder and the VAE once for every model that uses them (the browser's OPFS); without it the bundle holds everything. */
   readonly shelf?: ComponentShelf;
+  /** LoRAs merged into the transformer's weights before quantisation (recorded in the manifest). */
+  readonly loras?: readonly LoraFile[];
+  /** How the LoRAs' low-rank products are computed (default: in JavaScript). */
+  readonly loraProduct?: LowRankProduct;
 }
 
 /** The opened source: one checkpoint per component, with its config. */
@@ -99,6 +109,7 @@ export async function convertSourceModel(
   try {
     const tiny = options.tinyDecoder;
     if (tiny) checkTinyDecoderFits(tiny, parseVaeConfig(source.configs.vae).zDim);
+    const loras = options.loras?.length ? await prepareLoraMerge(options.loras, checkpointWeightSource(source.transformer), options.loraProduct) : undefined;
     const journal = await ConversionJournal.open(sink.resumable, conversionKey(source, options), options.checkpointPolicy);
     const plans = await planComponents(source, options, tokenizer, journal.continues);
     const toConvert = plans.filter((plan) => !plan.reused);
@@ -119,6 +130,7 @@ export async function convertSourceModel(
       meter,
       quant: options.quant,
       setPhase: (name: string) => void (phase = name),
+      ...(loras ? { wrapWeights: (kind: ComponentName, weights: WeightSource) => (kind === 'transformer' ? loras.wrap(weights) : weights) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const parts: ConvertedComponent[] = [];
@@ -138,6 +150,8 @@ export async function convertSourceModel(
         parts.push(await convertShared(plan.kind, plan.key, options.shelf, convert, options));
       }
     }
+    // A resumed conversion does not read again the tensors it kept.
+    if (loras && !journal.resumed) loras.assertApplied();
     if (tiny) phase = 'tiny decoder';
     const tinyFiles = tiny ? await writeTinyDecoder(sink, tiny.weights, options.quant, tiny.config) : undefined;
     const text = parts.find((part) => part.textEmbedding)!;
@@ -152,6 +166,7 @@ export async function convertSourceModel(
       graphs: Object.assign({}, ...parts.map((part) => part.graphs)) as Record<string, GraphEntry>,
       textEmbedding: text.textEmbedding!,
       tokenizer: text.tokenizer ?? null,
+      ...(loras ? { loras: loras.records } : {}),
       files: parts.flatMap((part) => part.files).sort((a, b) => a.path.localeCompare(b.path)),
     };
     const manifest = tiny && tinyFiles ? withTinyDecoder(built, tinyFiles, tiny.source) : built;
@@ -232,7 +247,8 @@ function conversionKey(source: SourceModel, options: ConvertOptions): string {
   const tensors = [source.transformer, source.vae, source.textEncoder].flatMap((checkpoint) =>
     [...checkpoint.tensors.values()].map((t) => `${checkpoint.component}/${t.name}:${storedType(checkpoint, t.name) ?? t.dtype}:${t.shape.join('x')}`),
   );
-  const identity = JSON.stringify({ BUNDLE_FORMAT_VERSION, BUILDER_REVISION, quant: options.quant, configs: source.configs, tensors: tensors.sort() });
+  const loras = (options.loras ?? []).map(loraRecord);
+  const identity = JSON.stringify({ BUNDLE_FORMAT_VERSION, BUILDER_REVISION, quant: options.quant, configs: source.configs, tensors: tensors.sort(), ...(loras.length ? { loras } : {}) });
   return bytesToHex(sha256(new TextEncoder().encode(identity)));
 }
 

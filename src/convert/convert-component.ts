@@ -8,6 +8,7 @@ import type { FileRecord } from '../bundle/hashing-writer.ts';
 import type { ConvertedComponent } from '../bundle/component-shelf.ts';
 import type { AbortSignalLike } from '../safetensors/index.ts';
 import { checkpointWeightSource } from './weights/weight-source.ts';
+import type { WeightSource } from './weights/weight-source.ts';
 import { ExternalWeightStore } from './bundle/external-weight-store.ts';
 import { writeBundleFile } from './bundle/write-bundle-file.ts';
 import type { ConversionJournal } from './bundle/conversion-journal.ts';
@@ -57,6 +58,8 @@ export interface ComponentTarget {
   readonly meter: SourceReadMeter;
   readonly quant: QuantConfig;
   readonly setPhase: (phase: string) => void;
+  /** Changes what a component's graphs read, e.g. LoRAs merged into the transformer's weights. */
+  readonly wrapWeights?: (kind: ComponentName, weights: WeightSource) => WeightSource;
   readonly signal?: AbortSignalLike;
 }
 
@@ -70,7 +73,8 @@ export async function convertComponent(kind: ComponentName, source: SourceModel,
   const store = await ExternalWeightStore.open(sink, { journal, sourceBytesRead: () => meter.read, filePrefix: recipe.weightFilePrefix });
   try {
     const checkpoint = source[kind];
-    const weights = meter.wrap(checkpointWeightSource(checkpoint, source.weightScales?.[kind]), checkpoint);
+    const read = meter.wrap(checkpointWeightSource(checkpoint, source.weightScales?.[kind]), checkpoint);
+    const weights = target.wrapWeights ? target.wrapWeights(kind, read) : read;
     const builders = new Map<string, GraphBuilder>();
     const make: MakeContext = (name) => {
       target.setPhase(name);

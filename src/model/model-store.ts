@@ -1,4 +1,4 @@
-import type { BundleManifest } from '../bundle/manifest.ts';
+import type { BundleManifest, LoraEntry } from '../bundle/manifest.ts';
 import type { ModelSource } from '../bundle/model-source.ts';
 import type { QuantConfig } from '../bundle/quant-config.ts';
 import { readJson, removeEntryIfPresent, writeJson } from '../opfs-files.ts';
@@ -22,7 +22,8 @@ export interface InstalledModel {
 /** How an unfinished install is taken up again. */
 export type ResumeRequest =
   | { readonly kind: 'bundle-url'; readonly url: string }
-  | { readonly kind: 'checkpoint-url'; readonly url: string; readonly source: ModelSource; readonly quant: QuantConfig; readonly name: string }
+  /** With `loras`, the same LoRA files must be picked again (the page cannot keep them). */
+  | { readonly kind: 'checkpoint-url'; readonly url: string; readonly source: ModelSource; readonly quant: QuantConfig; readonly name: string; readonly loras?: readonly LoraEntry[] }
   /** Files the user picked: the same folder must be picked again. */
   | { readonly kind: 'local-folder'; readonly folderName: string }
   | { readonly kind: 'self-test' };

@@ -99,6 +99,15 @@ export interface CheckpointInstallRequest {
   readonly source: ModelSourceRef;
   readonly quant: QuantConfig;
   readonly name?: string;
+  /** LoRAs to merge into the transformer while converting (the model gets an id of its own). */
+  readonly loras?: readonly LoraRequest[];
+}
+
+/** A LoRA file picked on this computer, merged into the transformer's weights at the given strength. */
+export interface LoraRequest {
+  readonly file: Blob;
+  readonly fileName: string;
+  readonly strength: number;
 }
 
 /** Adds the tiny decoder to an installed model: from its pinned upstream file, or from a picked file. */
@@ -115,6 +124,8 @@ export interface FolderInstallRequest {
   readonly entries: readonly { readonly path: string; readonly file: Blob }[];
   /** The precision a checkpoint is converted to (a bundle is copied as it is). */
   readonly quant: QuantConfig;
+  /** LoRAs to merge into a checkpoint's transformer (refused for a finished bundle). */
+  readonly loras?: readonly LoraRequest[];
 }
 
 /** Everything the page can ask of the model worker; all model work happens there. */

@@ -12,6 +12,7 @@ import { pinnedRevision } from '../model/hugging-face-revision.ts';
 import { useSettingsStore } from './settings-store.ts';
 import { proxy, wanWorker } from './worker-client.ts';
 import { userMessage } from '../user-message.ts';
+import type { LoraRequest } from '../runtime/model-host-api.ts';
 
 export type InstallStatus = 'running' | 'paused' | 'failed' | 'done';
 
@@ -28,6 +29,8 @@ export interface CheckpointInstall {
   readonly source: { readonly repo: string; readonly revision: string };
   readonly quant: QuantConfig;
   readonly name: string;
+  /** LoRA files merged into the transformer while converting. */
+  readonly loras?: readonly LoraRequest[];
 }
 
 /** Turns a conversion's source-bytes progress into the bar's view, with a rate measured here. */
@@ -60,14 +63,14 @@ interface ModelsState {
   installFromUrl(url: string): Promise<void>;
   installFromCheckpoint(checkpoint: CheckpointInstall): Promise<void>;
   /** An official model: its revision pinned to a commit, then converted. */
-  installCatalogModel(model: CatalogModel, quant: QuantConfig): Promise<void>;
+  installCatalogModel(model: CatalogModel, quant: QuantConfig, loras?: readonly LoraRequest[]): Promise<void>;
   installSelfTest(): Promise<void>;
   /** Adds the tiny decoder to an installed model: downloaded from its upstream, or from a picked file. */
   addTinyDecoder(model: InstalledModel, file?: File): Promise<void>;
   /** Takes up an unfinished install from the list (a picked folder must be picked again instead). */
   resume(partial: PartialInstall): Promise<void>;
   /** A bundle or a diffusers checkpoint from a folder on this computer (files by path inside it). */
-  installFromFolder(folderName: string, files: readonly { path: string; file: Blob }[], quant: QuantConfig): Promise<void>;
+  installFromFolder(folderName: string, files: readonly { path: string; file: Blob }[], quant: QuantConfig, loras?: readonly LoraRequest[]): Promise<void>;
   pause(): void;
   remove(id: string): Promise<void>;
 }
@@ -129,19 +132,19 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
       await runInstall(checkpoint.url, (onView) => convertCheckpoint(checkpoint, onView));
     },
 
-    async installCatalogModel(model, quant) {
+    async installCatalogModel(model, quant, loras) {
       await runInstall(huggingFaceResolveUrl(model.repo, model.revision), async (onView) => {
         const revision = await pinnedRevision(model.repo, model.revision);
         const url = huggingFaceResolveUrl(model.repo, revision);
-        return convertCheckpoint({ url, source: { repo: model.repo, revision }, quant, name: model.name }, onView);
+        return convertCheckpoint({ url, source: { repo: model.repo, revision }, quant, name: model.name, ...(loras?.length ? { loras } : {}) }, onView);
       });
     },
 
-    async installFromFolder(folderName, files, quant) {
+    async installFromFolder(folderName, files, quant, loras) {
       const view = conversionView(folderName);
       await runInstall(`folder ${folderName}`, (onView) =>
         wanWorker().installFromFolder(
-          { folderName, entries: files, quant },
+          { folderName, entries: files, quant, ...(loras?.length ? { loras } : {}) },
           proxy((p: InstallProgress | ConvertProgress) => onView('filesVerified' in p ? downloadView(p) : view(p))),
         ),
       );
@@ -158,7 +161,8 @@ export const useModelsStore = create<ModelsState>()((set, get) => {
     async resume(partial) {
       const request = partial.resume;
       if (request.kind === 'bundle-url') await get().installFromUrl(request.url);
-      else if (request.kind === 'checkpoint-url') await get().installFromCheckpoint(request);
+      // One with LoRAs is continued by installing it again with the same files (the panel says so).
+      else if (request.kind === 'checkpoint-url' && !request.loras?.length) await get().installFromCheckpoint({ ...request, loras: [] });
       else if (request.kind === 'self-test') await get().installSelfTest();
     },
 

@@ -1,12 +1,26 @@
 import { useId, useRef } from 'react';
 import type { QuantConfig } from '../../bundle/quant-config.ts';
 import type { CatalogModel } from '../../model/model-catalog.ts';
+import type { LoraRequest } from '../../runtime/model-host-api.ts';
 import { useModelsStore } from '../../state/models-store.ts';
 import { InstallCostList } from './InstallCostList.tsx';
 import './CatalogInstallButton.css';
 
 /** Installs an official model after the user confirmed what it reads, stores and needs (a native modal dialog). */
-export function CatalogInstallButton({ model, quant, disabled, label }: { model: CatalogModel; quant: QuantConfig; disabled: boolean; label?: string }) {
+export function CatalogInstallButton({
+  model,
+  quant,
+  loras,
+  disabled,
+  label,
+}: {
+  model: CatalogModel;
+  quant: QuantConfig;
+  /** LoRAs to merge while converting (see LoraPicker). */
+  loras?: readonly LoraRequest[];
+  disabled: boolean;
+  label?: string;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   const installCatalogModel = useModelsStore((state) => state.installCatalogModel);
   const headingId = useId();
@@ -32,7 +46,7 @@ export function CatalogInstallButton({ model, quant, disabled, label }: { model:
         data-testid="confirm-install"
         aria-labelledby={headingId}
         aria-describedby={costId}
-        onClose={(event) => event.currentTarget.returnValue === 'install' && void installCatalogModel(model, quant)}
+        onClose={(event) => event.currentTarget.returnValue === 'install' && void installCatalogModel(model, quant, loras)}
       >
         <form method="dialog">
           <h2 id={headingId}>Install {model.name}?</h2>

@@ -9,6 +9,8 @@ import { useSystemStore } from '../../state/system-store.ts';
 import { CatalogInstallButton } from './CatalogInstallButton.tsx';
 import { filesFromFileList, folderFromDrop, folderFromFileList, folderFromHandle } from './picked-folder.ts';
 import type { PickedFolder } from './picked-folder.ts';
+import { LoraPicker } from './LoraPicker.tsx';
+import type { LoraRequest } from '../../runtime/model-host-api.ts';
 
 /** The File System Access directory picker, where the browser has one (Chromium on desktop). */
 const directoryPicker = (globalThis as { showDirectoryPicker?: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker?.bind(globalThis);
@@ -39,8 +41,9 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
   const [weights, setWeights] = useState<WeightPreset>(DEFAULT_WEIGHT_PRESET);
   const [activations, setActivations] = useState<ActivationType>(f16 ? 'fp16' : 'fp32');
   const [url, setUrl] = useState('');
+  const [loras, setLoras] = useState<LoraRequest[]>([]);
   const quant = () => resolveQuantConfig({ weights, activations });
-  const installPicked = (picked: PickedFolder) => void installFromFolder(picked.name, picked.files, quant());
+  const installPicked = (picked: PickedFolder) => void installFromFolder(picked.name, picked.files, quant(), loras);
   return (
     <>
       <h3>Self-test model</h3>
@@ -53,13 +56,14 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
       </button>
       <h3>Official models</h3>
       <p className="hint">Converted in this browser from the official weights, read with range requests and never stored whole.</p>
+      <LoraPicker loras={loras} onChange={setLoras} disabled={disabled} />
       <ul className="model-list">
         {MODEL_CATALOG.map((model) => (
           <li key={model.key} data-testid="catalog-model">
             <strong>{model.name}</strong> · {model.repo}@{/^[0-9a-f]{40}$/.test(model.revision) ? model.revision.slice(0, 7) : model.revision} · reads about {model.sourceGb} GB,
             stores about {model.installedGb} GB
             <p className="hint">{model.description}</p>
-            <CatalogInstallButton model={model} quant={quant()} disabled={disabled} />
+            <CatalogInstallButton model={model} quant={quant()} loras={loras} disabled={disabled} />
           </li>
         ))}
       </ul>
@@ -67,7 +71,7 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
         onSubmit={(event) => {
           event.preventDefault();
           const root = url.trim().replace(/\/+$/, '');
-          if (root) void installFromCheckpoint({ url: root, source: { repo: root, revision: 'url' }, quant: quant(), name: root.split('/').slice(-3).join('/') });
+          if (root) void installFromCheckpoint({ url: root, source: { repo: root, revision: 'url' }, quant: quant(), name: root.split('/').slice(-3).join('/'), loras });
         }}
       >
         <label htmlFor="convert-url">Or convert a diffusers checkpoint from a URL</label>

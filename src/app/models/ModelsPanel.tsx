@@ -92,13 +92,7 @@ export function ModelsPanel() {
               <li key={model.id} data-testid="partial-model" data-model-id={model.id}>
                 <strong>{model.name}</strong> · {partialDetail(model)}
                 <div className="actions">
-                  {model.resume.kind === 'local-folder' ? (
-                    <span className="hint">Choose the folder “{model.resume.folderName}” again above to continue.</span>
-                  ) : (
-                    <button type="button" data-testid="partial-resume" disabled={running} onClick={() => void resume(model)}>
-                      Resume
-                    </button>
-                  )}
+                  <ResumeAction model={model} disabled={running} onResume={() => void resume(model)} />
                   <button type="button" data-testid="partial-delete" disabled={running} onClick={() => void remove(model.id)}>
                     Delete
                   </button>
@@ -109,6 +103,20 @@ export function ModelsPanel() {
         </>
       )}
     </section>
+  );
+}
+
+/** How an unfinished install is taken up: a button, or what to pick again when the page cannot keep the files. */
+function ResumeAction({ model, disabled, onResume }: { model: PartialInstall; disabled: boolean; onResume: () => void }) {
+  const { resume } = model;
+  if (resume.kind === 'local-folder') return <span className="hint">Choose the folder “{resume.folderName}” again above to continue.</span>;
+  if (resume.kind === 'checkpoint-url' && resume.loras?.length) {
+    return <span className="hint">Install it again above with the same LoRAs ({resume.loras.map((l) => `${l.file} at ${l.strength}`).join(', ')}) to continue.</span>;
+  }
+  return (
+    <button type="button" data-testid="partial-resume" disabled={disabled} onClick={onResume}>
+      Resume
+    </button>
   );
 }
 

@@ -17,6 +17,8 @@ import { fileByteSource, nodeCheckpointFiles } from '../file-source.ts';
 import { ggufCheckpoint, openGguf } from '../../gguf/index.ts';
 import { ditDiffusersNameUnprefixed } from '../../convert/source-layout/wan-original-names.ts';
 import { formatBytes } from '../../format-bytes.ts';
+import { openLoraFile, parseLoraArgument } from '../../convert/lora/lora-file.ts';
+import { onnxLowRankProduct } from '../lora-product.ts';
 import { integerOption } from './cli-options.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { isDiffusersFolder } from './component-files-source.ts';
@@ -54,6 +56,12 @@ ${Object.entries(WEIGHT_PRESETS).map(([name, preset]) => `                      
                                   names); <source> gives the text encoder, the VAE and the configs.
                                   Q8_0 and Q4_0 blocks are stored as they are (8-/4-bit MatMulNBits);
                                   other types are dequantized and stored as --weights says
+  --lora <file.safetensors>[:<strength>]
+                                  merge a LoRA for the Wan2.2 TI2V-5B transformer into the weights
+                                  before quantisation (strength 1 if not given; repeat for several).
+                                  diffusers/PEFT (lora_A/lora_B) and Kohya/ComfyUI (lora_down/lora_up,
+                                  alpha, lora_unet_… or diffusion_model.… keys, .diff/.diff_b) files;
+                                  a key that maps to no transformer tensor is refused
   --repo NAME --revision REV      recorded in the manifest as the source
   --config <dir>                  for single files whose shapes match no known model: a folder with
                                   transformer/, vae/, text_encoder/ config.json (diffusers configs)
@@ -86,6 +94,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       tokenizer: { type: 'string' },
       'tiny-decoder': { type: 'string' },
       transformer: { type: 'string' },
+      lora: { type: 'string', multiple: true },
       'add-to': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -117,8 +126,15 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   const gguf = values.transformer === undefined ? null : fileByteSource(resolve(values.transformer));
   const transformerWeights = gguf ? ggufCheckpoint(await openGguf(gguf), 'transformer', ditDiffusersNameUnprefixed) : undefined;
   const tiny = tinyDecoder === undefined ? null : await openTinyDecoderWeights(resolve(tinyDecoder));
+  const loraArguments = (values.lora ?? []).map(parseLoraArgument);
+  const loraSources = loraArguments.map((l) => fileByteSource(resolve(l.path)));
+  const closeLoras = () => Promise.all(loraSources.map((source) => source.close()));
+  const loras = await Promise.all(loraSources.map((source, k) => openLoraFile(source, loraArguments[k]!.strength))).catch(async (error: unknown) => {
+    await Promise.all([tiny?.close(), closeLoras()]);
+    throw error;
+  });
   const sink = await dirBundleSink(resolve(outDir)).catch(async (error: unknown) => {
-    await tiny?.close();
+    await Promise.all([tiny?.close(), closeLoras()]);
     throw error;
   });
   if (await sink.resumable?.readJournal()) process.stderr.write(`Resuming the conversion staged in ${outDir}.partial\n`);
@@ -134,6 +150,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       signal: controller.signal,
       onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
       ...(transformerWeights ? { transformerWeights } : {}),
+      ...(loras.length ? { loras, loraProduct: onnxLowRankProduct() } : {}),
       ...(tiny ? { tinyDecoder: { weights: tiny.weights, source: { repo: tinyDecoder!, revision: 'local' } } } : {}),
     });
     const total = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
@@ -155,6 +172,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     await local?.close();
     await gguf?.close();
     await tiny?.close();
+    await closeLoras();
   }
 }
 

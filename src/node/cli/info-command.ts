@@ -8,8 +8,8 @@ import { readManifest } from '../dir-bundle.ts';
 
 const USAGE = `wan-web info <bundle-dir>
 
-Prints what a bundle is: its source, its precision (the weight format of every tensor family)
-and its files.`;
+Prints what a bundle is: its source, its precision (the weight format of every tensor family),
+the LoRAs merged into it and its files.`;
 
 /** `wan-web info`: a bundle's manifest in words. */
 export async function infoCommand(args: readonly string[]): Promise<number> {
@@ -30,6 +30,7 @@ export async function infoCommand(args: readonly string[]): Promise<number> {
     `VAE:          ${p.vaeWeights ?? 'float'} convolution weights, ${p.vaeCache ?? 'float'} caches`,
     p.families === undefined ? `tensor families (not recorded in this older bundle: all ${p.weights}):` : 'tensor families:',
     ...familyFormats(p).map(({ family, format }) => `  ${family.padEnd(16)} ${format.padEnd(5)} ${TENSOR_FAMILY_LABELS[family]}`),
+    ...(manifest.loras ?? []).map((l, k) => `${k === 0 ? 'LoRAs:       ' : '             '} ${l.file} at strength ${l.strength} (sha256 ${l.sha256})`),
     `graphs:       ${Object.keys(manifest.graphs).join(', ')}`,
     `files:        ${manifest.files.length}, ${formatBytes(total)}`,
   ];
