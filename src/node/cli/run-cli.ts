@@ -1,4 +1,5 @@
 import { WanError } from '../../errors.ts';
+import { batchCommand } from './batch-command.ts';
 import { convertCommand } from './convert-command.ts';
 import { debugCommand } from './debug-command.ts';
 import { generateCommand } from './generate-command.ts';
@@ -15,6 +16,8 @@ Commands:
   wan-web generate --bundle <dir> --prompt "…" [--image in.png] [--size 1280x704] [--frames 121] [--steps 50]
                    [--guidance 5] [--shift 5] [--sampler unipc|euler|dmd] [--seed N] --out <file.mp4>
       Generate a video (MP4 through ffmpeg when present, PNG frames otherwise).
+  wan-web batch <jobs.jsonl> --bundle <dir> --out <dir> [--shard i/n]
+      One video per line of settings, the model loaded once; resumable, split over machines by --shard.
   wan-web verify <bundle-dir>
       Check every file of a bundle against the SHA-256 in its manifest.
   wan-web debug dit|text-encoder|vae-decode|vae-encode|sample --bundle <dir> --in <in.safetensors> --out <out.safetensors>
@@ -24,6 +27,7 @@ Commands:
 Run a command with --help for its options. Add --verbose to any command to see the stack of an error.`;
 
 const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
+  batch: (args) => batchCommand(args),
   convert: convertCommand,
   debug: debugCommand,
   generate: generateCommand,
