@@ -42,12 +42,13 @@ Resumable: a video whose name is in --out (the hash covers the model, the settin
 the decoder and the start image) is skipped, so the same command continues an interrupted
 batch. Frames are written under a .partial name and renamed when complete: a half-written
 video never counts. A bad line is named with its number and the others go on; the exit code
-is 1 when any line failed, 130 when interrupted (Ctrl+C), 0 otherwise.`;
+is 1 when any line failed, 130 when interrupted (Ctrl+C, SIGTERM), 0 otherwise.`;
 
-/** Ways in for tests and embedding: stop the batch, or see each video start. */
+/** Ways in for tests and embedding: stop the batch, see each video start and the pipeline's events. */
 export interface BatchHooks {
   readonly signal?: AbortSignal;
   readonly onJobStart?: (line: number, output: BatchOutput) => void;
+  readonly onEvent?: (line: number, event: PipelineEvent) => void;
 }
 
 interface BatchRun {
@@ -77,7 +78,7 @@ export function parseBatchArgs(args: readonly string[]): BatchArgs {
   });
   const [jobsFile] = positionals;
   if (values.help || !jobsFile || !values.bundle || !values.out || positionals.length > 1) return { usage: true, help: values.help ?? false };
-  return { usage: false, jobsFile, bundle: values.bundle, out: values.out, shard: shardOption(values.shard), pipeline: parsePipelineOptions(values) };
+  return { usage: false, jobsFile, bundle: values.bundle, out: values.out, shard: shardOption(values.shard), pipeline: parsePipelineOptions(values, 'keep-loaded') };
 }
 
 export async function batchCommand(args: readonly string[], hooks: BatchHooks = {}): Promise<number> {
@@ -102,10 +103,13 @@ export async function batchCommand(args: readonly string[], hooks: BatchHooks = 
     const stop = () => controller.abort();
     hooks.signal?.addEventListener('abort', stop);
     process.once('SIGINT', stop);
+    // A scheduler's SIGTERM (preemption, scale-down) stops as Ctrl+C does: the partial video is removed.
+    process.once('SIGTERM', stop);
     try {
       await makeVideos(pipeline, plan, { shard, signal: controller.signal, hooks, run });
     } finally {
       process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       hooks.signal?.removeEventListener('abort', stop);
       await pipeline.dispose();
     }
@@ -131,7 +135,11 @@ async function makeVideos(pipeline: WanPipeline, plan: BatchPlan, { shard, signa
     progress.jobStarted(planned.line);
     hooks.onJobStart?.(planned.line, planned.output);
     try {
-      const seconds = await makeVideo(pipeline, planned, plan, { shard, signal, onEvent: (event) => progress.event(planned.line, event) });
+      const onEvent = (event: PipelineEvent) => {
+        progress.event(planned.line, event);
+        hooks.onEvent?.(planned.line, event);
+      };
+      const seconds = await makeVideo(pipeline, planned, plan, { shard, signal, onEvent });
       run.made++;
       progress.jobEnded(`line ${planned.line} → ${planned.output.final} (${formatSeconds(seconds)})`);
     } catch (error) {

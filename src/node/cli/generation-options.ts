@@ -50,8 +50,9 @@ export const GENERATION_OPTIONS_USAGE = `  --prompt "…"                what to
                               a little less detail; the bundle needs one (wan-web convert --tiny-decoder)`;
 
 export const PIPELINE_OPTIONS_USAGE = `  --memory keep-loaded|balanced|one-at-a-time
-                              which models stay loaded: all of them, the DiT only (default:
-                              the text encoder and VAE load for their phase), or none
+                              which models stay loaded: all of them, the DiT only (the text
+                              encoder and VAE load for their phase), or none
+                              (default: balanced for generate, keep-loaded for batch)
   --vae-bands N               decode each large frame in N horizontal bands (default 1): less
                               memory at 720p, for some rows computed twice`;
 
@@ -91,9 +92,12 @@ export function parseGenerationOptions(values: Partial<Record<GenerationOptionNa
 }
 
 /** `--memory` and `--vae-bands`, with their defaults. */
-export function parsePipelineOptions(values: { memory?: string | undefined; 'vae-bands'?: string | undefined }): { memory: MemoryMode; vaeRowBands: number } {
+export function parsePipelineOptions(
+  values: { memory?: string | undefined; 'vae-bands'?: string | undefined },
+  defaultMemory: MemoryMode = DEFAULT_MEMORY_MODE,
+): { memory: MemoryMode; vaeRowBands: number } {
   return {
-    memory: parseMemoryMode(values.memory ?? DEFAULT_MEMORY_MODE),
+    memory: parseMemoryMode(values.memory ?? defaultMemory),
     vaeRowBands: integerOption('vae-bands', values['vae-bands'], 1, 1),
   };
 }
