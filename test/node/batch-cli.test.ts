@@ -105,6 +105,18 @@ describe('wan-web batch', () => {
     for (const shard of ['2/2', '1/0', '-1/2', 'one/two']) expect(await runCli(['batch', jobsFile, '--bundle', bundle, '--out', out, '--shard', shard])).toBe(1);
   });
 
+  test('--format png: each video a folder of PNG frames, renamed when complete, skipped when there', async () => {
+    const frames = join(work, 'frames');
+    const file = join(work, 'one.jsonl');
+    await writeFile(file, `${JOBS[1]}\n`);
+    expect(await batch(frames, ['--format', 'png'], {}, file)).toEqual({ code: 0, started: [1] });
+    const [folder, ...others] = await finished(frames);
+    expect(others).toEqual([]);
+    expect(folder).toBe(names[1]!.replace(/^line-00002/, 'line-00001').replace(/\.mp4$/, ''));
+    expect((await readdir(join(frames, folder!))).sort()).toEqual(['frame-0001.png', 'frame-0002.png', 'frame-0003.png', 'frame-0004.png', 'frame-0005.png']);
+    expect(await batch(frames, ['--format', 'png'], {}, file)).toEqual({ code: 0, started: [] });
+  });
+
   test('bad lines are named by number and the others go on; a moved line is not made again', async () => {
     const file = join(work, 'mixed.jsonl');
     const lines = [

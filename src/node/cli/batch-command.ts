@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { GenerationCanceledError, WanError } from '../../errors.ts';
+import { GenerationCanceledError, InvalidInputError, WanError } from '../../errors.ts';
 import { WanPipeline } from '../../pipeline/generate/wan-pipeline.ts';
 import type { PipelineEvent } from '../../pipeline/generate/pipeline-events.ts';
 import { openDirBundle } from '../dir-bundle.ts';
-import { hasFfmpeg } from '../frame-writer.ts';
+import { ffmpegWriter, hasFfmpeg, pngWriter } from '../frame-writer.ts';
+import { FPS } from '../../pipeline/generate/generation-settings.ts';
 import { readImageFile } from '../image-file.ts';
 import { clearPartial, commitOutput, ensureOutDir } from './batch-outputs.ts';
 import type { BatchOutput } from './batch-outputs.ts';
@@ -16,6 +17,7 @@ import { describeShard, shardOption } from './batch-shard.ts';
 import type { Shard } from './batch-shard.ts';
 import { GENERATION_OPTIONS_USAGE, parsePipelineOptions, PIPELINE_OPTIONS, PIPELINE_OPTIONS_USAGE } from './generation-options.ts';
 import { formatSeconds } from './progress-bar.ts';
+import { choiceOption } from './cli-options.ts';
 import { generateVideoToFile } from './video-to-file.ts';
 
 const USAGE = `wan-web batch <jobs.jsonl> --bundle <dir> --out <dir> [--shard i/n] [options]
@@ -30,8 +32,10 @@ A line without a seed gets one derived from its settings: running the file again
 
 Options for the whole batch:
   --bundle <dir>              the model bundle, loaded once for all lines
-  --out <dir>                 where the videos go: line-NNNNN-<hash>.mp4 (a folder of PNG frames
-                              without ffmpeg) and line-NNNNN-<hash>.json with the settings used
+  --out <dir>                 where the videos go: line-NNNNN-<hash>.mp4 (or a folder of PNG
+                              frames) and line-NNNNN-<hash>.json with the settings used
+  --format mp4|png            H.264 MP4 through ffmpeg (the default when ffmpeg is installed)
+                              or a folder of numbered PNG frames per video
   --shard i/n                 make only the lines L with (L − 1) mod n = i (lines counted from 1,
                               blank ones included), so n machines split one file with no
                               coordination: Kubernetes $JOB_COMPLETION_INDEX/n, Slurm
@@ -66,6 +70,8 @@ export type BatchArgs =
       readonly bundle: string;
       readonly out: string;
       readonly shard: Shard;
+      /** MP4 files through ffmpeg, or folders of PNG frames. */
+      readonly video: boolean;
       readonly pipeline: ReturnType<typeof parsePipelineOptions>;
     };
 
@@ -74,11 +80,22 @@ export function parseBatchArgs(args: readonly string[]): BatchArgs {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { ...PIPELINE_OPTIONS, bundle: { type: 'string' }, out: { type: 'string' }, shard: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      ...PIPELINE_OPTIONS,
+      bundle: { type: 'string' },
+      out: { type: 'string' },
+      shard: { type: 'string' },
+      format: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [jobsFile] = positionals;
   if (values.help || !jobsFile || !values.bundle || !values.out || positionals.length > 1) return { usage: true, help: values.help ?? false };
-  return { usage: false, jobsFile, bundle: values.bundle, out: values.out, shard: shardOption(values.shard), pipeline: parsePipelineOptions(values, 'keep-loaded') };
+  const shard = shardOption(values.shard);
+  const pipeline = parsePipelineOptions(values, 'keep-loaded');
+  const format = choiceOption('format', values.format, ['mp4', 'png'], hasFfmpeg() ? 'mp4' : 'png');
+  if (format === 'mp4' && !hasFfmpeg()) throw new InvalidInputError('--format mp4 needs ffmpeg with libx264 on the PATH (apt-get install ffmpeg); --format png writes PNG frames without it.');
+  return { usage: false, jobsFile, bundle: values.bundle, out: values.out, shard, video: format === 'mp4', pipeline };
 }
 
 export async function batchCommand(args: readonly string[], hooks: BatchHooks = {}): Promise<number> {
@@ -87,12 +104,11 @@ export async function batchCommand(args: readonly string[], hooks: BatchHooks = 
     process.stdout.write(`${USAGE}\n`);
     return parsed.help ? 0 : 1;
   }
-  const { jobsFile, shard, out } = parsed;
-  const video = hasFfmpeg();
+  const { jobsFile, shard, out, video } = parsed;
   const plan = await planBatch({ jobsFile, bundleDir: parsed.bundle, outDir: out, shard, video });
   for (const { line, problem } of plan.problems) process.stderr.write(`line ${line}: ${problem}\n`);
   process.stderr.write(
-    `${jobsFile}, ${describeShard(shard)}: ${plan.lines} lines, ${plan.done} already made, ${plan.todo.length} to make${video ? '' : ' (as PNG frames: no ffmpeg with libx264)'}\n`,
+    `${jobsFile}, ${describeShard(shard)}: ${plan.lines} lines, ${plan.done} already made, ${plan.todo.length} to make${video ? '' : ' (as folders of PNG frames)'}\n`,
   );
   const run: BatchRun = { made: 0, interrupted: false, failures: [...plan.problems] };
   if (plan.todo.length > 0) {
@@ -164,7 +180,8 @@ async function makeVideo(
   const started = performance.now();
   await clearPartial(output);
   const image = job.image ? await readImageFile(job.image) : null;
-  const { result } = await generateVideoToFile(pipeline, job, image, output.partial, { signal, onEvent });
+  const open = (width: number, height: number) => (output.video ? ffmpegWriter(output.partial, width, height, FPS) : pngWriter(output.partial, width, height));
+  const { result } = await generateVideoToFile(pipeline, job, image, open, { signal, onEvent });
   const seconds = (performance.now() - started) / 1000;
   await commitOutput(output, {
     line,

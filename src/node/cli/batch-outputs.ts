@@ -11,6 +11,8 @@ import type { GenerationJob } from './generation-options.ts';
  */
 export interface BatchOutput {
   readonly name: string;
+  /** An MP4 file (through ffmpeg), else a folder of PNG frames. */
+  readonly video: boolean;
   readonly hash: string;
   /** The finished video (file or folder). */
   readonly final: string;
@@ -46,6 +48,7 @@ export function batchOutput(outDir: string, line: number, hash: string, video: b
   const name = `line-${String(line).padStart(5, '0')}-${hash}`;
   return {
     name,
+    video,
     hash,
     final: join(outDir, video ? `${name}.mp4` : name),
     partial: join(outDir, video ? `.${name}.partial.mp4` : `.${name}.partial`),

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { WanPipeline } from '../../pipeline/generate/wan-pipeline.ts';
+import { FPS } from '../../pipeline/generate/generation-settings.ts';
 import { openDirBundle } from '../dir-bundle.ts';
+import { createFrameWriter } from '../frame-writer.ts';
 import { readImageFile } from '../image-file.ts';
 import {
   GENERATION_OPTIONS,
@@ -54,7 +56,9 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
   process.once('SIGINT', onSignal);
   let bar: ProgressBar | null = null;
   try {
-    const { result, description } = await generateVideoToFile(pipeline, job, image, values.out, {
+    const out = values.out;
+    const open = (width: number, height: number) => createFrameWriter(out, width, height, FPS);
+    const { result, description } = await generateVideoToFile(pipeline, job, image, open, {
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type !== 'progress') return;

@@ -1,8 +1,6 @@
-import { FPS } from '../../pipeline/generate/generation-settings.ts';
 import type { GenerationResult, WanPipeline } from '../../pipeline/generate/wan-pipeline.ts';
 import type { PipelineEvent } from '../../pipeline/generate/pipeline-events.ts';
 import type { RgbImage } from '../../pipeline/image/index.ts';
-import { createFrameWriter } from '../frame-writer.ts';
 import type { FrameWriter } from '../frame-writer.ts';
 import type { GenerationJob } from './generation-options.ts';
 
@@ -11,15 +9,18 @@ export interface VideoToFileOptions {
   readonly onEvent?: (event: PipelineEvent) => void;
 }
 
+/** Opens where the frames go once their size is known (see createFrameWriter). */
+export type OpenFrameWriter = (width: number, height: number) => FrameWriter | Promise<FrameWriter>;
+
 /**
- * Generates one video and streams its frames into `out` (an MP4 through ffmpeg, or PNG frames;
- * see createFrameWriter). On failure the writer is still closed, so no ffmpeg is left waiting.
+ * Generates one video and streams its frames into the writer `open` gives. On failure the
+ * writer is still closed, so no ffmpeg is left waiting.
  */
 export async function generateVideoToFile(
   pipeline: WanPipeline,
   job: GenerationJob,
   image: RgbImage | null,
-  out: string,
+  open: OpenFrameWriter,
   { signal, onEvent }: VideoToFileOptions = {},
 ): Promise<{ result: GenerationResult; description: string }> {
   const output: { writer: FrameWriter | null } = { writer: null };
@@ -29,14 +30,14 @@ export async function generateVideoToFile(
       ...(signal ? { signal } : {}),
       ...(onEvent ? { onEvent } : {}),
       onFrames: async (event) => {
-        output.writer ??= await createFrameWriter(out, event.width, event.height, FPS);
+        output.writer ??= await open(event.width, event.height);
         for (const frame of event.frames) await output.writer.write(frame);
       },
     });
     const finished = output.writer;
     output.writer = null;
     await finished?.close();
-    return { result, description: finished?.description ?? out };
+    return { result, description: finished?.description ?? 'no frames' };
   } finally {
     // Only after a failure: a short file is better than an ffmpeg that waits for frames forever.
     await output.writer?.close().catch(() => undefined);
