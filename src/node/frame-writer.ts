@@ -27,7 +27,8 @@ export async function createFrameWriter(out: string, width: number, height: numb
   return pngWriter(dir, width, height);
 }
 
-function ffmpegWriter(out: string, width: number, height: number, fps: number): FrameWriter {
+/** An H.264 MP4 through the system ffmpeg (check hasFfmpeg first). */
+export function ffmpegWriter(out: string, width: number, height: number, fps: number): FrameWriter {
   const args = ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${width}x${height}`, '-r', String(fps), '-i', '-'];
   args.push('-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-crf', '17', '-movflags', '+faststart', out);
   const ffmpeg = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe'] });
@@ -46,7 +47,8 @@ function ffmpegWriter(out: string, width: number, height: number, fps: number): 
   };
 }
 
-async function pngWriter(dir: string, width: number, height: number): Promise<FrameWriter> {
+/** Numbered PNG frames in the folder `dir`, created if needed. */
+export async function pngWriter(dir: string, width: number, height: number): Promise<FrameWriter> {
   await mkdir(dir, { recursive: true });
   let index = 0;
   return {

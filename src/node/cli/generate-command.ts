@@ -1,59 +1,40 @@
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { FPS, WAN_DEFAULTS, FASTWAN_DEFAULTS } from '../../pipeline/generate/generation-settings.ts';
-import type { GenerationSettings, SamplerName } from '../../pipeline/generate/generation-settings.ts';
 import { WanPipeline } from '../../pipeline/generate/wan-pipeline.ts';
-import { DEFAULT_MEMORY_MODE, parseMemoryMode } from '../../pipeline/generate/memory-mode.ts';
-import { DECODER_CHOICES } from '../../bundle/tiny-vae-names.ts';
-import type { DecoderChoice } from '../../bundle/tiny-vae-names.ts';
-import { InvalidInputError } from '../../errors.ts';
+import { FPS } from '../../pipeline/generate/generation-settings.ts';
 import { openDirBundle } from '../dir-bundle.ts';
 import { createFrameWriter } from '../frame-writer.ts';
-import type { FrameWriter } from '../frame-writer.ts';
 import { readImageFile } from '../image-file.ts';
-import { choiceOption, integerOption, numberOption, sizeOption } from './cli-options.ts';
+import {
+  GENERATION_OPTIONS,
+  GENERATION_OPTIONS_USAGE,
+  parseGenerationOptions,
+  parsePipelineOptions,
+  PIPELINE_OPTIONS,
+  PIPELINE_OPTIONS_USAGE,
+  requireDecoder,
+} from './generation-options.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { writeFloatTensors } from './tensor-files.ts';
-
-const SAMPLERS: readonly SamplerName[] = ['unipc', 'euler', 'dmd'];
+import { generateVideoToFile } from './video-to-file.ts';
 
 const USAGE = `wan-web generate --bundle <dir> --prompt "…" --out <file.mp4 | folder> [options]
 
-Options (defaults: Wan2.2's official 50 UniPC steps, guidance 5, shift 5; with --sampler dmd, FastWan's 3 steps without guidance):
-  --image <png|jpg>           start image (image-to-video; the size follows Wan's best_output_size)
-  --negative "…"              negative prompt (default: Wan's own)
-  --size WxH                  multiples of 32, at most 1280x704 in area (default 1280x704)
-  --frames N                  4n+1, at most 121 (default 121 = 5 s at 24 fps)
-  --steps N  --guidance G  --shift S  --sampler unipc|euler|dmd  --seed N
-  --memory keep-loaded|balanced|one-at-a-time
-                              which models stay loaded: all of them, the DiT only (default:
-                              the text encoder and VAE load for their phase), or none
-  --decoder full|tiny         which decoder makes the frames (default full): tiny is faster, with
-                              a little less detail; the bundle needs one (wan-web convert --tiny-decoder)
-  --vae-bands N               decode each large frame in N horizontal bands (default 1): less
-                              memory at 720p, for some rows computed twice
+Options:
+${GENERATION_OPTIONS_USAGE}
+${PIPELINE_OPTIONS_USAGE}
   --latents-out <file.safetensors>     also save the final latents
 
-Writes an H.264 MP4 when the output ends in .mp4 and ffmpeg is installed, numbered PNG frames otherwise.`;
+Writes an H.264 MP4 when the output ends in .mp4 and ffmpeg is installed, numbered PNG frames otherwise.
+Many videos from a file of settings, resumable and split over machines: wan-web batch --help.`;
 
 export async function generateCommand(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
     options: {
+      ...GENERATION_OPTIONS,
+      ...PIPELINE_OPTIONS,
       bundle: { type: 'string' },
-      prompt: { type: 'string' },
-      image: { type: 'string' },
-      negative: { type: 'string' },
-      size: { type: 'string' },
-      frames: { type: 'string' },
-      steps: { type: 'string' },
-      guidance: { type: 'string' },
-      shift: { type: 'string' },
-      sampler: { type: 'string' },
-      seed: { type: 'string' },
-      memory: { type: 'string' },
-      'vae-bands': { type: 'string' },
-      decoder: { type: 'string' },
       out: { type: 'string' },
       'latents-out': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -63,57 +44,31 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
     process.stdout.write(`${USAGE}\n`);
     return values.help ? 0 : 1;
   }
-  const sampler = choiceOption<SamplerName>('sampler', values.sampler, SAMPLERS, 'unipc');
-  const defaults = sampler === 'dmd' ? FASTWAN_DEFAULTS : WAN_DEFAULTS;
-  const [width, height] = sizeOption(values.size, [defaults.width, defaults.height]);
-  const settings: GenerationSettings = {
-    prompt: values.prompt,
-    ...(values.negative !== undefined ? { negativePrompt: values.negative } : {}),
-    width,
-    height,
-    frames: integerOption('frames', values.frames, defaults.frames, 1),
-    steps: integerOption('steps', values.steps, defaults.steps, 1),
-    guidance: numberOption('guidance', values.guidance, defaults.guidance),
-    shift: numberOption('shift', values.shift, defaults.shift),
-    sampler,
-    seed: integerOption('seed', values.seed, Math.floor(Math.random() * 2 ** 32)),
-  };
-  const memory = parseMemoryMode(values.memory ?? DEFAULT_MEMORY_MODE);
-  const vaeRowBands = integerOption('vae-bands', values['vae-bands'], 1, 1);
-  const decoder = choiceOption<DecoderChoice>('decoder', values.decoder, DECODER_CHOICES, 'full');
-  const image = values.image ? await readImageFile(values.image) : null;
+  const job = parseGenerationOptions(values, () => Math.floor(Math.random() * 2 ** 32));
+  const { memory, vaeRowBands } = parsePipelineOptions(values);
+  const image = job.image ? await readImageFile(job.image) : null;
   const bundle = await openDirBundle(values.bundle);
-  if (decoder === 'tiny' && !bundle.manifest.tinyDecoder) {
-    throw new InvalidInputError(
-      `The bundle in ${values.bundle} has no tiny decoder. Add one with "wan-web convert --tiny-decoder taew2_2.safetensors --add-to ${values.bundle}" (taew2_2.safetensors is in github.com/madebyollin/taehv, folder safetensors), or leave out --decoder tiny.`,
-    );
-  }
+  requireDecoder(job.decoder, bundle.manifest, values.bundle);
 
   const pipeline = new WanPipeline({ ort, bundle, memory, vaeRowBands });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
-  const output: { writer: FrameWriter | null } = { writer: null };
   let bar: ProgressBar | null = null;
   try {
-    const result = await pipeline.generate(settings, image, {
-      decoder,
+    const out = values.out;
+    const open = (width: number, height: number) => createFrameWriter(out, width, height, FPS);
+    const { result, description } = await generateVideoToFile(pipeline, job, image, open, {
       signal: controller.signal,
       onEvent: (event) => {
-        if (event.type === 'progress') {
-          if (bar?.label !== event.phase) bar = new ProgressBar(event.phase, process.stderr, 'count');
-          bar.update(event.step, event.steps);
-        }
-      },
-      onFrames: async (event) => {
-        output.writer ??= await createFrameWriter(values.out!, event.width, event.height, FPS);
-        for (const frame of event.frames) await output.writer.write(frame);
+        if (event.type !== 'progress') return;
+        if (bar?.label !== event.phase) bar = new ProgressBar(event.phase, process.stderr, 'count');
+        bar.update(event.step, event.steps);
       },
     });
-    await output.writer?.close();
     if (values['latents-out']) await writeFloatTensors(values['latents-out'], { latents: { data: result.latents, dims: result.latentDims } });
     const decoded = result.decoder === 'tiny' ? ' (tiny decoder)' : '';
-    process.stderr.write(`\nseed ${result.settings.seed}: ${result.frames} frames ${result.width}x${result.height}${decoded} → ${output.writer?.description ?? values.out}\n`);
+    process.stderr.write(`\nseed ${result.settings.seed}: ${result.frames} frames ${result.width}x${result.height}${decoded} → ${description}\n`);
     return 0;
   } finally {
     process.off('SIGINT', onSignal);

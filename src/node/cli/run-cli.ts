@@ -1,4 +1,5 @@
 import { WanError } from '../../errors.ts';
+import { batchCommand } from './batch-command.ts';
 import { convertCommand } from './convert-command.ts';
 import { debugCommand } from './debug-command.ts';
 import { generateCommand } from './generate-command.ts';
@@ -16,6 +17,8 @@ Commands:
   wan-web generate --bundle <dir> --prompt "…" [--image in.png] [--size 1280x704] [--frames 121] [--steps 50]
                    [--guidance 5] [--shift 5] [--sampler unipc|euler|dmd] [--seed N] --out <file.mp4>
       Generate a video (MP4 through ffmpeg when present, PNG frames otherwise).
+  wan-web batch <jobs.jsonl> --bundle <dir> --out <dir> [--shard i/n]
+      One video per line of settings, the model loaded once; resumable, split over machines by --shard.
   wan-web random-bundle <out-dir> [--seed N] [--activations fp16|fp32] [--small]
       Write a bundle of the real shapes with seeded random weights, without a checkpoint (benchmarks).
   wan-web verify <bundle-dir>
@@ -27,6 +30,7 @@ Commands:
 Run a command with --help for its options. Add --verbose to any command to see the stack of an error.`;
 
 const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
+  batch: (args) => batchCommand(args),
   convert: convertCommand,
   debug: debugCommand,
   generate: generateCommand,
