@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
 import { FPS, WAN_DEFAULTS, FASTWAN_DEFAULTS } from '../../pipeline/generate/generation-settings.ts';
 import type { GenerationSettings, SamplerName } from '../../pipeline/generate/generation-settings.ts';
 import { WanPipeline } from '../../pipeline/generate/wan-pipeline.ts';
@@ -12,6 +11,8 @@ import { createFrameWriter } from '../frame-writer.ts';
 import type { FrameWriter } from '../frame-writer.ts';
 import { readImageFile } from '../image-file.ts';
 import { choiceOption, integerOption, numberOption, sizeOption } from './cli-options.ts';
+import { DEVICES, DEVICE_USAGE, openDevice } from './device-option.ts';
+import type { Device } from './device-option.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { writeFloatTensors } from './tensor-files.ts';
 
@@ -31,7 +32,8 @@ Options (defaults: Wan2.2's official 50 UniPC steps, guidance 5, shift 5; with -
   --decoder full|tiny         which decoder makes the frames (default full): tiny is faster, with
                               a little less detail; the bundle needs one (wan-web convert --tiny-decoder)
   --vae-bands N               decode each large frame in N horizontal bands (default 1): less
-                              memory at 720p, for some rows computed twice
+                              memory at 720p, for some rows computed twice (--device cpu only)
+${DEVICE_USAGE}
   --latents-out <file.safetensors>     also save the final latents
 
 Writes an H.264 MP4 when the output ends in .mp4 and ffmpeg is installed, numbered PNG frames otherwise.`;
@@ -54,6 +56,7 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
       memory: { type: 'string' },
       'vae-bands': { type: 'string' },
       decoder: { type: 'string' },
+      device: { type: 'string' },
       out: { type: 'string' },
       'latents-out': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -81,6 +84,8 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
   const memory = parseMemoryMode(values.memory ?? DEFAULT_MEMORY_MODE);
   const vaeRowBands = integerOption('vae-bands', values['vae-bands'], 1, 1);
   const decoder = choiceOption<DecoderChoice>('decoder', values.decoder, DECODER_CHOICES, 'full');
+  const device = choiceOption<Device>('device', values.device, DEVICES, 'cpu');
+  if (device === 'webgpu' && vaeRowBands > 1) throw new InvalidInputError('--vae-bands works with --device cpu only: on the GPU the decoder keeps its frames in GPU buffers. Leave it out.');
   const image = values.image ? await readImageFile(values.image) : null;
   const bundle = await openDirBundle(values.bundle);
   if (decoder === 'tiny' && !bundle.manifest.tinyDecoder) {
@@ -89,7 +94,8 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
     );
   }
 
-  const pipeline = new WanPipeline({ ort, bundle, memory, vaeRowBands });
+  const run = await openDevice(device, bundle, (line) => process.stderr.write(`${line}\n`));
+  const pipeline = new WanPipeline({ ...run.options, memory, ...(device === 'cpu' ? { vaeRowBands } : {}) });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -118,5 +124,6 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
   } finally {
     process.off('SIGINT', onSignal);
     await pipeline.dispose();
+    await run.dispose();
   }
 }
