@@ -45,7 +45,7 @@ function fp16Probe(): Uint8Array {
 async function probeShaderF16(): Promise<boolean> {
   let session: Awaited<ReturnType<typeof ort.InferenceSession.create>> | null = null;
   try {
-    session = await ort.InferenceSession.create(fp16Probe(), { executionProviders: [WEBGPU_EP], extra: { session: { disable_cpu_ep_fallback: '1' } } });
+    session = await ort.InferenceSession.create(fp16Probe(), { executionProviders: [WEBGPU_EP], logSeverityLevel: 4, extra: { session: { disable_cpu_ep_fallback: '1' } } });
     await session.run({ x: new ort.Tensor('float16', Uint16Array.of(0x3c00, 0x4000), [2]) });
     return true;
   } catch (error) {
