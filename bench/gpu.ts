@@ -89,7 +89,7 @@ async function bench(): Promise<void> {
       const timings = await timeCausalConv(ort, runtime.sessionOptions(), CONV_SHAPE, runs + 1);
       const base = timings[0]!.secondsPerRun;
       for (const t of timings) {
-        row(`causal conv ${CONV_SHAPE.channels}→${CONV_SHAPE.channels} 3×3×3, ${CONV_SHAPE.frames}+2 frames at ${sizeName(CONV_SHAPE)}: ${t.formulation}`, seconds(t.secondsPerRun), `${(base / t.secondsPerRun).toFixed(2)}× Conv3D, max |Δ| ${t.maxDiffFromConv3d.toExponential(1)}, fp32`);
+        row(`causal conv ${CONV_SHAPE.channels}→${CONV_SHAPE.channels} 3×3×3, ${CONV_SHAPE.frames}+2 frames at ${CONV_SHAPE.width}×${CONV_SHAPE.height}: ${t.formulation}`, seconds(t.secondsPerRun), `${(base / t.secondsPerRun).toFixed(2)}× Conv3D, max |Δ| ${t.maxDiffFromConv3d.toExponential(1)}, fp32`);
       }
     });
     const peak = memory.peak();
