@@ -32,10 +32,13 @@ const perm = (values: number[]): AttributeObject[] => [{ name: 'perm', type: ATT
  * attention kernel gave wrong results in the self-check, where the device itself cannot be
  * changed (onnxruntime-node's native EP creates it; the browser drops `subgroups` instead).
  * The probabilities [B, heads, Lq, Lk] are materialised, so long sequences need query chunks
- * first (chunkSelfAttention). Weights stay in the same external files.
+ * first (chunkSelfAttention). Weights stay in the same external files; a graph without
+ * attention comes back as it was given.
  */
 export function unfuseAttention(model: Uint8Array, dtype: AttentionDtype): Uint8Array {
   const decoded = decodeModel(model);
+  const isAttention = (node: NodeObject) => node.opType === 'MultiHeadAttention' && node.domain === 'com.microsoft';
+  if (!decoded.graph.node.some(isAttention)) return model;
   const initializers = [...decoded.graph.initializer];
   const names = new Set(initializers.map((t) => t.name));
   const add = (tensor: TensorProtoObject) => {
@@ -45,7 +48,7 @@ export function unfuseAttention(model: Uint8Array, dtype: AttentionDtype): Uint8
   };
   const nodes: NodeObject[] = [];
   for (const node of decoded.graph.node) {
-    if (node.opType !== 'MultiHeadAttention' || node.domain !== 'com.microsoft') {
+    if (!isAttention(node)) {
       nodes.push(node);
       continue;
     }
