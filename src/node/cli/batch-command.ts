@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
 import { GenerationCanceledError, InvalidInputError, WanError } from '../../errors.ts';
 import { WanPipeline } from '../../pipeline/generate/wan-pipeline.ts';
 import type { PipelineEvent } from '../../pipeline/generate/pipeline-events.ts';
@@ -17,6 +16,7 @@ import { describeShard, shardOption } from './batch-shard.ts';
 import type { Shard } from './batch-shard.ts';
 import { GENERATION_OPTIONS_USAGE, parsePipelineOptions, PIPELINE_OPTIONS, PIPELINE_OPTIONS_USAGE } from './generation-options.ts';
 import { formatSeconds } from './progress-bar.ts';
+import { openDevice } from './device-option.ts';
 import { choiceOption } from './cli-options.ts';
 import { generateVideoToFile } from './video-to-file.ts';
 
@@ -114,7 +114,9 @@ export async function batchCommand(args: readonly string[], hooks: BatchHooks = 
   if (plan.todo.length > 0) {
     await ensureOutDir(out);
     const bundle = await openDirBundle(parsed.bundle);
-    const pipeline = new WanPipeline({ ort, bundle, ...parsed.pipeline });
+    const { memory, vaeRowBands, device } = parsed.pipeline;
+    const where = await openDevice(device, bundle, (line) => process.stderr.write(`${line}\n`));
+    const pipeline = new WanPipeline({ ...where.options, memory, ...(device === 'cpu' ? { vaeRowBands } : {}) });
     const controller = new AbortController();
     const stop = () => controller.abort();
     hooks.signal?.addEventListener('abort', stop);
@@ -128,6 +130,7 @@ export async function batchCommand(args: readonly string[], hooks: BatchHooks = 
       process.off('SIGTERM', stop);
       hooks.signal?.removeEventListener('abort', stop);
       await pipeline.dispose();
+      await where.dispose();
     }
   }
   return summarize(plan, run, shard, out);

@@ -1,10 +1,11 @@
 import { InvalidInputError } from '../../errors.ts';
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
 import { COMPONENTS } from '../../pipeline/components.ts';
 import type { ComponentName } from '../../pipeline/components.ts';
 import { openDirBundle } from '../dir-bundle.ts';
-import { integerOption } from './cli-options.ts';
+import { choiceOption, integerOption } from './cli-options.ts';
+import { DEVICES, DEVICE_USAGE, openDevice } from './device-option.ts';
+import type { Device } from './device-option.ts';
 import { readCaseFile, writeFloatTensors } from './tensor-files.ts';
 import { torchRandn } from '../../pipeline/noise/index.ts';
 
@@ -18,6 +19,7 @@ official case files (test/fixtures/tiny-a/README.md):
   vae-encode    in: image (video)                     out: mu (video_mu)
   sample        in: noise, context_cond, context_uncond (image), metadata steps/shift/guide_scale
                 out: latents (after every step), final
+${DEVICE_USAGE}
 
 wan-web debug randn --seed N --shape 1,48,31,44,80 [--variant avx2|default] --out <file.safetensors>
   writes torch.randn(shape, generator=torch.Generator('cpu').manual_seed(N)) as "randn"`;
@@ -47,6 +49,7 @@ export async function debugCommand(args: readonly string[]): Promise<number> {
       seed: { type: 'string' },
       shape: { type: 'string' },
       variant: { type: 'string' },
+      device: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -58,9 +61,15 @@ export async function debugCommand(args: readonly string[]): Promise<number> {
   if (name === 'randn') return randnCommand(values);
   if (!(name in COMPONENTS)) throw new InvalidInputError(`Unknown component "${name}"; choose one of ${Object.keys(COMPONENTS).join(', ')}.`);
   if (!values.bundle || !values.in || !values.out) throw new InvalidInputError('--bundle, --in and --out are all required.');
-  const bundle = await openDirBundle(values.bundle);
+  const device = choiceOption<Device>('device', values.device, DEVICES, 'cpu');
+  const run = await openDevice(device, await openDirBundle(values.bundle), (line) => process.stderr.write(`${line}\n`));
   const input = await readCaseFile(values.in);
-  const outputs = await COMPONENTS[name as ComponentName]({ ort, bundle }, input).finally(() => input.close());
+  const { ort, bundle, sessionOptions, attentionChunk } = run.options;
+  const runtime = { ort, bundle, ...(sessionOptions ? { sessionOptions } : {}), ...(attentionChunk ? { attentionChunk } : {}) };
+  const outputs = await COMPONENTS[name as ComponentName](runtime, input).finally(async () => {
+    await input.close();
+    await run.dispose();
+  });
   await writeFloatTensors(values.out, outputs);
   process.stderr.write(`wrote ${Object.keys(outputs).join(', ')} to ${values.out}\n`);
   return 0;

@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
 import { WanPipeline } from '../../pipeline/generate/wan-pipeline.ts';
 import { FPS } from '../../pipeline/generate/generation-settings.ts';
 import { openDirBundle } from '../dir-bundle.ts';
@@ -14,6 +13,7 @@ import {
   PIPELINE_OPTIONS_USAGE,
   requireDecoder,
 } from './generation-options.ts';
+import { openDevice } from './device-option.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { writeFloatTensors } from './tensor-files.ts';
 import { generateVideoToFile } from './video-to-file.ts';
@@ -45,12 +45,13 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
     return values.help ? 0 : 1;
   }
   const job = parseGenerationOptions(values, () => Math.floor(Math.random() * 2 ** 32));
-  const { memory, vaeRowBands } = parsePipelineOptions(values);
+  const { memory, vaeRowBands, device } = parsePipelineOptions(values);
   const image = job.image ? await readImageFile(job.image) : null;
   const bundle = await openDirBundle(values.bundle);
   requireDecoder(job.decoder, bundle.manifest, values.bundle);
 
-  const pipeline = new WanPipeline({ ort, bundle, memory, vaeRowBands });
+  const run = await openDevice(device, bundle, (line) => process.stderr.write(`${line}\n`));
+  const pipeline = new WanPipeline({ ...run.options, memory, ...(device === 'cpu' ? { vaeRowBands } : {}) });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -73,5 +74,6 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
   } finally {
     process.off('SIGINT', onSignal);
     await pipeline.dispose();
+    await run.dispose();
   }
 }

@@ -7,6 +7,8 @@ import type { DecoderChoice } from '../../bundle/tiny-vae-names.ts';
 import type { BundleManifest } from '../../bundle/manifest.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { choiceOption, integerOption, numberOption, sizeOption } from './cli-options.ts';
+import { DEVICES, DEVICE_USAGE } from './device-option.ts';
+import type { Device } from './device-option.ts';
 
 /**
  * The settings of one video, as `wan-web generate` takes them (`--prompt …`) and as each line
@@ -33,6 +35,7 @@ export const GENERATION_OPTION_NAMES = Object.keys(GENERATION_OPTIONS) as Genera
 export const PIPELINE_OPTIONS = {
   memory: { type: 'string' },
   'vae-bands': { type: 'string' },
+  device: { type: 'string' },
 } as const;
 
 const SAMPLERS: readonly SamplerName[] = ['unipc', 'euler', 'dmd'];
@@ -54,7 +57,8 @@ export const PIPELINE_OPTIONS_USAGE = `  --memory keep-loaded|balanced|one-at-a-
                               encoder and VAE load for their phase), or none
                               (default: balanced for generate, keep-loaded for batch)
   --vae-bands N               decode each large frame in N horizontal bands (default 1): less
-                              memory at 720p, for some rows computed twice`;
+                              memory at 720p, for some rows computed twice (--device cpu only)
+${DEVICE_USAGE}`;
 
 /** One video to make: validated settings, the decoder, and the start image's path if any. */
 export interface GenerationJob {
@@ -93,13 +97,13 @@ export function parseGenerationOptions(values: Partial<Record<GenerationOptionNa
 
 /** `--memory` and `--vae-bands`, with their defaults. */
 export function parsePipelineOptions(
-  values: { memory?: string | undefined; 'vae-bands'?: string | undefined },
+  values: { memory?: string | undefined; 'vae-bands'?: string | undefined; device?: string | undefined },
   defaultMemory: MemoryMode = DEFAULT_MEMORY_MODE,
-): { memory: MemoryMode; vaeRowBands: number } {
-  return {
-    memory: parseMemoryMode(values.memory ?? defaultMemory),
-    vaeRowBands: integerOption('vae-bands', values['vae-bands'], 1, 1),
-  };
+): { memory: MemoryMode; vaeRowBands: number; device: Device } {
+  const vaeRowBands = integerOption('vae-bands', values['vae-bands'], 1, 1);
+  const device = choiceOption<Device>('device', values.device, DEVICES, 'cpu');
+  if (device === 'webgpu' && vaeRowBands > 1) throw new InvalidInputError('--vae-bands works with --device cpu only: on the GPU the decoder keeps its frames in GPU buffers. Leave it out.');
+  return { memory: parseMemoryMode(values.memory ?? defaultMemory), vaeRowBands, device };
 }
 
 /** Refuses `--decoder tiny` for a bundle without a tiny decoder, saying how to add one. */

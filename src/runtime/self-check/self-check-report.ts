@@ -1,7 +1,10 @@
 import type { OpCheckResult } from './compare-runners.ts';
 
-/** A way of setting up the WebGPU device for onnxruntime, tried in order until one passes. */
-export type GpuConfigId = 'all-features' | 'no-subgroups';
+/**
+ * A way of setting up the WebGPU device for onnxruntime, tried in order until one passes.
+ * `unfused-attention` is onnxruntime-node's fallback, whose device cannot be chosen (see NodeWebGpuRuntime).
+ */
+export type GpuConfigId = 'all-features' | 'no-subgroups' | 'unfused-attention';
 
 export interface GpuConfigReport {
   readonly id: GpuConfigId;
