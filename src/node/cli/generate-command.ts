@@ -8,8 +8,12 @@ import { DECODER_CHOICES } from '../../bundle/tiny-vae-names.ts';
 import type { DecoderChoice } from '../../bundle/tiny-vae-names.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { openDirBundle } from '../dir-bundle.ts';
-import { createFrameWriter } from '../frame-writer.ts';
-import type { FrameWriter } from '../frame-writer.ts';
+import { hasFfmpeg } from '../frame-writer.ts';
+import { createTaggedWriter } from '../tagged-mp4-writer.ts';
+import type { TaggedWriter } from '../tagged-mp4-writer.ts';
+import { ExtensionFrames } from '../../video/extension-frames.ts';
+import { extendDefaults, extendSummary, readExtendFrom, seamSummary } from './extend-from.ts';
+import { extname } from 'node:path';
 import { readImageFile } from '../image-file.ts';
 import { choiceOption, integerOption, numberOption, sizeOption } from './cli-options.ts';
 import { ProgressBar } from './progress-bar.ts';
@@ -33,8 +37,13 @@ Options (defaults: Wan2.2's official 50 UniPC steps, guidance 5, shift 5; with -
   --vae-bands N               decode each large frame in N horizontal bands (default 1): less
                               memory at 720p, for some rows computed twice
   --latents-out <file.safetensors>     also save the final latents
+  --extend-from <clip.mp4>    continue a video made by wan-web from its last frame (kept losslessly
+                              in its metadata): the new frames follow it in one MP4 at --out, and
+                              every segment's settings are kept. --prompt and the other settings
+                              default to the clip's last segment; needs ffmpeg for the new frames
 
-Writes an H.264 MP4 when the output ends in .mp4 and ffmpeg is installed, numbered PNG frames otherwise.`;
+Writes an H.264 MP4 when the output ends in .mp4 and ffmpeg is installed (the settings and the last
+frame in its metadata, so it can be extended), numbered PNG frames otherwise.`;
 
 export async function generateCommand(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({
@@ -56,19 +65,26 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
       decoder: { type: 'string' },
       out: { type: 'string' },
       'latents-out': { type: 'string' },
+      'extend-from': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help || !values.bundle || values.prompt === undefined || !values.out) {
+  if (values.help || !values.bundle || (values.prompt === undefined && !values['extend-from']) || !values.out) {
     process.stdout.write(`${USAGE}\n`);
     return values.help ? 0 : 1;
   }
-  const sampler = choiceOption<SamplerName>('sampler', values.sampler, SAMPLERS, 'unipc');
-  const defaults = sampler === 'dmd' ? FASTWAN_DEFAULTS : WAN_DEFAULTS;
+  const extendFrom = values['extend-from'] ? await readExtendFrom(values['extend-from']) : null;
+  if (extendFrom && values.image) throw new InvalidInputError('--extend-from starts from the clip\'s last frame; leave out --image.');
+  if (extendFrom && (extname(values.out).toLowerCase() !== '.mp4' || !hasFfmpeg())) {
+    throw new InvalidInputError('--extend-from writes one MP4 with the clip and its continuation: give an --out ending in .mp4, and install ffmpeg (with libx264) to encode the new frames.');
+  }
+  const sampler = choiceOption<SamplerName>('sampler', values.sampler, SAMPLERS, extendFrom?.provenance.settings.sampler ?? 'unipc');
+  const defaults = extendFrom ? extendDefaults(extendFrom) : sampler === 'dmd' ? FASTWAN_DEFAULTS : WAN_DEFAULTS;
   const [width, height] = sizeOption(values.size, [defaults.width, defaults.height]);
+  const negativePrompt = values.negative ?? (extendFrom ? defaults.negativePrompt : undefined);
   const settings: GenerationSettings = {
-    prompt: values.prompt,
-    ...(values.negative !== undefined ? { negativePrompt: values.negative } : {}),
+    prompt: values.prompt ?? extendFrom!.provenance.settings.prompt,
+    ...(negativePrompt !== undefined ? { negativePrompt } : {}),
     width,
     height,
     frames: integerOption('frames', values.frames, defaults.frames, 1),
@@ -81,7 +97,8 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
   const memory = parseMemoryMode(values.memory ?? DEFAULT_MEMORY_MODE);
   const vaeRowBands = integerOption('vae-bands', values['vae-bands'], 1, 1);
   const decoder = choiceOption<DecoderChoice>('decoder', values.decoder, DECODER_CHOICES, 'full');
-  const image = values.image ? await readImageFile(values.image) : null;
+  const image = extendFrom ? extendFrom.lastFrame : values.image ? await readImageFile(values.image) : null;
+  const fps = extendFrom?.output.fps ?? FPS;
   const bundle = await openDirBundle(values.bundle);
   if (decoder === 'tiny' && !bundle.manifest.tinyDecoder) {
     throw new InvalidInputError(
@@ -93,7 +110,10 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
-  const output: { writer: FrameWriter | null } = { writer: null };
+  const output: { writer: TaggedWriter | null } = { writer: null };
+  const extension = extendFrom ? new ExtensionFrames(extendFrom.lastFrame) : null;
+  if (extendFrom) process.stderr.write(`${extendSummary(extendFrom)}\n`);
+  const createdAt = new Date().toISOString();
   let bar: ProgressBar | null = null;
   try {
     const result = await pipeline.generate(settings, image, {
@@ -106,14 +126,19 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
         }
       },
       onFrames: async (event) => {
-        output.writer ??= await createFrameWriter(values.out!, event.width, event.height, FPS);
-        for (const frame of event.frames) await output.writer.write(frame);
+        output.writer ??= await createTaggedWriter(values.out!, event.width, event.height, {
+          provenance: { settings: { ...settings, width: event.width, height: event.height }, model: pipeline.modelName, createdAt, hasStartImage: image !== null, decoder },
+          output: { container: 'mp4', fps },
+          ...(extendFrom && extension ? { extension: () => ({ previous: extendFrom.file, name: extendFrom.path, seam: extension.seam() }) } : {}),
+        });
+        for (const frame of extension ? extension.take(event) : event.frames) await output.writer.write(frame);
       },
     });
     await output.writer?.close();
     if (values['latents-out']) await writeFloatTensors(values['latents-out'], { latents: { data: result.latents, dims: result.latentDims } });
     const decoded = result.decoder === 'tiny' ? ' (tiny decoder)' : '';
     process.stderr.write(`\nseed ${result.settings.seed}: ${result.frames} frames ${result.width}x${result.height}${decoded} → ${output.writer?.description ?? values.out}\n`);
+    if (extension) process.stderr.write(`${seamSummary(extension.seam(), output.writer?.frames() ?? null)}\n`);
     return 0;
   } finally {
     process.off('SIGINT', onSignal);
