@@ -44,6 +44,8 @@ export interface GenerateRequest {
   readonly memory?: MemoryMode;
   /** Which decoder makes the frames (default full). */
   readonly decoder?: DecoderChoice;
+  /** Continue this video (made by this app): `image` is its last frame, and the new frames are joined to it in one file. */
+  readonly extend?: { readonly previous: Blob; readonly name: string };
 }
 
 /** What a running generation tells its caller. */

@@ -9,6 +9,7 @@ import type { LatentRgbMapStore } from '../pipeline/preview/latent-rgb-map-store
 import type { WeightStats } from '../pipeline/weights/fed-weight-sessions.ts';
 import type { EncodedVideo, VideoOutputOptions } from '../video/video-format.ts';
 import type { VideoProvenance } from '../video/video-metadata.ts';
+import type { VideoExtension } from '../video/finish-video.ts';
 import type { Capabilities } from './capabilities.ts';
 import type { GpuMemoryStats, GpuMemoryWindow } from './gpu-memory-meter.ts';
 import type { CheckpointInstallRequest, FolderInstallRequest, MachineInfo, TinyDecoderRequest, UrlInstallRequest } from './model-host-api.ts';
@@ -46,7 +47,8 @@ export interface ModelText {
 /** Encodes decoded frames into a video file as they arrive. */
 export interface VideoEncoding {
   add(frames: readonly Uint8ClampedArray[]): Promise<void>;
-  finish(): Promise<EncodedVideo>;
+  /** The file; after `extension.previous`'s frames when it extends that video. */
+  finish(extension?: VideoExtension): Promise<EncodedVideo>;
   cancel(): Promise<void>;
 }
 

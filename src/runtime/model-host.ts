@@ -7,6 +7,7 @@ import type { TensorOutputs } from '../pipeline/components.ts';
 import { MeasurementRecorder } from '../pipeline/estimate/generation-measurement.ts';
 import type { FramesEvent, PipelineEvent } from '../pipeline/generate/pipeline-events.ts';
 import { WanPipeline } from '../pipeline/generate/wan-pipeline.ts';
+import { ExtensionFrames } from '../video/extension-frames.ts';
 import { countPromptTokens } from '../pipeline/text/tokenizer.ts';
 import { tokenizerFromText } from '../pipeline/text/tokenizer-file.ts';
 import type { TextTokenizer } from '../pipeline/text/tokenizer.ts';
@@ -206,7 +207,8 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
   }
 
   private async runGeneration(request: GenerateRequest, listener: GenerationListener, signal: AbortSignal): Promise<GenerationOutcome> {
-    const { location, settings, image = null, video, preview = false, memory, decoder = 'full' } = request;
+    const { location, settings, image = null, video, preview = false, memory, decoder = 'full', extend } = request;
+    const extension = extend && video ? ExtensionFrames.forRequest(image) : null;
     const transfer = this.parts.transfer ?? (<T>(value: T) => value);
     let encoding: Promise<VideoEncoding> | undefined;
     try {
@@ -219,7 +221,7 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
         if (video) {
           const actual = { ...settings, width: event.width, height: event.height };
           encoding ??= this.parts.createVideoEncoding(event.width, event.height, video, { settings: actual, model, createdAt, hasStartImage: image !== null, decoder });
-          await (await encoding).add(event.frames);
+          await (await encoding).add(extension ? extension.take(event) : event.frames);
         }
         await listener.onFrames?.(transfer(event, event.frames.map((frame) => frame.buffer as ArrayBuffer)));
       };
@@ -229,7 +231,7 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
       };
       const result = await wan.generate(settings, image, { onEvent, onFrames, preview, signal, decoder, ...(memory ? { memory } : {}) });
       const measurement = recorder.finish(result, wan.ditWork);
-      const encoded = encoding ? await (await encoding).finish() : null;
+      const encoded = encoding ? await (await encoding).finish(extend && extension ? { ...extend, seam: extension.seam() } : undefined) : null;
       return transfer({ ...result, video: encoded, measurement, machine: gpu.machine() }, encoded ? [encoded.bytes.buffer as ArrayBuffer] : []);
     } catch (error) {
       await (await encoding?.catch(() => null))?.cancel();

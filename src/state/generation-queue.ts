@@ -10,6 +10,7 @@ import type { StoredProfile } from './estimate-store.ts';
 import { generationSettings, modelLocation } from './settings-store.ts';
 import type { Settings } from './settings-store.ts';
 import type { StartImage } from './start-image-store.ts';
+import type { JobExtension } from './extend-store.ts';
 import { userMessage } from '../user-message.ts';
 
 /**
@@ -27,6 +28,8 @@ export interface QueuedJob<Location extends ModelLocation | null = ModelLocation
   readonly decoder: DecoderChoice;
   /** The model has the tiny decoder, which then makes the step previews (no preview map to prepare). */
   readonly tinyDecoderPreview: boolean;
+  /** The video this job continues from its last frame (`image`), joined with it in one file. */
+  readonly extend?: JobExtension;
 }
 
 /** The largest seed torch.Generator takes here: seeds are drawn below 2³². */
@@ -124,7 +127,7 @@ export function jobAfterInstall(job: QueuedJob, outcome: InstallOutcome, setting
   if (outcome.status === 'paused') return 'The model install was paused, so this job did not run. Resume the install in the Models panel, then generate again.';
   const ready = jobFromSettings(job.id, settings, job.image, models);
   if (typeof ready === 'string') return ready;
-  return { ...ready, location: ready.location! };
+  return { ...ready, location: ready.location!, ...(job.extend ? { extend: job.extend } : {}) };
 }
 
 /** The queue with a waiting job moved one place earlier (-1) or later (+1); unchanged when it cannot move. */
@@ -153,7 +156,7 @@ export function outOfMemoryPeak(profiles: Readonly<Record<string, StoredProfile>
 }
 
 /** What makes a video: two jobs that agree on all of it make the same video (the memory mode changes only speed). */
-const videoKey = (job: QueuedJob) => JSON.stringify([job.settings, job.output, job.location, job.decoder]);
+const videoKey = (job: QueuedJob) => JSON.stringify([job.settings, job.output, job.location, job.decoder, job.extend?.name ?? null]);
 
 /**
  * Jobs that would make the same video as another (the same fixed seed, settings, start image

@@ -6,6 +6,7 @@ import type { ModelLocation } from '../model/model-location.ts';
 import type { EncodedVideo } from '../video/video-format.ts';
 import type { HistoryEntry } from '../video/video-history.ts';
 import { runGeneration } from './generation-client.ts';
+import type { GenerateRequest } from '../runtime/model-host-api.ts';
 import { NO_MODEL_MESSAGE, failedJob, jobAfterInstall, jobFromSettings, moveJob, nextSeed, outOfMemoryPeak, refusal, refusalUpdate, removeJob } from './generation-queue.ts';
 import type { ModelsNow, QueuedJob } from './generation-queue.ts';
 import { useHistoryStore } from './history-store.ts';
@@ -18,6 +19,7 @@ import { currentSettingProblems } from './setting-drafts-store.ts';
 import { currentDecoderAvailability } from './use-decoder-availability.ts';
 import { useSettingsStore } from './settings-store.ts';
 import { useStartImageStore } from './start-image-store.ts';
+import { currentExtension } from './extend-store.ts';
 import { videoFileName } from '../video/video-file-name.ts';
 
 export type { QueuedJob } from './generation-queue.ts';
@@ -83,7 +85,9 @@ function snapshot(): QueuedJob | string {
   const settings = useSettingsStore.getState();
   const seed = nextSeed(settings, Math.random);
   if (seed !== settings.seed) settings.update({ seed });
-  return jobFromSettings(++nextJob, useSettingsStore.getState(), useStartImageStore.getState().image, modelsNow());
+  const job = jobFromSettings(++nextJob, useSettingsStore.getState(), useStartImageStore.getState().image, modelsNow());
+  const extend = currentExtension();
+  return typeof job === 'string' || !extend ? job : { ...job, extend };
 }
 
 /** Keeps a finished video in the history; a failed save is reported beside the video, which can still be downloaded. */
@@ -95,6 +99,12 @@ async function saveToHistory(video: EncodedVideo, job: QueuedJob): Promise<{ sav
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { saved: null, saveError: `The video could not be kept in this browser's storage (${reason}). It was not added to the history, but you can still download it.` };
   }
+}
+
+/** What the worker is asked to do for a job. */
+function jobRequest(job: QueuedJob<ModelLocation>): Omit<GenerateRequest, 'jobId'> {
+  const { location, settings, image, output, memory, decoder, extend } = job;
+  return { location, settings, image: image?.rgb ?? null, video: output, preview: true, memory, decoder, ...(extend ? { extend: { previous: extend.file, name: extend.name } } : {}) };
 }
 
 /** Generations one at a time from a queue: progress, live preview and the finished video of the running one. */
@@ -132,13 +142,7 @@ export const useGenerationStore = create<GenerationState>()((set, get) => {
     set({ status: 'running', running: job, progress, error: null, noModel: false, refused: false, tookMs: null, loads: [], loadsMemory: job.memory });
     try {
       const result = await runGeneration({
-        location: job.location,
-        settings: job.settings,
-        image: job.image?.rgb ?? null,
-        video: job.output,
-        preview: true,
-        memory: job.memory,
-        decoder: job.decoder,
+        ...jobRequest(job),
         signal: controller.signal,
         onEvent: (event) => {
           if (event.type === 'preview') previewFeed.latents(event);

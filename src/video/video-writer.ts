@@ -7,6 +7,8 @@ import { videoBitrate } from './video-bitrate.ts';
 import { frameTiming } from './frame-timing.ts';
 import { metadataTags } from './video-metadata.ts';
 import type { VideoProvenance } from './video-metadata.ts';
+import { finishVideo } from './finish-video.ts';
+import type { VideoExtension } from './finish-video.ts';
 
 const noEncoder = (container: VideoOutputOptions['container'], width: number, height: number) =>
   new UnsupportedEnvironmentError(
@@ -21,6 +23,8 @@ const noEncoder = (container: VideoOutputOptions['container'], width: number, he
  */
 export class VideoWriter {
   private framesAdded = 0;
+  /** A copy of the last frame added: the caller may hand the frames' buffers on. */
+  private lastFrame: Uint8ClampedArray | null = null;
 
   private constructor(
     private readonly output: Output<Mp4OutputFormat | WebMOutputFormat, BufferTarget>,
@@ -68,22 +72,37 @@ export class VideoWriter {
       }
       this.framesAdded++;
     }
+    if (frames.length > 0) this.lastFrame = frames.at(-1)!.slice();
   }
 
-  async finish(): Promise<EncodedVideo> {
+  /**
+   * The finished file, with the last frame kept losslessly in its metadata; after the previous
+   * video's packets when it `extends` one (see finishVideo).
+   */
+  async finish(extension?: VideoExtension): Promise<EncodedVideo> {
     await this.output.finalize();
     const buffer = this.output.target.buffer;
-    if (!buffer) throw new Error('the video muxer produced no data');
+    if (!buffer || !this.lastFrame) throw new Error('the video muxer produced no data');
+    const finished = await finishVideo(
+      {
+        file: new Blob([buffer]),
+        provenance: this.provenance,
+        frames: this.framesAdded,
+        output: this.options,
+        lastFrame: { rgba: this.lastFrame, width: this.width, height: this.height },
+      },
+      extension,
+    );
     return {
-      bytes: new Uint8Array(buffer),
+      bytes: finished.bytes,
       mimeType: MIME_TYPES[this.options.container],
       container: this.options.container,
       codec: this.codec,
       width: this.width,
       height: this.height,
-      frames: this.framesAdded,
+      frames: finished.frames,
       fps: this.options.fps,
-      provenance: this.provenance,
+      provenance: finished.provenance,
     };
   }
 

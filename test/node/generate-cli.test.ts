@@ -36,7 +36,7 @@ describe('wan-web generate on a tiny random bundle', () => {
     const out = join(work, 'fox.mp4');
     expect(await runCli(args(out, ['--latents-out', join(work, 'a.safetensors')]))).toBe(0);
     if (hasFfmpeg()) {
-      const probe = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_name,width,height,nb_read_frames', '-of', 'csv=p=0', out], { encoding: 'utf8' });
+      const probe = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-show_entries', 'stream=codec_name,width,height,nb_read_frames', '-of', 'csv=p=0', out], { encoding: 'utf8' });
       expect(probe.stdout.trim()).toBe('h264,128,96,9');
     } else {
       expect((await readdir(join(work, 'fox'))).length).toBe(9);

@@ -6,6 +6,7 @@ import { useStartImageStore } from '../../state/start-image-store.ts';
 import { firstImageFile } from './read-image.ts';
 import { removeStartImage, restoreStartImage, takeStartImage } from './start-image-actions.ts';
 import { useImageDrop } from './use-image-drop.ts';
+import { ExtendNotice } from './ExtendNotice.tsx';
 
 const PREVIEW_WIDTH = 320;
 
@@ -39,6 +40,7 @@ export function StartImagePanel() {
   const crop = image ? startImageCrop(image.rgb.width, image.rgb.height, area) : null;
   return (
     <div className="start-image" data-testid="start-image">
+      <ExtendNotice />
       <h3 className="field-title" id="start-image-title">
         Start image <span className="hint">(optional: image-to-video)</span>
       </h3>

@@ -7,6 +7,8 @@ import { CopyLinkButton } from '../video/CopyLinkButton.tsx';
 import { ShareButton } from '../video/ShareButton.tsx';
 import { restoreFromEntry } from './restore-video.ts';
 import { useEntryUrl } from './use-entry-url.ts';
+import { extendVideo } from './extend-video.ts';
+import { SegmentList } from './SegmentList.tsx';
 
 /** One stored video: it plays in place; its settings can be re-used, linked or compared; download, share, delete. */
 export function HistoryCard({ entry, picked, onPick }: { entry: HistoryEntry; picked: boolean; onPick(): void }) {
@@ -25,6 +27,7 @@ export function HistoryCard({ entry, picked, onPick }: { entry: HistoryEntry; pi
         {settings.shift} · seed {settings.seed}
         {entry.provenance.hasStartImage && ' · from a start image'} · {model} · {decoderName(entry.provenance.decoder)} · {new Date(createdAt).toLocaleString()}
       </p>
+      {entry.provenance.segments && <SegmentList segments={entry.provenance.segments} />}
       {error && <p className="note-error">{error}</p>}
       <div className="actions">
         <button
@@ -37,6 +40,20 @@ export function HistoryCard({ entry, picked, onPick }: { entry: HistoryEntry; pi
           }}
         >
           Re-use settings
+        </button>
+        <button
+          type="button"
+          data-testid="history-extend"
+          aria-label={`Extend ${title}`}
+          disabled={busy}
+          onClick={() => {
+            setBusy(true);
+            void file(entry)
+              .then((video) => extendVideo(video, downloadName))
+              .finally(() => setBusy(false));
+          }}
+        >
+          Extend
         </button>
         {url && (
           <a className="button" href={url} download={downloadName} data-testid="history-download">

@@ -4,6 +4,7 @@ import { isSelfTestVideo } from '../../state/first-run.ts';
 import { SelfTestCaption } from './SelfTestCaption.tsx';
 import { ShareButton } from './ShareButton.tsx';
 import { usePreviewCanvas } from './use-preview-canvas.ts';
+import { extendVideo } from '../history/extend-video.ts';
 
 /** Frames as they decode, then the finished video with download and share; a failed or cancelled job leaves the last video in place. */
 export function PreviewPanel() {
@@ -44,6 +45,9 @@ export function PreviewPanel() {
             </a>
             <ShareButton file={() => new File([result.blob], result.fileName, { type: result.video.mimeType })} />
             <CopyLinkButton shared={{ settings: result.video.provenance.settings, output: { fps: result.video.fps, container: result.video.container } }} label="Copy link with this video's settings" />
+            <button type="button" data-testid="extend-current" onClick={() => void extendVideo(result.blob, result.fileName)}>
+              Extend
+            </button>
           </div>
           {result.saveError && (
             <p role="alert" className="note-warn" data-testid="save-error">

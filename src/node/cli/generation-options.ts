@@ -68,17 +68,24 @@ export interface GenerationJob {
 }
 
 /**
- * Settings from option texts, with the official defaults (FastWan's for `sampler dmd`), checked
+ * Settings from option texts, with the official defaults (FastWan's for `sampler dmd`), or those
+ * of `inherited` (a clip being extended: its last segment's settings, prompt included), checked
  * as the pipeline checks them. `seed` gives the seed of a job that names none.
  */
-export function parseGenerationOptions(values: Partial<Record<GenerationOptionName, string>>, seed: () => number): GenerationJob {
-  if (values.prompt === undefined) throw new InvalidInputError('A prompt is required (--prompt "…").');
-  const sampler = choiceOption<SamplerName>('sampler', values.sampler, SAMPLERS, 'unipc');
-  const defaults = sampler === 'dmd' ? FASTWAN_DEFAULTS : WAN_DEFAULTS;
+export function parseGenerationOptions(
+  values: Partial<Record<GenerationOptionName, string>>,
+  seed: () => number,
+  inherited?: Omit<GenerationSettings, 'seed'>,
+): GenerationJob {
+  const prompt = values.prompt ?? inherited?.prompt;
+  if (prompt === undefined) throw new InvalidInputError('A prompt is required (--prompt "…").');
+  const sampler = choiceOption<SamplerName>('sampler', values.sampler, SAMPLERS, inherited?.sampler ?? 'unipc');
+  const defaults = inherited ?? (sampler === 'dmd' ? FASTWAN_DEFAULTS : WAN_DEFAULTS);
   const [width, height] = sizeOption(values.size, [defaults.width, defaults.height]);
+  const negativePrompt = values.negative ?? inherited?.negativePrompt;
   const settings: GenerationSettings = {
-    prompt: values.prompt,
-    ...(values.negative !== undefined ? { negativePrompt: values.negative } : {}),
+    prompt,
+    ...(negativePrompt !== undefined ? { negativePrompt } : {}),
     width,
     height,
     frames: integerOption('frames', values.frames, defaults.frames, 1),
