@@ -1,11 +1,10 @@
 /**
  * `npm run gpu-kit [-- --out DIR]`: writes a folder (at most 60 MiB) that runs the GPU benchmark
  * on a bare x86-64 Linux machine with a GPU driver and no network: run.sh, and payload.tar.xz
- * holding this Node binary, our CLI (and bench/gpu.ts when the tree has it) bundled by esbuild,
+ * holding this Node binary, our CLI and bench/gpu.ts bundled by esbuild,
  * onnxruntime-node's native library (with its WebGPU EP) and Debian's Vulkan loader.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,10 +34,7 @@ try {
   await mkdir(lib, { recursive: true });
   console.log('bundling the CLI with esbuild …');
   await bundleNodeScript(join(ROOT, 'bin', 'wan-web.ts'), join(lib, 'wan-web.mjs'));
-  await bundleNodeScript(join(ROOT, 'scripts', 'gpu-kit', 'kit-probe.ts'), join(lib, 'kit-probe.mjs'));
-  const benchGpu = join(ROOT, 'bench', 'gpu.ts');
-  if (existsSync(benchGpu)) await bundleNodeScript(benchGpu, join(lib, 'bench-gpu.mjs'));
-  else console.log('bench/gpu.ts is not in this tree: run.sh will run the WebGPU self-check and a timed CLI run instead');
+  await bundleNodeScript(join(ROOT, 'bench', 'gpu.ts'), join(lib, 'bench-gpu.mjs'));
   for (const file of [BINDING_FILE, 'libonnxruntime.so.1']) await copyFile(join(ORT_NATIVE, file), join(lib, file));
   // The official Node build (glibc ≥ 2.28, no shared libraries beyond libstdc++): one file, no packages.
   await copyFile(process.execPath, join(stage, 'node'));

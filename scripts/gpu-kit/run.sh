@@ -4,6 +4,7 @@
 #   --small  toy model widths and small sizes (software Vulkan drivers such as SwiftShader)
 #   --keep   keep the unpacked runtime and the random bundle in $WORK afterwards
 # Environment: WORK (scratch folder, default ./work; the full-size bundle needs ~10 GB),
+#   KIT_ACTIVATIONS=fp16|fp32 (default fp16, fp32 with --small),
 #   KIT_VULKAN_LOADER=bundled|system (default: system's libvulkan.so.1 when there is one),
 #   VK_ICD_FILENAMES / VK_DRIVER_FILES to pick a Vulkan driver. Writes table.md beside run.sh.
 set -eu
@@ -52,29 +53,19 @@ fi
 say "Vulkan driver chosen: ${VK_ICD_FILENAMES:-${VK_DRIVER_FILES:-the loader's default search}}"
 command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | sed 's/^/GPU: /' || true
 
-BUNDLE=$WORK/bundle${SMALL:+-small}
+# fp16 activations on a real GPU (every current NVIDIA/AMD Vulkan driver has shader-f16); fp32 for
+# --small, whose software drivers lack it. KIT_ACTIVATIONS=fp32|fp16 overrides.
+ACTIVATIONS=${KIT_ACTIVATIONS:-$( [ -n "$SMALL" ] && echo fp32 || echo fp16 )}
+BUNDLE=$WORK/bundle${SMALL:+-small}-$ACTIVATIONS
 if [ ! -f "$BUNDLE/manifest.json" ]; then
   rm -rf "$BUNDLE" "$BUNDLE.partial"
-  say "writing the random $( [ -n "$SMALL" ] && echo small || echo full-size ) bundle to $BUNDLE"
-  "$NODE" "$RT/lib/wan-web.mjs" random-bundle "$BUNDLE" --seed 0 $SMALL
+  say "writing the random $( [ -n "$SMALL" ] && echo small || echo full-size ) bundle ($ACTIVATIONS activations) to $BUNDLE"
+  "$NODE" "$RT/lib/wan-web.mjs" random-bundle "$BUNDLE" --seed 0 --activations "$ACTIVATIONS" $SMALL
 fi
 
 TABLE=$KIT/table.md
-if [ -f "$RT/lib/bench-gpu.mjs" ]; then
-  say "running bench-gpu"
-  "$NODE" "$RT/lib/bench-gpu.mjs" --bundle "$BUNDLE" --out "$TABLE" $SMALL
-else
-  # A kit built before bench/gpu.ts existed: the WebGPU EP's self-check and a timed CLI run.
-  say "this kit has no bench-gpu.mjs: the WebGPU self-check and a timed generate instead"
-  "$NODE" "$RT/lib/kit-probe.mjs" --out "$TABLE" >/dev/null
-  DEVICE=; "$NODE" "$RT/lib/wan-web.mjs" generate --help | grep -q -- '--device' && DEVICE="--device webgpu"
-  if [ -n "$SMALL" ]; then SIZE="--size 64x64 --frames 5 --steps 2"; else SIZE="--size 832x480 --frames 5 --steps 2"; fi
-  if [ -z "$DEVICE" ] && [ -z "$SMALL" ]; then say "the bundled CLI has no --device: a full-size run on the CPU EP is skipped"; else
-  T0=$(date +%s)
-  "$NODE" "$RT/lib/wan-web.mjs" generate --bundle "$BUNDLE" --prompt "a kit check" $SIZE --seed 1 $DEVICE --out "$WORK/generated.mp4"
-  printf '\n| CLI run | seconds |\n|---|---|\n| generate %s %s | %s |\n' "$SIZE" "${DEVICE:-(CPU EP)}" "$(( $(date +%s) - T0 ))" >>"$TABLE"
-  fi
-fi
+say "running bench-gpu"
+"$NODE" "$RT/lib/bench-gpu.mjs" --bundle "$BUNDLE" --out "$TABLE" $SMALL
 echo; cat "$TABLE"; echo
 say "done; the table is in $TABLE"
-[ -n "$KEEP" ] || rm -rf "$BUNDLE" "$WORK/generated"*
+[ -n "$KEEP" ] || rm -rf "$BUNDLE"

@@ -26,7 +26,7 @@ export const SELF_TEST_CONFIGS: WanCheckpointConfigs = {
 };
 
 /** The self-test model's tiny decoder: taew2_2's layout (48 latent channels in, 16× space, 4× time) at toy widths. */
-const SELF_TEST_TINY_DECODER: TaehvDecoderConfig = { ...TAEW2_2, widths: [32, 16, 16, 16] };
+export const SELF_TEST_TINY_DECODER: TaehvDecoderConfig = { ...TAEW2_2, widths: [32, 16, 16, 16] };
 
 /** The self-test model's tiny decoder, with seeded random weights (drawn as the upstream reference's, see random-tiny-decoder.ts). */
 export function selfTestTinyDecoder(): TinyDecoderInput {

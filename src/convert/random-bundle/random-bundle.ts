@@ -12,12 +12,15 @@ import { parseDitConfig } from '../../bundle/dit-config.ts';
 import { parseUmt5Config } from '../../bundle/umt5-config.ts';
 import { parseVaeConfig } from '../wan-vae/index.ts';
 import { randomCheckpointView } from './random-checkpoint-view.ts';
+import type { TinyDecoderInput } from '../tiny-vae/index.ts';
 
 export interface RandomBundleOptions {
   readonly configs: WanCheckpointConfigs;
   /** Non-negative integer; the same seed, configs and quantization give the same bytes. */
   readonly seed: number;
   readonly quant: QuantConfig;
+  /** Also build this tiny decoder into the bundle (random weights too, for the decoder benchmarks). */
+  readonly tinyDecoder?: TinyDecoderInput;
   readonly onProgress?: (progress: ConvertProgress) => void;
 }
 
@@ -54,6 +57,7 @@ export function writeRandomBundle(sink: BundleSink, options: RandomBundleOptions
     quant,
     source: { repo: 'wan-web/random', revision: `seed-${seed}` },
     name: `Random weights (seed ${seed})`,
+    ...(options.tinyDecoder ? { tinyDecoder: options.tinyDecoder } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   }, tokenizer);
 }

@@ -6,6 +6,10 @@ import { WAN22_TI2V_5B_CONFIGS } from '../../convert/random-checkpoint/index.ts'
 import { SELF_TEST_CONFIGS } from '../../convert-install/self-test-model.ts';
 import { formatBytes } from '../../format-bytes.ts';
 import { writeRandomBundleDir } from '../write-random-bundle.ts';
+import { randomTaehvDecoderTensors, randomTaehvWeightSource } from '../../convert-install/random-tiny-decoder.ts';
+import { SELF_TEST_TINY_DECODER } from '../../convert-install/self-test-model.ts';
+import { TAEW2_2 } from '../../convert/tiny-vae/index.ts';
+import type { TaehvDecoderConfig, TinyDecoderInput } from '../../convert/tiny-vae/index.ts';
 import { integerOption } from './cli-options.ts';
 import { ProgressBar } from './progress-bar.ts';
 
@@ -14,7 +18,7 @@ const USAGE = `wan-web random-bundle <out-dir> [--seed N] [--weights <preset>] [
 Writes a bundle with the shapes of Wan2.2 TI2V-5B, UMT5-XXL and its VAE and seeded random
 weights, without any checkpoint: linear layers are drawn quantized (int4 by default), the rest
 as the random checkpoint's values. For benchmarks on a machine that has no model (about 9 GB;
-the same seed and options give the same bytes). Its videos are noise.
+the same seed and options give the same bytes), with a random tiny decoder. Its videos are noise.
 
 Options:
   --seed N                 default 0
@@ -47,9 +51,19 @@ export async function randomBundleCommand(args: readonly string[]): Promise<numb
     configs,
     seed,
     quant,
+    tinyDecoder: randomTinyDecoder(values.small ? SELF_TEST_TINY_DECODER : TAEW2_2, seed),
     onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
   });
   const total = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
   bar.done(`wrote ${outDir}: ${manifest.files.length} files, ${formatBytes(total)}`);
   return 0;
+}
+
+/** A tiny decoder of seeded random weights (taew2_2's shapes, or the self-test model's narrower ones). */
+function randomTinyDecoder(config: TaehvDecoderConfig, seed: number): TinyDecoderInput {
+  return {
+    weights: randomTaehvWeightSource(randomTaehvDecoderTensors(config, seed)),
+    source: { repo: 'wan-web/random', revision: `tiny-decoder-seed-${seed}` },
+    config,
+  };
 }
