@@ -16,6 +16,7 @@ import { TINY_DECODER_FILE_PREFIX } from '../../bundle/tiny-vae-names.ts';
 import { fileByteSource, nodeCheckpointFiles } from '../file-source.ts';
 import { ggufCheckpoint, openGguf } from '../../gguf/index.ts';
 import { ditDiffusersNameUnprefixed } from '../../convert/source-layout/wan-original-names.ts';
+import { ggufComponentCheckpoint } from '../../convert/source-layout/gguf-component.ts';
 import { formatBytes } from '../../format-bytes.ts';
 import { openLoraFile, parseLoraArgument } from '../../convert/lora/lora-file.ts';
 import { onnxLowRankProduct } from '../lora-product.ts';
@@ -56,6 +57,10 @@ ${Object.entries(WEIGHT_PRESETS).map(([name, preset]) => `                      
                                   names); <source> gives the text encoder, the VAE and the configs.
                                   Q8_0 and Q4_0 blocks are stored as they are (8-/4-bit MatMulNBits);
                                   other types are dequantized and stored as --weights says
+  --text-encoder <file.gguf>      the UMT5 text encoder's weights from a GGUF file (e.g.
+                                  umt5-xxl-encoder-Q8_0.gguf; llama.cpp's T5 names), blocks as for
+                                  --transformer; its token embedding table is stored as float16
+                                  (quantized rows dequantized) or as --text-embedding int8 says
   --lora <file.safetensors>[:<strength>]
                                   merge a LoRA for the Wan2.2 TI2V-5B transformer into the weights
                                   before quantisation (strength 1 if not given; repeat for several).
@@ -94,6 +99,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       tokenizer: { type: 'string' },
       'tiny-decoder': { type: 'string' },
       transformer: { type: 'string' },
+      'text-encoder': { type: 'string' },
       lora: { type: 'string', multiple: true },
       'add-to': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -119,12 +125,16 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   });
   const isUrl = /^https?:\/\//.test(source);
   if (!isUrl && (sources.length > 1 || !isDiffusersFolder(source))) {
+    const given = (['transformer', 'text-encoder'] as const).find((option) => values[option] !== undefined);
+    if (given) throw new InvalidInputError(`--${given} goes with a diffusers folder; with single component files, give ${values[given]} among the files.`);
     return convertComponentFilesCommand(sources, outDir, { quant, values });
   }
   const local = isUrl ? null : nodeCheckpointFiles(resolve(source));
   const files: CheckpointFiles = local ?? httpCheckpointFiles(source, { fetch: globalThis.fetch });
   const gguf = values.transformer === undefined ? null : fileByteSource(resolve(values.transformer));
   const transformerWeights = gguf ? ggufCheckpoint(await openGguf(gguf), 'transformer', ditDiffusersNameUnprefixed) : undefined;
+  const textGguf = values['text-encoder'] === undefined ? null : fileByteSource(resolve(values['text-encoder']));
+  const textEncoderWeights = textGguf ? ggufComponentCheckpoint(await openGguf(textGguf), 'textEncoder') : undefined;
   const tiny = tinyDecoder === undefined ? null : await openTinyDecoderWeights(resolve(tinyDecoder));
   const loraArguments = (values.lora ?? []).map(parseLoraArgument);
   const loraSources = loraArguments.map((l) => fileByteSource(resolve(l.path)));
@@ -150,6 +160,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       signal: controller.signal,
       onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
       ...(transformerWeights ? { transformerWeights } : {}),
+      ...(textEncoderWeights ? { textEncoderWeights } : {}),
       ...(loras.length ? { loras, loraProduct: onnxLowRankProduct() } : {}),
       ...(tiny ? { tinyDecoder: { weights: tiny.weights, source: { repo: tinyDecoder!, revision: 'local' } } } : {}),
     });
@@ -171,6 +182,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     await local?.close();
     await gguf?.close();
+    await textGguf?.close();
     await tiny?.close();
     await closeLoras();
   }
