@@ -131,10 +131,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   }
   const local = isUrl ? null : nodeCheckpointFiles(resolve(source));
   const files: CheckpointFiles = local ?? httpCheckpointFiles(source, { fetch: globalThis.fetch });
-  const gguf = values.transformer === undefined ? null : fileByteSource(resolve(values.transformer));
-  const transformerWeights = gguf ? ggufCheckpoint(await openGguf(gguf), 'transformer', ditDiffusersNameUnprefixed) : undefined;
-  const textGguf = values['text-encoder'] === undefined ? null : fileByteSource(resolve(values['text-encoder']));
-  const textEncoderWeights = textGguf ? ggufComponentCheckpoint(await openGguf(textGguf), 'textEncoder') : undefined;
+  const gguf = await openGgufWeights(values.transformer, values['text-encoder']);
   const tiny = tinyDecoder === undefined ? null : await openTinyDecoderWeights(resolve(tinyDecoder));
   const loraArguments = (values.lora ?? []).map(parseLoraArgument);
   const loraSources = loraArguments.map((l) => fileByteSource(resolve(l.path)));
@@ -159,8 +156,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       source: { repo: values.repo ?? source, revision: values.revision ?? 'local' },
       signal: controller.signal,
       onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
-      ...(transformerWeights ? { transformerWeights } : {}),
-      ...(textEncoderWeights ? { textEncoderWeights } : {}),
+      ...gguf.weights,
       ...(loras.length ? { loras, loraProduct: onnxLowRankProduct() } : {}),
       ...(tiny ? { tinyDecoder: { weights: tiny.weights, source: { repo: tinyDecoder!, revision: 'local' } } } : {}),
     });
@@ -181,10 +177,30 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     await local?.close();
-    await gguf?.close();
-    await textGguf?.close();
+    await gguf.close();
     await tiny?.close();
     await closeLoras();
+  }
+}
+
+/** The transformer's and the text encoder's weights from GGUF files (--transformer, --text-encoder), when given. */
+async function openGgufWeights(transformer: string | undefined, textEncoder: string | undefined) {
+  const [ditSource, textSource] = [transformer, textEncoder].map((path) => (path === undefined ? null : fileByteSource(resolve(path))));
+  const close = async () => {
+    await ditSource?.close();
+    await textSource?.close();
+  };
+  try {
+    const dit = ditSource ? await openGguf(ditSource) : null;
+    const text = textSource ? await openGguf(textSource) : null;
+    const weights = {
+      ...(dit ? { transformerWeights: ggufCheckpoint(dit, 'transformer', ditDiffusersNameUnprefixed) } : {}),
+      ...(text ? { textEncoderWeights: ggufComponentCheckpoint(text, 'textEncoder') } : {}),
+    };
+    return { weights, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 
