@@ -101,6 +101,10 @@ describe('text encoder from a UMT5 GGUF (llama.cpp names)', () => {
     const gguf = await openTextGguf(await writeTextGguf('names.gguf', MIXED));
     expect([...gguf.tensors.keys()].sort()).toEqual([...diffusers.tensors.keys()].sort());
     for (const info of diffusers.tensors.values()) expect(gguf.tensors.get(info.name)?.shape).toEqual(info.shape);
+    // The same tensors under transformers' own names (a GGUF written without llama.cpp's renaming) are read as well.
+    writeFileSync(join(dir, 'hf-names.gguf'), encodeGguf(tensors.map((t) => ({ ...t, type: 'F32' as const }))));
+    const hfNamed = await openTextGguf(join(dir, 'hf-names.gguf'));
+    expect([...hfNamed.tensors.keys()].sort()).toEqual([...diffusers.tensors.keys()].sort());
   });
 
   test('Q8_0 blocks become 8-bit MatMulNBits exactly, and the Q8_0 table float16 rows: = the fp32 encoder of the dequantized file', async () => {
