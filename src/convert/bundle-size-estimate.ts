@@ -3,6 +3,8 @@ import { weightFormatOf } from '../bundle/quant-config.ts';
 import { FLOAT32_FAMILIES, linearFamily } from '../bundle/tensor-families.ts';
 import type { SourceModel } from './convert-checkpoint.ts';
 import { EMBEDDING_TENSOR_NAMES } from '../bundle/umt5-names.ts';
+import type { GgufCheckpoint } from '../gguf/index.ts';
+import { copiedEmbeddingBytes, findEmbeddingRows } from './umt5/embedding-rows.ts';
 
 const FLOAT_BYTES = { fp16: 2, fp32: 4 } as const;
 
@@ -40,7 +42,10 @@ function int8ScaleBytes(shape: readonly number[]): number {
  */
 export function estimateBundleBytes(source: SourceModel, quant: QuantConfig, only?: ReadonlySet<keyof SourceTensorShapes>): number {
   const tensors = (kind: keyof SourceTensorShapes) => (only && !only.has(kind) ? [] : [...source[kind].tensors.values()]);
-  return estimateBundleBytesOf({ transformer: tensors('transformer'), textEncoder: tensors('textEncoder'), vae: tensors('vae') }, quant);
+  // A table copied from a GGUF's quantized blocks is stored as float16, not in its stored size.
+  const table = (source.textEncoder as Partial<GgufCheckpoint>).ggml ? findEmbeddingRows(source.textEncoder) : undefined;
+  const textEncoder = tensors('textEncoder').map((t) => (t.name === table?.name ? { ...t, byteLength: copiedEmbeddingBytes(table) } : t));
+  return estimateBundleBytesOf({ transformer: tensors('transformer'), textEncoder, vae: tensors('vae') }, quant);
 }
 
 /** A source tensor as the estimate sees it: its name, shape and stored size in the source. */

@@ -2,6 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { AbortSignalLike, Checkpoint } from '../safetensors/index.ts';
 import type { QuantConfig } from '../bundle/quant-config.ts';
+import type { GgufCheckpoint } from '../gguf/index.ts';
 import { BUNDLE_FORMAT_VERSION } from '../bundle/manifest.ts';
 
 /** Samples read from each source file for a component's key. */
@@ -24,12 +25,14 @@ export async function componentKey(
   const hash = sha256.create();
   const text = (value: unknown) => hash.update(new TextEncoder().encode(`${JSON.stringify(value)}\n`));
   text({ kind, format: BUNDLE_FORMAT_VERSION, builder: extra.builderRevision, quant: extra.quant, config: extra.config });
-  text([...checkpoint.tensors.values()].map((t) => `${t.name}:${t.dtype}:${t.shape.join('x')}`).sort());
-  for (const shard of checkpoint.shards) {
-    const size = await shard.source.size();
+  // A GGUF component presents every tensor as F32: its ggml types and its one file stand in.
+  const gguf = (checkpoint as Partial<GgufCheckpoint>).ggml ? (checkpoint as GgufCheckpoint) : undefined;
+  text([...checkpoint.tensors.values()].map((t) => `${t.name}:${gguf?.ggml.get(t.name)?.type ?? t.dtype}:${t.shape.join('x')}`).sort());
+  for (const source of gguf ? [gguf.file.source] : checkpoint.shards.map((shard) => shard.source)) {
+    const size = await source.size();
     text(size);
     const block = Math.min(SAMPLE_BYTES, Math.floor(size / SAMPLES));
-    for (let i = 0; i < SAMPLES && block > 0; i++) hash.update(await shard.source.read(Math.floor(((size - block) * i) / (SAMPLES - 1)), block, signal));
+    for (let i = 0; i < SAMPLES && block > 0; i++) hash.update(await source.read(Math.floor(((size - block) * i) / (SAMPLES - 1)), block, signal));
   }
   if (extra.tokenizer) hash.update(sha256(extra.tokenizer));
   return bytesToHex(hash.digest()).slice(0, 32);

@@ -47,6 +47,8 @@ export interface ConvertOptions {
   readonly beforeWriting?: (bytesToWrite: number) => Promise<void>;
   /** The transformer's weights from elsewhere than the checkpoint folder (a GGUF file, see src/gguf). */
   readonly transformerWeights?: Checkpoint;
+  /** The text encoder's weights from elsewhere than the checkpoint folder (a UMT5 GGUF file); its config.json stays the folder's. */
+  readonly textEncoderWeights?: Checkpoint;
   /** Also build the tiny decoder into the bundle (checked before anything is written). */
   readonly tinyDecoder?: TinyDecoderInput;
   /** Keep the text encoder and the VAE once for every model that uses them (the browser's OPFS); without it the bundle holds everything. */
@@ -67,20 +69,23 @@ export interface SourceModel {
   readonly weightScales?: Partial<Record<'transformer' | 'vae' | 'textEncoder', WeightScales>>;
 }
 
+/** Components whose weights come from elsewhere than the checkpoint folder (GGUF files). */
+export type ComponentWeights = Partial<Record<'transformer' | 'text_encoder', Checkpoint>>;
+
 /** Opens the three components of a diffusers Wan2.2 TI2V checkpoint (headers and configs only). */
-export async function openSourceModel(files: CheckpointFiles, signal?: AbortSignalLike, transformerWeights?: Checkpoint): Promise<SourceModel> {
+export async function openSourceModel(files: CheckpointFiles, signal?: AbortSignalLike, weights: ComponentWeights = {}): Promise<SourceModel> {
   const [transformer, vae, textEncoder] = await Promise.all(
     (['transformer', 'vae', 'text_encoder'] as const).map((component) =>
-      component === 'transformer' && transformerWeights ? Promise.resolve(transformerWeights) : openCheckpoint(files, component, signal),
+      component !== 'vae' && weights[component] ? Promise.resolve(weights[component]) : openCheckpoint(files, component, signal),
     ),
   );
-  const config = async (checkpoint: Checkpoint) => {
+  const config = async (checkpoint: Checkpoint, component: 'transformer' | 'vae' | 'text_encoder') => {
     // Weights from elsewhere (a GGUF file) have no config.json: the folder's is used.
-    const json = checkpoint === transformerWeights ? await readCheckpointJson(files, 'transformer/config.json', signal) : await checkpoint.readJson('config.json', signal);
+    const json = component !== 'vae' && checkpoint === weights[component] ? await readCheckpointJson(files, `${component}/config.json`, signal) : await checkpoint.readJson('config.json', signal);
     if (typeof json !== 'object' || json === null) throw new ConvertError(`${checkpoint.component}/config.json is not a JSON object.`, `${checkpoint.component}/config.json`);
     return json as Record<string, unknown>;
   };
-  const configs = { transformer: await config(transformer!), vae: await config(vae!), text_encoder: await config(textEncoder!) };
+  const configs = { transformer: await config(transformer!, 'transformer'), vae: await config(vae!, 'vae'), text_encoder: await config(textEncoder!, 'text_encoder') };
   // The parsers bound every size and count before the specs below enumerate layers and blocks.
   parseDitConfig(configs.transformer);
   parseVaeConfig(configs.vae);
@@ -275,7 +280,8 @@ export async function convertCheckpoint(files: CheckpointFiles, sink: BundleSink
   let source: SourceModel;
   let tokenizer: Uint8Array | null;
   try {
-    source = await openSourceModel(files, options.signal, options.transformerWeights);
+    const weights = { ...(options.transformerWeights ? { transformer: options.transformerWeights } : {}), ...(options.textEncoderWeights ? { text_encoder: options.textEncoderWeights } : {}) };
+    source = await openSourceModel(files, options.signal, weights);
     tokenizer = await readSourceTokenizer(files, options.signal);
   } catch (error) {
     await sink.abort();

@@ -14,6 +14,8 @@ export interface GgufCheckpoint extends Checkpoint {
   /** The stored tensor of each (renamed) tensor. */
   readonly ggml: ReadonlyMap<string, GgufTensorInfo>;
   readBlocks(name: string, signal?: AbortSignalLike): Promise<Uint8Array>;
+  /** The opened file, for reads by byte range (the token embedding table's rows) and its fingerprint. */
+  readonly file: GgufFile;
 }
 
 /** ComfyUI-GGUF stores a reshaped tensor's real shape here (an array of int32). */
@@ -45,6 +47,7 @@ export function ggufCheckpoint(file: GgufFile, component: string, rename: (name:
     shards: [],
     tensors,
     ggml,
+    file,
     readBlocks: async (name, signal) => (await file.readTensor(stored(name).name, signal)).bytes,
     async readTensor(name, signal) {
       const info = stored(name);

@@ -1,5 +1,5 @@
-// Writes small GGUF files for tests (little-endian v3, alignment 32), with simple round-to-nearest
-// Q8_0, Q4_0 and Q4_K quantizers. The decoding side (src/gguf) is checked against ggml itself in
+// Writes small GGUF files for tests (little-endian v3, alignment 32): F32, F16 and simple
+// round-to-nearest Q8_0, Q4_0 and Q4_K quantizers. The decoding side (src/gguf) is checked against ggml itself in
 // gguf-blocks.test.ts; these only have to write valid blocks.
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../src/safetensors/index.ts';
 import type { GgmlType } from '../../src/gguf/index.ts';
@@ -9,7 +9,7 @@ export interface GgufTensorToWrite {
   readonly name: string;
   /** PyTorch order; written reversed, as ggml's dims. */
   readonly shape: readonly number[];
-  readonly type: Extract<GgmlType, 'F32' | 'Q8_0' | 'Q4_0' | 'Q4_K'>;
+  readonly type: Extract<GgmlType, 'F32' | 'F16' | 'Q8_0' | 'Q4_0' | 'Q4_K'>;
   readonly values: Float32Array;
 }
 
@@ -59,6 +59,7 @@ export function encodeGguf(tensors: readonly GgufTensorToWrite[], metadata: Read
 
 function quantize(type: GgufTensorToWrite['type'], x: Float32Array): Uint8Array {
   if (type === 'F32') return new Uint8Array(x.slice().buffer);
+  if (type === 'F16') return new Uint8Array(Uint16Array.from(x, float32ToFloat16Bits).buffer);
   const { blockValues, blockBytes } = GGML_TYPES[type];
   const out = new Uint8Array((x.length / blockValues) * blockBytes);
   for (let b = 0; b < x.length / blockValues; b++) {

@@ -131,7 +131,7 @@ export function ConvertForm({ disabled }: { disabled: boolean }) {
 function PickedFilesInput({ disabled, onPicked }: { disabled: boolean; onPicked: (picked: PickedFolder) => void }) {
   return (
     <>
-      <label htmlFor="install-files">Or pick ComfyUI's three files together (diffusion model as .safetensors or .gguf, text encoder, VAE)</label>
+      <label htmlFor="install-files">Or pick ComfyUI's three files together (diffusion model and text encoder as .safetensors or .gguf, VAE)</label>
       <input
         id="install-files"
         data-testid="install-files"

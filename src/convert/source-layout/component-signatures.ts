@@ -1,4 +1,5 @@
 import { ditDiffusersName, t5DiffusersName, vaeDiffusersName } from './wan-original-names.ts';
+import { t5LlamaCppName } from './llama-cpp-t5-names.ts';
 
 /** The three components a Wan2.2 TI2V bundle is built from (the keys of `SourceModel`). */
 export type ComponentKind = 'transformer' | 'vae' | 'textEncoder';
@@ -27,6 +28,8 @@ const SIGNATURES: readonly Signature[] = [
   { kind: 'vae', naming: 'diffusers names', markers: ['decoder.mid_block.resnets.0.norm1.gamma', 'encoder.conv_in.weight'], rename: keep },
   { kind: 'textEncoder', naming: 'transformers names', markers: ['encoder.block.0.layer.0.SelfAttention.q.weight', 'encoder.final_layer_norm.weight'], rename: keep },
   { kind: 'textEncoder', naming: "Wan's original names", markers: ['blocks.0.attn.q.weight', 'token_embedding.weight'], rename: t5DiffusersName },
+  // The UMT5 encoder GGUFs (llama.cpp's "t5encoder" architecture).
+  { kind: 'textEncoder', naming: "llama.cpp's T5 names", markers: ['enc.blk.0.attn_q.weight', 'enc.output_norm.weight', 'token_embd.weight'], rename: t5LlamaCppName },
 ];
 
 /** A component found in a file: which one, under which prefix, and how its names map to the builder's. */

@@ -51,10 +51,10 @@ const PRECISION_RANK: Partial<Record<SafetensorsDtype | GgmlType, number>> = { F
  */
 export async function openComponentFiles(files: CheckpointFiles, paths: readonly string[], options: ComponentFilesOptions = {}): Promise<ComponentFilesModel> {
   const contents = await folderContents(files, paths, options.signal);
-  // A GGUF file is taken for the diffusion model only (the text encoder's table is read by byte range from safetensors).
+  // A GGUF file is taken for the diffusion model and the text encoder (ComfyUI-GGUF has no VAE GGUFs).
   const found = contents.candidates.flatMap((candidate) =>
     findComponents(candidate.gguf ? [candidate.gguf] : candidate.files)
-      .filter((component) => !candidate.gguf || component.kind === 'transformer')
+      .filter((component) => !candidate.gguf || component.kind !== 'vae')
       .map((component) => ({ candidate, component })),
   );
   const picked = {} as Record<ComponentKind, { candidate: CandidateFile; checkpoint: RenamedCheckpoint; pick: ComponentPick; config: JsonObject }>;
@@ -117,7 +117,7 @@ function missing(kind: ComponentKind, pickles: readonly string[]): ConvertError 
   const wanted: Record<ComponentKind, string> = {
     transformer: 'the TI2V-5B diffusion model (ComfyUI: models/diffusion_models/wan2.2_ti2v_5B_fp16.safetensors)',
     vae: 'the Wan2.2 VAE (ComfyUI: models/vae/wan2.2_vae.safetensors)',
-    textEncoder: 'the UMT5-XXL text encoder (ComfyUI: models/text_encoders/umt5_xxl_fp16.safetensors or umt5_xxl_fp8_e4m3fn_scaled.safetensors)',
+    textEncoder: 'the UMT5-XXL text encoder (ComfyUI: models/text_encoders/umt5_xxl_fp16.safetensors, umt5_xxl_fp8_e4m3fn_scaled.safetensors or umt5-xxl-encoder-Q8_0.gguf)',
   };
-  return new ConvertError(`No safetensors${kind === 'transformer' ? ' or GGUF' : ''} file among those chosen holds a ${COMPONENT_LABELS[kind]}.${pickleNote} Add ${wanted[kind]}.`);
+  return new ConvertError(`No safetensors${kind === 'vae' ? '' : ' or GGUF'} file among those chosen holds a ${COMPONENT_LABELS[kind]}.${pickleNote} Add ${wanted[kind]}.`);
 }

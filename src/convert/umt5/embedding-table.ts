@@ -1,4 +1,4 @@
-import type { AbortSignalLike, Checkpoint, SafetensorsFile, TensorInfo } from '../../safetensors/index.ts';
+import type { AbortSignalLike, Checkpoint } from '../../safetensors/index.ts';
 import type { BundleSink } from '../../bundle/bundle-sink.ts';
 import type { EmbeddingTableEntry } from '../../bundle/manifest.ts';
 import { HashingWriter } from '../../bundle/hashing-writer.ts';
@@ -6,9 +6,8 @@ import type { FileRecord } from '../../bundle/hashing-writer.ts';
 import { MAX_WEIGHT_FILE_BYTES } from '../bundle/external-weight-store.ts';
 import { ConversionJournal } from '../bundle/conversion-journal.ts';
 import { ConversionCanceledError, ConvertError } from '../../errors.ts';
-import { EMBEDDING_TENSOR_NAMES } from '../../bundle/umt5-names.ts';
 import { embeddingRowBytes } from '../../bundle/embedding-row.ts';
-import { toFloat32 } from '../../safetensors/index.ts';
+import { findEmbeddingRows } from './embedding-rows.ts';
 
 export interface EmbeddingTableOptions {
   /** Largest table file; the table is split there by whole rows. Default 1.9 GB. */
@@ -39,8 +38,9 @@ const DEFAULT_BLOCK_BYTES = 64 * 1024 * 1024;
 /**
  * Copies the text encoder's token embedding table (`shared.weight`, or
  * `encoder.embed_tokens.weight`) out of the checkpoint into raw little-endian row files,
- * bit for bit in its source precision (BF16, F16 or F32). The table (2.1 GB of BF16 for
- * UMT5-XXL) is read and written in row blocks, never whole, and is no graph initializer:
+ * bit for bit in its source precision (BF16, F16 or F32; a GGUF's quantized rows as F16). The
+ * table (2.1 GB of BF16 for UMT5-XXL) is read and written in row blocks, never whole, and is no
+ * graph initializer:
  * the runner gathers the few rows a prompt needs by byte range (`gatherEmbeddings`
  * in src/pipeline/text).
  */
@@ -49,20 +49,18 @@ export async function writeEmbeddingTable(
   sink: Pick<BundleSink, 'create' | 'sha256'>,
   options: EmbeddingTableOptions = {},
 ): Promise<WrittenEmbeddingTable> {
-  const { info, shard } = findEmbeddingTensor(checkpoint);
+  const table = findEmbeddingRows(checkpoint);
   const int8 = options.int8 === true;
-  const sourceDtype = info.dtype;
-  const float8 = sourceDtype === 'F8_E4M3' || sourceDtype === 'F8_E5M2';
-  if (sourceDtype !== 'BF16' && sourceDtype !== 'F16' && sourceDtype !== 'F32' && !(int8 && float8)) {
-    const advice = float8 ? ' A float8 table can be stored as int8 rows: convert with --text-embedding int8.' : '';
-    throw new ConvertError(`The token embedding table "${info.name}" is ${sourceDtype}; expected BF16, F16 or F32.${advice}`, info.file, info.name);
+  if (!int8 && table.copiedDtype === undefined) {
+    throw new ConvertError(
+      `The token embedding table "${table.name}" is ${table.sourceType}; expected BF16, F16 or F32. A float8 table can be stored as int8 rows: convert with --text-embedding int8.`,
+      table.file,
+      table.name,
+    );
   }
-  const dtype = int8 ? 'I8' : (sourceDtype as 'BF16' | 'F16' | 'F32');
-  if (info.shape.length !== 2) {
-    throw new ConvertError(`The token embedding table "${info.name}" has shape [${info.shape.join(', ')}]; expected [vocab, d_model].`, info.file, info.name);
-  }
-  const [rows, dim] = info.shape as [number, number];
-  const sourceRowBytes = info.byteLength / rows;
+  const dtype = int8 ? 'I8' : table.copiedDtype!;
+  const { rows, dim } = table;
+  const sourceRowBytes = table.rowBytes;
   const rowBytes = embeddingRowBytes(dtype, dim);
   const maxFileBytes = options.maxFileBytes ?? MAX_WEIGHT_FILE_BYTES;
   const rowsPerFile = Math.floor(maxFileBytes / rowBytes);
@@ -92,8 +90,8 @@ export async function writeEmbeddingTable(
       for (let row = firstRow + writer.bytes / rowBytes; row < firstRow + rowCount; row += rowsPerBlock) {
         if (options.signal?.aborted) throw new ConversionCanceledError();
         const count = Math.min(rowsPerBlock, firstRow + rowCount - row);
-        const bytes = await shard.source.read(info.byteOffset + row * sourceRowBytes, count * sourceRowBytes, options.signal);
-        await writer.write(int8 ? int8Rows(toFloat32(info, bytes), dim) : bytes);
+        const bytes = await table.read(row, count, options.signal);
+        await writer.write(int8 ? int8Rows(table.values(bytes), dim) : table.copied(bytes));
         options.onBytes?.(bytes.byteLength);
         await journal.mark(writer, options.sourceBytesRead?.() ?? 0);
       }
@@ -123,18 +121,4 @@ export function int8Rows(values: Float32Array, dim: number): Uint8Array {
     view.setFloat32(at + dim, scale, true);
   }
   return out;
-}
-
-function findEmbeddingTensor(checkpoint: Checkpoint): { info: TensorInfo; shard: SafetensorsFile } {
-  const name = EMBEDDING_TENSOR_NAMES.find((candidate) => checkpoint.tensors.has(candidate));
-  if (name === undefined) {
-    throw new ConvertError(
-      `The ${checkpoint.component} weights have no token embedding table (${EMBEDDING_TENSOR_NAMES.join(' or ')}). Is this the UMT5 text_encoder folder, and is it complete?`,
-      checkpoint.component,
-    );
-  }
-  const info = checkpoint.tensors.get(name)!;
-  const shard = checkpoint.shards.find((file) => file.source.name === info.file && file.tensors.has(name));
-  if (shard === undefined) throw new ConvertError(`No shard of ${checkpoint.component} holds "${name}" although its header lists it.`, info.file, name);
-  return { info, shard };
 }

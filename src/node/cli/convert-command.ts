@@ -16,6 +16,7 @@ import { TINY_DECODER_FILE_PREFIX } from '../../bundle/tiny-vae-names.ts';
 import { fileByteSource, nodeCheckpointFiles } from '../file-source.ts';
 import { ggufCheckpoint, openGguf } from '../../gguf/index.ts';
 import { ditDiffusersNameUnprefixed } from '../../convert/source-layout/wan-original-names.ts';
+import { ggufComponentCheckpoint } from '../../convert/source-layout/gguf-component.ts';
 import { formatBytes } from '../../format-bytes.ts';
 import { openLoraFile, parseLoraArgument } from '../../convert/lora/lora-file.ts';
 import { onnxLowRankProduct } from '../lora-product.ts';
@@ -56,6 +57,10 @@ ${Object.entries(WEIGHT_PRESETS).map(([name, preset]) => `                      
                                   names); <source> gives the text encoder, the VAE and the configs.
                                   Q8_0 and Q4_0 blocks are stored as they are (8-/4-bit MatMulNBits);
                                   other types are dequantized and stored as --weights says
+  --text-encoder <file.gguf>      the UMT5 text encoder's weights from a GGUF file (e.g.
+                                  umt5-xxl-encoder-Q8_0.gguf; llama.cpp's T5 names), blocks as for
+                                  --transformer; its token embedding table is stored as float16
+                                  (quantized rows dequantized) or as --text-embedding int8 says
   --lora <file.safetensors>[:<strength>]
                                   merge a LoRA for the Wan2.2 TI2V-5B transformer into the weights
                                   before quantisation (strength 1 if not given; repeat for several).
@@ -94,6 +99,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       tokenizer: { type: 'string' },
       'tiny-decoder': { type: 'string' },
       transformer: { type: 'string' },
+      'text-encoder': { type: 'string' },
       lora: { type: 'string', multiple: true },
       'add-to': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -119,12 +125,13 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   });
   const isUrl = /^https?:\/\//.test(source);
   if (!isUrl && (sources.length > 1 || !isDiffusersFolder(source))) {
+    const given = (['transformer', 'text-encoder'] as const).find((option) => values[option] !== undefined);
+    if (given) throw new InvalidInputError(`--${given} goes with a diffusers folder; with single component files, give ${values[given]} among the files.`);
     return convertComponentFilesCommand(sources, outDir, { quant, values });
   }
   const local = isUrl ? null : nodeCheckpointFiles(resolve(source));
   const files: CheckpointFiles = local ?? httpCheckpointFiles(source, { fetch: globalThis.fetch });
-  const gguf = values.transformer === undefined ? null : fileByteSource(resolve(values.transformer));
-  const transformerWeights = gguf ? ggufCheckpoint(await openGguf(gguf), 'transformer', ditDiffusersNameUnprefixed) : undefined;
+  const gguf = await openGgufWeights(values.transformer, values['text-encoder']);
   const tiny = tinyDecoder === undefined ? null : await openTinyDecoderWeights(resolve(tinyDecoder));
   const loraArguments = (values.lora ?? []).map(parseLoraArgument);
   const loraSources = loraArguments.map((l) => fileByteSource(resolve(l.path)));
@@ -149,7 +156,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       source: { repo: values.repo ?? source, revision: values.revision ?? 'local' },
       signal: controller.signal,
       onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
-      ...(transformerWeights ? { transformerWeights } : {}),
+      ...gguf.weights,
       ...(loras.length ? { loras, loraProduct: onnxLowRankProduct() } : {}),
       ...(tiny ? { tinyDecoder: { weights: tiny.weights, source: { repo: tinyDecoder!, revision: 'local' } } } : {}),
     });
@@ -170,9 +177,30 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     await local?.close();
-    await gguf?.close();
+    await gguf.close();
     await tiny?.close();
     await closeLoras();
+  }
+}
+
+/** The transformer's and the text encoder's weights from GGUF files (--transformer, --text-encoder), when given. */
+async function openGgufWeights(transformer: string | undefined, textEncoder: string | undefined) {
+  const [ditSource, textSource] = [transformer, textEncoder].map((path) => (path === undefined ? null : fileByteSource(resolve(path))));
+  const close = async () => {
+    await ditSource?.close();
+    await textSource?.close();
+  };
+  try {
+    const dit = ditSource ? await openGguf(ditSource) : null;
+    const text = textSource ? await openGguf(textSource) : null;
+    const weights = {
+      ...(dit ? { transformerWeights: ggufCheckpoint(dit, 'transformer', ditDiffusersNameUnprefixed) } : {}),
+      ...(text ? { textEncoderWeights: ggufComponentCheckpoint(text, 'textEncoder') } : {}),
+    };
+    return { weights, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 
