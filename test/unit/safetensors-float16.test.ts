@@ -143,7 +143,7 @@ describe('tensor data views', () => {
       }
     })();
     expect(error).toBeInstanceOf(SafetensorsError);
-    expect((error as SafetensorsError).message).toBe('Tensor "ids" has dtype I64; expected a floating-point tensor (F32, F16, BF16 or F64).');
+    expect((error as SafetensorsError).message).toBe('Tensor "ids" has dtype I64; expected a floating-point tensor (F32, F16, BF16, F8_E4M3, F8_E5M2 or F64).');
     expect((error as SafetensorsError).tensor).toBe('ids');
     expect((error as SafetensorsError).file).toBe('x.safetensors');
   });
