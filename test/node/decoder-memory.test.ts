@@ -10,7 +10,7 @@ import { VaeStage } from '../../src/convert/wan-vae/vae-stage.ts';
 import { writeSelfTestBundle } from '../../src/node/write-self-test-bundle.ts';
 import { GraphBuilder } from '../../src/onnx/index.ts';
 import { bundleDecoderMemoryLaws } from '../../src/pipeline/estimate/bundle-decoder-memory.ts';
-import { decoderMemoryLaw, predictDecoderMemory } from '../../src/pipeline/estimate/decoder-memory.ts';
+import { decoderFit, decoderMemoryLaw, predictDecoderMemory } from '../../src/pipeline/estimate/decoder-memory.ts';
 
 /** The Wan2.2 VAE decoder's stage contracts at full size, emitted without weights. */
 function wanDecoderContracts(): GraphContract[] {
@@ -39,6 +39,17 @@ describe('decoder memory prediction', () => {
       expect(predicted.peakBytes).toBeGreaterThan(1000 + budget.cacheBytes + budget.largest.bytes);
       expect(predicted.peakBytes).toBeLessThan(1000 + 3 * budget.cacheBytes + 4 * budget.largest.bytes);
     }
+  });
+
+  test('before any measurement: a 1 GiB buffer limit (SwiftShader) stops the full VAE at 1440p, not at 720p; a recorded out-of-memory peak stops it where it needs as much', () => {
+    const law = decoderMemoryLaw(wanDecoderContracts().map((contract) => ({ contract, weightBytes: 2.2e9 })));
+    const limits = { bufferLimitBytes: 2 ** 30, outOfMemoryAtBytes: null };
+    expect(decoderFit(law, { width: 1280, height: 704 }, limits).kind).toBe('fits');
+    expect(decoderFit(law, { width: 2560, height: 1440 }, limits)).toMatchObject({ kind: 'buffer-too-large', limitBytes: 2 ** 30 });
+    const at720 = predictDecoderMemory(law, { height: 44, width: 80 }).peakBytes;
+    const ranOut = { bufferLimitBytes: null, outOfMemoryAtBytes: at720 };
+    expect(decoderFit(law, { width: 1280, height: 704 }, ranOut)).toEqual({ kind: 'ran-out-before', needBytes: at720, failedAtBytes: at720 });
+    expect(decoderFit(law, { width: 832, height: 480 }, ranOut).kind).toBe('fits');
   });
 
   test('a two-stage decoder counts, while its last stage runs, the frame the first stage left waiting and the video frame already decoded', () => {

@@ -5,7 +5,7 @@ import { decodeModel } from '../../onnx/onnx-proto.ts';
 import type { BundleAccess } from '../bundle-access.ts';
 import { stageGraphNames } from '../vae/stage-graphs.ts';
 import { decoderMemoryLaw } from './decoder-memory.ts';
-import type { DecoderMemoryLaw } from './decoder-memory.ts';
+import type { DecoderMemoryLaws } from './decoder-memory.ts';
 
 /** The bytes of a graph's external weights (what a session uploads to the GPU), from its initializers' external-data entries. */
 export function externalWeightBytes(model: Uint8Array): number {
@@ -23,9 +23,9 @@ const STAGE_NAMES: Record<DecoderChoice, (stage: number) => string> = { full: de
  * The memory law of each decoder a bundle has, from its manifest's contracts and its stage
  * graphs' weight entries (the graph files are small; no weight is read).
  */
-export async function bundleDecoderMemoryLaws(bundle: Pick<BundleAccess, 'manifest' | 'readRange'>): Promise<Partial<Record<DecoderChoice, DecoderMemoryLaw>>> {
+export async function bundleDecoderMemoryLaws(bundle: Pick<BundleAccess, 'manifest' | 'readRange'>): Promise<DecoderMemoryLaws> {
   const { graphs, files } = bundle.manifest;
-  const laws: Partial<Record<DecoderChoice, DecoderMemoryLaw>> = {};
+  const laws: { -readonly [K in DecoderChoice]?: DecoderMemoryLaws[K] } = {};
   for (const decoder of ['full', 'tiny'] as const) {
     const names = stageGraphNames(graphs, STAGE_NAMES[decoder]);
     if (names.length === 0) continue;

@@ -1,3 +1,4 @@
+import type { DecoderChoice } from '../../bundle/tiny-vae-names.ts';
 import type { GraphContract, TensorContract } from '../../bundle/graph-contract.ts';
 import { CACHE_PREFIX, VAE_IO } from '../../bundle/vae-names.ts';
 import { BYTES_PER_ELEMENT } from '../../onnx/tensor-types.ts';
@@ -23,6 +24,9 @@ export interface DecoderMemoryLaw {
   /** The causal caches kept between chunks, per latent cell. */
   readonly cachePerLatentCell: number;
 }
+
+/** The law of each decoder a model has. */
+export type DecoderMemoryLaws = Partial<Record<DecoderChoice, DecoderMemoryLaw>>;
 
 export interface DecoderMemoryPrediction {
   readonly peakBytes: number;
@@ -118,3 +122,28 @@ export function predictDecoderMemory(law: DecoderMemoryLaw, grid: { readonly hei
     weightBytes: law.weightBytes,
   };
 }
+
+/**
+ * Whether a decoder will fit this GPU at a size, before anything was measured here: its
+ * largest buffer against the device's limit, and its peak against the peak of a generation
+ * that ran out of memory here (WebGPU tells no memory size, so that is all there is to go on).
+ */
+export function decoderFit(
+  law: DecoderMemoryLaw,
+  size: { readonly width: number; readonly height: number },
+  limits: { readonly bufferLimitBytes: number | null; readonly outOfMemoryAtBytes: number | null },
+): DecoderFit {
+  const need = predictDecoderMemory(law, { height: Math.ceil(size.height / 16), width: Math.ceil(size.width / 16) });
+  if (limits.bufferLimitBytes !== null && need.largestBufferBytes > limits.bufferLimitBytes) {
+    return { kind: 'buffer-too-large', needBytes: need.largestBufferBytes, limitBytes: limits.bufferLimitBytes };
+  }
+  if (limits.outOfMemoryAtBytes !== null && need.peakBytes >= limits.outOfMemoryAtBytes) {
+    return { kind: 'ran-out-before', needBytes: need.peakBytes, failedAtBytes: limits.outOfMemoryAtBytes };
+  }
+  return { kind: 'fits', needBytes: need.peakBytes };
+}
+
+export type DecoderFit =
+  | { readonly kind: 'fits'; readonly needBytes: number }
+  | { readonly kind: 'buffer-too-large'; readonly needBytes: number; readonly limitBytes: number }
+  | { readonly kind: 'ran-out-before'; readonly needBytes: number; readonly failedAtBytes: number };
