@@ -24,6 +24,7 @@ const latentFrame = (t: number) => Float32Array.from({ length: 48 * grid.height 
 async function run() {
   const gpu = await GpuRuntime.load(navigator.gpu);
   await gpu.selfCheck();
+  console.log(`self-check passed on ${gpu.machine()?.adapter}`);
   await gpu.releaseFreedBuffers();
   const baseline = gpu.gpuMemory()!.liveBytes;
   gpu.takeMemoryWindow();
@@ -32,6 +33,7 @@ async function run() {
   const started = performance.now();
   const stages = await stageSessions(bundle.manifest.graphs, graphName, (graph) => sessions.get(graph));
   const sessionMs = performance.now() - started;
+  console.log(`sessions created in ${(sessionMs / 1000).toFixed(1)} s`);
   const loadedBytes = gpu.gpuMemory()!.liveBytes - baseline;
   const decoder = createVaeDecoder(gpu.pipelineOptions().ort, stages);
   const frameMs: number[] = [];
@@ -40,6 +42,7 @@ async function run() {
     const start = performance.now();
     await decoder.decodeChunk(latent, grid, t === 0);
     frameMs.push(performance.now() - start);
+    console.log(`latent frame ${t}: ${(frameMs[t]! / 1000).toFixed(1)} s`);
   }
   decoder.dispose();
   const window = gpu.takeMemoryWindow()!;

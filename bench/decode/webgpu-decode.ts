@@ -33,7 +33,7 @@ export async function webgpuDecodeRows(dir: string, sizes: readonly string[], fu
         if (decoder === 'full' && !fullSizes.includes(size)) continue;
         console.error(`WebGPU: ${decoder} decoder at ${size}, ${frames} latent frames …`);
         const query = { bundle: server.url, decoder, height: String(height / 16), width: String(width / 16), frames: String(frames) };
-        results[decoder] = await runPageBench<PageResult>('decode.html', query);
+        results[decoder] = await runPageBench<PageResult>('decode.html', query, { log: (line) => console.error(`  page: ${line}`) });
       }
       const steady = (r: PageResult) => (r.frameMs.length > 1 ? r.frameMs.slice(1).reduce((a, b) => a + b, 0) / (r.frameMs.length - 1) / 1000 : Number.NaN);
       for (const decoder of ['full', 'tiny'] as const) {
@@ -44,6 +44,7 @@ export async function webgpuDecodeRows(dir: string, sizes: readonly string[], fu
         }
         const peak = `${(r.peakBytes / 1e9).toFixed(2)} (GPU buffers; ${(r.loadedBytes / 1e9).toFixed(2)} weights)`;
         rows.push([adapterLabel(r.adapter), size, decoder, String(r.frameMs.length), steady(r).toFixed(2), (r.frameMs[0]! / 1000).toFixed(2), peak, macs(decoder, size), (r.sessionMs / 1000).toFixed(1)]);
+        console.error(`  row: ${rows.at(-1)!.join(' | ')}`);
       }
       const { full, tiny } = results;
       if (full && tiny) {
