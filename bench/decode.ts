@@ -158,7 +158,7 @@ async function main(work: string): Promise<void> {
       const results = { full: child(bundle, 'full', grid), tiny: child(bundle, 'tiny', grid) };
       for (const kind of ['full', 'tiny'] as const) {
         const r = results[kind];
-        rows.push(['onnxruntime-node CPU', size, kind, '2', r.frameSeconds[1]!.toFixed(2), r.frameSeconds[0]!.toFixed(2), `${(r.peakRss / 1e9).toFixed(2)} (RSS)`, macs(kind, size), r.sessionSeconds.toFixed(1)]);
+        rows.push(['onnxruntime-node CPU', size, kind, '2', r.frameSeconds[1]!.toFixed(2), r.frameSeconds[0]!.toFixed(2), `${(r.peakRss / 1e9).toFixed(2)} GB RSS`, macs(kind, size), r.sessionSeconds.toFixed(1)]);
       }
       const ratio = (results.full.frameSeconds[1]! / results.tiny.frameSeconds[1]!).toFixed(1);
       rows.push(['onnxruntime-node CPU', size, 'full / tiny', '', ratio, '', (results.full.peakRss / results.tiny.peakRss).toFixed(1), (Number(macs('full', size)) / Number(macs('tiny', size))).toFixed(1), '']);
@@ -170,7 +170,7 @@ async function main(work: string): Promise<void> {
   }
   printPreviewShare(sizes, laws.tiny);
   printTable(
-    ['runtime (adapter)', 'size', 'decoder', 'latent frames run', 's per latent frame (steady, 4 video frames)', 's for latent frame 0', 'peak memory (GB)', 'G multiply-adds per latent frame', 'sessions (s)'],
+    ['runtime (adapter)', 'size', 'decoder', 'latent frames run', 's per latent frame (steady, 4 video frames)', 's for latent frame 0', 'peak memory', 'G multiply-adds per latent frame', 'sessions (s)'],
     rows,
   );
 }

@@ -1,3 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BundleManifest } from '../../src/bundle/manifest.ts';
+import { bundleDecoderMemoryLaws } from '../../src/pipeline/estimate/bundle-decoder-memory.ts';
+import { predictDecoderMemory } from '../../src/pipeline/estimate/decoder-memory.ts';
 import { startStaticServer } from '../../test/e2e/static-server.ts';
 import { runPageBench } from '../page-bench.ts';
 
@@ -24,6 +29,9 @@ const adapterLabel = (adapter: string | null) =>
  */
 export async function webgpuDecodeRows(dir: string, sizes: readonly string[], fullSizes: readonly string[], frames: number, macs: (kind: Decoder, size: string) => string): Promise<string[][]> {
   const server = await startStaticServer(dir);
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as BundleManifest;
+  const laws = await bundleDecoderMemoryLaws({ manifest, readRange: async (path, offset, length) => (await readFile(join(dir, path))).subarray(offset, offset + length) });
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
   const rows: string[][] = [];
   try {
     for (const size of sizes) {
@@ -39,10 +47,12 @@ export async function webgpuDecodeRows(dir: string, sizes: readonly string[], fu
       for (const decoder of ['full', 'tiny'] as const) {
         const r = results[decoder];
         if (!r) {
-          rows.push(['onnxruntime-web WebGPU', size, decoder, '0 (not run: see --webgpu-full-sizes)', '', '', '', macs(decoder, size), '']);
+          const predicted = predictDecoderMemory(laws[decoder]!, { height: height / 16, width: width / 16 }).peakBytes;
+          rows.push(['onnxruntime-web WebGPU', size, decoder, '0 (not run: see --webgpu-full-sizes)', '', '', `predicted ${mb(predicted)}`, macs(decoder, size), '']);
           continue;
         }
-        const peak = `${(r.peakBytes / 1e9).toFixed(2)} (GPU buffers; ${(r.loadedBytes / 1e9).toFixed(2)} weights)`;
+        const predicted = predictDecoderMemory(laws[decoder]!, { height: height / 16, width: width / 16 }).peakBytes;
+        const peak = `${mb(r.peakBytes)} GPU buffers (${mb(r.loadedBytes)} after loading; predicted ${mb(predicted)})`;
         rows.push([adapterLabel(r.adapter), size, decoder, String(r.frameMs.length), steady(r).toFixed(2), (r.frameMs[0]! / 1000).toFixed(2), peak, macs(decoder, size), (r.sessionMs / 1000).toFixed(1)]);
         console.error(`  row: ${rows.at(-1)!.join(' | ')}`);
       }
