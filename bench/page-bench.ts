@@ -6,6 +6,8 @@ export interface PageBenchOptions {
   readonly chromiumArgs?: readonly string[];
   /** Called once the page has loaded; what it returns is called when the page has published its result. */
   readonly whileRunning?: () => () => void;
+  /** Receives what the page logs to its console (progress of long runs). */
+  readonly log?: (line: string) => void;
 }
 
 /**
@@ -18,6 +20,8 @@ export async function runPageBench<T>(page: string, query: Record<string, string
   const browser = await launchChromium([...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])]);
   try {
     const tab = await browser.newPage();
+    const log = options.log;
+    if (log) tab.on('console', (message) => log(message.text()));
     await tab.goto(`${server.resolvedUrls!.local[0]}bench/browser/${page}?${new URLSearchParams(query)}`);
     const stop = options.whileRunning?.();
     await tab.waitForFunction(() => 'benchResult' in globalThis, undefined, { timeout: 0, polling: 200 }).finally(() => stop?.());

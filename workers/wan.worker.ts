@@ -19,7 +19,7 @@ const host = new ModelHost({
   openBundle: async (location, runtime) => webBundleAccess(runtime.sessionLoader(), await openModel(location)),
   openText: async (location) => {
     const { manifest, files } = await openModel(location);
-    return { manifest, readText: (path) => files.readText(path) };
+    return { manifest, readText: (path) => files.readText(path), readRange: (path, offset, length) => files.readRange(path, offset, length) };
   },
   installs: opfsModelInstalls,
   createVideoEncoding: (width, height, options, provenance) => VideoWriter.create(width, height, options, provenance),

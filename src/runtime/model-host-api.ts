@@ -1,3 +1,4 @@
+import type { DecoderMemoryLaws } from '../pipeline/estimate/decoder-memory.ts';
 import type { ConvertProgress } from '../bundle/convert-progress.ts';
 import type { QuantConfig } from '../bundle/quant-config.ts';
 import type { DecoderChoice } from '../bundle/tiny-vae-names.ts';
@@ -78,6 +79,12 @@ export interface GraphLoad {
   readonly gpuBytes: number;
 }
 
+/** A model's decoders' predicted memory, and the largest buffer this machine's GPU allows (null before its self-check passed). */
+export interface DecoderMemoryForecast {
+  readonly laws: DecoderMemoryLaws;
+  readonly bufferLimitBytes: number | null;
+}
+
 export interface PromptTokensRequest {
   readonly location: ModelLocation;
   readonly prompt: string;
@@ -148,6 +155,8 @@ export interface ModelHostApi {
   memory(): Promise<HostMemory>;
   /** How many of the 512 text tokens a prompt takes with the model's tokenizer (after Wan's cleaning, EOS included). */
   promptTokens(request: PromptTokensRequest): Promise<number>;
+  /** Each decoder's GPU memory as a function of the size, predicted from the model's graphs (nothing is loaded). */
+  decoderMemory(location: ModelLocation): Promise<DecoderMemoryForecast>;
   /** Installed models, and installs that were started but have not finished. */
   listModels(): Promise<{ installed: InstalledModel[]; partial: PartialInstall[] }>;
   /** Installs (or resumes) a bundle from a URL; `pauseInstall()` stops it, keeping the verified files. */

@@ -42,6 +42,8 @@ export interface ModelRuntime {
 export interface ModelText {
   readonly manifest: BundleManifest;
   readText(path: string): Promise<string>;
+  /** Bytes of a (small) file, such as a graph read for its shapes. */
+  readRange(path: string, offset: number, length: number): Promise<Uint8Array>;
 }
 
 /** Encodes decoded frames into a video file as they arrive. */

@@ -1,3 +1,5 @@
+import { bundleDecoderMemoryLaws } from '../pipeline/estimate/bundle-decoder-memory.ts';
+import type { DecoderMemoryLaws } from '../pipeline/estimate/decoder-memory.ts';
 import { ModelNotInstalledError } from '../errors.ts';
 import { CachedPromise, PromiseCache } from '../promise-cache.ts';
 import { installedModel, modelLocationKey } from '../model/model-location.ts';
@@ -17,6 +19,7 @@ import { explainGpuFailure } from './gpu-failure.ts';
 import { JobQueue } from './job-queue.ts';
 import type {
   CheckpointInstallRequest,
+  DecoderMemoryForecast,
   FolderInstallRequest,
   GenerateRequest,
   GenerationListener,
@@ -47,6 +50,7 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
   /** The loaded model's pipeline (one at a time), kept between generations: sessions are created once per load. */
   private readonly pipelines = new PromiseCache<string, WanPipeline>();
   private readonly tokenizers = new PromiseCache<string, TextTokenizer>();
+  private readonly decoderLaws = new PromiseCache<string, DecoderMemoryLaws>();
   private readonly queue = new JobQueue();
   private readonly jobs = new Map<string, AbortController>();
   private install: AbortController | null = null;
@@ -111,6 +115,17 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
       return tokenizerFromText(await readText(manifest.tokenizer), manifest.tokenizer);
     });
     return countPromptTokens(await tokenizer, prompt);
+  }
+
+  async decoderMemory(location: ModelLocation): Promise<DecoderMemoryForecast> {
+    const laws = await this.decoderLawsOf(location);
+    const gpu = await this.gpuRuntime().catch(() => null);
+    return { laws, bufferLimitBytes: gpu?.machine()?.bufferLimitBytes ?? null };
+  }
+
+  /** Each decoder's memory law of a model (decoderMemoryLaw), read from its graphs once. */
+  private decoderLawsOf(location: ModelLocation): Promise<DecoderMemoryLaws> {
+    return this.decoderLaws.get(modelLocationKey(location), async () => bundleDecoderMemoryLaws(await this.parts.openText(location)));
   }
 
   listModels() {
@@ -230,7 +245,8 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
         listener.onEvent?.(event);
       };
       const result = await wan.generate(settings, image, { onEvent, onFrames, preview, signal, decoder, ...(memory ? { memory } : {}) });
-      const measurement = recorder.finish(result, wan.ditWork);
+      // Without the prediction the measurement still stands: a failed read of the graphs does not fail the generation.
+      const measurement = recorder.finish(result, wan.ditWork, await this.decoderLawsOf(location).catch(() => undefined));
       const encoded = encoding ? await (await encoding).finish(extend && extension ? { ...extend, seam: extension.seam() } : undefined) : null;
       return transfer({ ...result, video: encoded, measurement, machine: gpu.machine() }, encoded ? [encoded.bytes.buffer as ArrayBuffer] : []);
     } catch (error) {

@@ -58,7 +58,7 @@ function nodeHost(createVideoEncoding: ModelHostParts<CpuModelRuntime>['createVi
     openText: async (location) => {
       textsOpened.push(folderOf(location));
       const bundle = await openDirBundle(folderOf(location));
-      return { manifest: bundle.manifest, readText: (path) => bundle.readText(path) };
+      return { manifest: bundle.manifest, readText: (path) => bundle.readText(path), readRange: (path, offset, length) => bundle.readRange(path, offset, length) };
     },
     installs: noInstalls,
     createVideoEncoding,

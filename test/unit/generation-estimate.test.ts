@@ -183,6 +183,22 @@ describe('estimateGeneration', () => {
     expect(estimateGeneration(profile, { ...query, decoder: 'tiny' })!.fit).toEqual({ kind: 'fits' });
   });
 
+  test("uses the decoder's memory predicted from its graphs where it was never measured, and says so", () => {
+    const law = { weightBytes: 2e9, peakPerLatentCell: 5e6, largestBufferPerLatentCell: 1e5, cachePerLatentCell: 5e5 };
+    const unmeasured = (run: Parameters<typeof measured>[0]): GenerationMeasurement => {
+      const m = measured(run);
+      return { ...m, memory: { text: m.memory!.text!, dit: m.memory!.dit! }, decoderMemory: { full: law } };
+    };
+    const profile = profileOf(calibrationRuns(WAN).map(unmeasured));
+    const query = { ...WAN, hasStartImage: false };
+    const estimate = estimateGeneration(profile, query)!;
+    expect(estimate.decodeMemoryPredicted).toBe(true);
+    const decodePeak = 2e9 + 5e6 * 44 * 80;
+    expect(estimate.peakBytes).toBe(Math.max(decodePeak, 7e9 + 2e5 * 31 * 22 * 40));
+    expect(estimateGeneration({ ...profile, outOfMemoryAtBytes: decodePeak }, query)!.fit).toMatchObject({ kind: 'ran-out-before', decoding: true });
+    expect(estimateGeneration(calibrated(), query)!.decodeMemoryPredicted).toBe(false);
+  });
+
   test('counts a start image once its encoding was measured, and says so until then', () => {
     const query = { ...WAN, hasStartImage: true };
     expect(estimateGeneration(calibrated(), query)!.imageUnmeasured).toBe(true);

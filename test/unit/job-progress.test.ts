@@ -90,6 +90,7 @@ describe('time left', () => {
       extrapolated: false,
       rough: false,
       imageUnmeasured: false,
+      decodeMemoryPredicted: false,
       fit: { kind: 'fits' },
     });
     expect(measured).toEqual({ 'encoding-text': 500, denoising: 30_000, decoding: 8000 });

@@ -9,6 +9,7 @@ import { effectiveDecoder } from '../../state/decoder-availability.ts';
 import { useSettingsStore } from '../../state/settings-store.ts';
 import { useDecoderAvailability } from '../../state/use-decoder-availability.ts';
 import { DecoderMemoryOffer } from './DecoderMemoryOffer.tsx';
+import { useFullDecoderFit } from '../../state/use-decoder-memory-fit.ts';
 import { FastAlternatives } from './FastAlternatives.tsx';
 import { SoftwareGpuNote } from './SoftwareGpuNote.tsx';
 
@@ -26,6 +27,7 @@ function fitWarning(fit: FitVerdict): string | null {
 /** Expected time and GPU memory for the current settings on this machine, measured, with a warning when they will not fit. */
 export function EstimateLine() {
   const estimate = useGenerationEstimate();
+  const predictedFit = useFullDecoderFit();
   const availability = useDecoderAvailability();
   const decoder = effectiveDecoder(useSettingsStore((s) => s.decoder), availability);
   const { calibrating, calibrationError, calibrate, cancelCalibration } = useEstimateStore();
@@ -65,7 +67,8 @@ export function EstimateLine() {
           ).
           {estimate.rough && ' Rough: measured at one size only so far.'}
           {estimate.extrapolated && ' Larger than anything measured here yet, so extrapolated.'}
-          {estimate.imageUnmeasured && ' Encoding the start image is not measured yet.'} {measure('Measure again')}
+          {estimate.imageUnmeasured && ' Encoding the start image is not measured yet.'}
+          {estimate.decodeMemoryPredicted && " This decoder's memory is predicted from its graphs, not measured here yet."} {measure('Measure again')}
         </p>
       ) : needsModel ? null : (
         <p className="hint">
@@ -81,6 +84,7 @@ export function EstimateLine() {
         </p>
       )}
       {estimate && estimate.fit.kind !== 'fits' && estimate.fit.decoding && decoder === 'full' && <DecoderMemoryOffer availability={availability} />}
+      {!estimate && predictedFit && predictedFit.kind !== 'fits' && decoder === 'full' && <DecoderMemoryOffer availability={availability} predicted={predictedFit} />}
       {calibrationError && (
         <p role="alert" className="note-error">
           {calibrationError}

@@ -7,6 +7,7 @@ import { ditTokens } from './generation-measurement.ts';
 import type { GenerationMeasurement, MeasuredPhase, PhaseMemory } from './generation-measurement.ts';
 import { fitNonNegativeLine } from './nonnegative-fit.ts';
 import { ditPassMacs } from './dit-work.ts';
+import { predictDecoderMemory } from './decoder-memory.ts';
 import { startImageCrop } from '../image/index.ts';
 
 /** What has been measured with one model on one machine. */
@@ -42,6 +43,8 @@ export interface GenerationEstimate {
   readonly rough: boolean;
   /** A start image's encoding has not been measured yet, so it is left out of the time. */
   readonly imageUnmeasured: boolean;
+  /** The decoder's memory was never measured here: it is predicted from its graphs. */
+  readonly decodeMemoryPredicted: boolean;
   readonly fit: FitVerdict;
 }
 
@@ -181,9 +184,13 @@ export function estimateGeneration(profile: MachineProfile, query: EstimateQuery
     ...(query.hasStartImage ? [linear(byPixels(memoryOf('image', 'peakBytes')))?.(area)] : []),
     ...samplesOf(measurements, () => 0, memoryOf('text', 'peakBytes')).map((s) => s.y),
   ];
-  const decodePeak = linear(byDecodePixels(memoryOf('decode', 'peakBytes')))?.(area);
+  // A decoder whose memory was never measured here: predicted from its graphs (see decoderMemoryLaw).
+  const law = measurements.findLast((m) => m.decoderMemory?.[wanted])?.decoderMemory?.[wanted];
+  const predicted = law ? predictDecoderMemory(law, { height: query.height / 16, width: query.width / 16 }) : undefined;
+  const measuredDecodePeak = linear(byDecodePixels(memoryOf('decode', 'peakBytes')))?.(area);
+  const decodePeak = measuredDecodePeak ?? predicted?.peakBytes;
   const largest = [linear(byTokens(memoryOf('dit', 'largestBufferBytes')))?.(tokens)];
-  const decodeLargest = linear(byDecodePixels(memoryOf('decode', 'largestBufferBytes')))?.(area);
+  const decodeLargest = linear(byDecodePixels(memoryOf('decode', 'largestBufferBytes')))?.(area) ?? predicted?.largestBufferBytes;
   const known = (values: readonly (number | undefined)[]) => {
     const numbers = values.filter((v): v is number => v !== undefined);
     return numbers.length > 0 ? Math.max(...numbers) : null;
@@ -201,6 +208,7 @@ export function estimateGeneration(profile: MachineProfile, query: EstimateQuery
     extrapolated: tokens > Math.max(...measurements.map((m) => m.ditTokens)) || area > Math.max(...measurements.map(pixels)),
     rough: !fittedPass || !decodes.fitted,
     imageUnmeasured: query.hasStartImage && imageEncode === null,
+    decodeMemoryPredicted: measuredDecodePeak === undefined && predicted !== undefined,
     fit,
   };
 }

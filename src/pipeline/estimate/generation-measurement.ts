@@ -4,6 +4,7 @@ import { latentDims } from '../generate/generation-settings.ts';
 import { ditTokenCount } from '../dit/dit-tokens.ts';
 import type { GenerationSettings } from '../generate/generation-settings.ts';
 import type { DitWork } from './dit-work.ts';
+import type { DecoderMemoryLaws } from './decoder-memory.ts';
 
 /** What one phase needed of the GPU: the most bytes live at once, and its largest single buffer. */
 export interface PhaseMemory {
@@ -41,6 +42,8 @@ export interface GenerationMeasurement {
   readonly memory: Partial<Record<MeasuredPhase, PhaseMemory>> | null;
   /** The decoder whose decode was timed (absent in measurements stored before the choice: the full VAE). */
   readonly decoder?: DecoderChoice;
+  /** Each decoder's memory as predicted from the model's graphs, for sizes and decoders whose decode memory was never measured (absent in older measurements). */
+  readonly decoderMemory?: DecoderMemoryLaws;
 }
 
 /** DiT tokens for a size: the VAE's 16× and the DiT's 2×2 patches make one token per 32×32 pixels per latent frame. */
@@ -106,6 +109,7 @@ export class MeasurementRecorder {
   finish(
     { settings, ditPassesPerStep, decoder }: { settings: Pick<GenerationSettings, 'width' | 'height' | 'frames'>; ditPassesPerStep: number; decoder: DecoderChoice },
     ditWork: DitWork,
+    decoderMemory?: DecoderMemoryLaws,
   ): GenerationMeasurement {
     this.endPhase(this.now());
     const text = this.phases.get('encoding-text');
@@ -126,6 +130,7 @@ export class MeasurementRecorder {
       decodeMs: decoding?.end != null ? decoding.end - decoding.marks[0]! : null,
       memory: this.memoryWindow && Object.keys(this.memory).length > 0 ? { ...this.memory } : null,
       decoder,
+      ...(decoderMemory ? { decoderMemory } : {}),
     };
   }
 
