@@ -1,7 +1,7 @@
 // Converts the tiny-a checkpoint written in the layouts people have on disk (ComfyUI's single files
 // in fp16, with a scaled-fp8 text encoder; Wan's original repository layout) and compares every
 // component's output with the bundle converted from the diffusers layout.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -13,6 +13,7 @@ import { maxAbsDiff } from '../helpers/golden-compare.ts';
 import { convertTinyA } from '../helpers/convert-tiny-a.ts';
 import type { TinyLayouts } from '../helpers/tiny-layouts.ts';
 import { writeTinyLayouts } from '../helpers/tiny-layouts.ts';
+import { randomDiffusersLora } from '../helpers/random-lora.ts';
 
 const FP32 = ['--weights', 'fp32', '--activations', 'fp32'];
 let work: string;
@@ -27,11 +28,11 @@ beforeAll(async () => {
 
 afterAll(() => rm(work, { recursive: true, force: true }));
 
-async function convertLayout(name: string, sources: readonly string[]): Promise<{ dir: string; said: string }> {
+async function convertLayout(name: string, sources: readonly string[], extra: readonly string[] = []): Promise<{ dir: string; said: string }> {
   const dir = join(work, name);
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
-    const code = await runCli(['convert', ...sources, dir, ...FP32, '--config', TINY, '--tokenizer', 'none']);
+    const code = await runCli(['convert', ...sources, dir, ...FP32, '--config', TINY, '--tokenizer', 'none', ...extra]);
     const said = stderr.mock.calls.map(([text]) => String(text)).join('');
     expect(code, said).toBe(0);
     return { dir, said };
@@ -71,6 +72,18 @@ const weightFiles = async (dir: string) =>
   Object.fromEntries(validateManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'))).files.filter((f) => f.path !== 'tokenizer.json').map((f) => [f.path, f.sha256]));
 
 describe('converting the files people already have (tiny-a in each layout, fp32 bundles)', () => {
+  test("with --lora, Wan's original layout gives the diffusers-source bundle with the same LoRA byte for byte", async () => {
+    const lora = join(work, 'style-lora.safetensors');
+    await writeFile(lora, randomDiffusersLora(5).bytes);
+    const merged = join(work, 'reference-lora');
+    expect(await runCli(['convert', TINY, merged, ...FP32, '--lora', `${lora}:0.7`])).toBe(0);
+    const { dir } = await convertLayout('original-lora', [layouts.originalFolder], ['--lora', `${lora}:0.7`]);
+    const manifest = validateManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
+    expect(manifest.loras?.map((l) => [l.file, l.strength])).toEqual([['style-lora.safetensors', 0.7]]);
+    expect(await weightFiles(dir)).toEqual(await weightFiles(merged));
+    expect(await weightFiles(dir)).not.toEqual(await weightFiles(reference));
+  });
+
   test("Wan's original layout in float32 gives the diffusers-source bundle byte for byte, tokenizer from google/umt5-xxl", async () => {
     const { dir, said } = await convertLayout('from-original', [layouts.originalFolder]);
     expect(said).toMatch(/diffusion model: diffusion_pytorch_model\.safetensors\.index\.json \(Wan's original names, F32/);

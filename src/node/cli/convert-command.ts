@@ -18,12 +18,11 @@ import { ggufCheckpoint, openGguf } from '../../gguf/index.ts';
 import { ditDiffusersNameUnprefixed } from '../../convert/source-layout/wan-original-names.ts';
 import { ggufComponentCheckpoint } from '../../convert/source-layout/gguf-component.ts';
 import { formatBytes } from '../../format-bytes.ts';
-import { openLoraFile, parseLoraArgument } from '../../convert/lora/lora-file.ts';
-import { onnxLowRankProduct } from '../lora-product.ts';
 import { integerOption } from './cli-options.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { isDiffusersFolder } from './component-files-source.ts';
 import { convertComponentFilesCommand } from './convert-component-files-command.ts';
+import { openLoraOptions } from './lora-option.ts';
 
 const USAGE = `wan-web convert <source>... <out-dir> [options]
 wan-web convert --tiny-decoder <taew2_2.safetensors> --add-to <bundle-dir>
@@ -133,15 +132,12 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
   const files: CheckpointFiles = local ?? httpCheckpointFiles(source, { fetch: globalThis.fetch });
   const gguf = await openGgufWeights(values.transformer, values['text-encoder']);
   const tiny = tinyDecoder === undefined ? null : await openTinyDecoderWeights(resolve(tinyDecoder));
-  const loraArguments = (values.lora ?? []).map(parseLoraArgument);
-  const loraSources = loraArguments.map((l) => fileByteSource(resolve(l.path)));
-  const closeLoras = () => Promise.all(loraSources.map((source) => source.close()));
-  const loras = await Promise.all(loraSources.map((source, k) => openLoraFile(source, loraArguments[k]!.strength))).catch(async (error: unknown) => {
-    await Promise.all([tiny?.close(), closeLoras()]);
+  const lora = await openLoraOptions(values.lora).catch(async (error: unknown) => {
+    await tiny?.close();
     throw error;
   });
   const sink = await dirBundleSink(resolve(outDir)).catch(async (error: unknown) => {
-    await Promise.all([tiny?.close(), closeLoras()]);
+    await Promise.all([tiny?.close(), lora.close()]);
     throw error;
   });
   if (await sink.resumable?.readJournal()) process.stderr.write(`Resuming the conversion staged in ${outDir}.partial\n`);
@@ -157,7 +153,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
       signal: controller.signal,
       onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
       ...gguf.weights,
-      ...(loras.length ? { loras, loraProduct: onnxLowRankProduct() } : {}),
+      ...lora.options,
       ...(tiny ? { tinyDecoder: { weights: tiny.weights, source: { repo: tinyDecoder!, revision: 'local' } } } : {}),
     });
     const total = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
@@ -179,7 +175,7 @@ export async function convertCommand(args: readonly string[]): Promise<number> {
     await local?.close();
     await gguf.close();
     await tiny?.close();
-    await closeLoras();
+    await lora.close();
   }
 }
 

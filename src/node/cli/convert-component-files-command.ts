@@ -10,6 +10,7 @@ import { dirBundleSink } from '../dir-bundle-sink.ts';
 import { openTinyDecoderWeights } from '../tiny-decoder-dir.ts';
 import { describePicks, nodeComponentFiles, readConfigDir } from './component-files-source.ts';
 import { ProgressBar } from './progress-bar.ts';
+import { openLoraOptions } from './lora-option.ts';
 
 interface Values {
   readonly repo?: string | undefined;
@@ -17,6 +18,7 @@ interface Values {
   readonly config?: string | undefined;
   readonly tokenizer?: string | undefined;
   readonly 'tiny-decoder'?: string | undefined;
+  readonly lora?: readonly string[] | undefined;
 }
 
 /** Where the tokenizer comes from when the files carry none: a file, none, or the pinned official one. */
@@ -31,6 +33,10 @@ export async function convertComponentFilesCommand(sources: readonly string[], o
   const { files, paths } = await nodeComponentFiles(sources);
   const configs = values.config === undefined ? undefined : await readConfigDir(resolve(values.config));
   const tiny = values['tiny-decoder'] === undefined ? null : await openTinyDecoderWeights(resolve(values['tiny-decoder']));
+  const lora = await openLoraOptions(values.lora).catch(async (error: unknown) => {
+    await Promise.all([files.close(), tiny?.close()]);
+    throw error;
+  });
   const sink = await dirBundleSink(resolve(outDir));
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -46,6 +52,7 @@ export async function convertComponentFilesCommand(sources: readonly string[], o
       onPicks: (picks) => process.stderr.write(`Taken:\n${describePicks(picks)}\n`),
       onProgress: (p) => bar.update(p.sourceBytesRead, p.sourceBytesTotal, p.phase),
       ...(tiny ? { tinyDecoder: { weights: tiny.weights, source: { repo: values['tiny-decoder']!, revision: 'local' } } } : {}),
+      ...lora.options,
     });
     const total = result.manifest.files.reduce((sum, f) => sum + f.bytes, 0);
     process.stderr.write(`  tokenizer: ${result.tokenizerFrom ?? 'none (--tokenizer none)'}\n`);
@@ -59,5 +66,6 @@ export async function convertComponentFilesCommand(sources: readonly string[], o
     process.off('SIGINT', onSignal);
     await files.close();
     await tiny?.close();
+    await lora.close();
   }
 }
