@@ -1,14 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input } from 'mediabunny';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openAppAfterSelfCheck, saveScreenshot } from './browser.ts';
 import type { ReadyApp } from './browser.ts';
 import { serveTinyBundle } from './tiny-bundle.ts';
 import type { ServedTinyBundle } from './tiny-bundle.ts';
+import { videoFrameCount } from '../helpers/video-frame-count.ts';
 
 const FRAMES = 5;
 
@@ -36,16 +36,6 @@ async function generate(): Promise<void> {
   await page.locator('[data-testid=generation-status][data-status=done]').waitFor({ timeout: 300_000 });
 }
 
-/** Frames in a video file: ffprobe's count where it is installed, else the packets Mediabunny reads. */
-async function frameCount(path: string): Promise<number> {
-  const probe = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', path], { encoding: 'utf8' });
-  if (probe.status === 0) return Number(probe.stdout.trim());
-  const input = new Input({ source: new BlobSource(new Blob([await readFile(path)])), formats: ALL_FORMATS });
-  let packets = 0;
-  for await (const _ of new EncodedPacketSink((await input.getPrimaryVideoTrack())!).packets(undefined, undefined, { metadataOnly: true })) packets++;
-  input.dispose();
-  return packets;
-}
 
 const resultFrames = async () => Number((/(\d+) frames/.exec((await page.getByTestId('result-info').textContent()) ?? '') ?? [])[1]);
 
@@ -83,7 +73,7 @@ describe('extend a video in the studio', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download').click()]);
     const file = join(out, download.suggestedFilename());
     await download.saveAs(file);
-    expect(await frameCount(file)).toBe(total);
+    expect(await videoFrameCount(file)).toBe(total);
     if (spawnSync('ffmpeg', ['-version']).status === 0) {
       // Every frame decodes: the joined packets form one valid stream.
       const decoded = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-']);

@@ -3,13 +3,13 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode as decodePng } from 'fast-png';
-import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input } from 'mediabunny';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { runCli } from '../../src/node/cli/run-cli.ts';
 import { hasFfmpeg } from '../../src/node/frame-writer.ts';
 import { readExtendSource } from '../../src/video/extend-source.ts';
 import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/write-random-checkpoint.ts';
 import { TINY } from '../helpers/golden-cases.ts';
+import { videoFrameCount } from '../helpers/video-frame-count.ts';
 
 let work: string;
 let bundle: string;
@@ -26,16 +26,6 @@ afterAll(() => rm(work, { recursive: true, force: true }));
 
 const generate = (out: string, extra: string[]) => runCli(['generate', '--bundle', bundle, '--steps', '3', '--out', out, ...extra]);
 
-/** Frames in an MP4: ffprobe's count where it is installed, else the packets Mediabunny reads. */
-async function frameCount(path: string): Promise<number> {
-  const probe = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', path], { encoding: 'utf8' });
-  if (probe.status === 0) return Number(probe.stdout.trim());
-  const input = new Input({ source: new BlobSource(new Blob([await readFile(path)])), formats: ALL_FORMATS });
-  let packets = 0;
-  for await (const _ of new EncodedPacketSink((await input.getPrimaryVideoTrack())!).packets(undefined, undefined, { metadataOnly: true })) packets++;
-  input.dispose();
-  return packets;
-}
 
 const readVideo = async (path: string) => readExtendSource(new Blob([await readFile(path)]), path);
 
@@ -43,7 +33,7 @@ describe.runIf(hasFfmpeg())('wan-web generate --extend-from', () => {
   test('two extensions make one MP4 of 5 + 4 + 4 frames whose metadata lists the segments; the last frame is kept exactly', async () => {
     const first = join(work, 'fox.mp4');
     expect(await generate(first, ['--prompt', 'a red fox in fresh snow', '--size', '128x96', '--frames', '5', '--seed', '42'])).toBe(0);
-    expect(await frameCount(first)).toBe(5);
+    expect(await videoFrameCount(first)).toBe(5);
     const stderr = vi.spyOn(process.stderr, 'write');
     const second = join(work, 'fox-2.mp4');
     expect(await generate(second, ['--extend-from', first, '--seed', '43'])).toBe(0);
@@ -54,7 +44,7 @@ describe.runIf(hasFfmpeg())('wan-web generate --extend-from', () => {
     const seams = [...printed.matchAll(/across the joint ([\d.]+), within the new segment ([\d.]+); the new segment's own first frame was ([\d.]+)/g)];
     console.log(`CLI seams (mean |ΔRGB|, 8-bit): ${seams.map((m) => `joint ${m[1]} within ${m[2]} start gap ${m[3]}`).join(' | ')}`);
     expect(seams).toHaveLength(2);
-    expect(await frameCount(third)).toBe(5 + 4 + 4);
+    expect(await videoFrameCount(third)).toBe(5 + 4 + 4);
 
     const video = await readVideo(third);
     expect(video.lossless).toBe(true);
