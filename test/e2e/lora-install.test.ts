@@ -68,17 +68,26 @@ test('a checkpoint folder converted with two LoRAs in the browser is the bundle 
 
   const cli = JSON.parse(await readFile(join(dir, 'bundle', 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[]; loras: unknown };
   const browserBundle = (await page.evaluate(`(async () => {
-    const models = await (await navigator.storage.getDirectory()).getDirectoryHandle('models');
+    const root = await navigator.storage.getDirectory();
+    const models = await root.getDirectoryHandle('models');
     const out = { files: {}, loras: null };
+    const hashFiles = async (folder) => {
+      for await (const [name, handle] of folder.entries()) {
+        if (handle.kind !== 'file') continue;
+        const digest = await crypto.subtle.digest('SHA-256', await (await handle.getFile()).arrayBuffer());
+        out.files[name] = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+      }
+    };
     for await (const [id, folder] of models.entries()) {
       const bundle = await folder.getDirectoryHandle('bundle');
       const manifest = JSON.parse(await (await (await bundle.getFileHandle('manifest.json')).getFile()).text());
       if (!manifest.loras) continue;
       out.loras = manifest.loras;
-      for await (const [name, handle] of bundle.entries()) {
-        const digest = await crypto.subtle.digest('SHA-256', await (await handle.getFile()).arrayBuffer());
-        out.files[name] = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-      }
+      await hashFiles(bundle);
+      // The text encoder and VAE are shared components (components.json names them); the LoRA touches only the transformer.
+      const refs = JSON.parse(await (await (await folder.getFileHandle('components.json')).getFile()).text());
+      const components = await root.getDirectoryHandle('components');
+      for (const key of Object.values(refs)) await hashFiles(await (await components.getDirectoryHandle(key)).getDirectoryHandle('files'));
     }
     return out;
   })()`)) as { files: Record<string, string>; loras: unknown };
