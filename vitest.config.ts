@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Debian's chromium ships SwiftShader's Vulkan driver: with it, onnxruntime-node's native
@@ -10,6 +11,10 @@ const webgpuEnv: Record<string, string> = existsSync(SWIFTSHADER_ICD)
 
 export default defineConfig({
   test: {
+    // Vitest's default on CI's 2 cores is one file at a time. Two let the Node files run beside the
+    // browser files, which spend much of their time in single-threaded work (SwiftShader compiling
+    // shaders, the page's JavaScript); the browser files still run one after another.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       // The property tests run thousands of cases: with the browser tests beside them on CI's 2 cores, 5 s is too tight.
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },

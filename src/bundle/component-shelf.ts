@@ -1,4 +1,4 @@
-import type { BundleSink } from './bundle-sink.ts';
+import type { BundleSink, ResumableStaging } from './bundle-sink.ts';
 import type { EmbeddingTableEntry, GraphEntry } from './manifest.ts';
 import type { FileRecord } from './hashing-writer.ts';
 
@@ -24,6 +24,8 @@ export interface ComponentShelf {
   noted(kind: SharedComponentKind): Promise<string | undefined>;
   /** The component converted earlier under this key, or null. */
   find(key: string): Promise<ConvertedComponent | null>;
+  /** The staging area of a conversion of this component that was interrupted, if there is one (nothing is created). */
+  staging(key: string): Promise<ResumableStaging | undefined>;
   /** Where to convert the component (resumable: an interrupted conversion continues there). */
   sink(key: string): Promise<BundleSink>;
   /** Records a component whose files are all written and committed into `sink(key)`. */

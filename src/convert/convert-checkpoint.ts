@@ -24,6 +24,7 @@ import type { ComponentShelf, ConvertedComponent } from '../bundle/component-she
 import { COMPONENT_ORDER, convertComponent } from './convert-component.ts';
 import type { ComponentName } from './convert-component.ts';
 import { componentKey } from './component-key.ts';
+import { convertOnShelf, shelvedProgress } from './shelved-component.ts';
 import { SourceReadMeter, checkpointBytes } from './source-read-meter.ts';
 import type { LoraFile } from './lora/lora-file.ts';
 import { loraRecord } from './lora/lora-file.ts';
@@ -120,8 +121,10 @@ export async function convertSourceModel(
     const toConvert = plans.filter((plan) => !plan.reused);
     // Progress counts every component's source; one taken from the shelf counts as read when it is reached.
     const total = plans.reduce((sum, plan) => sum + checkpointBytes(source[plan.kind]), 0);
+    const shelved = options.shelf ? plans.filter((plan) => !plan.reused && plan.key !== undefined) : [];
+    const resumedRead = Math.max(journal.sourceBytesRead, journal.continues && options.shelf ? await shelvedProgress(options.shelf, shelved) : 0);
     const meter = new SourceReadMeter(
-      Math.min(journal.sourceBytesRead, total),
+      Math.min(resumedRead, total),
       total,
       (read) => options.onProgress?.({ phase, sourceBytesRead: Math.min(read, total), sourceBytesTotal: total }),
       options.signal,
@@ -152,7 +155,7 @@ export async function convertSourceModel(
           meter.catchUp(shelfJournal.sourceBytesRead);
           return convertComponent(plan.kind, source, target(shelfSink, shelfJournal), tokenizer);
         };
-        parts.push(await convertShared(plan.kind, plan.key, options.shelf, convert, options));
+        parts.push(await convertOnShelf(plan.kind, plan.key, options.shelf, convert, options.checkpointPolicy));
       }
     }
     // A resumed conversion does not read again the tensors it kept.
@@ -217,28 +220,6 @@ async function planComponents(source: SourceModel, options: ConvertOptions, toke
     plans.push(reused ? { kind, key, reused } : { kind, key });
   }
   return plans;
-}
-
-/** Converts a shared component into the shelf, with a journal of its own, and records it there. */
-async function convertShared(
-  kind: ComponentName,
-  key: string,
-  shelf: ComponentShelf,
-  convert: (sink: BundleSink, journal: ConversionJournal) => Promise<ConvertedComponent>,
-  options: ConvertOptions,
-): Promise<ConvertedComponent> {
-  const sink = await shelf.sink(key);
-  try {
-    const journal = await ConversionJournal.open(sink.resumable, `${kind}:${key}`, options.checkpointPolicy);
-    await journal.begin();
-    const component = await convert(sink, journal);
-    await sink.commit();
-    await shelf.record(key, component);
-    return component;
-  } catch (error) {
-    if (!sink.resumable || error instanceof ConvertError) await sink.abort();
-    throw error;
-  }
 }
 
 /**

@@ -40,6 +40,11 @@ export function opfsComponentShelf(components: FileSystemDirectoryHandle, model:
     },
     noted: async (kind) => (await componentRefs(model))[kind],
     find: (key) => componentRecord(components, key),
+    async staging(key) {
+      const folder = await components.getDirectoryHandle(key).catch(() => null);
+      const files = folder && (await folder.getDirectoryHandle(FILES).catch(() => null));
+      return folder && files ? opfsBundleSink(folder, files, async () => undefined).resumable : undefined;
+    },
     async sink(key) {
       const folder = await components.getDirectoryHandle(key, { create: true });
       return opfsBundleSink(folder, await folder.getDirectoryHandle(FILES, { create: true }), () => removeEntryIfPresent(components, key));

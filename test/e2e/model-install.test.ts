@@ -1,7 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { launchChromium, serveBuild } from './browser.ts';
 import { serveTinyBundle } from './tiny-bundle.ts';
 import type { ServedTinyBundle } from './tiny-bundle.ts';
@@ -209,6 +209,8 @@ describe('model install from a bundle URL into OPFS', () => {
     resetCounters();
     tiny.server.throttle = 1_000_000;
     let page = await openApp();
+    // A failure must not leave this conversion running beside the next test's (same checkpoint, same model folder).
+    onTestFinished(() => page.close().catch(() => undefined));
     await page.getByTestId('convert-url').fill(`${tiny.server.url}checkpoint`);
     await page.getByTestId('convert-weights').selectOption('fp32');
     await page.getByTestId('convert-activations').selectOption('fp32');
