@@ -11,9 +11,9 @@ const webgpuEnv: Record<string, string> = existsSync(SWIFTSHADER_ICD)
 
 export default defineConfig({
   test: {
-    // Vitest's default on CI's 2 cores is one file at a time. Two let the Node files run beside the
-    // browser files, which spend much of their time in single-threaded work (SwiftShader compiling
-    // shaders, the page's JavaScript); the browser files still run one after another.
+    // Vitest's default on CI's 2 cores is one file at a time. The browser files leave about 28 % of
+    // two cores idle (SwiftShader compiling shaders and the page's JavaScript are single-threaded;
+    // measured over test/e2e/history.test.ts with /proc/stat), so two files run at once.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       // The property tests run thousands of cases: with the browser tests beside them on CI's 2 cores, 5 s is too tight.
@@ -26,7 +26,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 300_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
     ],

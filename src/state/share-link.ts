@@ -15,8 +15,12 @@ const VERSION = '1';
 /** A fragment longer than this (two prompts at their limit and the numbers) is not one we made. */
 const MAX_FRAGMENT_CHARACTERS = 40_000;
 const NUMBERS = ['width', 'height', 'frames', 'steps', 'guidance', 'shift', 'seed', 'fps'] as const;
-/** Numbers as String(number) writes finite ones: no hex, Infinity, NaN or blanks. */
-const DECIMAL = /^-?\d{1,21}(\.\d{1,21})?(e[+-]?\d{1,3})?$/;
+/**
+ * Numbers as String(number) writes finite ones: no hex, Infinity, NaN or blanks. Up to 21
+ * integer digits (1e21 and over get an exponent) and 22 decimals (a number just above 1e-6:
+ * five zeros and 17 significant digits).
+ */
+const DECIMAL = /^-?\d{1,21}(\.\d{1,22})?(e[+-]?\d{1,3})?$/;
 
 /**
  * The URL fragment (`#…`) that carries the settings. Browsers never send a fragment to a

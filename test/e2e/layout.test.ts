@@ -179,6 +179,8 @@ describe('the studio layout', () => {
     await page.getByTestId('size').selectOption('64x64');
     await page.getByTestId('frames').fill('5');
     await page.getByTestId('steps').fill('2');
+    // This test is about the layout: the fast decoder spares it the full VAE's shaders, which SwiftShader compiles for about 20 s.
+    await page.getByTestId('decoder').selectOption('tiny');
     await page.getByTestId('prompt').fill('A paper boat on a rainy street');
 
     for (const [index, size] of SIZES.entries()) {

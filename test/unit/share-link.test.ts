@@ -23,6 +23,12 @@ describe('share links: the settings in the URL fragment', () => {
     expect(readShareFragment(new URL(link).hash)).toEqual(SHARED);
   });
 
+  test('a guidance just above 1e-6, which String() writes with 22 decimals, round-trips (found by the property below)', () => {
+    const settings = { ...SHARED.settings, guidance: 0.0000010008358923122462 };
+    expect(String(settings.guidance)).toBe('0.0000010008358923122462');
+    expect(readShareFragment(shareFragment({ ...SHARED, settings }))).toEqual({ ...SHARED, settings });
+  });
+
   test('unicode, symbols, a negative prompt (empty too) and fractional guidance round-trip', () => {
     const shared: SharedSettings = {
       settings: { ...SHARED.settings, prompt: '狐狸 & #fox? 100% "snow"\n🦊 a=b', negativePrompt: '', guidance: 3.5, shift: 0.25, sampler: 'dmd', seed: 2 ** 32 - 1 },
