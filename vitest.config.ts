@@ -11,10 +11,9 @@ const webgpuEnv: Record<string, string> = existsSync(SWIFTSHADER_ICD)
 
 export default defineConfig({
   test: {
-    // Vitest's default on CI's 2 cores is one file at a time. A browser file leaves about 28 % of two
-    // cores idle (measured over test/e2e/history.test.ts with /proc/stat), so the Node files run beside
-    // the browser files. Two browser files at once saved little (each took nearly twice as long) and
-    // made timing-bound steps fail, so those still run one after another.
+    // Vitest's default on CI's 2 cores is one file at a time; the unit and Node files now run two at a
+    // time (the browser files, which cannot run in parallel, come after them). Two browser files at once
+    // saved little (each took nearly twice as long) and made timing-bound steps fail.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       // The property tests run thousands of cases: with the browser tests beside them on CI's 2 cores, 5 s is too tight.

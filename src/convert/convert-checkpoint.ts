@@ -121,7 +121,7 @@ export async function convertSourceModel(
     const toConvert = plans.filter((plan) => !plan.reused);
     // Progress counts every component's source; one taken from the shelf counts as read when it is reached.
     const total = plans.reduce((sum, plan) => sum + checkpointBytes(source[plan.kind]), 0);
-    const shelved = options.shelf ? plans.filter((plan) => !plan.reused && plan.key !== undefined) : [];
+    const shelved = plans.flatMap(({ kind, key, reused }) => (key === undefined || reused ? [] : [{ kind, key }]));
     const resumedRead = Math.max(journal.sourceBytesRead, journal.continues && options.shelf ? await shelvedProgress(options.shelf, shelved) : 0);
     const meter = new SourceReadMeter(
       Math.min(resumedRead, total),

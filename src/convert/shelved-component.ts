@@ -34,11 +34,11 @@ export async function convertOnShelf(
  * read): their journals are their own, so the model's journal stops at the last component it
  * converted itself, and a resumed install would show too little until it reached them.
  */
-export async function shelvedProgress(shelf: ComponentShelf, components: readonly { readonly kind: ComponentName; readonly key?: string }[]): Promise<number> {
+export async function shelvedProgress(shelf: ComponentShelf, components: readonly { readonly kind: ComponentName; readonly key: string }[]): Promise<number> {
   let read = 0;
   for (const { kind, key } of components) {
-    const staging = key === undefined ? undefined : await shelf.staging(key);
-    if (staging && key !== undefined) read = Math.max(read, (await ConversionJournal.open(staging, journalKey(kind, key))).sourceBytesRead);
+    const staging = await shelf.staging(key);
+    if (staging) read = Math.max(read, (await ConversionJournal.open(staging, journalKey(kind, key))).sourceBytesRead);
   }
   return read;
 }
