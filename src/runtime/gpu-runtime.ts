@@ -10,6 +10,8 @@ import {
   runReference,
   sessionRunner,
   SELF_CHECK_TOLERANCE,
+  gpuCheckFingerprint,
+  usableRememberedCheck,
 } from './self-check/index.ts';
 import type { GpuConfigId, GpuConfigReport, SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
 import { UnsupportedEnvironmentError } from '../errors.ts';
@@ -39,14 +41,15 @@ export class GpuRuntime {
   private constructor(
     readonly ort: OrtModule,
     readonly flavor: OrtWebFlavor,
+    private readonly ortVersion: string,
     private readonly gpu: GPU,
   ) {}
 
   /** `build: 'asyncify'` loads the Asyncify build even where JSPI exists (what browsers without JSPI get). */
   static async load(gpu: GPU | undefined, build: 'best' | 'asyncify' = 'best'): Promise<GpuRuntime> {
     if (!gpu) throw new UnsupportedEnvironmentError('webgpu-missing', 'This browser does not expose WebGPU.');
-    const { ort, flavor } = await loadOrtWeb(build);
-    return new GpuRuntime(ort, flavor, gpu);
+    const { ort, flavor, version } = await loadOrtWeb(build);
+    return new GpuRuntime(ort, flavor, version, gpu);
   }
 
   /** The configuration the self-check chose, or null before it ran or when none passed. */
@@ -56,43 +59,65 @@ export class GpuRuntime {
 
   /**
    * Runs every op check on the wasm EP (reference), then on each GPU configuration in
-   * turn, and keeps the first configuration whose results all match the reference.
+   * turn, and keeps the first configuration whose results all match the reference. Where
+   * `remembered` is a passed check of this GPU, browser and build (see remembered-check.ts),
+   * its configuration is taken without running the checks again.
    */
-  async selfCheck(onProgress?: (progress: SelfCheckProgress) => void): Promise<SelfCheckReport> {
+  async selfCheck(onProgress?: (progress: SelfCheckProgress) => void, remembered?: unknown): Promise<SelfCheckReport> {
     const checks = buildOpChecks();
+    await this.releaseDevice();
+    const adapter = await this.gpu.requestAdapter();
+    if (!adapter) throw new UnsupportedEnvironmentError('no-adapter', 'No GPU adapter is available.');
+    const fingerprint = gpuCheckFingerprint({
+      adapter: adapter.info,
+      userAgent: navigator.userAgent,
+      ortVersion: this.ortVersion,
+      ortFlavor: this.flavor,
+      checks,
+      tolerance: SELF_CHECK_TOLERANCE,
+    });
+    const earlier = usableRememberedCheck(remembered, fingerprint, Date.now());
+    const earlierConfig = GPU_CONFIGS.find((config) => config.id === earlier?.report.chosen);
+    if (earlier && earlierConfig) {
+      this.adopt(await createOrtDevice(this.ort, earlierConfig.exclude), earlierConfig.id);
+      return { ...earlier.report, provenance: { fingerprint, checkedAt: earlier.checkedAt, remembered: true } };
+    }
+
     const total = checks.length * (1 + GPU_CONFIGS.length);
     let done = 0;
     const step = (config: SelfCheckProgress['config'], op: string) => onProgress?.({ config, op, done: done++, total });
-
     for (const check of checks) step('reference', check.label);
     const reference = await runReference(checks, sessionRunner(this.ort, { executionProviders: ['wasm'] }));
 
-    await this.releaseDevice();
-    if (!(await this.gpu.requestAdapter())) throw new UnsupportedEnvironmentError('no-adapter', 'No GPU adapter is available.');
     const configs: GpuConfigReport[] = [];
     for (const config of GPU_CONFIGS) {
       const ortDevice = await createOrtDevice(this.ort, config.exclude);
-      const { device, features } = ortDevice;
       const runner = sessionRunner(this.ort, { executionProviders: ['webgpu'] });
       const results = await compareWithReference(checks, reference, runner, (result) => step(config.id, result.label));
       const passed = results.every((r) => r.passed);
-      configs.push({ id: config.id, description: config.description, features, results, passed });
+      configs.push({ id: config.id, description: config.description, features: ortDevice.features, results, passed });
       if (passed) {
-        this.held = ortDevice;
-        this.device = device;
-        void device.lost.then((info) => {
-          // A device we released ourselves is not a loss.
-          if (this.held === ortDevice) this.lost = info.message || info.reason || 'no reason given';
-        });
-        this.config = config.id;
-        this.meter = new GpuMemoryMeter(device);
-        this.weights = deviceWeightSessions(this.ort, device);
-        this.adapterName = ortDevice.adapterName;
+        this.adopt(ortDevice, config.id);
         break;
       }
       await ortDevice.release();
     }
-    return { configs, chosen: this.config, tolerance: SELF_CHECK_TOLERANCE };
+    return { configs, chosen: this.config, tolerance: SELF_CHECK_TOLERANCE, provenance: { fingerprint, checkedAt: Date.now(), remembered: false } };
+  }
+
+  /** Makes `ortDevice` the one model sessions run on, in configuration `config`. */
+  private adopt(ortDevice: OrtDevice, config: GpuConfigId): void {
+    const { device } = ortDevice;
+    this.held = ortDevice;
+    this.device = device;
+    void device.lost.then((info) => {
+      // A device we released ourselves is not a loss.
+      if (this.held === ortDevice) this.lost = info.message || info.reason || 'no reason given';
+    });
+    this.config = config;
+    this.meter = new GpuMemoryMeter(device);
+    this.weights = deviceWeightSessions(this.ort, device);
+    this.adapterName = ortDevice.adapterName;
   }
 
   /**

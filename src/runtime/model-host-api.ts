@@ -15,7 +15,7 @@ import type { RgbImage } from '../pipeline/image/index.ts';
 import type { EncodedVideo, VideoOutputOptions } from '../video/video-format.ts';
 import type { Capabilities } from './capabilities.ts';
 import type { GpuMemoryStats } from './gpu-memory-meter.ts';
-import type { SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
+import type { RememberedGpuCheck, SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
 import type { WeightStats } from '../pipeline/weights/fed-weight-sessions.ts';
 
 /** The GPU generations ran on, for keeping measurements per machine. */
@@ -140,8 +140,16 @@ export interface FolderInstallRequest {
 /** Everything the page can ask of the model worker; all model work happens there. */
 export interface ModelHostApi {
   probeCapabilities(): Promise<Capabilities>;
-  /** Runs the GPU self-check once (later calls share its result). */
-  selfCheck(onProgress?: (progress: SelfCheckProgress) => void): Promise<{ report: SelfCheckReport; /** The onnxruntime build the models run on. */ ortFlavor: string }>;
+  /**
+   * Runs the GPU self-check once (later calls share its result), or takes the verdict of a check
+   * the page remembered where it still holds for this GPU, browser and build.
+   */
+  selfCheck(
+    onProgress?: (progress: SelfCheckProgress) => void,
+    remembered?: RememberedGpuCheck | null,
+  ): Promise<{ report: SelfCheckReport; /** The onnxruntime build the models run on. */ ortFlavor: string }>;
+  /** Runs the op checks again now, whatever was remembered; a loaded model is let go first (its sessions are on the device the check replaces). */
+  recheckGpu(onProgress?: (progress: SelfCheckProgress) => void): Promise<{ report: SelfCheckReport; ortFlavor: string }>;
   /**
    * Generates a video. Events and decoded frames reach `listener` while it runs; `cancel(jobId)`
    * stops it (queued or running) with GenerationCanceledError.

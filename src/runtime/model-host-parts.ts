@@ -13,14 +13,14 @@ import type { VideoExtension } from '../video/finish-video.ts';
 import type { Capabilities } from './capabilities.ts';
 import type { GpuMemoryStats, GpuMemoryWindow } from './gpu-memory-meter.ts';
 import type { CheckpointInstallRequest, FolderInstallRequest, MachineInfo, TinyDecoderRequest, UrlInstallRequest } from './model-host-api.ts';
-import type { SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
+import type { RememberedGpuCheck, SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
 
 /** What the model host needs of a GPU runtime (GpuRuntime in the browser). */
 export interface ModelRuntime {
   /** The onnxruntime build, for display. */
   readonly flavor: string;
-  /** Picks the GPU configuration whose results match the CPU's. */
-  selfCheck(onProgress?: (progress: SelfCheckProgress) => void): Promise<SelfCheckReport>;
+  /** Picks the GPU configuration whose results match the CPU's, or takes `remembered`'s where it still holds (see remembered-check.ts). */
+  selfCheck(onProgress?: (progress: SelfCheckProgress) => void, remembered?: RememberedGpuCheck | null): Promise<SelfCheckReport>;
   /** onnxruntime, session options and attention path for model sessions on the checked device. */
   pipelineOptions(): Pick<PipelineOptions, 'ort' | 'sessionOptions' | 'attentionChunk' | 'tensorsOnDevice'>;
   /**

@@ -35,7 +35,8 @@ import type {
 } from './model-host-api.ts';
 import type { ModelHostParts, ModelRuntime, VideoEncoding } from './model-host-parts.ts';
 import { postedInputs } from './posted-inputs.ts';
-import type { SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
+import { checkToRemember } from './self-check/index.ts';
+import type { RememberedGpuCheck, SelfCheckProgress, SelfCheckReport } from './self-check/index.ts';
 
 /**
  * Owns the model work of a page (or a test): the GPU runtime and its self-check, the loaded
@@ -47,6 +48,8 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
   private readonly runtime = new CachedPromise<Runtime>();
   /** The self-check runs once and is shared: it picks (and replaces) the device, so a second run would pull it from under a loaded model. */
   private readonly checked = new CachedPromise<SelfCheckReport>();
+  /** The verdict the next self-check may take instead of running the op checks (see remembered-check.ts). */
+  private remembered: RememberedGpuCheck | null = null;
   /** The loaded model's pipeline (one at a time), kept between generations: sessions are created once per load. */
   private readonly pipelines = new PromiseCache<string, WanPipeline>();
   private readonly tokenizers = new PromiseCache<string, TextTokenizer>();
@@ -61,9 +64,15 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
     return this.parts.probeCapabilities();
   }
 
-  async selfCheck(onProgress?: (progress: SelfCheckProgress) => void) {
+  async selfCheck(onProgress?: (progress: SelfCheckProgress) => void, remembered?: RememberedGpuCheck | null) {
+    if (remembered !== undefined) this.remembered = remembered;
     const report = await this.selfChecked(onProgress);
     return { report, ortFlavor: (await this.gpuRuntime()).flavor };
+  }
+
+  recheckGpu(onProgress?: (progress: SelfCheckProgress) => void) {
+    this.remembered = null;
+    return this.exclusive(() => this.forgetGpu().then(() => this.selfCheck(onProgress)));
   }
 
   generate(request: GenerateRequest, listener: GenerationListener = {}): Promise<GenerationOutcome> {
@@ -175,7 +184,12 @@ export class ModelHost<Runtime extends ModelRuntime = ModelRuntime> implements M
   }
 
   private selfChecked(onProgress?: (progress: SelfCheckProgress) => void): Promise<SelfCheckReport> {
-    return this.checked.get(async () => (await this.gpuRuntime()).selfCheck(onProgress));
+    return this.checked.get(async () => {
+      const report = await (await this.gpuRuntime()).selfCheck(onProgress, this.remembered);
+      // A new device after a loss takes this verdict rather than running the checks again.
+      this.remembered = checkToRemember(report) ?? this.remembered;
+      return report;
+    });
   }
 
   private async checkedRuntime(): Promise<Runtime> {

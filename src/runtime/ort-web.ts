@@ -10,6 +10,8 @@ export type { OrtWebFlavor } from './ort-build.ts';
 export interface LoadedOrtWeb {
   readonly ort: OrtModule;
   readonly flavor: OrtWebFlavor;
+  /** onnxruntime-web's version. */
+  readonly version: string;
 }
 
 const loaded = new CachedPromise<LoadedOrtWeb>();
@@ -27,6 +29,6 @@ export function loadOrtWeb(build: 'best' | 'asyncify' = 'best'): Promise<LoadedO
     // GPU work needs no CPU threads; one thread avoids spawning pthread workers from a bundled module.
     ort.env.wasm.numThreads = 1;
     ort.env.logLevel = 'error';
-    return { ort, flavor };
+    return { ort, flavor, version: ort.env.versions.web ?? ort.env.versions.common };
   });
 }

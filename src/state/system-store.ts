@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { SelfCheckProgress, SelfCheckReport } from '../runtime/self-check/index.ts';
+import { checkToRemember } from '../runtime/self-check/index.ts';
+import { useGpuCheckMemory } from './gpu-check-memory-store.ts';
 import { proxy, wanWorker } from './worker-client.ts';
 import type { WanWorker } from './worker-client.ts';
 import { userMessage } from '../user-message.ts';
@@ -50,9 +52,21 @@ export async function runSystemCheck(worker: WanWorker = wanWorker()): Promise<v
   }
   if (!capabilities.gpu.available) return;
 
-  set({ selfCheckStatus: 'running' });
+  await selfCheckWith((progress) => worker.selfCheck(progress, useGpuCheckMemory.getState().remembered));
+}
+
+/** Runs the GPU self-check again now, whatever was remembered ("Check again"). */
+export function recheckGpu(worker: WanWorker = wanWorker()): Promise<void> {
+  return selfCheckWith((progress) => worker.recheckGpu(progress));
+}
+
+async function selfCheckWith(run: (progress: (progress: SelfCheckProgress) => void) => ReturnType<WanWorker['selfCheck']>): Promise<void> {
+  const set = useSystemStore.setState;
+  set({ selfCheckStatus: 'running', selfCheckProgress: null, selfCheckError: null });
   try {
-    const { report, ortFlavor } = await worker.selfCheck(proxy((progress: SelfCheckProgress) => set({ selfCheckProgress: progress })));
+    const { report, ortFlavor } = await run(proxy((progress: SelfCheckProgress) => set({ selfCheckProgress: progress })));
+    const remember = checkToRemember(report);
+    if (remember) useGpuCheckMemory.getState().keep(remember);
     set({ selfCheckStatus: 'done', selfCheck: report, ortFlavor });
   } catch (error) {
     set({ selfCheckStatus: 'failed', selfCheckError: userMessage(error) });

@@ -52,6 +52,24 @@ describe('capability check and GPU self-check in headless chromium (SwiftShader)
         expect(diff).toBeLessThanOrEqual(1e-4);
       }
       expect(await page.getByTestId('verdict').textContent()).toContain('no-subgroups');
+      expect(await selfCheck.getAttribute('data-remembered')).toBe('false');
+
+      // The next page load on this GPU and browser takes that verdict instead of running the checks again…
+      const reloaded = Date.now();
+      await page.reload();
+      await expect.poll(() => selfCheck.getAttribute('data-status'), { timeout: 60_000, interval: 100 }).toBe('done');
+      console.log(`self-check after a reload: done in ${Date.now() - reloaded} ms, remembered`);
+      expect(await selfCheck.getAttribute('data-remembered')).toBe('true');
+      expect(await selfCheck.getAttribute('data-chosen')).toBe('no-subgroups');
+      expect(await page.getByTestId('self-check-summary').textContent()).toMatch(/passed on .* \(remembered for this GPU, browser and build for up to 7 days\)/);
+      expect(await page.getByTestId('op-no-subgroups-mha-self').getAttribute('data-passed')).toBe('true');
+
+      // …and "Check again" runs them now.
+      await page.getByTestId('self-check-again').click();
+      await expect.poll(() => selfCheck.getAttribute('data-status'), { timeout: 10_000, interval: 100 }).toBe('running');
+      await expect.poll(() => selfCheck.getAttribute('data-status'), { timeout: 240_000, interval: 1000 }).toBe('done');
+      expect(await selfCheck.getAttribute('data-remembered')).toBe('false');
+      expect(await selfCheck.getAttribute('data-chosen')).toBe('no-subgroups');
     });
   });
 

@@ -21,6 +21,11 @@ export interface SelfCheckReport {
   /** The first configuration whose every op matched the CPU reference; null if none did. */
   readonly chosen: GpuConfigId | null;
   readonly tolerance: number;
+  /**
+   * In the browser: what the verdict depends on (see remembered-check.ts) and when the op checks
+   * ran; `remembered` where this page took an earlier page's verdict instead of running them.
+   */
+  readonly provenance?: { readonly fingerprint: string; readonly checkedAt: number; readonly remembered: boolean };
 }
 
 /** Progress of a running self-check. */
