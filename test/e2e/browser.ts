@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { preview } from 'vite';
 import type { PreviewServer } from 'vite';
 
@@ -68,6 +69,38 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+/** Where browser tests pass on the GPU self-check verdict a page remembered (see rememberGpuCheck). */
+const REMEMBERED_CHECK_FILE = join(tmpdir(), 'wan-web-e2e-gpu-check.json');
+/** The page's local-storage key for it (src/state/gpu-check-memory-store.ts). */
+const GPU_CHECK_KEY = 'wan-web.gpu-check';
+
+/**
+ * Makes `context` a returning visitor's: its pages start with the GPU self-check verdict an earlier
+ * browser test of this machine remembered, so they skip the checks' 13 s as a reload does. The page
+ * still takes it only for this GPU, browser and build, and runs the checks otherwise. The tests of the
+ * self-check itself and of a first visit use contexts without it.
+ */
+export async function rememberGpuCheck(context: BrowserContext): Promise<void> {
+  const saved = await readFile(REMEMBERED_CHECK_FILE, 'utf8').catch(() => null);
+  if (saved === null) return;
+  await context.addInitScript(
+    ([key, value]) => {
+      try {
+        if (localStorage.getItem(key) === null) localStorage.setItem(key, value);
+      } catch {
+        // A page without storage (about:blank) has nothing to remember.
+      }
+    },
+    [GPU_CHECK_KEY, saved] as const,
+  );
+}
+
+/** Keeps the verdict `page` remembered after its self-check, for later tests' contexts. */
+async function keepGpuCheck(page: Page): Promise<void> {
+  const value = await page.evaluate((key) => localStorage.getItem(key), GPU_CHECK_KEY);
+  if (value !== null) await writeFile(REMEMBERED_CHECK_FILE, value);
+}
+
 /** The served app open in chromium: what browser tests start from. */
 export interface ReadyApp {
   readonly page: Page;
@@ -88,11 +121,14 @@ export interface OpenAppOptions {
 export async function openApp({ query = '', viewport, afterSelfCheck = true }: OpenAppOptions = {}): Promise<ReadyApp> {
   const app = await serveBuild();
   const browser = await launchChromium();
-  const page = await (await browser.newContext(viewport ? { viewport } : {})).newPage();
+  const context = await browser.newContext(viewport ? { viewport } : {});
+  await rememberGpuCheck(context);
+  const page = await context.newPage();
   page.on('console', (m) => m.type() === 'error' && console.log(`[browser] ${m.text()}`));
   if (afterSelfCheck) {
     await page.goto(`${app.url}${query}`);
     await page.getByTestId('self-check').and(page.locator('[data-status="done"]')).waitFor({ timeout: 240_000 });
+    await keepGpuCheck(page);
   }
   return {
     page,

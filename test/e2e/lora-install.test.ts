@@ -12,7 +12,7 @@ import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/wri
 import { TINY } from '../helpers/golden-cases.ts';
 import { randomDiffusersLora, randomKohyaLora } from '../helpers/random-lora.ts';
 import { accessibilityProblems } from './accessibility.ts';
-import { launchChromium, serveBuild } from './browser.ts';
+import { launchChromium, rememberGpuCheck, serveBuild } from './browser.ts';
 
 const LORAS = [
   { file: 'diffusers-lora.safetensors', bytes: randomDiffusersLora(1).bytes, strength: 0.8 },
@@ -48,7 +48,9 @@ afterAll(async () => {
 });
 
 test('a checkpoint folder converted with two LoRAs in the browser is the bundle the Node converter makes with the same LoRAs, byte for byte', { timeout: 120_000 }, async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await rememberGpuCheck(context);
+  const page = await context.newPage();
   page.on('pageerror', (error) => console.log(`[pageerror] ${error.message}`));
   await page.goto(app.url);
   await page.locator('[data-testid=models][data-loaded=true]').waitFor();

@@ -2,7 +2,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
-import { launchChromium, serveBuild } from './browser.ts';
+import { launchChromium, rememberGpuCheck, serveBuild } from './browser.ts';
 import { serveTinyBundle } from './tiny-bundle.ts';
 import type { ServedTinyBundle } from './tiny-bundle.ts';
 
@@ -19,6 +19,7 @@ beforeAll(async () => {
   app = await serveBuild();
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await rememberGpuCheck(context);
   const manifest = JSON.parse(await readFile(join(tiny.dir, 'bundle', 'manifest.json'), 'utf8')) as { files: { path: string; bytes: number }[] };
   files = manifest.files;
   bundleBytes = files.reduce((sum, file) => sum + file.bytes, 0);

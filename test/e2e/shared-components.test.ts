@@ -6,7 +6,7 @@ import { cp, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, serveBuild } from './browser.ts';
+import { launchChromium, rememberGpuCheck, serveBuild } from './browser.ts';
 import { serveTinyBundle } from './tiny-bundle.ts';
 import type { ServedTinyBundle } from './tiny-bundle.ts';
 import { readCheckpointConfigs, writeRandomCheckpoint } from '../../src/node/write-random-checkpoint.ts';
@@ -33,6 +33,7 @@ beforeAll(async () => {
   app = await serveBuild();
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await rememberGpuCheck(context);
 }, 120_000);
 
 afterAll(async () => {
