@@ -11,9 +11,10 @@ const webgpuEnv: Record<string, string> = existsSync(SWIFTSHADER_ICD)
 
 export default defineConfig({
   test: {
-    // Vitest's default on CI's 2 cores is one file at a time; the unit and Node files now run two at a
-    // time (the browser files, which cannot run in parallel, come after them). Two browser files at once
-    // saved little (each took nearly twice as long) and made timing-bound steps fail.
+    // Vitest's default on CI's 2 cores is one file at a time; run alone, the unit and Node files run two
+    // at a time. `npm test` runs them in a second Vitest process beside the browser files, one at a time
+    // (see package.json), in the CPU a browser file leaves idle. Two browser files at once saved little
+    // (each took nearly twice as long) and made timing-bound steps fail.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       // The property tests run thousands of cases: with the browser tests beside them on CI's 2 cores, 5 s is too tight.
