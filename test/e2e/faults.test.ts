@@ -94,8 +94,9 @@ describe('faults in the browser end in plain words, lose nothing, and the next j
     expect(await page.getByTestId('install-offer').textContent()).toMatch(/no model to generate with yet.*self-test model/);
     await page.getByTestId('install-self-test-from-error').click();
     await expect.poll(() => page.getByTestId('generate').textContent(), { timeout: 10_000 }).toBe('Generate');
-    // The jobs here only have to run: the smallest size keeps SwiftShader's full VAE short.
+    // The jobs here only have to run: the smallest video keeps SwiftShader's full VAE short.
     await page.getByTestId('size').selectOption('64x64');
+    await page.getByTestId('frames').fill('1');
     await page.getByTestId('generate').click();
     await expect.poll(() => status().textContent(), { timeout: 10_000 }).toContain('Waiting for the model install to finish');
     await saveScreenshot(page, 'faults-01-waiting-for-install');
